@@ -1,0 +1,45 @@
+/**
+ * A model version as the pipeline sees it, whatever registry it came from. Registries that keep
+ * files remotely materialise them into a local folder (a cache keyed by digest) before handing the
+ * version on, so signing and image building read plain files.
+ */
+export interface ModelVersion {
+  /** The registry, as the user named it (a folder path or a URI). */
+  readonly registry: string;
+  readonly model: string;
+  /** The concrete version, after alias resolution. */
+  readonly version: string;
+  /** What the user asked for: the version itself or an alias such as `champion`. */
+  readonly requested: string;
+  /** Aliases that point at this version now. */
+  readonly aliases: readonly string[];
+  /** The version's labels (hardware, workload, ...): they select the compute pool. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Local folder holding exactly the model's files (and possibly its signature). */
+  readonly directory: string;
+  /** Path of the OMS signature bundle (`model.sig`). */
+  readonly signaturePath: string;
+  /** File name of the signature inside `directory`, ignored when hashing the model. */
+  readonly signatureName: string;
+}
+
+/** One past promotion, as written back to the registry. */
+export interface PromotionHistoryEntry {
+  readonly promotionId: string;
+  readonly environment: string;
+  readonly version: string;
+  readonly status: 'succeeded' | 'failed' | 'refused' | 'planned';
+  readonly time: string;
+  readonly image?: string;
+  readonly pool?: string;
+  readonly reason?: string;
+}
+
+export interface ModelRegistry {
+  /** Finds a version by number or alias; reads its labels; never modifies the registry. */
+  resolve(model: string, versionOrAlias: string): Promise<ModelVersion>;
+  /** Writes the promotion's outcome onto the version (its history). */
+  recordPromotion(version: ModelVersion, entry: PromotionHistoryEntry): Promise<void>;
+  /** Past promotions of a model (all versions, all environments), oldest first. */
+  history(model: string): Promise<PromotionHistoryEntry[]>;
+}
