@@ -1,0 +1,164 @@
+/**
+ * The certificate method: the bundle's `x509CertificateChain` (leaf first, then intermediates) must
+ * lead to one of the policy's trust anchors. Done with node:crypto because sigstore-js refuses a
+ * certificate chain inside a v0.3 bundle.
+ */
+import { X509Certificate } from 'node:crypto';
+import { X509Certificate as ParsedCertificate } from '@sigstore/core';
+import type { SignatureBundle } from './bundle.js';
+import { SigningError } from './signing-error.js';
+import { verifyEnvelopeSignature } from './verify-key.js';
+
+const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3';
+// A real chain is short; the bound keeps a hostile bundle from making us walk forever.
+const MAX_CHAIN_LENGTH = 10;
+
+export interface CertificateSigner {
+  /** The leaf's subject. */
+  signer: string;
+  /** The subject of the trust anchor the chain ends at. */
+  issuer: string;
+}
+
+export function verifyWithCertificate(
+  bundle: SignatureBundle,
+  anchorsPem: readonly string[],
+  now: Date,
+  v020Compat: boolean,
+): CertificateSigner {
+  const material = bundle.material;
+  if (material.kind !== 'certificate-chain') {
+    throw new SigningError(
+      'method-mismatch',
+      `verifying model signature with a certificate chain: the bundle carries a ${material.kind}, not a certificate chain`,
+      'use the keyless or key method that matches how the model was signed',
+    );
+  }
+  const [leaf, ...intermediates] = material.ders.map((der, i) => readCertificate(der, i));
+  if (leaf === undefined) throw new Error('unreachable: parseBundle guarantees a non-empty chain');
+  const anchors = anchorsPem.map((pem) => new X509Certificate(pem));
+
+  checkLeafUsage(leaf);
+  const path = buildPath(leaf, intermediates, anchors);
+  // The certificate method has no transparency log nor trusted timestamp to date the signature,
+  // so validity is checked at `now` (the caller's clock): an expired certificate is refused even
+  // if the signature was made while it was valid. Upstream checks at the leaf's notBefore instead,
+  // which never refuses an expired chain; we prefer to fail closed.
+  for (const certificate of path) checkValidity(certificate, now);
+
+  if (!verifyEnvelopeSignature(bundle.envelope, leaf.publicKey, v020Compat)) {
+    throw new SigningError(
+      'bad-signature',
+      `verifying model signature by certificate ${leaf.subject}: the signature does not match the signed statement`,
+      'the signature or its statement was altered after signing; get an intact model.sig or sign the model again',
+    );
+  }
+  const anchor = path[path.length - 1] ?? leaf;
+  return { signer: oneLine(leaf.subject), issuer: oneLine(anchor.subject) };
+}
+
+/**
+ * Walks from the leaf up, one verified issuer at a time, until a trust anchor signed the current
+ * certificate. Anchors are tried first so a bundle cannot substitute its own copy of a root.
+ */
+function buildPath(
+  leaf: X509Certificate,
+  intermediates: X509Certificate[],
+  anchors: X509Certificate[],
+): X509Certificate[] {
+  const path = [leaf];
+  let current = leaf;
+  while (path.length <= MAX_CHAIN_LENGTH) {
+    const anchor = anchors.find(
+      (candidate) => issuedBy(current, candidate) && current.checkIssued(candidate),
+    );
+    if (anchor !== undefined) return [...path, anchor];
+    const next = intermediates.find((candidate) => !path.includes(candidate) && issuedBy(current, candidate));
+    if (next === undefined) break;
+    checkIssuerIsCa(next);
+    // OpenSSL's issuer check adds key identifier matching on top of names and CA usage.
+    if (!current.checkIssued(next)) break;
+    path.push(next);
+    current = next;
+  }
+  throw new SigningError(
+    'untrusted-chain',
+    `verifying certificate chain of ${oneLine(leaf.subject)}: it does not lead to any of the ${anchors.length} trust anchor(s) (stopped at ${oneLine(current.subject)}, issued by ${oneLine(current.issuer)})`,
+    'give the root (or intermediate) CA certificate that issued the signing certificate as a trust anchor, or get a model signed under a trusted CA',
+  );
+}
+
+/**
+ * Same name and a valid signature by the candidate's key. Node's checkIssued is left to the caller:
+ * it also refuses issuers that are not CAs, which would hide why a chain failed.
+ */
+function issuedBy(certificate: X509Certificate, issuer: X509Certificate): boolean {
+  if (certificate === issuer || certificate.issuer !== issuer.subject) return false;
+  try {
+    return certificate.verify(issuer.publicKey);
+  } catch {
+    return false; // a key type node cannot use to verify this signature is simply not the issuer
+  }
+}
+
+function checkIssuerIsCa(certificate: X509Certificate): void {
+  const parsed = ParsedCertificate.parse(certificate.raw);
+  const usage = parsed.extKeyUsage;
+  if (!certificate.ca || (usage !== undefined && !usage.keyCertSign)) {
+    throw new SigningError(
+      'untrusted-chain',
+      `verifying certificate chain: intermediate ${oneLine(certificate.subject)} is not a CA (basicConstraints CA and keyCertSign required)`,
+      'the chain in the signature was altered or built from a non-CA certificate; sign with a certificate issued by a real CA',
+    );
+  }
+}
+
+/**
+ * The leaf must be meant for signing: keyUsage digitalSignature; with no keyUsage at all, the code
+ * signing extended usage (as upstream accepts). An extended usage that excludes code signing is refused.
+ */
+function checkLeafUsage(leaf: X509Certificate): void {
+  const usage = ParsedCertificate.parse(leaf.raw).extKeyUsage;
+  const extended = leaf.keyUsage as string[] | undefined; // node names extendedKeyUsage `keyUsage`
+  const codeSigning =
+    extended === undefined || extended.includes(CODE_SIGNING_EKU) || extended.includes('2.5.29.37.0');
+  const signing =
+    usage !== undefined ? usage.digitalSignature : extended?.includes(CODE_SIGNING_EKU) === true;
+  if (!signing || !codeSigning) {
+    throw new SigningError(
+      'bad-key-usage',
+      `verifying signing certificate ${oneLine(leaf.subject)}: its key usage does not allow signing code (needs digitalSignature${extended ? ' and extendedKeyUsage codeSigning' : ''})`,
+      'issue the signing certificate with keyUsage digitalSignature (and extendedKeyUsage codeSigning)',
+    );
+  }
+}
+
+function checkValidity(certificate: X509Certificate, at: Date): void {
+  const notBefore = new Date(certificate.validFrom);
+  const notAfter = new Date(certificate.validTo);
+  if (at < notBefore || at > notAfter) {
+    throw new SigningError(
+      'certificate-expired',
+      `verifying certificate ${oneLine(certificate.subject)}: it is valid from ${notBefore.toISOString()} to ${notAfter.toISOString()}, not at ${at.toISOString()}`,
+      'renew the certificate and sign the model again',
+    );
+  }
+}
+
+function readCertificate(der: Buffer, index: number): X509Certificate {
+  try {
+    return new X509Certificate(der);
+  } catch (cause) {
+    throw new SigningError(
+      'malformed-bundle',
+      `reading signature bundle: x509CertificateChain.certificates[${index}] is not a DER certificate`,
+      'sign the model again with model_signing and pass its model.sig',
+      { cause },
+    );
+  }
+}
+
+/** Node joins RDNs with newlines; one line reads better in messages and reports. */
+function oneLine(name: string): string {
+  return name.split('\n').filter(Boolean).join(', ');
+}
