@@ -1,7 +1,7 @@
 /**
  * The compute catalog: environments, each holding compute pools. This zod schema is the single
  * source of truth: `schema/catalog.schema.json` (for editors) is generated from it and a test keeps
- * the two equal.
+ * the two equal. The format is described in docs/catalog.md.
  */
 import { z } from 'zod';
 
@@ -10,11 +10,22 @@ const name = z
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lower-case letters, digits and dashes (a DNS label)')
   .max(63);
 
-/** A Kubernetes quantity such as `80Gi`, `500m` or `2`. */
-export const quantity = z.union([
-  z.number().nonnegative(),
-  z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, 'must be a Kubernetes quantity such as 24Gi'),
-]);
+/** The grammar of a Kubernetes quantity: `80Gi`, `500m`, `2`, `1.5`, `1e3`, `-1`. */
+export const QUANTITY_PATTERN =
+  /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+
+/** A non-negative Kubernetes quantity such as `80Gi`, `500m` or `2` (sizes of pools). */
+const QUANTITY_MESSAGE = 'must be a number or a Kubernetes quantity such as 24Gi, 500m or 2';
+export const quantity = z.union(
+  [
+    z.number().nonnegative(),
+    z.string().regex(new RegExp(QUANTITY_PATTERN.source.replace('[+-]?', '\\+?')), QUANTITY_MESSAGE),
+  ],
+  { error: QUANTITY_MESSAGE },
+);
+
+/** Label values are strings; YAML numbers and booleans (`gpu-count: 1`) are taken as their text. */
+const labelValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 export const requirementSchema = z
   .object({
@@ -24,14 +35,56 @@ export const requirementSchema = z
       .describe(
         'Kubernetes label-selector operators, plus Gt/Ge/Lt/Le comparing numbers or quantities (24Gi).',
       ),
-    values: z.array(z.string()).optional().describe('For In/NotIn: the allowed values; for Gt/Ge/Lt/Le: one.'),
+    values: z
+      .array(labelValue)
+      .optional()
+      .describe(
+        'In/NotIn: one or more values; Exists/DoesNotExist: none; Gt/Ge/Lt/Le: exactly one quantity.',
+      ),
   })
-  .strict();
+  .strict()
+  .superRefine((r, ctx) => {
+    const count = r.values?.length ?? 0;
+    const at = r.values ? ['values'] : ['operator'];
+    switch (r.operator) {
+      case 'In':
+      case 'NotIn':
+        if (count < 1)
+          ctx.addIssue({ code: 'custom', path: at, message: `${r.operator} needs at least one value` });
+        return;
+      case 'Exists':
+      case 'DoesNotExist':
+        if (count > 0) ctx.addIssue({ code: 'custom', path: at, message: `${r.operator} takes no values` });
+        return;
+      case 'Gt':
+      case 'Ge':
+      case 'Lt':
+      case 'Le': {
+        const only = r.values?.[0];
+        if (count !== 1 || only === undefined) {
+          ctx.addIssue({ code: 'custom', path: at, message: `${r.operator} needs exactly one value` });
+        } else if (!QUANTITY_PATTERN.test(only)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['values', 0],
+            message: `${r.operator} compares numbers: ${JSON.stringify(only)} is not a number or quantity such as 24Gi`,
+          });
+        }
+        return;
+      }
+    }
+  });
 
 export const selectorSchema = z
   .object({
-    matchLabels: z.record(z.string(), z.string()).optional(),
-    matchExpressions: z.array(requirementSchema).optional(),
+    matchLabels: z
+      .record(z.string(), labelValue)
+      .optional()
+      .describe('Labels the model must carry with exactly these values.'),
+    matchExpressions: z
+      .array(requirementSchema)
+      .optional()
+      .describe('Requirements on model labels; all must hold (as in a Kubernetes label selector).'),
   })
   .strict();
 
@@ -40,7 +93,7 @@ export const acceleratorSchema = z
     vendor: z.enum(['nvidia', 'amd', 'intel', 'google', 'aws', 'none']),
     product: z.string().optional().describe('e.g. A100-SXM4-80GB, MI300X, tpu-v5e, inferentia2'),
     memory: quantity.optional().describe('Memory per accelerator, e.g. 80Gi.'),
-    count: z.number().int().nonnegative().default(1),
+    count: z.number().int().nonnegative().default(1).describe('Accelerators per replica.'),
     resourceName: z
       .string()
       .optional()
@@ -71,37 +124,68 @@ export const scalingSchema = z
       .describe('autoscaling/v2 MetricSpec entries, used as they are.'),
   })
   .strict()
-  .refine((s) => s.maxReplicas >= s.minReplicas, { message: 'maxReplicas must be >= minReplicas' });
+  .refine((s) => s.maxReplicas >= s.minReplicas, {
+    path: ['maxReplicas'],
+    message: 'must be >= minReplicas',
+  });
 
 export const servingSchema = z
   .object({
     port: z.number().int().min(1).max(65535).default(8080),
-    healthPath: z.string().startsWith('/').default('/healthz'),
-    readinessPath: z.string().startsWith('/').optional(),
+    healthPath: z.string().startsWith('/').default('/healthz').describe('Liveness probe path.'),
+    readinessPath: z
+      .string()
+      .startsWith('/')
+      .optional()
+      .describe('Readiness probe path; healthPath if absent.'),
     inferencePath: z.string().startsWith('/').default('/v1/predict'),
     latencySLO: z
       .object({ p50Ms: z.number().positive().optional(), p95Ms: z.number().positive().optional() })
       .strict()
-      .optional(),
+      .optional()
+      .describe('Latency objectives checked by the post-deploy verification.'),
   })
   .strict();
+
+/**
+ * `scratch`, `oci-layout:PATH[:TAG]` (PATH relative to the catalog), or a registry reference
+ * (`nvcr.io/nvidia/tritonserver:24.05-py3`, optionally `@sha256:...`).
+ */
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+export const BASE_IMAGE_PATTERN = new RegExp(
+  '^(?:scratch|oci-layout:.+|' +
+    `(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?${COMPONENT}(?:/${COMPONENT})*` +
+    '(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?)$',
+);
 
 export const imageSchema = z
   .object({
     base: z
-      .record(z.string(), z.string().min(1))
+      .record(
+        z.string(),
+        z
+          .string()
+          .regex(BASE_IMAGE_PATTERN, 'must be scratch, oci-layout:PATH[:TAG] or a registry reference'),
+      )
+      .refine((b) => Object.keys(b).length > 0, {
+        message: 'needs at least one base image, e.g. default: scratch',
+      })
       .describe(
         'Serving base image per runtime (the model label `runtime` picks one; `default` otherwise): ' +
           '`scratch`, `oci-layout:PATH[:TAG]`, or a registry reference.',
       ),
-    modelPath: z.string().startsWith('/').default('/models'),
+    modelPath: z
+      .string()
+      .startsWith('/')
+      .default('/models')
+      .describe('Where the model files go in the image.'),
     entrypoint: z.array(z.string()).optional(),
     cmd: z.array(z.string()).optional(),
     env: z.record(z.string(), z.string()).default({}),
-    labels: z.record(z.string(), z.string()).default({}),
+    labels: z.record(z.string(), z.string()).default({}).describe('OCI image config labels.'),
     platform: z
       .string()
-      .regex(/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/)
+      .regex(/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/, 'must be OS/ARCH[/VARIANT], e.g. linux/amd64')
       .default('linux/amd64'),
   })
   .strict();
@@ -119,17 +203,21 @@ export const poolSchema = z
       .optional()
       .describe('Driver and runtime versions on the pool nodes; injected into the image as env and labels.'),
     memory: quantity.optional().describe('Container memory (request and limit).'),
-    cpu: quantity.optional(),
+    cpu: quantity.optional().describe('Container CPU request.'),
     resources: z
       .object({ requests: resourceList.optional(), limits: resourceList.optional() })
       .strict()
-      .optional(),
+      .optional()
+      .describe('Extra resource requests and limits, merged over memory, cpu and accelerator.'),
     nodeSelector: z.record(z.string(), z.string()).default({}),
     tolerations: z.array(tolerationSchema).default([]),
     image: imageSchema,
     scaling: scalingSchema.default({ minReplicas: 1, maxReplicas: 1 }),
     serving: servingSchema.default({ port: 8080, healthPath: '/healthz', inferencePath: '/v1/predict' }),
-    form: z.enum(['deployment', 'kserve']).default('deployment'),
+    form: z
+      .enum(['deployment', 'kserve'])
+      .default('deployment')
+      .describe('Kubernetes Deployment or KServe InferenceService.'),
     endpoint: z.string().url().optional().describe('Public URL of the served model.'),
     namespace: name.default('default'),
     context: z.string().optional().describe('kubeconfig context of the cluster.'),
@@ -147,10 +235,20 @@ export const signingPolicySchema = z
           })
           .strict(),
       )
-      .optional(),
-    trustedRoot: z.string().optional().describe('Path to a Sigstore trusted_root.json (relative to the catalog).'),
-    publicKeys: z.array(z.string()).optional().describe('PEM public key files (relative to the catalog).'),
-    certificateChain: z.array(z.string()).optional().describe('PEM trust anchors (relative to the catalog).'),
+      .optional()
+      .describe('Sigstore keyless signers accepted (certificate identity and OIDC issuer).'),
+    trustedRoot: z
+      .string()
+      .optional()
+      .describe('Path to a Sigstore trusted_root.json (relative to the catalog).'),
+    publicKeys: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('PEM public key files (relative to the catalog).'),
+    certificateChain: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('PEM trust anchors (relative to the catalog).'),
   })
   .strict()
   .refine((p) => Boolean(p.keyless?.length || p.publicKeys?.length || p.certificateChain?.length), {
@@ -160,18 +258,35 @@ export const signingPolicySchema = z
 export const environmentSchema = z
   .object({
     description: z.string().optional(),
-    production: z.boolean().default(false),
-    signing: signingPolicySchema.optional().describe('Signatures a promotion into this environment must have.'),
-    pools: z.array(poolSchema).min(1),
+    production: z.boolean().default(false).describe('Marks a production environment (stricter reporting).'),
+    signing: signingPolicySchema
+      .optional()
+      .describe('Signatures a promotion into this environment must have.'),
+    pools: z.array(poolSchema).min(1).describe('Compute pools, in catalog order (the last tie-breaker).'),
   })
-  .strict();
+  .strict()
+  .superRefine((env, ctx) => {
+    const seen = new Set<string>();
+    env.pools.forEach((pool, index) => {
+      if (seen.has(pool.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pools', index, 'name'],
+          message: `duplicate pool name ${pool.name}`,
+        });
+      }
+      seen.add(pool.name);
+    });
+  });
 
 export const catalogSchema = z
   .object({
     $schema: z.string().optional(),
     apiVersion: z.literal('model-promote/v1'),
     kind: z.literal('ComputeCatalog'),
-    environments: z.record(name, environmentSchema),
+    environments: z
+      .record(name, environmentSchema)
+      .refine((e) => Object.keys(e).length > 0, { message: 'needs at least one environment' }),
   })
   .strict();
 
