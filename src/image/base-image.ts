@@ -1,0 +1,82 @@
+/**
+ * The image a model image is built on. A BaseImage is read-only: its config, and layers that can be
+ * streamed. One BaseImageSource per place a base lives; registry bases arrive with registry support.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { formatPlatform, parsePlatform } from '../oci/platform.js';
+import type { Descriptor, ImageConfig, Platform } from '../oci/types.js';
+import { type BaseReference, parseBaseReference } from './base-reference.js';
+import { ImageError } from './image-error.js';
+import { OciLayoutBaseSource } from './layout-base.js';
+
+export interface Layer {
+  /** As it goes into the manifest (OCI media type). */
+  readonly descriptor: Descriptor;
+  /** Digest of the uncompressed tar (rootfs.diff_ids). */
+  readonly diffId: string;
+  open(): AsyncIterable<Uint8Array>;
+}
+
+export interface BaseImage {
+  /** As written in the catalog: `scratch`, `oci-layout:PATH:TAG`, ... */
+  readonly reference: string;
+  /** For `org.opencontainers.image.base.name`; absent for scratch. */
+  readonly name?: string;
+  /** Digest of the platform manifest chosen; absent for scratch. */
+  readonly digest?: string;
+  readonly config: ImageConfig;
+  readonly layers: readonly Layer[];
+}
+
+export interface BaseImageSource<R extends BaseReference = BaseReference> {
+  resolve(reference: R, text: string, platform: Platform): Promise<BaseImage>;
+}
+
+export interface ResolveBaseOptions {
+  /** `os/arch[/variant]` the pool runs; default linux/amd64. */
+  readonly platform?: string;
+  /** Folder relative layout paths start from (the catalog's); default the working directory. */
+  readonly relativeTo?: string;
+  /** A registry source, once there is one. */
+  readonly registry?: BaseImageSource<Extract<BaseReference, { kind: 'registry' }>>;
+}
+
+/** A base with no layers and a minimal config for the platform. */
+export function scratchImage(platform: Platform): BaseImage {
+  return {
+    reference: 'scratch',
+    config: {
+      architecture: platform.architecture,
+      os: platform.os,
+      ...(platform.variant ? { variant: platform.variant } : {}),
+      config: {},
+      rootfs: { type: 'layers', diff_ids: [] },
+      history: [],
+    },
+    layers: [],
+  };
+}
+
+/** Reads (never writes) the base image a pool names, for the pool's platform. */
+export async function resolveBaseImage(text: string, options: ResolveBaseOptions = {}): Promise<BaseImage> {
+  const reference = parseBaseReference(text);
+  const platform = parsePlatform(options.platform ?? 'linux/amd64');
+  switch (reference.kind) {
+    case 'scratch':
+      return scratchImage(platform);
+    case 'oci-layout': {
+      const path = isAbsolute(reference.path)
+        ? reference.path
+        : resolve(options.relativeTo ?? '.', reference.path);
+      return new OciLayoutBaseSource().resolve({ ...reference, path }, text, platform);
+    }
+    case 'registry':
+      if (options.registry) return options.registry.resolve(reference, text, platform);
+      throw new ImageError(
+        'usage',
+        'base-registry-unsupported',
+        `base image ${text} is in a registry, which model-promote cannot read yet (platform ${formatPlatform(platform)})`,
+        'registry bases arrive with registry support; until then copy it to a layout (skopeo copy docker://IMAGE oci:DIR:TAG) and write oci-layout:DIR:TAG',
+      );
+  }
+}

@@ -1,0 +1,19 @@
+import { PromotionError } from '../errors.js';
+
+/** Failures planning or building a model image. */
+export type ImageErrorCode =
+  | 'base-not-configured'
+  | 'base-reference-invalid'
+  | 'base-registry-unsupported'
+  | 'base-tag-required'
+  | 'base-tag-not-found'
+  | 'base-platform-not-found'
+  | 'base-unreadable'
+  | 'model-empty'
+  | 'model-path-invalid'
+  | 'model-file-changed'
+  | 'content-check-failed';
+
+export class ImageError extends PromotionError<ImageErrorCode> {
+  override readonly name = 'ImageError';
+}

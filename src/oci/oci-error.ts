@@ -1,0 +1,17 @@
+import { PromotionError } from '../errors.js';
+
+/** Failures reading or writing OCI artifacts (layouts, blobs, manifests). */
+export type OciErrorCode =
+  | 'digest-invalid'
+  | 'blob-digest-mismatch'
+  | 'blob-missing'
+  | 'blob-too-large'
+  | 'layout-missing'
+  | 'layout-invalid'
+  | 'manifest-invalid'
+  | 'tag-invalid'
+  | 'platform-invalid';
+
+export class OciError extends PromotionError<OciErrorCode> {
+  override readonly name = 'OciError';
+}

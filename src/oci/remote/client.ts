@@ -1,0 +1,377 @@
+/**
+ * A client for one registry, following the OCI distribution spec: `/v2/` ping, manifests (GET,
+ * HEAD, PUT), blobs (HEAD, GET), with authorization, retries and errors that name the registry,
+ * the object and the credential tried. Uploads live in upload.ts on top of `send`.
+ */
+import { createHash } from 'node:crypto';
+import { type Logger, silentLogger } from '../../logger.js';
+import { type Digest, sha256Digest } from '../digest.js';
+import { MediaType } from '../media-types.js';
+import type { Descriptor } from '../types.js';
+import { Authenticator, credentialHint } from './auth.js';
+import { repositoryScope } from './challenge.js';
+import { ANONYMOUS, type CredentialProvider } from './credentials.js';
+import { isLoopback, registryOrigin } from './reference.js';
+import { describeErrorBody, parseErrorBody, RegistryError, type RegistryErrorCode } from './remote-error.js';
+import {
+  DEFAULT_RETRY,
+  isNetworkError,
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryPolicy,
+  TransientFailure,
+  withRetry,
+} from './retry.js';
+import { BodyTooLargeError, type HttpRequest, type HttpResponse, nodeTransport, type Transport } from './transport.js';
+
+/** What a manifest GET accepts: docker-registry 2.8 serves OCI manifests only to a matching Accept. */
+export const MANIFEST_ACCEPT = [MediaType.ImageManifest, MediaType.ImageIndex, MediaType.DockerManifest, MediaType.DockerManifestList].join(', ');
+/** The spec's floor for what registries accept; we read no larger manifest. */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+export interface RegistryClientOptions {
+  /** `ghcr.io`, `127.0.0.1:5000`, `docker.io` */
+  readonly registry: string;
+  readonly credentials?: CredentialProvider;
+  /** Plain HTTP to a registry that is not on loopback. */
+  readonly insecure?: boolean;
+  readonly logger?: Logger;
+  readonly transport?: Transport;
+  readonly retry?: RetryPolicy;
+  readonly mask?: (secret: string) => void;
+}
+
+export interface SendOptions {
+  readonly method: HttpRequest['method'];
+  /** A path on the registry (`/v2/...`) or an absolute URL (an upload Location). */
+  readonly url: string | URL;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array;
+  readonly scopes: readonly string[];
+  /** Names the step in messages: `pushing blob sha256:... to HOST/REPO`. */
+  readonly what: string;
+  /** Statuses handed back as they are; any other fails. */
+  readonly expect: readonly number[];
+  /** False for steps whose caller reconciles state itself (PATCH); default true. */
+  readonly retry?: boolean;
+  readonly onBodyBytes?: (bytes: number) => void;
+}
+
+/** A 404 for an upload session: the registry lost or cancelled it; the upload starts over. */
+export class UploadLost extends Error {
+  override readonly name = 'UploadLost';
+}
+
+export interface FetchedManifest {
+  readonly mediaType: string;
+  readonly digest: Digest;
+  readonly bytes: Uint8Array;
+}
+
+export class RegistryClient {
+  readonly registry: string;
+  readonly origin: string;
+  readonly logger: Logger;
+  readonly retry: RetryPolicy;
+  private readonly transport: Transport;
+  private readonly auth: Authenticator;
+  private pinged: Promise<void> | undefined;
+
+  constructor(options: RegistryClientOptions) {
+    this.registry = options.registry;
+    this.origin = registryOrigin(options.registry, options.insecure);
+    this.logger = options.logger ?? silentLogger;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.transport = options.transport ?? nodeTransport();
+    const credentials = options.credentials;
+    this.auth = new Authenticator({
+      registry: options.registry,
+      transport: this.transport,
+      credential: credentials ? () => credentials(options.registry) : () => Promise.resolve(ANONYMOUS),
+      logger: this.logger,
+      retry: this.retry,
+      ...(options.mask ? { mask: options.mask } : {}),
+    });
+    if (options.insecure && !isLoopback(options.registry)) {
+      this.logger.warn(`talking to ${options.registry} over plain HTTP (insecure is set)`);
+    }
+  }
+
+  /** `GET /v2/`: checks the registry answers and learns how it wants to be authorized. */
+  ping(): Promise<void> {
+    this.pinged ??= this.doPing().catch((error: unknown) => {
+      this.pinged = undefined;
+      throw error;
+    });
+    return this.pinged;
+  }
+
+  private async doPing(): Promise<void> {
+    const what = `reaching ${this.registry}`;
+    const options: SendOptions = { method: 'GET', url: '/v2/', scopes: [], what, expect: [200, 401, 404] };
+    let response: HttpResponse;
+    try {
+      response = await withRetry(what, this.retry, this.logger, () => this.attempt(options, false));
+    } catch (error) {
+      throw this.finalError(error, what);
+    }
+    await response.discard();
+    if (response.status === 404) {
+      throw new RegistryError(
+        'usage',
+        'registry-response-invalid',
+        `${this.origin}/v2/ answered 404: ${this.registry} does not speak the OCI distribution API`,
+        'check the registry name (for Docker Hub write docker.io)',
+      );
+    }
+    if (response.status === 401) this.auth.learn(response.header('www-authenticate'));
+  }
+
+  async headManifest(repository: string, reference: string): Promise<Descriptor | undefined> {
+    const response = await this.send({
+      method: 'HEAD',
+      url: `/v2/${repository}/manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scopes: [repositoryScope(repository, false)],
+      what: `looking up ${this.registry}/${repository}:${reference}`,
+      expect: [200, 404],
+    });
+    await response.discard();
+    if (response.status === 404) return undefined;
+    const digest = response.header('docker-content-digest');
+    const mediaType = response.header('content-type')?.split(';')[0]?.trim();
+    const size = Number(response.header('content-length'));
+    if (!digest || !mediaType || !Number.isSafeInteger(size)) return undefined;
+    return { mediaType, digest, size };
+  }
+
+  async getManifest(repository: string, reference: string): Promise<FetchedManifest> {
+    const name = `${this.registry}/${repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`;
+    const response = await this.send({
+      method: 'GET',
+      url: `/v2/${repository}/manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scopes: [repositoryScope(repository, false)],
+      what: `reading manifest ${name}`,
+      expect: [200, 404],
+    });
+    if (response.status === 404) {
+      const body = await response.text();
+      throw new RegistryError(
+        'usage',
+        'manifest-unknown',
+        `manifest ${name} is not in the registry (${describeErrorBody(body)})`,
+        `check the tag or digest exists: skopeo inspect docker://${name.replace('@', '@')}`,
+      );
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await response.bytes(MAX_MANIFEST_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        throw new RegistryError('failed', 'manifest-too-large', `manifest ${name} is larger than ${MAX_MANIFEST_BYTES} bytes`, undefined, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    const digest = sha256Digest(bytes);
+    const claimed = response.header('docker-content-digest');
+    if ((reference.startsWith('sha256:') && reference !== digest) || (claimed?.startsWith('sha256:') && claimed !== digest)) {
+      throw new RegistryError(
+        'failed',
+        'digest-mismatch',
+        `manifest ${name} has digest ${digest}, the registry said ${claimed ?? reference}`,
+        'the registry or a proxy changed the bytes: try again, or report it to the registry operator',
+      );
+    }
+    const mediaType = response.header('content-type')?.split(';')[0]?.trim() ?? mediaTypeInside(bytes);
+    return { mediaType, digest, bytes };
+  }
+
+  /** PUT a manifest by tag or digest with its exact bytes; checks the digest the registry returns. */
+  async putManifest(repository: string, reference: string, bytes: Uint8Array, mediaType: string): Promise<Digest> {
+    const digest = sha256Digest(bytes);
+    const name = `${this.registry}/${repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`;
+    const response = await this.send({
+      method: 'PUT',
+      url: `/v2/${repository}/manifests/${reference}`,
+      headers: { 'content-type': mediaType },
+      body: bytes,
+      scopes: [repositoryScope(repository, true)],
+      what: `pushing manifest ${name}`,
+      expect: [201],
+    });
+    await response.discard();
+    const returned = response.header('docker-content-digest');
+    if (returned !== undefined && returned !== digest) {
+      throw new RegistryError(
+        'failed',
+        'digest-mismatch',
+        `pushing manifest ${name}: the registry stored ${returned}, the bytes sent are ${digest}`,
+        'the registry rewrote the manifest; push by digest to a registry that keeps bytes as sent',
+      );
+    }
+    return digest;
+  }
+
+  /** The blob's size when the repository has it, else undefined. */
+  async headBlob(repository: string, digest: string, push = false): Promise<number | undefined> {
+    const response = await this.send({
+      method: 'HEAD',
+      url: `/v2/${repository}/blobs/${digest}`,
+      scopes: [repositoryScope(repository, push)],
+      what: `looking for blob ${digest} in ${this.registry}/${repository}`,
+      expect: [200, 404],
+    });
+    await response.discard();
+    if (response.status === 404) return undefined;
+    const size = Number(response.header('content-length'));
+    return Number.isSafeInteger(size) ? size : undefined;
+  }
+
+  /** Streams a blob (following redirects to storage without our credentials); checks its digest at the end. */
+  async *openBlob(repository: string, digest: string): AsyncIterable<Uint8Array> {
+    const what = `reading blob ${digest} from ${this.registry}/${repository}`;
+    let response = await this.send({
+      method: 'GET',
+      url: `/v2/${repository}/blobs/${digest}`,
+      scopes: [repositoryScope(repository, false)],
+      what,
+      expect: [200, 301, 302, 303, 307, 308],
+    });
+    for (let hops = 0; response.status !== 200; hops++) {
+      const location = response.header('location');
+      await response.discard();
+      if (!location || hops >= 5) throw new RegistryError('failed', 'registry-response-invalid', `${what}: too many redirects`);
+      response = await this.send({ method: 'GET', url: new URL(location, response.url), scopes: [], what, expect: [200, 301, 302, 303, 307, 308] });
+    }
+    const hash = createHash('sha256');
+    for await (const chunk of response.stream() as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      yield chunk;
+    }
+    const actual = `sha256:${hash.digest('hex')}`;
+    if (actual !== digest) {
+      throw new RegistryError('failed', 'digest-mismatch', `${what}: got ${actual}`, 'the registry or a proxy corrupted the blob: try again');
+    }
+  }
+
+  /** One request with authorization, retried (unless `retry: false`) on 408, 429, 5xx and reset connections. */
+  async send(options: SendOptions): Promise<HttpResponse> {
+    await this.ping();
+    if (options.retry === false) return this.attempt(options, true);
+    try {
+      return await withRetry(options.what, this.retry, this.logger, () => this.attempt(options, true));
+    } catch (error) {
+      throw this.finalError(error, options.what);
+    }
+  }
+
+  /** Maps what is left after the retries to a RegistryError; anything else passes through. */
+  finalError(error: unknown, what: string): unknown {
+    if (error instanceof TransientFailure) {
+      return new RegistryError(
+        'failed',
+        'registry-error',
+        `${what}: ${error.message}, still failing after ${this.retry.attempts} tries`,
+        `the registry ${this.registry} is failing or overloaded: try again later`,
+        { cause: error },
+      );
+    }
+    if (isNetworkError(error) || isDnsError(error)) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+      return new RegistryError(
+        'failed',
+        'registry-unreachable',
+        `${what}: cannot reach ${this.origin} (${code})`,
+        `check the registry name and that ${this.registry} is up and reachable from here${isLoopback(this.registry) ? '' : ' over HTTPS (set insecure for a plain-HTTP registry)'}`,
+        { cause: error },
+      );
+    }
+    return error;
+  }
+
+  private async attempt(options: SendOptions, authorize: boolean): Promise<HttpResponse> {
+    const url = new URL(options.url, this.origin);
+    const sameOrigin = url.origin === new URL(this.origin).origin;
+    let fresh = false;
+    for (;;) {
+      const authorization = authorize && sameOrigin ? await this.auth.header(options.scopes, fresh) : undefined;
+      const response = await this.transport({
+        method: options.method,
+        url,
+        headers: { ...options.headers, ...(authorization ? { authorization } : {}) },
+        ...(options.body ? { body: options.body } : {}),
+        ...(options.onBodyBytes ? { onBodyBytes: options.onBodyBytes } : {}),
+      });
+      if (response.status === 401 && authorize && sameOrigin && !fresh && this.auth.learn(response.header('www-authenticate'))) {
+        await response.discard();
+        fresh = true;
+        continue;
+      }
+      if (options.expect.includes(response.status)) return response;
+      const body = options.method === 'HEAD' ? '' : await response.text(64 * 1024).catch(() => '');
+      if (isRetryableStatus(response.status)) {
+        throw new TransientFailure(
+          `${response.status} from ${url.host}${body ? ` (${describeErrorBody(body)})` : ''}`,
+          response.status,
+          parseRetryAfter(response.header('retry-after')),
+        );
+      }
+      throw await this.statusError(response.status, body, options);
+    }
+  }
+
+  private async statusError(status: number, body: string, options: SendOptions): Promise<Error> {
+    const codes = parseErrorBody(body).map((e) => e.code);
+    const detail = body ? `: ${describeErrorBody(body)}` : '';
+    if (status === 404 && codes.some((c) => c === 'BLOB_UPLOAD_UNKNOWN' || c === 'BLOB_UPLOAD_INVALID')) {
+      return new UploadLost(`${options.what}: the registry lost the upload session (${describeErrorBody(body)})`);
+    }
+    const error = (kind: 'failed' | 'usage', code: RegistryErrorCode, message: string, hint?: string) =>
+      new RegistryError(kind, code, message, hint);
+    if (status === 401 || status === 403) {
+      return error(
+        'failed',
+        status === 401 ? 'registry-unauthorized' : 'registry-denied',
+        `${options.what}: ${status} from ${this.registry}: ${await this.auth.describe(options.scopes)}${detail}`,
+        credentialHint(this.registry, options.scopes),
+      );
+    }
+    if (status === 413) {
+      return error('failed', 'manifest-too-large', `${options.what}: 413 from ${this.registry}, too large${detail}`, 'the registry limits object size: make the manifest or layer smaller, or raise the limit');
+    }
+    if (status === 400 || status === 415) {
+      const digestProblem = codes.some((c) => c === 'DIGEST_INVALID' || c === 'SIZE_INVALID');
+      return error(
+        'failed',
+        digestProblem ? 'digest-mismatch' : 'manifest-rejected',
+        `${options.what}: ${status} from ${this.registry}${detail}`,
+        digestProblem
+          ? 'the bytes changed while they were sent: push again'
+          : codes.includes('MANIFEST_BLOB_UNKNOWN')
+            ? 'a blob the manifest names is missing: push the blobs before the manifest'
+            : 'the registry does not accept this media type or manifest: check it supports OCI image manifests',
+      );
+    }
+    if (status === 404) {
+      return error('usage', codes.includes('BLOB_UNKNOWN') ? 'blob-unknown' : 'manifest-unknown', `${options.what}: 404 from ${this.registry}${detail}`, 'check the repository name and reference');
+    }
+    return error('failed', 'registry-error', `${options.what}: unexpected ${status} from ${this.registry}${detail}`);
+  }
+}
+
+function isDnsError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNREFUSED';
+}
+
+function mediaTypeInside(bytes: Uint8Array): string {
+  try {
+    const value = JSON.parse(Buffer.from(bytes).toString('utf8')) as { mediaType?: unknown };
+    return typeof value.mediaType === 'string' ? value.mediaType : MediaType.ImageManifest;
+  } catch {
+    return MediaType.ImageManifest;
+  }
+}

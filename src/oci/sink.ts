@@ -1,0 +1,31 @@
+import type { Descriptor } from './types.js';
+
+/**
+ * Bytes of one blob, produced on demand. A sink calls it at most once per writeBlob and reads it to
+ * the end; the bytes are never gathered in memory by the sink.
+ */
+export type BlobSource = () => AsyncIterable<Uint8Array>;
+
+/** What the caller knows of a blob before writing it: its digest and size when already known. */
+export interface BlobToWrite {
+  readonly mediaType: string;
+  /** When given, the sink may skip the write if it has the blob, and checks the bytes against it. */
+  readonly digest?: string;
+  readonly size?: number;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Where a built image goes: an OCI image layout now, a registry later. Blobs first, the manifest
+ * last: an image is visible under its tags only once writeManifest returns, so a failure before it
+ * leaves nothing tagged.
+ */
+export interface ImageSink {
+  /** How messages name the sink, e.g. `oci-layout:out/image`. */
+  readonly name: string;
+  hasBlob(digest: string): Promise<boolean>;
+  /** Streams a blob in, hashing on the way; returns its descriptor (digest and size as written). */
+  writeBlob(blob: BlobToWrite, source: BlobSource): Promise<Descriptor>;
+  /** Stores a manifest (or index) and points each tag at it; tags already used elsewhere move. */
+  writeManifest(bytes: Uint8Array, mediaType: string, tags: readonly string[]): Promise<Descriptor>;
+}
