@@ -1,0 +1,53 @@
+import { Command, Option } from 'commander';
+import { loadCatalog } from '../environments/catalog-loader.js';
+import { renderExplanationTable } from '../environments/explanation-table.js';
+import { resolvePool } from '../environments/resolve-pool.js';
+import { UsageError } from '../errors.js';
+import { openRegistry } from '../registry/open-registry.js';
+import { addInputOptions } from './options.js';
+import type { CommandAction } from './program.js';
+
+export function resolveCommand(): [Command, CommandAction] {
+  const command = addInputOptions(
+    new Command('resolve').description(
+      "Choose the compute pool for a model's labels and explain the choice; labels come from the registry or --label.",
+    ),
+    ['catalog', 'environment', 'registry', 'model', 'version'],
+  )
+    .addOption(new Option('--label <key=value...>', 'a model label (repeatable); replaces reading the registry'))
+    .addOption(new Option('--json', 'print the choice as JSON on stdout'));
+  return [
+    command,
+    async (options, _args, io) => {
+      const environment = options.environment as string | undefined;
+      if (!environment) throw new UsageError('--environment is required', 'name an environment of the catalog');
+      const catalog = await loadCatalog(options.catalog as string, io.cwd);
+      const labels = options.label ? parseLabels(options.label as string[]) : await registryLabels(options, io.cwd);
+      const choice = resolvePool(catalog, environment, labels);
+      if (options.json) {
+        io.stdout(`${JSON.stringify({ environment, pool: choice.pool.name, base: choice.base.ref, labels, explanation: choice.explanation }, null, 2)}\n`);
+      } else {
+        io.stdout(`${environment}: pool ${choice.pool.name}, base ${choice.base.ref}\n${renderExplanationTable(choice.explanation)}\n`);
+      }
+      return 0;
+    },
+  ];
+}
+
+function parseLabels(pairs: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`--label ${pair} is not key=value`, 'write labels as --label gpu-memory=40Gi');
+    labels[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return labels;
+}
+
+async function registryLabels(options: Record<string, unknown>, cwd: string): Promise<Readonly<Record<string, string>>> {
+  const { registry, model, version } = options as { registry?: string; model?: string; version?: string };
+  if (!registry || !model) {
+    throw new UsageError('resolve needs labels', 'give --registry and --model (and --version), or --label key=value');
+  }
+  return (await openRegistry(registry, cwd).resolve(model, version ?? 'latest')).labels;
+}

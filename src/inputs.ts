@@ -1,0 +1,192 @@
+/**
+ * Every input, once. action.yml, the CLI flags and (later) the GitLab component's `spec: inputs`
+ * use these names with these meanings; tests keep action.yml and the README equal to this table.
+ */
+import { DEFAULT_CATALOG_PATH } from './environments/catalog-loader.js';
+import { UsageError } from './errors.js';
+
+export interface InputSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly default?: string;
+  readonly required?: boolean;
+  /** Holds a secret: masked in logs, never echoed. */
+  readonly secret?: boolean;
+  /** Takes several values: repeated flags on the CLI, one per line in action.yml. */
+  readonly list?: boolean;
+  readonly boolean?: boolean;
+}
+
+export const DEFAULT_OUTPUT = 'out/model-promote';
+
+export const INPUTS = [
+  {
+    name: 'registry',
+    description: 'Model registry: a registry folder path (the embedded default) or a URI.',
+    required: true,
+  },
+  { name: 'model', description: 'Name of the model in the registry.', required: true },
+  {
+    name: 'version',
+    description: 'Version to promote, or an alias that points at one (e.g. `champion`, `latest`).',
+    default: 'latest',
+  },
+  {
+    name: 'environment',
+    description: 'Destination environment, as named in the compute catalog (e.g. `production`).',
+    required: true,
+  },
+  {
+    name: 'catalog',
+    description: 'Path of the compute catalog (YAML) listing environments and their compute pools.',
+    default: DEFAULT_CATALOG_PATH,
+  },
+  {
+    name: 'output',
+    description: 'Folder for the promotion record, summary, OCI image layout and rendered manifests.',
+    default: DEFAULT_OUTPUT,
+  },
+  {
+    name: 'dry-run',
+    description: 'Verify, resolve and plan, then stop before the first side effect and print the plan.',
+    default: 'false',
+    boolean: true,
+  },
+  {
+    name: 'identity',
+    description:
+      'Keyless signing policy: the signer identity (certificate SAN), exact or an anchored `/regex/`. Needs `issuer`.',
+  },
+  { name: 'issuer', description: 'Keyless signing policy: the OIDC issuer of the signer identity, exact.' },
+  {
+    name: 'trusted-root',
+    description: 'Sigstore trusted_root.json for keyless verification (default: the public-good instance).',
+  },
+  { name: 'public-key', description: 'Key signing policy: PEM public key file of the signer.' },
+  {
+    name: 'certificate-chain',
+    description: 'Certificate signing policy: PEM trust anchor files (one per line).',
+    list: true,
+  },
+  {
+    name: 'source-date-epoch',
+    description: 'Timestamp (seconds) written into the image; default `SOURCE_DATE_EPOCH`, else 0, for reproducible digests.',
+  },
+] as const satisfies readonly InputSpec[];
+
+export type InputName = (typeof INPUTS)[number]['name'];
+
+export const OUTPUTS = [
+  { name: 'status', description: 'Outcome: `succeeded`, `planned` (dry run), `refused` or `failed`.' },
+  { name: 'environment', description: 'The environment promoted to.' },
+  { name: 'pool', description: 'The compute pool chosen from the model labels.' },
+  { name: 'image', description: 'The built image, by digest (`REPO@sha256:...` or `oci-layout:DIR@sha256:...`).' },
+  { name: 'image-digest', description: 'Digest of the built image manifest.' },
+  { name: 'model-digest', description: 'Digest of the signed model (the OMS signature subject).' },
+  { name: 'manifests-path', description: 'Folder of the rendered Kubernetes manifests.' },
+  { name: 'record-path', description: 'Path of the promotion record (promotion.json).' },
+] as const;
+
+export type OutputName = (typeof OUTPUTS)[number]['name'];
+
+/** The signing policy given as inputs; the environment may add its own (see promote.ts). */
+export type PolicyInputs =
+  | { method: 'keyless'; identity: string; issuer: string; trustedRoot?: string }
+  | { method: 'key'; publicKey: string }
+  | { method: 'certificate'; anchors: string[] }
+  | { method: 'none' };
+
+export interface PromotionInputs {
+  readonly registry: string;
+  readonly model: string;
+  readonly version: string;
+  readonly environment: string;
+  readonly catalog: string;
+  readonly output: string;
+  readonly dryRun: boolean;
+  readonly policy: PolicyInputs;
+  readonly sourceDateEpoch: number;
+}
+
+/** Reads an input by its action.yml name; lists come one value per line. Empty means unset. */
+export type InputReader = (name: InputName) => string | undefined;
+
+export function parsePromotionInputs(read: InputReader, env: NodeJS.ProcessEnv = process.env): PromotionInputs {
+  const get = (name: InputName) => value(read, name);
+  return {
+    registry: required(get, 'registry'),
+    model: required(get, 'model'),
+    version: get('version') ?? 'latest',
+    environment: required(get, 'environment'),
+    catalog: get('catalog') ?? DEFAULT_CATALOG_PATH,
+    output: get('output') ?? DEFAULT_OUTPUT,
+    dryRun: parseBoolean('dry-run', get('dry-run')),
+    policy: parsePolicyInputs(read),
+    sourceDateEpoch: parseEpoch(get('source-date-epoch') ?? env.SOURCE_DATE_EPOCH),
+  };
+}
+
+export function parsePolicyInputs(read: InputReader): PolicyInputs {
+  const get = (name: InputName) => value(read, name);
+  const identity = get('identity');
+  const issuer = get('issuer');
+  const publicKey = get('public-key');
+  const anchors = list(read, 'certificate-chain');
+  const given = [identity || issuer ? 'identity/issuer' : '', publicKey ? 'public-key' : '', anchors.length ? 'certificate-chain' : '']
+    .filter(Boolean);
+  if (given.length > 1) {
+    throw new UsageError(
+      `give one signing policy, not ${given.join(' and ')}`,
+      'use either identity + issuer (keyless), public-key, or certificate-chain',
+    );
+  }
+  if (identity || issuer) {
+    if (!identity || !issuer) {
+      throw new UsageError(
+        `keyless policy needs both identity and issuer (got only ${identity ? 'identity' : 'issuer'})`,
+        'add --issuer URL (e.g. https://token.actions.githubusercontent.com) or --identity',
+      );
+    }
+    const trustedRoot = get('trusted-root');
+    return { method: 'keyless', identity, issuer, ...(trustedRoot ? { trustedRoot } : {}) };
+  }
+  if (get('trusted-root')) {
+    throw new UsageError('trusted-root only applies to a keyless policy', 'add --identity and --issuer');
+  }
+  if (publicKey) return { method: 'key', publicKey };
+  if (anchors.length) return { method: 'certificate', anchors };
+  return { method: 'none' };
+}
+
+function value(read: InputReader, name: InputName): string | undefined {
+  const raw = read(name)?.trim();
+  return raw ? raw : undefined;
+}
+
+function list(read: InputReader, name: InputName): string[] {
+  return (read(name) ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+function required(get: (name: InputName) => string | undefined, name: InputName): string {
+  const found = get(name);
+  if (found === undefined) throw new UsageError(`input ${name} is required`, `set ${name} (CLI: --${name})`);
+  return found;
+}
+
+export function parseBoolean(name: string, raw: string | undefined): boolean {
+  if (raw === undefined) return false;
+  if (/^(true|yes|1)$/i.test(raw)) return true;
+  if (/^(false|no|0)$/i.test(raw)) return false;
+  throw new UsageError(`${name} must be true or false, not "${raw}"`, `set ${name} to true or false`);
+}
+
+function parseEpoch(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 0;
+  if (!/^\d+$/.test(raw)) {
+    throw new UsageError(`source-date-epoch must be whole seconds since 1970, not "${raw}"`, 'e.g. $(git log -1 --format=%ct)');
+  }
+  return Number(raw);
+}

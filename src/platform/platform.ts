@@ -1,0 +1,36 @@
+/**
+ * What differs between where a promotion runs (GitHub Actions, GitLab CI, a terminal): reading
+ * inputs, logging, masking, outputs, the job summary and failure annotations. The pipeline itself
+ * never knows which one it is talking to.
+ */
+import type { PromotionError } from '../errors.js';
+import type { InputReader, OutputName } from '../inputs.js';
+import type { Logger } from '../logger.js';
+
+export interface Platform {
+  readonly name: 'github' | 'gitlab' | 'cli';
+  readonly logger: Logger;
+  readonly readInput: InputReader;
+  /** Link to this run (GitHub Actions run, GitLab job), when there is one. */
+  readonly runUrl?: string;
+  /** Runs work inside a collapsible log group named for a stage. */
+  group<T>(title: string, work: () => Promise<T>): Promise<T>;
+  /** Keeps a secret out of every later log line. */
+  mask(secret: string): void;
+  setOutputs(outputs: Partial<Record<OutputName, string>>): Promise<void>;
+  writeSummary(markdown: string): Promise<void>;
+  /** Marks the job failed with one line; points at a file and line when the error has one. */
+  fail(error: PromotionError): void;
+}
+
+/** Where in a file an error was found, for annotations. */
+export interface ErrorLocation {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export function locationOf(error: PromotionError): ErrorLocation | undefined {
+  const location = (error as { location?: ErrorLocation }).location;
+  return location && typeof location.file === 'string' ? location : undefined;
+}

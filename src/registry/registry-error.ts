@@ -1,0 +1,17 @@
+import { PromotionError, type ErrorKind } from '../errors.js';
+
+export type RegistryCode =
+  | 'registry-not-found'
+  | 'unknown-model'
+  | 'unknown-version'
+  | 'invalid-metadata'
+  | 'signature-missing'
+  | 'unsupported-registry'
+  | 'history-write-failed';
+
+export class RegistryError extends PromotionError<RegistryCode> {
+  override readonly name = 'RegistryError';
+  constructor(kind: ErrorKind, code: RegistryCode, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(kind, code, message, hint, options);
+  }
+}

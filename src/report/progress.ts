@@ -1,0 +1,46 @@
+/**
+ * Progress for long byte-moving work, the way CI logs want it: a line every few seconds with bytes,
+ * total, percentage and rate, never a line per chunk (logs are not terminals).
+ */
+import type { Logger } from '../logger.js';
+import { formatBytes } from './summary-markdown.js';
+
+export interface ByteProgress {
+  /** Reports the total done so far (and the total, when it was not known at the start); cheap per chunk. */
+  update(bytesDone: number, bytesTotal?: number): void;
+  /** Logs the final line once. */
+  done(): void;
+}
+
+export function byteProgress(
+  logger: Logger,
+  label: string,
+  initialTotal: number,
+  options: { intervalMs?: number; now?: () => number } = {},
+): ByteProgress {
+  const now = options.now ?? (() => performance.now());
+  const interval = options.intervalMs ?? 5000;
+  const start = now();
+  let bytesTotal = initialTotal;
+  let lastLog = start;
+  let latest = 0;
+  const line = (at: number) => {
+    const seconds = Math.max((at - start) / 1000, 1e-3);
+    const percent = bytesTotal > 0 ? ` (${Math.floor((latest / bytesTotal) * 100)}%)` : '';
+    return `${label}: ${formatBytes(latest)} / ${formatBytes(bytesTotal)}${percent}, ${formatBytes(latest / seconds)}/s`;
+  };
+  return {
+    update(bytesDone, total) {
+      latest = bytesDone;
+      if (total !== undefined) bytesTotal = total;
+      const at = now();
+      if (at - lastLog >= interval) {
+        lastLog = at;
+        logger.info(line(at));
+      }
+    },
+    done() {
+      logger.info(`${line(now())}, done`);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The promotion record: one value every stage appends to. The JSON file, the Markdown summary, the
+ * outputs and (later) the PR comment are all renderings of it, so they never disagree.
+ */
+import type { ExplanationRow } from '../environments/resolve-pool.js';
+import type { ErrorKind } from '../errors.js';
+
+export type PromotionStatus = 'succeeded' | 'planned' | 'refused' | 'failed';
+export type StageOutcome = 'ok' | 'failed' | 'refused' | 'skipped';
+
+export interface StageEntry {
+  readonly name: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly outcome: StageOutcome;
+  readonly detail?: string;
+}
+
+export interface PromotionRecord {
+  readonly schemaVersion: 1;
+  readonly promotionId: string;
+  readonly tool: { readonly name: 'model-promote'; readonly version: string };
+  readonly startedAt: string;
+  finishedAt?: string;
+  status: PromotionStatus;
+  readonly dryRun: boolean;
+  readonly request: {
+    readonly registry: string;
+    readonly model: string;
+    readonly version: string;
+    readonly environment: string;
+    readonly catalog: string;
+    readonly output: string;
+  };
+  model?: {
+    readonly name: string;
+    readonly version: string;
+    readonly requested: string;
+    readonly aliases: readonly string[];
+    readonly labels: Readonly<Record<string, string>>;
+    /** The signature's subject digest: one digest for the whole signed model. */
+    readonly digest: string;
+    readonly files: number;
+    readonly bytes: number;
+  };
+  signature?: {
+    readonly method: string;
+    readonly signer: string;
+    readonly issuer?: string;
+    readonly signedAt?: string;
+    /** Which policies the signature satisfied: the environment's own, the one given as input. */
+    readonly policies: readonly string[];
+  };
+  environment?: {
+    readonly name: string;
+    readonly pool?: string;
+    readonly namespace?: string;
+    readonly endpoint?: string;
+    readonly explanation: readonly ExplanationRow[];
+  };
+  image?: {
+    /** Where the image is, by digest: `REPO@sha256:...` or `oci-layout:DIR@sha256:...`. */
+    readonly reference: string;
+    readonly digest: string;
+    readonly base: string;
+    readonly baseDigest?: string;
+    readonly layers: readonly { readonly digest: string; readonly size: number; readonly files: number }[];
+    readonly layoutPath?: string;
+  };
+  manifests?: {
+    readonly path?: string;
+    readonly objects: readonly string[];
+  };
+  /** Where this ran: the CI run, for links back. */
+  readonly runUrl?: string;
+  readonly stages: StageEntry[];
+  error?: {
+    readonly kind: ErrorKind;
+    readonly code: string;
+    readonly message: string;
+    readonly hint?: string;
+  };
+}

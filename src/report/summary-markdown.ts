@@ -1,0 +1,89 @@
+/** The Markdown summary: job summary, `summary.md`, and the body of PR/MR comments. Pure. */
+import type { PromotionRecord } from './promotion-record.js';
+
+const STATUS_LINE: Record<PromotionRecord['status'], string> = {
+  succeeded: '✅ promoted',
+  planned: '📝 planned (dry run: nothing was changed)',
+  refused: '⛔ refused',
+  failed: '❌ failed',
+};
+
+export function renderSummaryMarkdown(record: PromotionRecord): string {
+  const { request } = record;
+  const version = record.model ? versionText(record.model.requested, record.model.version) : request.version;
+  const lines: string[] = [
+    `### Model promotion: ${code(request.model)} ${version} → ${code(request.environment)}: ${STATUS_LINE[record.status]}`,
+    '',
+  ];
+  if (record.error) {
+    lines.push(`> **${record.error.code}**: ${escapeCell(record.error.message)}`);
+    if (record.error.hint) lines.push(`> Fix: ${escapeCell(record.error.hint)}`);
+    lines.push('');
+  }
+  const facts: [string, string | undefined][] = [
+    ['Model digest', record.model && code(record.model.digest)],
+    ['Files', record.model && `${record.model.files} (${formatBytes(record.model.bytes)})`],
+    [
+      'Signed by',
+      record.signature &&
+        `${code(record.signature.signer)}${record.signature.issuer ? ` (issuer ${code(record.signature.issuer)})` : ''}, ${record.signature.method}; policies: ${record.signature.policies.join(', ')}`,
+    ],
+    ['Pool', record.environment?.pool && code(record.environment.pool)],
+    ['Namespace', record.environment?.namespace && code(record.environment.namespace)],
+    ['Endpoint', record.environment?.endpoint],
+    ['Image', record.image && code(record.image.reference)],
+    ['Base image', record.image && `${code(record.image.base)}${record.image.baseDigest ? ` @ ${code(record.image.baseDigest)}` : ''}`],
+    ['Manifests', record.manifests && record.manifests.objects.map(code).join(', ')],
+    ['Promotion', code(record.promotionId)],
+  ];
+  const present = facts.filter((f): f is [string, string] => Boolean(f[1]));
+  if (present.length) {
+    lines.push('| | |', '|---|---|', ...present.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), '');
+  }
+  if (record.environment?.explanation.length) {
+    lines.push('<details><summary>Why this pool</summary>', '', '| Pool | Matched | Reason |', '|---|---|---|');
+    for (const row of record.environment.explanation) {
+      const mark = row.selected ? '✅ chosen' : row.matched ? 'yes' : 'no';
+      lines.push(`| ${code(row.pool)} | ${mark} | ${escapeCell(row.reason)} |`);
+    }
+    lines.push('', '</details>', '');
+  }
+  if (record.stages.length) {
+    lines.push('| Stage | Outcome | Time | Detail |', '|---|---|---|---|');
+    for (const stage of record.stages) {
+      lines.push(
+        `| ${stage.name} | ${stage.outcome} | ${formatDuration(stage.durationMs)} | ${escapeCell(stage.detail ?? '')} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function versionText(requested: string, version: string): string {
+  return requested === version ? `v${version}` : `${requested} (v${version})`;
+}
+
+function code(text: string): string {
+  return `\`${text.replaceAll('`', "'")}\``;
+}
+
+/** Keeps a value inside its table cell. */
+function escapeCell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,60 @@
+/**
+ * A promotion as every entry point runs it: read inputs through the platform, promote, then
+ * outputs, job summary and failure. Returns the exit code. Reporting problems are warnings: they
+ * never hide or change the promotion's own result.
+ */
+import path from 'node:path';
+import { asPromotionError, exitCodeFor } from './errors.js';
+import { parsePromotionInputs, type OutputName } from './inputs.js';
+import type { Platform } from './platform/platform.js';
+import { promote, type PromotionResult } from './promote.js';
+import type { PromotionRecord } from './report/promotion-record.js';
+import { renderSummaryMarkdown } from './report/summary-markdown.js';
+
+export async function runPromotion(
+  platform: Platform,
+  options: { cwd?: string; onRecord?: (record: PromotionRecord) => void } = {},
+): Promise<number> {
+  let result: PromotionResult;
+  try {
+    const inputs = parsePromotionInputs(platform.readInput);
+    result = await promote(inputs, {
+      logger: platform.logger,
+      group: (title, work) => platform.group(title, work),
+      ...(options.cwd && { cwd: options.cwd }),
+      ...(platform.runUrl && { runUrl: platform.runUrl }),
+    });
+  } catch (thrown) {
+    const error = asPromotionError(thrown);
+    platform.fail(error);
+    return error.exitCode;
+  }
+  const { record, error } = result;
+  options.onRecord?.(record);
+  try {
+    await platform.setOutputs(outputsOf(record, options.cwd ?? process.cwd()));
+    await platform.writeSummary(renderSummaryMarkdown(record));
+  } catch (thrown) {
+    platform.logger.warn(`reporting the promotion: ${asPromotionError(thrown).message}`);
+  }
+  if (error) {
+    platform.fail(error);
+    return exitCodeFor(error.kind);
+  }
+  platform.logger.info(`${record.status}: ${record.request.model} v${record.model?.version} -> ${record.request.environment}`);
+  return 0;
+}
+
+/** Every output, always set (empty when the promotion stopped before it), so workflows can test them. */
+export function outputsOf(record: PromotionRecord, cwd: string): Record<OutputName, string> {
+  return {
+    status: record.status,
+    environment: record.request.environment,
+    pool: record.environment?.pool ?? '',
+    image: record.image?.reference ?? '',
+    'image-digest': record.image?.digest ?? '',
+    'model-digest': record.model?.digest ?? '',
+    'manifests-path': record.manifests?.path ?? '',
+    'record-path': path.relative(cwd, path.resolve(cwd, record.request.output, 'promotion.json')),
+  };
+}
