@@ -15,6 +15,8 @@ export interface InputSpec {
   /** Takes several values: repeated flags on the CLI, one per line in action.yml. */
   readonly list?: boolean;
   readonly boolean?: boolean;
+  /** Environment variable read when the input is not given (how secrets reach the CLI and GitLab). */
+  readonly env?: string;
 }
 
 export const DEFAULT_OUTPUT = 'out/model-promote';
@@ -72,6 +74,64 @@ export const INPUTS = [
     name: 'source-date-epoch',
     description: 'Timestamp (seconds) written into the image; default `SOURCE_DATE_EPOCH`, else 0, for reproducible digests.',
   },
+  {
+    name: 'image-repository',
+    description:
+      'Push the image to this registry repository (`HOST/REPO`) instead of writing only an OCI layout; the record names it by digest.',
+  },
+  { name: 'registry-username', description: 'User name for the image registry (default: Docker config, GITHUB_TOKEN for ghcr.io, CI_REGISTRY_USER).' },
+  {
+    name: 'registry-password',
+    description: 'Password or token for the image registry; masked. CLI: env MODEL_PROMOTE_REGISTRY_PASSWORD.',
+    secret: true,
+    env: 'MODEL_PROMOTE_REGISTRY_PASSWORD',
+  },
+  {
+    name: 'insecure-registry',
+    description: 'Allow plain HTTP to the image registry (loopback registries always may).',
+    default: 'false',
+    boolean: true,
+  },
+  {
+    name: 'kubeconfig',
+    description:
+      'Deploy to the cluster of this kubeconfig (file path, or the content itself; masked). Without it (and without KUBECONFIG) manifests are only rendered.',
+    secret: true,
+  },
+  {
+    name: 'manifests',
+    description: 'Your own manifest files or globs (one per line), applied after substituting the image and model values.',
+    list: true,
+  },
+  {
+    name: 'force',
+    description: 'Server-side apply with force: take over fields another manager owns.',
+    default: 'false',
+    boolean: true,
+  },
+  { name: 'rollout-timeout', description: 'How long to wait for the rollout and checks, in seconds.', default: '600' },
+  {
+    name: 'github-token',
+    description: 'Token for PR comments and deployment statuses (`pull-requests: write`, `deployments: write`); masked.',
+    secret: true,
+    env: 'GITHUB_TOKEN',
+  },
+  {
+    name: 'gitlab-token',
+    description: 'GitLab token with `api` scope for merge-request notes (CI_JOB_TOKEN cannot post notes); masked. Env GITLAB_TOKEN.',
+    secret: true,
+    env: 'GITLAB_TOKEN',
+  },
+  { name: 'comment', description: 'Post or update one summary comment per model and environment on the PR/MR.', default: 'true', boolean: true },
+  { name: 'deployment', description: 'Report a deployment with statuses to GitHub (or the GitLab environment).', default: 'true', boolean: true },
+  { name: 'pushgateway-url', description: 'Push promotion metrics to this Prometheus Pushgateway.' },
+  {
+    name: 'allow-breaking-schema',
+    description: "Promote even when the model's interface removes or retypes inputs or outputs of the running version.",
+    default: 'false',
+    boolean: true,
+  },
+  { name: 'cache-dir', description: 'Folder that caches downloaded model files by digest (re-verified on every use).' },
 ] as const satisfies readonly InputSpec[];
 
 export type InputName = (typeof INPUTS)[number]['name'];
@@ -106,13 +166,39 @@ export interface PromotionInputs {
   readonly dryRun: boolean;
   readonly policy: PolicyInputs;
   readonly sourceDateEpoch: number;
+  readonly imageRepository?: string;
+  readonly registryUsername?: string;
+  readonly registryPassword?: string;
+  readonly insecureRegistry: boolean;
+  readonly kubeconfig?: string;
+  readonly manifests: readonly string[];
+  readonly force: boolean;
+  readonly rolloutTimeoutSeconds: number;
+  readonly githubToken?: string;
+  readonly gitlabToken?: string;
+  readonly comment: boolean;
+  readonly deployment: boolean;
+  readonly pushgatewayUrl?: string;
+  readonly allowBreakingSchema: boolean;
+  readonly cacheDir?: string;
+}
+
+const SPECS: ReadonlyMap<string, InputSpec> = new Map(INPUTS.map((spec) => [spec.name, spec]));
+
+/** The values of every input marked secret, to mask before anything is logged. */
+export function secretValues(read: InputReader, env: NodeJS.ProcessEnv = process.env): string[] {
+  return INPUTS.filter((spec: InputSpec) => spec.secret)
+    .map((spec: InputSpec) => withEnv(read, env)(spec.name as InputName))
+    .filter((v): v is string => Boolean(v));
 }
 
 /** Reads an input by its action.yml name; lists come one value per line. Empty means unset. */
 export type InputReader = (name: InputName) => string | undefined;
 
 export function parsePromotionInputs(read: InputReader, env: NodeJS.ProcessEnv = process.env): PromotionInputs {
-  const get = (name: InputName) => value(read, name);
+  const get = withEnv(read, env);
+  const bool = (name: InputName) => parseBoolean(name, get(name) ?? SPECS.get(name)?.default);
+  const optional = <K extends string>(key: K, found: string | undefined) => (found === undefined ? {} : { [key]: found }) as Partial<Record<K, string>>;
   return {
     registry: required(get, 'registry'),
     model: required(get, 'model'),
@@ -120,10 +206,37 @@ export function parsePromotionInputs(read: InputReader, env: NodeJS.ProcessEnv =
     environment: required(get, 'environment'),
     catalog: get('catalog') ?? DEFAULT_CATALOG_PATH,
     output: get('output') ?? DEFAULT_OUTPUT,
-    dryRun: parseBoolean('dry-run', get('dry-run')),
+    dryRun: bool('dry-run'),
     policy: parsePolicyInputs(read),
     sourceDateEpoch: parseEpoch(get('source-date-epoch') ?? env.SOURCE_DATE_EPOCH),
+    ...optional('imageRepository', get('image-repository')),
+    ...optional('registryUsername', get('registry-username')),
+    ...optional('registryPassword', get('registry-password')),
+    insecureRegistry: bool('insecure-registry'),
+    ...optional('kubeconfig', get('kubeconfig')),
+    manifests: list(read, 'manifests'),
+    force: bool('force'),
+    rolloutTimeoutSeconds: parseSeconds('rollout-timeout', get('rollout-timeout') ?? '600'),
+    ...optional('githubToken', get('github-token')),
+    ...optional('gitlabToken', get('gitlab-token')),
+    comment: bool('comment'),
+    deployment: bool('deployment'),
+    ...optional('pushgatewayUrl', get('pushgateway-url')),
+    allowBreakingSchema: bool('allow-breaking-schema'),
+    ...optional('cacheDir', get('cache-dir')),
   };
+}
+
+/** An input as given, else the environment variable its spec names. */
+function withEnv(read: InputReader, env: NodeJS.ProcessEnv): (name: InputName) => string | undefined {
+  return (name) => value(read, name) ?? (SPECS.get(name)?.env ? env[SPECS.get(name)!.env!]?.trim() || undefined : undefined);
+}
+
+function parseSeconds(name: string, raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) === 0) {
+    throw new UsageError(`${name} must be a whole number of seconds above 0, not "${raw}"`, `e.g. --${name} 600`);
+  }
+  return Number(raw);
 }
 
 export function parsePolicyInputs(read: InputReader): PolicyInputs {

@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import { asPromotionError, exitCodeFor } from './errors.js';
-import { parsePromotionInputs, type OutputName } from './inputs.js';
-import type { Platform } from './platform/platform.js';
+import { parsePromotionInputs, secretValues, type OutputName } from './inputs.js';
+import type { Platform, PromotionReporter } from './platform/platform.js';
 import { promote, type PromotionResult } from './promote.js';
 import type { PromotionRecord } from './report/promotion-record.js';
 import { renderSummaryMarkdown } from './report/summary-markdown.js';
@@ -16,8 +16,12 @@ export async function runPromotion(
   options: { cwd?: string; onRecord?: (record: PromotionRecord) => void } = {},
 ): Promise<number> {
   let result: PromotionResult;
+  let reporters: readonly PromotionReporter[] = [];
   try {
+    for (const secret of secretValues(platform.readInput)) platform.mask(secret);
     const inputs = parsePromotionInputs(platform.readInput);
+    reporters = platform.reporters?.(inputs) ?? [];
+    await each(platform, reporters, (reporter) => reporter.started(inputs));
     result = await promote(inputs, {
       logger: platform.logger,
       group: (title, work) => platform.group(title, work),
@@ -31,12 +35,14 @@ export async function runPromotion(
   }
   const { record, error } = result;
   options.onRecord?.(record);
+  const summary = renderSummaryMarkdown(record);
   try {
-    await platform.setOutputs(outputsOf(record, options.cwd ?? process.cwd()));
-    await platform.writeSummary(renderSummaryMarkdown(record));
+    await platform.setOutputs(outputsOf(record));
+    await platform.writeSummary(summary);
   } catch (thrown) {
     platform.logger.warn(`reporting the promotion: ${asPromotionError(thrown).message}`);
   }
+  await each(platform, reporters, (reporter) => reporter.finished(record, summary));
   if (error) {
     platform.fail(error);
     return exitCodeFor(error.kind);
@@ -46,7 +52,7 @@ export async function runPromotion(
 }
 
 /** Every output, always set (empty when the promotion stopped before it), so workflows can test them. */
-export function outputsOf(record: PromotionRecord, cwd: string): Record<OutputName, string> {
+export function outputsOf(record: PromotionRecord): Record<OutputName, string> {
   return {
     status: record.status,
     environment: record.request.environment,
@@ -55,6 +61,21 @@ export function outputsOf(record: PromotionRecord, cwd: string): Record<OutputNa
     'image-digest': record.image?.digest ?? '',
     'model-digest': record.model?.digest ?? '',
     'manifests-path': record.manifests?.path ?? '',
-    'record-path': path.relative(cwd, path.resolve(cwd, record.request.output, 'promotion.json')),
+    'record-path': path.join(record.request.output, 'promotion.json'),
   };
+}
+
+/** Runs every reporter; one that fails is a warning naming it, and the others still run. */
+async function each(
+  platform: Platform,
+  reporters: readonly PromotionReporter[],
+  call: (reporter: PromotionReporter) => Promise<void>,
+): Promise<void> {
+  for (const reporter of reporters) {
+    try {
+      await call(reporter);
+    } catch (thrown) {
+      platform.logger.warn(`${reporter.name}: ${asPromotionError(thrown).message} (the promotion's result is unchanged)`);
+    }
+  }
 }

@@ -10,7 +10,14 @@ const SPECS: ReadonlyMap<string, InputSpec> = new Map(INPUTS.map((spec) => [spec
 export function addInputOptions(command: Command, names: readonly InputName[]): Command {
   for (const name of names) {
     const spec = SPECS.get(name)!;
-    const flags = spec.boolean ? `--${name}` : spec.list ? `--${name} <value...>` : `--${name} <value>`;
+    // A boolean that defaults to true is turned off with --no-NAME, as commander spells it.
+    const flags = spec.boolean
+      ? spec.default === 'true'
+        ? `--no-${name}`
+        : `--${name}`
+      : spec.list
+        ? `--${name} <value...>`
+        : `--${name} <value>`;
     const option = new Option(flags, spec.description);
     if (spec.list) option.argParser(collect);
     if (!spec.boolean && spec.default !== undefined) option.default(spec.default);
@@ -27,8 +34,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
 export function inputReader(options: Record<string, unknown>): InputReader {
   return (name) => {
     const value = options[camelCase(name)];
-    if (value === undefined || value === false) return undefined;
-    if (value === true) return 'true';
+    if (value === undefined) return undefined;
+    if (typeof value === 'boolean') return String(value);
     if (Array.isArray(value)) return value.join('\n');
     return String(value);
   };

@@ -6,6 +6,8 @@
 import type { PromotionError } from '../errors.js';
 import type { InputReader, OutputName } from '../inputs.js';
 import type { Logger } from '../logger.js';
+import type { PromotionInputs } from '../inputs.js';
+import type { PromotionRecord } from '../report/promotion-record.js';
 
 export interface Platform {
   readonly name: 'github' | 'gitlab' | 'cli';
@@ -21,6 +23,20 @@ export interface Platform {
   writeSummary(markdown: string): Promise<void>;
   /** Marks the job failed with one line; points at a file and line when the error has one. */
   fail(error: PromotionError): void;
+  /** Where this platform shows promotions besides the log (deployments, PR/MR comments). */
+  reporters?(inputs: PromotionInputs): readonly PromotionReporter[];
+}
+
+/**
+ * Shows a promotion where engineers work: a GitHub deployment and its statuses, a sticky PR or MR
+ * comment, metrics. A reporter that fails only warns: it never changes the promotion's result.
+ */
+export interface PromotionReporter {
+  readonly name: string;
+  /** Before the first stage, e.g. a deployment marked in_progress. */
+  started(inputs: PromotionInputs): Promise<void>;
+  /** After the promotion, whatever its outcome. */
+  finished(record: PromotionRecord, summaryMarkdown: string): Promise<void>;
 }
 
 /** Where in a file an error was found, for annotations. */

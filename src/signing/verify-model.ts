@@ -1,0 +1,102 @@
+/**
+ * OMS verification of a whole model: the signature against every policy requirement, then every
+ * file against the signed digests. The cheap checks come first, so a wrong signer is refused
+ * before a byte of the model is read.
+ */
+import { readFile } from 'node:fs/promises';
+import { PromotionError, UsageError } from '../errors.js';
+import type { PolicyRequirement } from './policy-sources.js';
+import { checkResourceNames, compareManifest, digestModel, listModelFiles, type DigestProgress, type ModelFile } from './serialize.js';
+import { SigningError } from './signing-error.js';
+import type { ModelManifest } from './statement.js';
+import { verifySignature, type SignatureCheck } from './verify-signature.js';
+
+export interface ModelOnDisk {
+  readonly directory: string;
+  readonly signaturePath: string;
+  /** The signature's name inside `directory`, never hashed. */
+  readonly signatureName: string;
+}
+
+/** A model whose files were all found equal to what a trusted signer signed. */
+export interface VerifiedModel {
+  readonly directory: string;
+  readonly manifest: ModelManifest;
+  readonly signature: SignatureCheck;
+  /** The requirements it satisfied, by source (`environment production`, `inputs`). */
+  readonly satisfied: readonly string[];
+  /** The model's files (relative POSIX paths), as hashed. */
+  readonly files: readonly ModelFile[];
+  readonly bytes: number;
+  /** `sha256:` + the statement's subject digest: one name for the whole signed model. */
+  readonly digest: string;
+}
+
+export interface VerifyModelOptions {
+  readonly onProgress?: (progress: DigestProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export async function verifyModel(
+  model: ModelOnDisk,
+  requirements: readonly PolicyRequirement[],
+  options: VerifyModelOptions = {},
+): Promise<VerifiedModel> {
+  if (requirements.length === 0) {
+    throw new UsageError(
+      'no signing policy: nothing says whose signature to trust',
+      'give identity + issuer, public-key or certificate-chain, or set `signing:` on the environment in the catalog',
+    );
+  }
+  const bundle = await readSignature(model.signaturePath);
+  const checks = requirements.map((requirement) => satisfy(bundle, requirement));
+  const signature = checks[0]!;
+  const { manifest } = signature;
+  checkResourceNames(manifest.resources, manifest.serialization.method);
+
+  const listOptions = { signatureName: model.signatureName };
+  const files = await listModelFiles(model.directory, manifest.serialization, listOptions);
+  const actual = await digestModel(model.directory, manifest.serialization, { ...listOptions, ...options });
+  compareManifest(manifest.resources, actual);
+  return {
+    directory: model.directory,
+    manifest,
+    signature,
+    satisfied: requirements.map((r) => r.source),
+    files,
+    bytes: files.reduce((sum, file) => sum + file.size, 0),
+    digest: `sha256:${manifest.subjectDigest}`,
+  };
+}
+
+/** Any alternative will do; when none does, the refusal that speaks of the bundle's own method wins. */
+function satisfy(bundle: Uint8Array, requirement: PolicyRequirement): SignatureCheck {
+  const failures: PromotionError[] = [];
+  for (const policy of requirement.alternatives) {
+    try {
+      return verifySignature(bundle, policy);
+    } catch (error) {
+      if (!(error instanceof PromotionError)) throw error;
+      failures.push(error);
+    }
+  }
+  const telling = failures.find((f) => f.code !== 'method-mismatch') ?? failures[0];
+  if (!telling) throw new UsageError(`the signing policy of ${requirement.source} is empty`, 'list at least one signer');
+  if (telling.kind === 'usage') throw telling;
+  throw new SigningError(
+    telling.code as SigningError['code'],
+    `signature does not satisfy the policy of ${requirement.source}: ${telling.message}`,
+    telling.hint ?? 'sign the model with a signer the policy allows',
+    { cause: telling },
+  );
+}
+
+async function readSignature(file: string): Promise<Uint8Array> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new SigningError('malformed-bundle', `signature ${file} cannot be read: ${(error as Error).message}`, 'add the model.sig written by the signer', {
+      cause: error,
+    });
+  }
+}
