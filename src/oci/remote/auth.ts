@@ -7,7 +7,14 @@ import type { Logger } from '../../logger.js';
 import { type Challenge, parseChallenges } from './challenge.js';
 import { type Credential, isAnonymous } from './credentials.js';
 import { describeErrorBody, RegistryError } from './remote-error.js';
-import { DEFAULT_RETRY, isRetryableStatus, parseRetryAfter, type RetryPolicy, TransientFailure, withRetry } from './retry.js';
+import {
+  DEFAULT_RETRY,
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryPolicy,
+  TransientFailure,
+  withRetry,
+} from './retry.js';
 import type { Transport } from './transport.js';
 
 interface CachedToken {
@@ -47,7 +54,8 @@ export class Authenticator {
   learn(header: string | undefined): boolean {
     if (!header) return false;
     const challenge =
-      parseChallenges(header).find((c) => c.scheme === 'bearer') ?? parseChallenges(header).find((c) => c.scheme === 'basic');
+      parseChallenges(header).find((c) => c.scheme === 'bearer') ??
+      parseChallenges(header).find((c) => c.scheme === 'basic');
     if (!challenge) return false;
     this.challenge = challenge;
     return true;
@@ -77,16 +85,28 @@ export class Authenticator {
     return `Bearer ${token.token}`;
   }
 
-  private async fetchToken(challenge: Challenge, scopes: readonly string[], credential: Credential): Promise<CachedToken> {
+  private async fetchToken(
+    challenge: Challenge,
+    scopes: readonly string[],
+    credential: Credential,
+  ): Promise<CachedToken> {
     const realm = challenge.params.realm;
     if (!realm) {
-      throw new RegistryError('failed', 'registry-response-invalid', `${this.options.registry} asked for a Bearer token but named no realm`);
+      throw new RegistryError(
+        'failed',
+        'registry-response-invalid',
+        `${this.options.registry} asked for a Bearer token but named no realm`,
+      );
     }
     let url: URL;
     try {
       url = new URL(realm);
     } catch {
-      throw new RegistryError('failed', 'registry-response-invalid', `${this.options.registry} named token realm ${JSON.stringify(realm)}, not a URL`);
+      throw new RegistryError(
+        'failed',
+        'registry-response-invalid',
+        `${this.options.registry} named token realm ${JSON.stringify(realm)}, not a URL`,
+      );
     }
     const service = challenge.params.service;
     const what = `token for ${scopes.join(' ') || this.options.registry} from ${url.host}`;
@@ -107,11 +127,19 @@ export class Authenticator {
               }).toString(),
             ),
           })
-        : await this.options.transport({ method: 'GET', url: tokenUrl(url, service, scopes), headers: basicHeader(credential) });
+        : await this.options.transport({
+            method: 'GET',
+            url: tokenUrl(url, service, scopes),
+            headers: basicHeader(credential),
+          });
       const body = await response.text(1024 * 1024);
       if (response.status === 200) return body;
       if (isRetryableStatus(response.status)) {
-        throw new TransientFailure(`${response.status} from ${url.host}`, response.status, parseRetryAfter(response.header('retry-after')));
+        throw new TransientFailure(
+          `${response.status} from ${url.host}`,
+          response.status,
+          parseRetryAfter(response.header('retry-after')),
+        );
       }
       throw new RegistryError(
         'failed',
@@ -124,12 +152,24 @@ export class Authenticator {
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
-      throw new RegistryError('failed', 'registry-response-invalid', `token server ${url.host} did not answer JSON`);
+      throw new RegistryError(
+        'failed',
+        'registry-response-invalid',
+        `token server ${url.host} did not answer JSON`,
+      );
     }
     const token = parsed.token ?? parsed.access_token;
-    if (!token) throw new RegistryError('failed', 'registry-response-invalid', `token server ${url.host} answered no token`);
+    if (!token)
+      throw new RegistryError(
+        'failed',
+        'registry-response-invalid',
+        `token server ${url.host} answered no token`,
+      );
     this.options.mask?.(token);
-    const seconds = typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : DEFAULT_TOKEN_SECONDS;
+    const seconds =
+      typeof parsed.expires_in === 'number' && parsed.expires_in > 0
+        ? parsed.expires_in
+        : DEFAULT_TOKEN_SECONDS;
     return { token, expiresAt: started + seconds * 1000 - Math.min(EXPIRY_SLACK_MS, (seconds * 1000) / 2) };
   }
 }
@@ -143,7 +183,9 @@ function tokenUrl(realm: URL, service: string | undefined, scopes: readonly stri
 
 function basicHeader(credential: Credential): Record<string, string> {
   if (credential.password === undefined) return {};
-  return { authorization: `Basic ${Buffer.from(`${credential.username ?? ''}:${credential.password}`).toString('base64')}` };
+  return {
+    authorization: `Basic ${Buffer.from(`${credential.username ?? ''}:${credential.password}`).toString('base64')}`,
+  };
 }
 
 export function credentialHint(registry: string, scopes: readonly string[]): string {

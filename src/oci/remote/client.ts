@@ -22,10 +22,21 @@ import {
   TransientFailure,
   withRetry,
 } from './retry.js';
-import { BodyTooLargeError, type HttpRequest, type HttpResponse, nodeTransport, type Transport } from './transport.js';
+import {
+  BodyTooLargeError,
+  type HttpRequest,
+  type HttpResponse,
+  nodeTransport,
+  type Transport,
+} from './transport.js';
 
 /** What a manifest GET accepts: docker-registry 2.8 serves OCI manifests only to a matching Accept. */
-export const MANIFEST_ACCEPT = [MediaType.ImageManifest, MediaType.ImageIndex, MediaType.DockerManifest, MediaType.DockerManifestList].join(', ');
+export const MANIFEST_ACCEPT = [
+  MediaType.ImageManifest,
+  MediaType.ImageIndex,
+  MediaType.DockerManifest,
+  MediaType.DockerManifestList,
+].join(', ');
 /** The spec's floor for what registries accept; we read no larger manifest. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
@@ -169,15 +180,24 @@ export class RegistryClient {
       bytes = await response.bytes(MAX_MANIFEST_BYTES);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        throw new RegistryError('failed', 'manifest-too-large', `manifest ${name} is larger than ${MAX_MANIFEST_BYTES} bytes`, undefined, {
-          cause: error,
-        });
+        throw new RegistryError(
+          'failed',
+          'manifest-too-large',
+          `manifest ${name} is larger than ${MAX_MANIFEST_BYTES} bytes`,
+          undefined,
+          {
+            cause: error,
+          },
+        );
       }
       throw error;
     }
     const digest = sha256Digest(bytes);
     const claimed = response.header('docker-content-digest');
-    if ((reference.startsWith('sha256:') && reference !== digest) || (claimed?.startsWith('sha256:') && claimed !== digest)) {
+    if (
+      (reference.startsWith('sha256:') && reference !== digest) ||
+      (claimed?.startsWith('sha256:') && claimed !== digest)
+    ) {
       throw new RegistryError(
         'failed',
         'digest-mismatch',
@@ -190,7 +210,12 @@ export class RegistryClient {
   }
 
   /** PUT a manifest by tag or digest with its exact bytes; checks the digest the registry returns. */
-  async putManifest(repository: string, reference: string, bytes: Uint8Array, mediaType: string): Promise<Digest> {
+  async putManifest(
+    repository: string,
+    reference: string,
+    bytes: Uint8Array,
+    mediaType: string,
+  ): Promise<Digest> {
     const digest = sha256Digest(bytes);
     const name = `${this.registry}/${repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`;
     const response = await this.send({
@@ -243,8 +268,15 @@ export class RegistryClient {
     for (let hops = 0; response.status !== 200; hops++) {
       const location = response.header('location');
       await response.discard();
-      if (!location || hops >= 5) throw new RegistryError('failed', 'registry-response-invalid', `${what}: too many redirects`);
-      response = await this.send({ method: 'GET', url: new URL(location, response.url), scopes: [], what, expect: [200, 301, 302, 303, 307, 308] });
+      if (!location || hops >= 5)
+        throw new RegistryError('failed', 'registry-response-invalid', `${what}: too many redirects`);
+      response = await this.send({
+        method: 'GET',
+        url: new URL(location, response.url),
+        scopes: [],
+        what,
+        expect: [200, 301, 302, 303, 307, 308],
+      });
     }
     const hash = createHash('sha256');
     for await (const chunk of response.stream() as AsyncIterable<Buffer>) {
@@ -253,7 +285,12 @@ export class RegistryClient {
     }
     const actual = `sha256:${hash.digest('hex')}`;
     if (actual !== digest) {
-      throw new RegistryError('failed', 'digest-mismatch', `${what}: got ${actual}`, 'the registry or a proxy corrupted the blob: try again');
+      throw new RegistryError(
+        'failed',
+        'digest-mismatch',
+        `${what}: got ${actual}`,
+        'the registry or a proxy corrupted the blob: try again',
+      );
     }
   }
 
@@ -280,7 +317,8 @@ export class RegistryClient {
       );
     }
     if (isNetworkError(error) || isDnsError(error)) {
-      const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+      const code =
+        (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
       return new RegistryError(
         'failed',
         'registry-unreachable',
@@ -297,7 +335,8 @@ export class RegistryClient {
     const sameOrigin = url.origin === new URL(this.origin).origin;
     let fresh = false;
     for (;;) {
-      const authorization = authorize && sameOrigin ? await this.auth.header(options.scopes, fresh) : undefined;
+      const authorization =
+        authorize && sameOrigin ? await this.auth.header(options.scopes, fresh) : undefined;
       const response = await this.transport({
         method: options.method,
         url,
@@ -305,7 +344,13 @@ export class RegistryClient {
         ...(options.body ? { body: options.body } : {}),
         ...(options.onBodyBytes ? { onBodyBytes: options.onBodyBytes } : {}),
       });
-      if (response.status === 401 && authorize && sameOrigin && !fresh && this.auth.learn(response.header('www-authenticate'))) {
+      if (
+        response.status === 401 &&
+        authorize &&
+        sameOrigin &&
+        !fresh &&
+        this.auth.learn(response.header('www-authenticate'))
+      ) {
         await response.discard();
         fresh = true;
         continue;
@@ -327,7 +372,9 @@ export class RegistryClient {
     const codes = parseErrorBody(body).map((e) => e.code);
     const detail = body ? `: ${describeErrorBody(body)}` : '';
     if (status === 404 && codes.some((c) => c === 'BLOB_UPLOAD_UNKNOWN' || c === 'BLOB_UPLOAD_INVALID')) {
-      return new UploadLost(`${options.what}: the registry lost the upload session (${describeErrorBody(body)})`);
+      return new UploadLost(
+        `${options.what}: the registry lost the upload session (${describeErrorBody(body)})`,
+      );
     }
     const error = (kind: 'failed' | 'usage', code: RegistryErrorCode, message: string, hint?: string) =>
       new RegistryError(kind, code, message, hint);
@@ -340,7 +387,12 @@ export class RegistryClient {
       );
     }
     if (status === 413) {
-      return error('failed', 'manifest-too-large', `${options.what}: 413 from ${this.registry}, too large${detail}`, 'the registry limits object size: make the manifest or layer smaller, or raise the limit');
+      return error(
+        'failed',
+        'manifest-too-large',
+        `${options.what}: 413 from ${this.registry}, too large${detail}`,
+        'the registry limits object size: make the manifest or layer smaller, or raise the limit',
+      );
     }
     if (status === 400 || status === 415) {
       const digestProblem = codes.some((c) => c === 'DIGEST_INVALID' || c === 'SIZE_INVALID');
@@ -356,9 +408,18 @@ export class RegistryClient {
       );
     }
     if (status === 404) {
-      return error('usage', codes.includes('BLOB_UNKNOWN') ? 'blob-unknown' : 'manifest-unknown', `${options.what}: 404 from ${this.registry}${detail}`, 'check the repository name and reference');
+      return error(
+        'usage',
+        codes.includes('BLOB_UNKNOWN') ? 'blob-unknown' : 'manifest-unknown',
+        `${options.what}: 404 from ${this.registry}${detail}`,
+        'check the repository name and reference',
+      );
     }
-    return error('failed', 'registry-error', `${options.what}: unexpected ${status} from ${this.registry}${detail}`);
+    return error(
+      'failed',
+      'registry-error',
+      `${options.what}: unexpected ${status} from ${this.registry}${detail}`,
+    );
   }
 }
 

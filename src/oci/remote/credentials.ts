@@ -55,7 +55,10 @@ export function credentialProvider(options: CredentialOptions = {}): CredentialP
   };
 }
 
-export async function resolveCredential(registry: string, options: CredentialOptions = {}): Promise<Credential> {
+export async function resolveCredential(
+  registry: string,
+  options: CredentialOptions = {},
+): Promise<Credential> {
   const env = options.env ?? process.env;
   const mask = (credential: Credential): Credential => {
     for (const secret of [credential.password, credential.identityToken]) if (secret) options.mask?.(secret);
@@ -70,16 +73,38 @@ export async function resolveCredential(registry: string, options: CredentialOpt
         'set registry-username too (for a token, any non-empty user name such as "token")',
       );
     }
-    return mask({ username: options.username, password: options.password, source: 'registry-username/registry-password inputs' });
+    return mask({
+      username: options.username,
+      password: options.password,
+      source: 'registry-username/registry-password inputs',
+    });
   }
-  const fromConfig = await fromDockerConfig(registry, env, options.runHelper ?? runCredentialHelper, options.mask);
+  const fromConfig = await fromDockerConfig(
+    registry,
+    env,
+    options.runHelper ?? credentialHelperRunner(env),
+    options.mask,
+  );
   if (fromConfig) return mask(fromConfig);
   const host = normalizeServer(registry);
   if (host === 'ghcr.io' && env.GITHUB_TOKEN) {
-    return mask({ username: env.GITHUB_ACTOR || 'github-actions', password: env.GITHUB_TOKEN, source: 'GITHUB_TOKEN' });
+    return mask({
+      username: env.GITHUB_ACTOR || 'github-actions',
+      password: env.GITHUB_TOKEN,
+      source: 'GITHUB_TOKEN',
+    });
   }
-  if (env.CI_REGISTRY && normalizeServer(env.CI_REGISTRY) === host && env.CI_REGISTRY_USER && env.CI_REGISTRY_PASSWORD) {
-    return mask({ username: env.CI_REGISTRY_USER, password: env.CI_REGISTRY_PASSWORD, source: 'CI_REGISTRY_USER/CI_REGISTRY_PASSWORD' });
+  if (
+    env.CI_REGISTRY &&
+    normalizeServer(env.CI_REGISTRY) === host &&
+    env.CI_REGISTRY_USER &&
+    env.CI_REGISTRY_PASSWORD
+  ) {
+    return mask({
+      username: env.CI_REGISTRY_USER,
+      password: env.CI_REGISTRY_PASSWORD,
+      source: 'CI_REGISTRY_USER/CI_REGISTRY_PASSWORD',
+    });
   }
   return ANONYMOUS;
 }
@@ -97,7 +122,10 @@ export function dockerConfigPath(env: NodeJS.ProcessEnv): string {
 
 /** `https://index.docker.io/v1/`, `http://host:5000/v2/` and `host:5000` all name `host:5000`. */
 export function normalizeServer(server: string): string {
-  const host = server.replace(/^[a-z]+:\/\//i, '').split('/')[0]!.toLowerCase();
+  const host = server
+    .replace(/^[a-z]+:\/\//i, '')
+    .split('/')[0]!
+    .toLowerCase();
   return host === 'index.docker.io' || host === 'registry-1.docker.io' ? DOCKER_HUB : host;
 }
 
@@ -118,15 +146,23 @@ async function fromDockerConfig(
     config = JSON.parse(await readFile(path, 'utf8')) as DockerConfig;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RegistryError('usage', 'credentials-invalid', `docker config ${path} is not readable JSON`, 'fix or remove the file', {
-      cause: error,
-    });
+    throw new RegistryError(
+      'usage',
+      'credentials-invalid',
+      `docker config ${path} is not readable JSON`,
+      'fix or remove the file',
+      {
+        cause: error,
+      },
+    );
   }
   const host = normalizeServer(registry);
   const helper = Object.entries(config.credHelpers ?? {}).find(([key]) => normalizeServer(key) === host)?.[1];
   if (helper) {
     const found = await fromHelper(helper, serverUrl(registry), runHelper, mask);
-    return found ? { ...found, source: `docker config credHelpers[${host}] (docker-credential-${helper})` } : undefined;
+    return found
+      ? { ...found, source: `docker config credHelpers[${host}] (docker-credential-${helper})` }
+      : undefined;
   }
   const entry = Object.entries(config.auths ?? {}).find(([key]) => normalizeServer(key) === host);
   if (entry) {
@@ -134,14 +170,23 @@ async function fromDockerConfig(
     const source = `docker config auths[${key}] in ${path}`;
     if (auth.identitytoken) {
       mask?.(auth.identitytoken);
-      return { identityToken: auth.identitytoken, ...(auth.username ? { username: auth.username } : {}), source };
+      return {
+        identityToken: auth.identitytoken,
+        ...(auth.username ? { username: auth.username } : {}),
+        source,
+      };
     }
     if (auth.auth) {
       mask?.(auth.auth);
       const decoded = Buffer.from(auth.auth, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) {
-        throw new RegistryError('usage', 'credentials-invalid', `${source}: "auth" is not base64 of USER:PASSWORD`, 'run docker login again');
+        throw new RegistryError(
+          'usage',
+          'credentials-invalid',
+          `${source}: "auth" is not base64 of USER:PASSWORD`,
+          'run docker login again',
+        );
       }
       return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source };
     }
@@ -149,7 +194,8 @@ async function fromDockerConfig(
   }
   if (config.credsStore) {
     const found = await fromHelper(config.credsStore, serverUrl(registry), runHelper, mask);
-    if (found) return { ...found, source: `docker config credsStore (docker-credential-${config.credsStore})` };
+    if (found)
+      return { ...found, source: `docker config credsStore (docker-credential-${config.credsStore})` };
   }
   return undefined;
 }
@@ -161,7 +207,11 @@ async function fromHelper(
   mask?: (secret: string) => void,
 ): Promise<Omit<Credential, 'source'> | undefined> {
   if (!/^[A-Za-z0-9._-]+$/.test(helper)) {
-    throw new RegistryError('usage', 'credentials-invalid', `credential helper name ${JSON.stringify(helper)} is not a plain name`);
+    throw new RegistryError(
+      'usage',
+      'credentials-invalid',
+      `credential helper name ${JSON.stringify(helper)} is not a plain name`,
+    );
   }
   let output: string;
   try {
@@ -181,7 +231,11 @@ async function fromHelper(
   try {
     parsed = JSON.parse(output) as { Username?: string; Secret?: string };
   } catch {
-    throw new RegistryError('failed', 'credential-helper-failed', `docker-credential-${helper} get ${server} did not print JSON`);
+    throw new RegistryError(
+      'failed',
+      'credential-helper-failed',
+      `docker-credential-${helper} get ${server} did not print JSON`,
+    );
   }
   if (!parsed.Secret) return undefined;
   mask?.(parsed.Secret);
@@ -189,17 +243,21 @@ async function fromHelper(
   return { ...(parsed.Username ? { username: parsed.Username } : {}), password: parsed.Secret };
 }
 
-/** `docker-credential-NAME get`, server URL on stdin, no shell; 10 s at most. */
-export const runCredentialHelper: HelperRunner = (name, input) =>
-  new Promise((resolve, reject) => {
-    const child = execFile(
-      `docker-credential-${name}`,
-      ['get'],
-      { timeout: 10_000, maxBuffer: 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(`${stdout.trim() || stderr.trim() || error.message}`, { cause: error }));
-        else resolve(stdout);
-      },
-    );
-    child.stdin?.end(input);
-  });
+/** `docker-credential-NAME get` found on env's PATH, server URL on stdin, no shell; 10 s at most. */
+export function credentialHelperRunner(env: NodeJS.ProcessEnv = process.env): HelperRunner {
+  return (name, input) =>
+    new Promise((resolve, reject) => {
+      const child = execFile(
+        `docker-credential-${name}`,
+        ['get'],
+        { timeout: 10_000, maxBuffer: 1024 * 1024, env },
+        (error, stdout, stderr) => {
+          if (error)
+            reject(new Error(`${stdout.trim() || stderr.trim() || error.message}`, { cause: error }));
+          else resolve(stdout);
+        },
+      );
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(input);
+    });
+}

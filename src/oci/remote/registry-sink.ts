@@ -1,0 +1,173 @@
+/**
+ * The `registry` sink: an ImageSink that pushes straight to a registry repository. Blobs already
+ * there are skipped (HEAD), blobs in a sibling repository are mounted, the rest uploaded, at most
+ * `concurrency` at once. The manifest goes last with its exact bytes, by digest first and then
+ * under each tag; once a blob upload has failed the sink refuses to write any manifest.
+ */
+import { type Logger, silentLogger } from '../../logger.js';
+import { byteProgress } from '../../report/progress.js';
+import { DigestCounter, sha256Digest } from '../digest.js';
+import type { BlobSource, BlobToWrite, ImageSink } from '../sink.js';
+import type { Descriptor } from '../types.js';
+import type { RegistryClient } from './client.js';
+import { RegistryError } from './remote-error.js';
+import { uploadBlob, type UploadOptions } from './upload.js';
+
+export interface RegistrySinkOptions extends Pick<
+  UploadOptions,
+  'chunkSize' | 'monolithicMaxBytes' | 'mountFrom'
+> {
+  /** Blob uploads running at once. Default 3. */
+  readonly concurrency?: number;
+  readonly logger?: Logger;
+  /** Blobs at least this large get progress lines. Default 8 MiB. */
+  readonly progressMinBytes?: number;
+  /** Progress line interval. Default 5 s. */
+  readonly progressIntervalMs?: number;
+  /**
+   * Blobs whose digest the caller does not know are hashed in a first read of the source, so one the
+   * registry already has is not sent again. Default true.
+   */
+  readonly hashBeforeUpload?: boolean;
+}
+
+/** What a push did, for the record and for tests. */
+export interface PushStats {
+  blobsSkipped: number;
+  blobsMounted: number;
+  blobsUploaded: number;
+  /** Body bytes sent for blobs, retries included. */
+  bytesUploaded: number;
+  restarts: number;
+}
+
+export class RegistrySink implements ImageSink {
+  readonly name: string;
+  readonly stats: PushStats = {
+    blobsSkipped: 0,
+    blobsMounted: 0,
+    blobsUploaded: 0,
+    bytesUploaded: 0,
+    restarts: 0,
+  };
+  private readonly logger: Logger;
+  private readonly limit: Limiter;
+  private failure: unknown;
+
+  constructor(
+    readonly client: RegistryClient,
+    readonly repository: string,
+    private readonly options: RegistrySinkOptions = {},
+  ) {
+    this.name = `registry:${client.registry}/${repository}`;
+    this.logger = options.logger ?? client.logger ?? silentLogger;
+    this.limit = new Limiter(options.concurrency ?? 3);
+  }
+
+  async hasBlob(digest: string): Promise<boolean> {
+    return (await this.client.headBlob(this.repository, digest, true)) !== undefined;
+  }
+
+  writeBlob(blob: BlobToWrite, source: BlobSource): Promise<Descriptor> {
+    return this.limit.run(async () => {
+      try {
+        return await this.pushBlob(blob, source);
+      } catch (error) {
+        this.failure ??= error;
+        throw error;
+      }
+    });
+  }
+
+  async writeManifest(bytes: Uint8Array, mediaType: string, tags: readonly string[]): Promise<Descriptor> {
+    const digest = sha256Digest(bytes);
+    if (this.failure !== undefined) {
+      throw new RegistryError(
+        'failed',
+        'push-incomplete',
+        `not pushing manifest ${digest} to ${this.name}: a blob upload failed (${this.failure instanceof Error ? this.failure.message : String(this.failure)})`,
+        'nothing was tagged; fix the cause and push again',
+        { cause: this.failure },
+      );
+    }
+    await this.client.putManifest(this.repository, digest, bytes, mediaType);
+    for (const tag of tags) await this.client.putManifest(this.repository, tag, bytes, mediaType);
+    this.logger.info(
+      `pushed ${this.client.registry}/${this.repository}@${digest}${tags.length ? ` as ${tags.join(', ')}` : ''}`,
+    );
+    return { mediaType, digest, size: bytes.byteLength };
+  }
+
+  private async pushBlob(blob: BlobToWrite, source: BlobSource): Promise<Descriptor> {
+    let known: { digest?: string; size?: number } = {
+      ...(blob.digest ? { digest: blob.digest } : {}),
+      ...(blob.size !== undefined ? { size: blob.size } : {}),
+    };
+    if (known.digest === undefined && this.options.hashBeforeUpload !== false) {
+      const counter = new DigestCounter();
+      for await (const chunk of source()) counter.update(chunk);
+      known = { digest: counter.digest(), size: counter.size };
+    }
+    if (known.digest !== undefined) {
+      const size = await this.client.headBlob(this.repository, known.digest, true);
+      if (size !== undefined && (known.size === undefined || known.size === size)) {
+        this.stats.blobsSkipped++;
+        this.logger.debug(`${this.name} has ${known.digest} already`);
+        return descriptorOf(blob, known.digest, size);
+      }
+    }
+    const label = `pushing ${known.digest?.slice(0, 19) ?? 'blob'} to ${this.client.registry}/${this.repository}`;
+    const progress =
+      (known.size ?? Infinity) >= (this.options.progressMinBytes ?? 8 * 1024 * 1024)
+        ? byteProgress(this.logger, label, known.size ?? 0, {
+            intervalMs: this.options.progressIntervalMs ?? 5000,
+          })
+        : undefined;
+    let sent = 0;
+    const result = await uploadBlob(this.client, this.repository, known, source, {
+      ...(this.options.chunkSize ? { chunkSize: this.options.chunkSize } : {}),
+      ...(this.options.monolithicMaxBytes !== undefined
+        ? { monolithicMaxBytes: this.options.monolithicMaxBytes }
+        : {}),
+      ...(this.options.mountFrom ? { mountFrom: this.options.mountFrom } : {}),
+      onBytes: (bytes) => {
+        sent += bytes;
+        this.stats.bytesUploaded += bytes;
+        progress?.update(sent);
+      },
+    });
+    this.stats.restarts += result.restarts;
+    if (result.mountedFrom !== undefined) this.stats.blobsMounted++;
+    else {
+      this.stats.blobsUploaded++;
+      progress?.done();
+    }
+    return descriptorOf(blob, result.digest, result.size);
+  }
+}
+
+function descriptorOf(blob: BlobToWrite, digest: string, size: number): Descriptor {
+  return blob.annotations
+    ? { mediaType: blob.mediaType, digest, size, annotations: blob.annotations }
+    : { mediaType: blob.mediaType, digest, size };
+}
+
+/** Runs at most `limit` tasks at once, the rest in arrival order. */
+export class Limiter {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}

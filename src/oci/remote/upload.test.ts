@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { startFaultProxy } from '../../../test/registry/fault-proxy.js';
+import { type ResumableRegistry, startResumableRegistry } from '../../../test/registry/resumable-registry.js';
+import { MemoryLogger } from '../../logger.js';
+import { sha256Digest } from '../digest.js';
+import { RegistryClient } from './client.js';
+import { fixedChunks, rangeEnd, uploadBlob } from './upload.js';
+
+async function* pieces(bytes: Buffer, size: number): AsyncIterable<Uint8Array> {
+  for (let i = 0; i < bytes.byteLength; i += size) yield bytes.subarray(i, i + size);
+}
+
+async function collect(source: AsyncIterable<Buffer>): Promise<number[]> {
+  const sizes: number[] = [];
+  for await (const chunk of source) sizes.push(chunk.byteLength);
+  return sizes;
+}
+
+describe('rangeEnd', () => {
+  it.each([
+    { header: '0-1023', next: 1024 },
+    { header: 'bytes=0-99', next: 100 },
+    { header: '0-0', next: 0 },
+    { header: undefined, next: undefined },
+    { header: 'garbage', next: undefined },
+  ])('$header -> $next', ({ header, next }) => {
+    expect(rangeEnd(header)).toBe(next);
+  });
+});
+
+describe('fixedChunks', () => {
+  it.each([
+    { total: 10, piece: 3, chunk: 4, sizes: [4, 4, 2] },
+    { total: 8, piece: 8, chunk: 4, sizes: [4, 4] },
+    { total: 0, piece: 1, chunk: 4, sizes: [] },
+    { total: 5, piece: 1, chunk: 16, sizes: [5] },
+  ])('$total bytes in pieces of $piece -> $sizes', async ({ total, piece, chunk, sizes }) => {
+    expect(await collect(fixedChunks(pieces(randomBytes(total), piece), chunk))).toEqual(sizes);
+  });
+
+  it('keeps the bytes in order', async () => {
+    const bytes = randomBytes(1000);
+    const out: Buffer[] = [];
+    for await (const c of fixedChunks(pieces(bytes, 7), 64)) out.push(Buffer.from(c));
+    expect(Buffer.concat(out).equals(bytes)).toBe(true);
+  });
+});
+
+describe('uploadBlob against a registry that keeps partial PATCH bytes', () => {
+  let registry: ResumableRegistry;
+  beforeAll(async () => {
+    registry = await startResumableRegistry();
+  });
+  afterAll(async () => {
+    await registry.stop();
+  });
+
+  it('resumes mid-chunk from the Range the registry reports, without starting over', async () => {
+    const proxy = await startFaultProxy(registry.port, { dropEveryBytes: 300 * 1024, maxDrops: 4 });
+    try {
+      const logger = new MemoryLogger();
+      const client = new RegistryClient({
+        registry: proxy.host,
+        logger,
+        retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 50 },
+      });
+      const bytes = randomBytes(2 * 1024 * 1024 + 123);
+      const digest = sha256Digest(bytes);
+      const result = await uploadBlob(
+        client,
+        'demo',
+        { digest, size: bytes.byteLength },
+        () => pieces(bytes, 64 * 1024),
+        {
+          chunkSize: 512 * 1024,
+          monolithicMaxBytes: 0,
+        },
+      );
+      expect(result).toMatchObject({ digest, size: bytes.byteLength, restarts: 0 });
+      expect(proxy.counts.drops).toBeGreaterThan(0);
+      expect(
+        logger.lines.filter((l) => l.includes('asking the registry where the upload stands')).length,
+      ).toBe(proxy.counts.drops);
+      expect(registry.blobs.get(digest)?.equals(bytes)).toBe(true);
+      expect(registry.rangeMismatches).toBe(0);
+      // Resuming resends only part of the broken chunks, never the whole blob again.
+      expect(result.bytesSent).toBeLessThan(bytes.byteLength + proxy.counts.drops * 512 * 1024);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('computes the digest on the way when the caller does not know it', async () => {
+    const client = new RegistryClient({ registry: registry.host });
+    const bytes = randomBytes(100_000);
+    const result = await uploadBlob(client, 'demo', {}, () => pieces(bytes, 10_000), { chunkSize: 30_000 });
+    expect(result.digest).toBe(sha256Digest(bytes));
+    expect(registry.blobs.get(result.digest)?.equals(bytes)).toBe(true);
+  });
+
+  it('refuses a source whose bytes do not match the digest given', async () => {
+    const client = new RegistryClient({ registry: registry.host });
+    const bytes = randomBytes(1000);
+    await expect(
+      uploadBlob(client, 'demo', { digest: sha256Digest(Buffer.from('other')), size: 1000 }, () =>
+        pieces(bytes, 100),
+      ),
+    ).rejects.toMatchObject({ code: 'digest-mismatch' });
+  });
+});

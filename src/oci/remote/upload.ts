@@ -1,0 +1,370 @@
+/**
+ * Blob uploads per the distribution spec: cross-repository mount when another repository of the
+ * registry has the blob; monolithic POST+PUT for small blobs; chunked PATCHes for large ones, each
+ * chunk held in memory only while it is sent. After a broken PATCH the client asks the session's
+ * offset (GET, `Range`) and sends the rest of the chunk from there. docker-registry 2.8 appends
+ * whatever a PATCH carries (it ignores Content-Range) and cancels a session whose stored size no
+ * longer matches its signed offset (any PATCH that broke after some bytes landed): such a lost
+ * session, like any 404 for it, starts the blob over from its source, a bounded number of times.
+ */
+import type { Digest } from '../digest.js';
+import { DigestCounter } from '../digest.js';
+import type { BlobSource } from '../sink.js';
+import { repositoryScope } from './challenge.js';
+import { type RegistryClient, UploadLost } from './client.js';
+import { RegistryError } from './remote-error.js';
+import { backoffDelay, isRetryable, TransientFailure } from './retry.js';
+
+export interface UploadOptions {
+  /** PATCH size; raised to the registry's `OCI-Chunk-Min-Length`. Default 16 MiB. */
+  readonly chunkSize?: number;
+  /** Known-size blobs up to this go in one PUT. Default 4 MiB. */
+  readonly monolithicMaxBytes?: number;
+  /** Repositories of the same registry to mount the blob from before uploading it. */
+  readonly mountFrom?: readonly string[];
+  /** Told the size of every body chunk written to the network (retries included). */
+  readonly onBytes?: (bytes: number) => void;
+}
+
+export interface UploadResult {
+  readonly digest: Digest;
+  readonly size: number;
+  /** Body bytes sent, retries and restarts included (0 when mounted). */
+  readonly bytesSent: number;
+  readonly mountedFrom?: string;
+  /** Times the upload started over from the source. */
+  readonly restarts: number;
+}
+
+const MiB = 1024 * 1024;
+
+interface Session {
+  location: URL;
+  minChunk: number;
+}
+
+export async function uploadBlob(
+  client: RegistryClient,
+  repository: string,
+  blob: { readonly digest?: string; readonly size?: number },
+  source: BlobSource,
+  options: UploadOptions = {},
+): Promise<UploadResult> {
+  const name = `blob ${blob.digest ?? '(digest on completion)'} to ${client.registry}/${repository}`;
+  const what = `pushing ${name}`;
+  let bytesSent = 0;
+  const counted = (bytes: number) => {
+    bytesSent += bytes;
+    options.onBytes?.(bytes);
+  };
+  let session: Session | undefined;
+  if (blob.digest) {
+    for (const from of options.mountFrom ?? []) {
+      if (from === repository) continue;
+      const mounted = await startSession(client, repository, what, { digest: blob.digest, from });
+      if (mounted === 'mounted') {
+        client.logger.debug(`mounted ${blob.digest} into ${client.registry}/${repository} from ${from}`);
+        return {
+          digest: blob.digest as Digest,
+          size: blob.size ?? (await client.headBlob(repository, blob.digest, true)) ?? 0,
+          bytesSent: 0,
+          mountedFrom: from,
+          restarts: 0,
+        };
+      }
+      session = mounted;
+      break;
+    }
+  }
+  const attempts = client.retry.attempts;
+  for (let restart = 0; ; restart++) {
+    try {
+      session ??= (await startSession(client, repository, what)) as Session;
+      const monolithic =
+        blob.digest !== undefined &&
+        blob.size !== undefined &&
+        blob.size <= (options.monolithicMaxBytes ?? 4 * MiB);
+      const result = monolithic
+        ? await putWhole(
+            client,
+            repository,
+            session,
+            blob as { digest: string; size: number },
+            source,
+            what,
+            counted,
+          )
+        : await putChunked(
+            client,
+            repository,
+            session,
+            blob,
+            source,
+            what,
+            counted,
+            options.chunkSize ?? 16 * MiB,
+          );
+      return { ...result, bytesSent, restarts: restart };
+    } catch (error) {
+      session = undefined;
+      const lost = error instanceof UploadLost || isRetryable(error);
+      if (!lost || restart + 1 >= attempts) {
+        if (error instanceof UploadLost) {
+          throw new RegistryError(
+            'failed',
+            'blob-upload-failed',
+            `${what}: ${error.message}, after ${restart + 1} tries`,
+            'the registry keeps dropping the upload: try again later',
+            { cause: error },
+          );
+        }
+        throw client.finalError(error, what);
+      }
+      const delay = backoffDelay(restart + 1, client.retry);
+      client.logger.warn(
+        `${what}: ${error instanceof Error ? error.message : String(error)}; starting the blob over (try ${restart + 2} of ${attempts}) in ${delay} ms`,
+      );
+      await (client.retry.sleep ?? sleep)(delay);
+    }
+  }
+}
+
+async function startSession(
+  client: RegistryClient,
+  repository: string,
+  what: string,
+  mount?: { digest: string; from: string },
+): Promise<Session | 'mounted'> {
+  const query = mount
+    ? `?mount=${encodeURIComponent(mount.digest)}&from=${encodeURIComponent(mount.from)}`
+    : '';
+  const response = await client.send({
+    method: 'POST',
+    url: `/v2/${repository}/blobs/uploads/${query}`,
+    scopes: mount
+      ? [repositoryScope(repository, true), repositoryScope(mount.from, false)]
+      : [repositoryScope(repository, true)],
+    what,
+    expect: mount ? [201, 202] : [202],
+  });
+  await response.discard();
+  if (response.status === 201) return 'mounted';
+  const location = response.header('location');
+  if (!location)
+    throw new RegistryError(
+      'failed',
+      'registry-response-invalid',
+      `${what}: the registry started an upload without a Location`,
+    );
+  const minChunk = Number(response.header('oci-chunk-min-length') ?? 0);
+  return {
+    location: new URL(location, response.url),
+    minChunk: Number.isSafeInteger(minChunk) ? minChunk : 0,
+  };
+}
+
+/** POST then one PUT with the whole blob (it is small: read into memory). */
+async function putWhole(
+  client: RegistryClient,
+  repository: string,
+  session: Session,
+  blob: { digest: string; size: number },
+  source: BlobSource,
+  what: string,
+  counted: (bytes: number) => void,
+): Promise<{ digest: Digest; size: number }> {
+  const parts: Uint8Array[] = [];
+  const counter = new DigestCounter();
+  for await (const chunk of source()) {
+    counter.update(chunk);
+    if (counter.size > blob.size) break;
+    parts.push(chunk);
+  }
+  const bytes = Buffer.concat(parts);
+  checkBytes(what, blob, counter.digest(), counter.size);
+  await complete(client, repository, session, blob.digest as Digest, bytes, what, counted);
+  return { digest: blob.digest as Digest, size: bytes.byteLength };
+}
+
+async function putChunked(
+  client: RegistryClient,
+  repository: string,
+  session: Session,
+  blob: { readonly digest?: string; readonly size?: number },
+  source: BlobSource,
+  what: string,
+  counted: (bytes: number) => void,
+  chunkSize: number,
+): Promise<{ digest: Digest; size: number }> {
+  const counter = new DigestCounter();
+  let offset = 0;
+  for await (const chunk of fixedChunks(source(), Math.max(chunkSize, session.minChunk))) {
+    counter.update(chunk);
+    const start = offset;
+    const end = start + chunk.byteLength;
+    for (let attempt = 1; offset < end; attempt++) {
+      try {
+        const response = await client.send({
+          method: 'PATCH',
+          url: session.location,
+          headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${end - 1}` },
+          body: chunk.subarray(offset - start),
+          scopes: [repositoryScope(repository, true)],
+          what,
+          expect: [202, 416],
+          retry: false,
+          onBodyBytes: counted,
+        });
+        await response.discard();
+        if (response.status === 416)
+          throw new TransientFailure(
+            `416 from ${client.registry}: range ${offset}-${end - 1} not where the upload is`,
+          );
+        session.location = new URL(response.header('location') ?? session.location.href, response.url);
+        const reported = rangeEnd(response.header('range'));
+        offset = reported === undefined || (reported === 0 && end === 1) ? end : reported;
+        if (offset > end)
+          throw new UploadLost(`${what}: the registry holds ${offset} bytes, more than the ${end} sent`);
+      } catch (error) {
+        if (!isRetryable(error) || attempt >= client.retry.attempts) throw error;
+        const delay = backoffDelay(
+          attempt,
+          client.retry,
+          error instanceof TransientFailure ? error.retryAfterMs : undefined,
+        );
+        client.logger.warn(
+          `${what}: ${error instanceof Error ? error.message : String(error)} at byte ${offset}; asking the registry where the upload stands in ${delay} ms`,
+        );
+        await (client.retry.sleep ?? sleep)(delay);
+        offset = await uploadOffset(client, repository, session, what);
+        if (offset < start || offset > end) {
+          throw new UploadLost(
+            `the registry holds ${offset} bytes, outside the chunk ${start}-${end - 1} still in memory`,
+          );
+        }
+      }
+    }
+  }
+  const digest = counter.digest();
+  checkBytes(what, blob, digest, counter.size);
+  await complete(client, repository, session, digest, undefined, what, counted);
+  return { digest, size: counter.size };
+}
+
+/** GET on the upload URL: the offset from `Range`; a fresh Location. 404 means the session is gone. */
+async function uploadOffset(
+  client: RegistryClient,
+  repository: string,
+  session: Session,
+  what: string,
+): Promise<number> {
+  const response = await client.send({
+    method: 'GET',
+    url: session.location,
+    scopes: [repositoryScope(repository, true)],
+    what: `${what} (upload status)`,
+    expect: [204],
+  });
+  await response.discard();
+  session.location = new URL(response.header('location') ?? session.location.href, response.url);
+  return rangeEnd(response.header('range')) ?? 0;
+}
+
+/** The final PUT `?digest=`; checks the returned Docker-Content-Digest. */
+async function complete(
+  client: RegistryClient,
+  repository: string,
+  session: Session,
+  digest: Digest,
+  body: Uint8Array | undefined,
+  what: string,
+  counted: (bytes: number) => void,
+): Promise<void> {
+  const url = new URL(session.location);
+  url.searchParams.set('digest', digest);
+  let response;
+  try {
+    response = await client.send({
+      method: 'PUT',
+      url,
+      headers: { 'content-type': 'application/octet-stream' },
+      ...(body ? { body } : {}),
+      scopes: [repositoryScope(repository, true)],
+      what,
+      expect: [201],
+      retry: false,
+      onBodyBytes: counted,
+    });
+  } catch (error) {
+    // The PUT may have landed before the connection broke: the blob is there, then all is well.
+    if (
+      isRetryable(error) &&
+      (await client.headBlob(repository, digest, true).catch(() => undefined)) !== undefined
+    )
+      return;
+    throw error;
+  }
+  await response.discard();
+  const returned = response.header('docker-content-digest');
+  if (returned !== undefined && returned !== digest) {
+    throw new RegistryError(
+      'failed',
+      'digest-mismatch',
+      `${what}: the registry stored ${returned}, the bytes sent are ${digest}`,
+      'push again; if it repeats, the registry or a proxy changes bytes',
+    );
+  }
+}
+
+function checkBytes(
+  what: string,
+  blob: { readonly digest?: string; readonly size?: number },
+  digest: string,
+  size: number,
+): void {
+  if (
+    (blob.digest !== undefined && blob.digest !== digest) ||
+    (blob.size !== undefined && blob.size !== size)
+  ) {
+    throw new RegistryError(
+      'failed',
+      'digest-mismatch',
+      `${what}: the source gave ${digest} (${size} bytes), expected ${blob.digest ?? digest} (${blob.size ?? size} bytes)`,
+      'the source changed or is corrupt: build or fetch it again',
+    );
+  }
+}
+
+/** `0-1234` or `bytes=0-1234` -> 1235 (the next offset); undefined when absent or unreadable. */
+export function rangeEnd(header: string | undefined): number | undefined {
+  const match = header ? /^(?:bytes=)?(\d+)-(\d+)$/.exec(header.trim()) : null;
+  if (!match) return undefined;
+  const end = Number(match[2]);
+  // distribution writes `0-0` for an empty upload as for a one-byte one: read it as empty.
+  return end === 0 ? 0 : end + 1;
+}
+
+/** Regroups a stream into chunks of exactly `size` bytes (the last may be shorter); one chunk in memory. */
+export async function* fixedChunks(source: AsyncIterable<Uint8Array>, size: number): AsyncIterable<Buffer> {
+  let buffer = Buffer.allocUnsafe(size);
+  let filled = 0;
+  for await (const piece of source) {
+    let at = 0;
+    while (at < piece.byteLength) {
+      const take = Math.min(size - filled, piece.byteLength - at);
+      buffer.set(piece.subarray(at, at + take), filled);
+      filled += take;
+      at += take;
+      if (filled === size) {
+        yield buffer;
+        buffer = Buffer.allocUnsafe(size);
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) yield buffer.subarray(0, filled);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
