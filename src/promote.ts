@@ -14,10 +14,10 @@ import { environmentSigningPolicy } from './environments/signing-policy.js';
 import { asPromotionError, type PromotionError } from './errors.js';
 import { resolveBaseImage, type BaseImage } from './image/base-image.js';
 import { buildImage, type BuiltImage } from './image/build.js';
+import { layoutTarget, parseRepository, RegistryClients, registryTarget, type ImageTarget } from './image/image-target.js';
 import { planImage, type ImagePlan, type ImagePlanInput } from './image/plan.js';
 import type { PromotionInputs } from './inputs.js';
 import type { Logger } from './logger.js';
-import { OciLayoutSink } from './oci/layout-sink.js';
 import type { ModelRegistry, ModelVersion } from './registry/model-version.js';
 import { openRegistry } from './registry/open-registry.js';
 import { OutputFolder } from './report/output-folder.js';
@@ -39,6 +39,8 @@ export interface PromoteOptions {
   readonly clock?: () => Date;
   readonly promotionId?: string;
   readonly runUrl?: string;
+  /** Keeps secrets found on the way (registry tokens) out of the log. */
+  readonly mask?: (secret: string) => void;
   /** Replaces the registry named by the inputs (tests). */
   readonly registry?: ModelRegistry;
 }
@@ -59,6 +61,8 @@ interface PromotionPlan {
   readonly base: BaseImage;
   readonly imageInput: ImagePlanInput;
   readonly image: ImagePlan;
+  /** A registry repository to push to; without one the image goes to the output folder. */
+  readonly target?: ImageTarget;
 }
 
 interface Context {
@@ -90,6 +94,7 @@ export async function promote(inputs: PromotionInputs, options: PromoteOptions):
     if (inputs.dryRun) {
       options.logger.info(renderPlanText({ model: { name: plan.version.model, version: plan.version.version }, verified: plan.verified, choice: plan.choice, image: plan.image }));
       record.status = 'planned';
+      await context.output.discard(undefined); // the folder describes this plan: no earlier run's artifacts
     } else {
       staging = await context.output.createStaging();
       await applyPromotion(context, plan, staging);
@@ -186,10 +191,28 @@ async function planPromotion(context: Context): Promise<PromotionPlan> {
     explanation: choice.explanation,
   };
 
-  const { base, imageInput, image } = await stages.run(
+  const { base, imageInput, image, target } = await stages.run(
     'plan',
     async () => {
-      const base = await resolveBaseImage(choice.base.ref, { platform: choice.pool.image.platform, relativeTo: catalog.directory });
+      const targetRegistry = inputs.imageRepository ? parseRepository(inputs.imageRepository).registry : undefined;
+      const clients = new RegistryClients(
+        {
+          ...(inputs.registryUsername && { username: inputs.registryUsername }),
+          ...(inputs.registryPassword && { password: inputs.registryPassword }),
+          insecure: inputs.insecureRegistry,
+          logger: options.logger,
+          ...(options.mask && { mask: options.mask }),
+        },
+        targetRegistry,
+      );
+      const target = inputs.imageRepository ? registryTarget(inputs.imageRepository, clients, options.logger) : undefined;
+      // Reaching the target and its credentials now means a wrong token is a refusal before any upload.
+      if (targetRegistry) await clients.clientFor(targetRegistry).ping();
+      const base = await resolveBaseImage(choice.base.ref, {
+        platform: choice.pool.image.platform,
+        relativeTo: catalog.directory,
+        registry: clients.baseSource(),
+      });
       const imageInput: ImagePlanInput = {
         files: verified.files,
         pool: choice.pool,
@@ -198,9 +221,11 @@ async function planPromotion(context: Context): Promise<PromotionPlan> {
         sourceDateEpoch: inputs.sourceDateEpoch,
         tags: imageTags(version.version, choice.pool.name),
       };
-      return { base, imageInput, image: planImage(imageInput) };
+      return { base, imageInput, image: planImage(imageInput), target };
     },
-    ({ image }) => `${image.layers.length} model layer(s) on ${image.base.reference}`,
+    ({ image, target }) =>
+      `${image.layers.length} model layer(s) on ${image.base.reference}${image.base.digest ? `@${image.base.digest}` : ''}` +
+      `, to ${target?.name ?? 'an OCI layout'}`,
   );
   return {
     catalog,
@@ -212,17 +237,20 @@ async function planPromotion(context: Context): Promise<PromotionPlan> {
     base,
     imageInput,
     image,
+    ...(target && { target }),
   };
 }
 
 async function applyPromotion(context: Context, plan: PromotionPlan, staging: string): Promise<void> {
   const { options, record, stages, output, cwd, inputs } = context;
 
+  const layoutPath = path.relative(cwd, output.artifactPath('image')) || '.';
+  const target = plan.target ?? layoutTarget(path.join(staging, 'image'), layoutPath);
   const built = await stages.run(
     'build',
     async () => {
       const progress = byteProgress(options.logger, 'build', plan.image.modelBytes + plan.image.base.bytes);
-      const sink = await OciLayoutSink.open(path.join(staging, 'image'));
+      const sink = await target.open();
       const image = await buildImage({ ...plan.imageInput, directory: plan.verified.directory }, sink, {
         check: (file, size) => createContentCheck(plan.verified.manifest, file, size),
         progress: (p) => progress.update(p.bytesDone),
@@ -230,11 +258,10 @@ async function applyPromotion(context: Context, plan: PromotionPlan, staging: st
       progress.done();
       return image;
     },
-    (image) => `${image.manifestDigest}, ${image.layers.length} layers`,
+    (image) => `${target.reference(image.manifestDigest)}, ${image.layers.length} layers`,
   );
-  const layoutPath = path.relative(cwd, output.artifactPath('image')) || '.';
-  const reference = `oci-layout:${layoutPath}@${built.manifestDigest}`;
-  record.image = imageRecord(built, reference, plan.base, layoutPath);
+  const reference = target.reference(built.manifestDigest);
+  record.image = imageRecord(built, reference, plan.base, plan.target ? undefined : layoutPath);
 
   const objects = await stages.run(
     'manifests',
@@ -289,7 +316,12 @@ async function report(context: Context, plan: PromotionPlan | undefined): Promis
   }
 }
 
-function imageRecord(built: BuiltImage, reference: string, base: BaseImage, layoutPath: string): PromotionRecord['image'] {
+function imageRecord(
+  built: BuiltImage,
+  reference: string,
+  base: BaseImage,
+  layoutPath: string | undefined,
+): PromotionRecord['image'] {
   const modelLayers = built.plan.layers;
   return {
     reference,
@@ -301,7 +333,7 @@ function imageRecord(built: BuiltImage, reference: string, base: BaseImage, layo
       size: layer.size,
       files: modelLayers[i]!.files.length,
     })),
-    layoutPath,
+    ...(layoutPath && { layoutPath }),
   };
 }
 

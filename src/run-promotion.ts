@@ -27,6 +27,7 @@ export async function runPromotion(
       group: (title, work) => platform.group(title, work),
       ...(options.cwd && { cwd: options.cwd }),
       ...(platform.runUrl && { runUrl: platform.runUrl }),
+      mask: (secret) => platform.mask(secret),
     });
   } catch (thrown) {
     const error = asPromotionError(thrown);

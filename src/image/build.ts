@@ -29,6 +29,8 @@ export interface BuildHooks {
   readonly check?: ContentCheckHook;
   /** Called per chunk (up to 4 MiB); throttle in the caller. */
   readonly progress?: (progress: BuildProgress) => void;
+  /** Layers written at once; default 3. */
+  readonly concurrency?: number;
 }
 
 export interface BuiltImage {
@@ -60,23 +62,33 @@ export async function buildImage(
     hooks.progress?.({ stage: 'base layers', bytesDone: baseDone, bytesTotal: plan.base.bytes });
   }
 
-  let modelDone = 0;
-  const onBytes = hooks.progress
-    ? (bytes: number) => {
-        modelDone += bytes;
-        hooks.progress?.({ stage: 'model layers', bytesDone: modelDone, bytesTotal: plan.modelBytes });
-      }
-    : undefined;
-  const modelLayers: Descriptor[] = [];
-  for (const layer of plan.layers) {
-    const options = {
-      directory: input.directory,
-      sourceDateEpoch: input.sourceDateEpoch ?? 0,
-      ...(hooks.check ? { check: hooks.check } : {}),
-      ...(onBytes ? { onBytes } : {}),
-    };
-    modelLayers.push(await writeTarLayer(layer, options, sink, layer.annotations));
-  }
+  const layerDone = plan.layers.map(() => 0);
+  const reportModel = () =>
+    hooks.progress?.({
+      stage: 'model layers',
+      bytesDone: layerDone.reduce((sum, n) => sum + n, 0),
+      bytesTotal: plan.modelBytes,
+    });
+  // Layers are written side by side, a few at a time: a registry sink uploads them in parallel, and
+  // the order of the manifest's layers stays the plan's whatever finishes first.
+  const modelLayers = await mapLimited(plan.layers, hooks.concurrency ?? 3, (layer, i) =>
+    writeTarLayer(
+      layer,
+      {
+        directory: input.directory,
+        sourceDateEpoch: input.sourceDateEpoch ?? 0,
+        ...(hooks.check ? { check: hooks.check } : {}),
+        ...(hooks.progress && {
+          onLayerProgress: (bytes: number) => {
+            layerDone[i] = bytes;
+            reportModel();
+          },
+        }),
+      },
+      sink,
+      layer.annotations,
+    ),
+  );
 
   const config = applyConfigChanges(
     base.config,
@@ -118,4 +130,30 @@ export async function buildImage(
     tags: plan.tags,
     plan,
   };
+}
+
+/**
+ * Like Promise.all over `items`, with at most `limit` running; results keep the items' order. On the
+ * first failure no new item starts, and the running ones are waited for (so they clean up their
+ * temporary files) before the failure is thrown.
+ */
+async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  const runners = Array.from({ length: Math.min(Math.max(limit, 1), items.length) }, async () => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await work(items[index]!, index);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  });
+  const settled = await Promise.allSettled(runners);
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) throw failure.reason;
+  return results;
 }

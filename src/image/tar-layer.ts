@@ -31,18 +31,29 @@ export interface TarLayerOptions {
   readonly onBytes?: (bytes: number) => void;
 }
 
+export interface WriteLayerOptions extends TarLayerOptions {
+  /**
+   * Told how many bytes of this layer's files the current pass has read. A sink may read a layer
+   * twice (hash, then upload), so this restarts at 0 on each pass instead of adding up.
+   */
+  readonly onLayerProgress?: (bytesDone: number) => void;
+}
+
 const READ_BLOCK = 4 * 1024 * 1024;
 
 /** Writes one planned layer into the sink; returns its descriptor (digest == diff_id: uncompressed). */
 export async function writeTarLayer(
   layer: PlannedLayer,
-  options: TarLayerOptions,
+  options: WriteLayerOptions,
   sink: ImageSink,
   annotations?: Readonly<Record<string, string>>,
 ): Promise<Descriptor> {
   let filled: Promise<void> | undefined;
+  const { onLayerProgress } = options;
   const source = (): AsyncIterable<Uint8Array> => {
-    const { stream, done } = packLayer(layer, options);
+    let passBytes = 0;
+    const onBytes = onLayerProgress && ((bytes: number) => onLayerProgress((passBytes += bytes)));
+    const { stream, done } = packLayer(layer, onBytes ? { ...options, onBytes } : options);
     filled = done;
     return stream;
   };
