@@ -1,0 +1,60 @@
+/**
+ * `npm run test-cluster -- --port N [--kubeconfig PATH] [--namespace NS]... [--progress-deadline-ms MS]`
+ *
+ * Serves the test cluster (a Kubernetes API server TEST DOUBLE, not Kubernetes; see
+ * test/cluster/index.ts) on 127.0.0.1:N, writes its kubeconfig and prints the path. Ctrl-C stops it.
+ */
+import { parseArgs } from 'node:util';
+import { startTestCluster } from '../test/cluster/index.js';
+
+const USAGE =
+  'usage: test-cluster [--port N] [--kubeconfig PATH] [--namespace NS]... [--progress-deadline-ms MS]';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      kubeconfig: { type: 'string' },
+      namespace: { type: 'string', multiple: true },
+      'progress-deadline-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`test-cluster: --port ${values.port} is not a port number\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const deadline = values['progress-deadline-ms'];
+  const cluster = await startTestCluster({
+    port,
+    ...(values.kubeconfig ? { kubeconfigPath: values.kubeconfig } : {}),
+    ...(values.namespace ? { namespaces: values.namespace } : {}),
+    ...(deadline ? { progressDeadlineMs: Number(deadline) } : {}),
+  });
+  console.log(`test cluster (a Kubernetes API test double, not Kubernetes) serving on ${cluster.url}`);
+  console.log(`kubeconfig: ${cluster.kubeconfigPath}`);
+  console.log(`try: kubectl --kubeconfig ${cluster.kubeconfigPath} get deploy -A   (Ctrl-C stops it)`);
+  const stop = () => {
+    cluster.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`test-cluster: closing: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`test-cluster: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

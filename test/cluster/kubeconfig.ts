@@ -1,0 +1,21 @@
+/**
+ * The kubeconfig that points kubectl and @kubernetes/client-node at the double: plain HTTP on
+ * loopback, so `insecure-skip-tls-verify: true` (client-node refuses http:// without it) and a
+ * fixed bearer token (the double accepts any).
+ */
+import { stringify } from 'yaml';
+
+export const CONTEXT = 'test-cluster';
+export const TOKEN = 'test-cluster-token';
+
+export function kubeconfigYaml(server: string, namespace = 'default'): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: CONTEXT, cluster: { server, 'insecure-skip-tls-verify': true } }],
+    users: [{ name: CONTEXT, user: { token: TOKEN } }],
+    contexts: [{ name: CONTEXT, context: { cluster: CONTEXT, user: CONTEXT, namespace } }],
+    'current-context': CONTEXT,
+    preferences: {},
+  });
+}
