@@ -24,7 +24,11 @@ describe('parseBaseImage', () => {
     },
     {
       ref: 'nvcr.io/nvidia/tritonserver:24.05-py3',
-      expected: { kind: 'registry', ref: 'nvcr.io/nvidia/tritonserver:24.05-py3' },
+      expected: {
+        kind: 'registry',
+        ref: 'nvcr.io/nvidia/tritonserver:24.05-py3',
+        reference: 'nvcr.io/nvidia/tritonserver:24.05-py3',
+      },
     },
   ])('$ref', ({ ref, expected }) => {
     expect(parseBaseImage(ref)).toEqual(expected);

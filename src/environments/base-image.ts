@@ -2,45 +2,28 @@
  * The serving base image a pool names for a model: `scratch`, an OCI layout folder, or a registry
  * reference. Pure.
  */
+import { formatImageLocation, parseImageLocation, type ImageLocation } from '../oci/image-location.js';
 import type { Pool } from './catalog-schema.js';
 import type { Labels } from './selector.js';
 
-export type BaseImage =
-  /** No base: the image holds only the model (a modelcar). */
-  | { readonly kind: 'scratch'; readonly ref: string }
-  /** An OCI image layout folder; `path` as in the catalog (absolute once loaded), `tag` its ref name. */
-  | { readonly kind: 'oci-layout'; readonly ref: string; readonly path: string; readonly tag?: string }
-  /** A registry reference such as `nvcr.io/nvidia/tritonserver:24.05-py3`. */
-  | { readonly kind: 'registry'; readonly ref: string };
+/** The base image a pool names for a model: the text as written and where it lives. */
+export type BaseImageChoice = { readonly ref: string } & ImageLocation;
 
-const OCI_LAYOUT = 'oci-layout:';
-
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-
-/**
- * Splits `scratch`, `oci-layout:PATH[:TAG]` or a registry reference. What follows the last `:` of
- * a layout is its tag when it is a valid tag (so `oci-layout:/a:b/c` is a path), as in
- * image/base-reference.ts.
- */
-export function parseBaseImage(ref: string): BaseImage {
-  if (ref === 'scratch') return { kind: 'scratch', ref };
-  if (!ref.startsWith(OCI_LAYOUT)) return { kind: 'registry', ref };
-  const rest = ref.slice(OCI_LAYOUT.length);
-  const colon = rest.lastIndexOf(':');
-  const tag = colon > 0 ? rest.slice(colon + 1) : undefined;
-  if (tag !== undefined && TAG.test(tag)) return { kind: 'oci-layout', ref, path: rest.slice(0, colon), tag };
-  return { kind: 'oci-layout', ref, path: rest };
+/** Reads a base as written in the catalog (`scratch`, `oci-layout:PATH[:TAG]`, a registry reference). */
+export function parseBaseImage(ref: string): BaseImageChoice {
+  return { ...parseImageLocation(ref), ref };
 }
 
 /** Writes an `oci-layout:` reference back, with its path changed (e.g. made absolute). */
 export function withLayoutPath(ref: string, change: (path: string) => string): string {
-  const base = parseBaseImage(ref);
-  if (base.kind !== 'oci-layout') return ref;
-  return `${OCI_LAYOUT}${change(base.path)}${base.tag === undefined ? '' : `:${base.tag}`}`;
+  const location = parseImageLocation(ref);
+  return location.kind === 'oci-layout'
+    ? formatImageLocation({ ...location, path: change(location.path) })
+    : ref;
 }
 
 export type BaseSelection =
-  | { readonly found: true; readonly key: string; readonly base: BaseImage }
+  | { readonly found: true; readonly key: string; readonly base: BaseImageChoice }
   | { readonly found: false; readonly reason: string };
 
 /** The model label `runtime` picks `image.base[runtime]`; otherwise `image.base.default`. */

@@ -4,6 +4,7 @@
  * the two equal. The format is described in docs/catalog.md.
  */
 import { z } from 'zod';
+import { IMAGE_LOCATION_PATTERN } from '../oci/image-location.js';
 
 const name = z
   .string()
@@ -147,16 +148,8 @@ export const servingSchema = z
   })
   .strict();
 
-/**
- * `scratch`, `oci-layout:PATH[:TAG]` (PATH relative to the catalog), or a registry reference
- * (`nvcr.io/nvidia/tritonserver:24.05-py3`, optionally `@sha256:...`).
- */
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-export const BASE_IMAGE_PATTERN = new RegExp(
-  '^(?:scratch|oci-layout:.+|' +
-    `(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?${COMPONENT}(?:/${COMPONENT})*` +
-    '(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?)$',
-);
+/** Kept for the JSON Schema: `scratch`, `oci-layout:PATH[:TAG]` (relative to the catalog), or a registry reference. */
+export const BASE_IMAGE_PATTERN = IMAGE_LOCATION_PATTERN;
 
 export const imageSchema = z
   .object({

@@ -12,7 +12,7 @@ export type {
 export { EnvironmentError, formatIssue } from './environment-error.js';
 export type { CatalogIssue, EnvironmentErrorCode, SourceLocation } from './environment-error.js';
 export { parseBaseImage } from './base-image.js';
-export type { BaseImage } from './base-image.js';
+export type { BaseImageChoice } from './base-image.js';
 export { matchSelector, describeRequirement, countRequirements } from './selector.js';
 export type { Labels, SelectorResult, UnmetRequirement } from './selector.js';
 export { environmentOf, resolvePool } from './resolve-pool.js';

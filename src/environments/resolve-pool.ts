@@ -5,7 +5,7 @@
  * model's runtime. Among matching pools the tie rule is: highest `priority`, then the most
  * specific (most requirements), then catalog order. The winning row says which rule decided.
  */
-import { selectBaseImage, type BaseImage } from './base-image.js';
+import { selectBaseImage, type BaseImageChoice } from './base-image.js';
 import type { Catalog, Environment, Pool } from './catalog-schema.js';
 import { EnvironmentError } from './environment-error.js';
 import { renderExplanationTable } from './explanation-table.js';
@@ -28,7 +28,7 @@ export interface PoolChoice {
   readonly environmentSpec: Environment;
   readonly pool: Pool;
   /** The base image the pool names for the model's runtime. */
-  readonly base: BaseImage;
+  readonly base: BaseImageChoice;
   /** The `image.base` key that gave it: the model's runtime or `default`. */
   readonly baseKey: string;
   /** One row per pool of the environment, in catalog order. */
@@ -39,7 +39,7 @@ interface Candidate {
   readonly index: number;
   readonly pool: Pool;
   readonly requirements: number;
-  readonly base?: { key: string; base: BaseImage };
+  readonly base?: { key: string; base: BaseImageChoice };
   readonly unmet?: string;
 }
 

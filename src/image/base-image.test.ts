@@ -100,7 +100,7 @@ describe('resolveBaseImage from an OCI layout', () => {
       code: 'base-registry-unsupported',
       kind: 'usage',
     },
-    { name: 'an ill-formed reference', text: 'oci:some/dir', code: 'base-reference-invalid', kind: 'usage' },
+    { name: 'an ill-formed reference', text: 'oci:some/dir', code: 'location-invalid', kind: 'usage' },
     {
       name: 'a missing folder',
       text: 'oci-layout:/nonexistent/layout',

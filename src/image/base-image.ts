@@ -5,7 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
 import type { Descriptor, ImageConfig, Platform } from '../oci/types.js';
-import { type BaseReference, parseBaseReference } from './base-reference.js';
+import { type ImageLocation, parseImageLocation } from '../oci/image-location.js';
 import { ImageError } from './image-error.js';
 import { OciLayoutBaseSource } from './layout-base.js';
 
@@ -28,7 +28,7 @@ export interface BaseImage {
   readonly layers: readonly Layer[];
 }
 
-export interface BaseImageSource<R extends BaseReference = BaseReference> {
+export interface BaseImageSource<R extends ImageLocation = ImageLocation> {
   resolve(reference: R, text: string, platform: Platform): Promise<BaseImage>;
 }
 
@@ -38,7 +38,7 @@ export interface ResolveBaseOptions {
   /** Folder relative layout paths start from (the catalog's); default the working directory. */
   readonly relativeTo?: string;
   /** A registry source, once there is one. */
-  readonly registry?: BaseImageSource<Extract<BaseReference, { kind: 'registry' }>>;
+  readonly registry?: BaseImageSource<Extract<ImageLocation, { kind: 'registry' }>>;
 }
 
 /** A base with no layers and a minimal config for the platform. */
@@ -59,7 +59,7 @@ export function scratchImage(platform: Platform): BaseImage {
 
 /** Reads (never writes) the base image a pool names, for the pool's platform. */
 export async function resolveBaseImage(text: string, options: ResolveBaseOptions = {}): Promise<BaseImage> {
-  const reference = parseBaseReference(text);
+  const reference = parseImageLocation(text);
   const platform = parsePlatform(options.platform ?? 'linux/amd64');
   switch (reference.kind) {
     case 'scratch':

@@ -137,7 +137,11 @@ export async function buildImage(
  * first failure no new item starts, and the running ones are waited for (so they clean up their
  * temporary files) before the failure is thrown.
  */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   let failed = false;

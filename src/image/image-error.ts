@@ -2,8 +2,6 @@ import { PromotionError } from '../errors.js';
 
 /** Failures planning or building a model image. */
 export type ImageErrorCode =
-  | 'base-not-configured'
-  | 'base-reference-invalid'
   | 'base-registry-unsupported'
   | 'base-tag-required'
   | 'base-tag-not-found'

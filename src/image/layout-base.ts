@@ -5,10 +5,10 @@ import { OciError } from '../oci/oci-error.js';
 import { formatPlatform, platformMatches } from '../oci/platform.js';
 import { type Descriptor, type Platform, parseImageConfig, parseIndex, parseManifest } from '../oci/types.js';
 import type { BaseImage, BaseImageSource } from './base-image.js';
-import type { BaseReference } from './base-reference.js';
+import type { ImageLocation } from '../oci/image-location.js';
 import { ImageError } from './image-error.js';
 
-type LayoutReference = Extract<BaseReference, { kind: 'oci-layout' }>;
+type LayoutReference = Extract<ImageLocation, { kind: 'oci-layout' }>;
 
 export class OciLayoutBaseSource implements BaseImageSource<LayoutReference> {
   async resolve(reference: LayoutReference, text: string, platform: Platform): Promise<BaseImage> {

@@ -10,7 +10,8 @@ export type OciErrorCode =
   | 'layout-invalid'
   | 'manifest-invalid'
   | 'tag-invalid'
-  | 'platform-invalid';
+  | 'platform-invalid'
+  | 'location-invalid';
 
 export class OciError extends PromotionError<OciErrorCode> {
   override readonly name = 'OciError';

@@ -48,8 +48,16 @@ async function namespace(name: string): Promise<string> {
   return name;
 }
 
-function apply(object: KubernetesObject, manager = 'model-promote', force = false, dryRun?: string) {
-  return objects.patch(object, undefined, dryRun, manager, force, PatchStrategy.ServerSideApply);
+/** Objects as JSON (timestamps are strings on the wire, Dates in client-node's types). */
+function apply(object: object, manager = 'model-promote', force = false, dryRun?: string) {
+  return objects.patch(
+    object as KubernetesObject,
+    undefined,
+    dryRun,
+    manager,
+    force,
+    PatchStrategy.ServerSideApply,
+  );
 }
 
 async function deploymentNamed(ns: string, name: string): Promise<V1Deployment> {

@@ -18,7 +18,7 @@ describe('parseImageReference', () => {
 
   it.each(['Upper/Case', 'ghcr.io/org/x:bad tag', 'x@sha256:short', ''])('refuses %j', (text) => {
     expect(() => parseImageReference(text)).toThrow(
-      expect.objectContaining({ code: 'reference-invalid' }) as Error,
+      expect.objectContaining({ code: 'reference-invalid' }) as unknown as Error,
     );
   });
 });

@@ -3,7 +3,7 @@
  * its config, and layers streamed from the registry when the builder copies them.
  */
 import type { BaseImage, BaseImageSource } from '../../image/base-image.js';
-import type { BaseReference } from '../../image/base-reference.js';
+import type { ImageLocation } from '../image-location.js';
 import { isIndexMediaType, isManifestMediaType, ociLayerMediaType } from '../media-types.js';
 import { formatPlatform, platformMatches } from '../platform.js';
 import { type Descriptor, type Platform, parseImageConfig, parseIndex, parseManifest } from '../types.js';
@@ -11,7 +11,7 @@ import type { RegistryClient } from './client.js';
 import { formatReference, manifestReference, parseImageReference } from './reference.js';
 import { RegistryError } from './remote-error.js';
 
-type RegistryReference = Extract<BaseReference, { kind: 'registry' }>;
+type RegistryReference = Extract<ImageLocation, { kind: 'registry' }>;
 
 const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 

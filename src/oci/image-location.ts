@@ -1,8 +1,11 @@
-/** Parsing the base image a pool names (pure): `scratch`, `oci-layout:PATH[:TAG]`, or a registry reference. */
-import type { Pool } from '../environments/catalog-schema.js';
-import { ImageError } from './image-error.js';
+/**
+ * Where an image lives, as the catalog writes it (pure): `scratch` (no image), `oci-layout:PATH[:TAG]`
+ * (a layout folder), or a registry reference. Shared by the catalog (which checks and rewrites
+ * layout paths) and the image builder (which reads the image).
+ */
+import { OciError } from './oci-error.js';
 
-export type BaseReference =
+export type ImageLocation =
   | { readonly kind: 'scratch' }
   | { readonly kind: 'oci-layout'; readonly path: string; readonly tag?: string }
   | { readonly kind: 'registry'; readonly reference: string };
@@ -11,22 +14,18 @@ const LAYOUT_PREFIX = 'oci-layout:';
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 /** The distribution reference grammar, enough to tell a registry image from a typo. */
-const REGISTRY_REFERENCE = new RegExp(
-  `^(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
-);
+const REGISTRY_SOURCE = `(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?`;
+const REGISTRY_REFERENCE = new RegExp(`^${REGISTRY_SOURCE}$`);
+/** Every location as one pattern, for the catalog's JSON Schema (editors); parseImageLocation is stricter. */
+export const IMAGE_LOCATION_PATTERN = new RegExp(`^(?:scratch|oci-layout:.+|${REGISTRY_SOURCE})$`);
 const HINT =
   'write `scratch`, `oci-layout:PATH[:TAG]` (a folder written by umoci, skopeo or model-promote) or a registry reference';
 
-function invalid(text: string, problem: string, hint = HINT): ImageError {
-  return new ImageError(
-    'usage',
-    'base-reference-invalid',
-    `base image ${JSON.stringify(text)} ${problem}`,
-    hint,
-  );
+function invalid(text: string, problem: string, hint = HINT): OciError {
+  return new OciError('usage', 'location-invalid', `base image ${JSON.stringify(text)} ${problem}`, hint);
 }
 
-export function parseBaseReference(text: string): BaseReference {
+export function parseImageLocation(text: string): ImageLocation {
   if (text === 'scratch') return { kind: 'scratch' };
   if (text.startsWith(LAYOUT_PREFIX)) {
     const rest = text.slice(LAYOUT_PREFIX.length);
@@ -53,17 +52,14 @@ export function parseBaseReference(text: string): BaseReference {
   throw invalid(text, 'is neither scratch, oci-layout:PATH[:TAG] nor a valid image reference');
 }
 
-/** The base a pool names for a model runtime: `image.base[runtime]`, else `image.base.default`. */
-export function baseReferenceFor(pool: Pool, runtime?: string): string {
-  const base = (runtime !== undefined ? pool.image.base[runtime] : undefined) ?? pool.image.base.default;
-  if (base === undefined) {
-    const known = Object.keys(pool.image.base);
-    throw new ImageError(
-      'usage',
-      'base-not-configured',
-      `pool ${pool.name} has no base image for runtime ${JSON.stringify(runtime ?? 'default')} (it has ${known.length ? known.join(', ') : 'none'})`,
-      `add image.base.${runtime ?? 'default'} (or image.base.default) to pool ${pool.name} in the catalog`,
-    );
+/** Writes a location back; `parseImageLocation(formatImageLocation(l))` gives `l` again. */
+export function formatImageLocation(location: ImageLocation): string {
+  switch (location.kind) {
+    case 'scratch':
+      return 'scratch';
+    case 'oci-layout':
+      return `${LAYOUT_PREFIX}${location.path}${location.tag === undefined ? '' : `:${location.tag}`}`;
+    case 'registry':
+      return location.reference;
   }
-  return base;
 }

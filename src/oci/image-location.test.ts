@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { poolSchema } from '../environments/catalog-schema.js';
-import { baseReferenceFor, parseBaseReference } from './base-reference.js';
+import { formatImageLocation, parseImageLocation } from './image-location.js';
 
-describe('parseBaseReference', () => {
+describe('parseImageLocation', () => {
   it.each([
     { text: 'scratch', parsed: { kind: 'scratch' } },
     { text: 'oci-layout:./bases/serving', parsed: { kind: 'oci-layout', path: './bases/serving' } },
@@ -19,7 +18,8 @@ describe('parseBaseReference', () => {
     { text: 'localhost:5000/serving', parsed: { kind: 'registry', reference: 'localhost:5000/serving' } },
     { text: 'python:3.12-slim', parsed: { kind: 'registry', reference: 'python:3.12-slim' } },
   ])('$text', ({ text, parsed }) => {
-    expect(parseBaseReference(text)).toEqual(parsed);
+    expect(parseImageLocation(text)).toEqual(parsed);
+    expect(formatImageLocation(parseImageLocation(text))).toBe(text);
   });
 
   it.each([
@@ -31,36 +31,11 @@ describe('parseBaseReference', () => {
     { text: 'Not An Image', problem: 'neither scratch' },
     { text: '', problem: 'neither scratch' },
   ])('refuses "$text" ($problem)', ({ text, problem }) => {
-    expect(() => parseBaseReference(text)).toThrow(
+    expect(() => parseImageLocation(text)).toThrow(
       expect.objectContaining({
         kind: 'usage',
-        code: 'base-reference-invalid',
+        code: 'location-invalid',
         message: expect.stringContaining(problem),
-      }),
-    );
-  });
-});
-
-describe('baseReferenceFor', () => {
-  const pool = poolSchema.parse({
-    name: 'gpu',
-    image: { base: { default: 'scratch', vllm: 'oci-layout:bases/vllm:0.6' } },
-  });
-
-  it.each([
-    { runtime: 'vllm', base: 'oci-layout:bases/vllm:0.6' },
-    { runtime: 'onnx', base: 'scratch' },
-    { runtime: undefined, base: 'scratch' },
-  ])('runtime $runtime -> $base', ({ runtime, base }) => {
-    expect(baseReferenceFor(pool, runtime)).toBe(base);
-  });
-
-  it('refuses a runtime with no base and no default', () => {
-    const noDefault = poolSchema.parse({ name: 'gpu', image: { base: { vllm: 'scratch' } } });
-    expect(() => baseReferenceFor(noDefault, 'onnx')).toThrow(
-      expect.objectContaining({
-        code: 'base-not-configured',
-        message: expect.stringContaining('(it has vllm)'),
       }),
     );
   });
