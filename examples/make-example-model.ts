@@ -11,13 +11,32 @@ const root = path.join(import.meta.dirname, 'registry', 'sentiment');
 
 /** Word weights: positive words push towards "positive". Version 2 knows more words. */
 const LEXICON_V1: Record<string, number> = {
-  good: 1.2, great: 1.8, excellent: 2.2, love: 1.9, happy: 1.4, fast: 0.8,
-  bad: -1.3, terrible: -2.3, awful: -2.1, hate: -1.9, slow: -0.9, broken: -1.7,
+  good: 1.2,
+  great: 1.8,
+  excellent: 2.2,
+  love: 1.9,
+  happy: 1.4,
+  fast: 0.8,
+  bad: -1.3,
+  terrible: -2.3,
+  awful: -2.1,
+  hate: -1.9,
+  slow: -0.9,
+  broken: -1.7,
 };
 const LEXICON_V2: Record<string, number> = {
   ...LEXICON_V1,
-  amazing: 2.0, reliable: 1.1, recommend: 1.3, perfect: 2.1, smooth: 0.9,
-  poor: -1.4, refund: -1.2, disappointing: -1.8, crash: -1.6, useless: -2.0, not: -0.6,
+  amazing: 2.0,
+  reliable: 1.1,
+  recommend: 1.3,
+  perfect: 2.1,
+  smooth: 0.9,
+  poor: -1.4,
+  refund: -1.2,
+  disappointing: -1.8,
+  crash: -1.6,
+  useless: -2.0,
+  not: -0.6,
 };
 
 /** safetensors: u64 little-endian header length, JSON header, then raw little-endian tensors. */
@@ -32,7 +51,9 @@ function safetensors(tensors: Record<string, Float32Array>): Buffer {
   json += ' '.repeat((8 - (json.length % 8)) % 8); // the format aligns tensor data to 8 bytes
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(json.length));
-  const body = Buffer.concat(Object.values(tensors).map((t) => Buffer.from(t.buffer, t.byteOffset, t.byteLength)));
+  const body = Buffer.concat(
+    Object.values(tensors).map((t) => Buffer.from(t.buffer, t.byteOffset, t.byteLength)),
+  );
   return Buffer.concat([length, Buffer.from(json), body]);
 }
 
@@ -63,7 +84,10 @@ function writeVersion(version: string, lexicon: Record<string, number>, bias: nu
       2,
     )}\n`,
   );
-  writeFileSync(path.join(dir, 'input_example.json'), `${JSON.stringify({ text: 'great product, fast delivery' })}\n`);
+  writeFileSync(
+    path.join(dir, 'input_example.json'),
+    `${JSON.stringify({ text: 'great product, fast delivery' })}\n`,
+  );
 }
 
 writeVersion('1', LEXICON_V1, 0.0);

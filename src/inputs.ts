@@ -72,17 +72,23 @@ export const INPUTS = [
   },
   {
     name: 'source-date-epoch',
-    description: 'Timestamp (seconds) written into the image; default `SOURCE_DATE_EPOCH`, else 0, for reproducible digests.',
+    description:
+      'Timestamp (seconds) written into the image; default `SOURCE_DATE_EPOCH`, else 0, for reproducible digests.',
   },
   {
     name: 'image-repository',
     description:
       'Push the image to this registry repository (`HOST/REPO`) instead of writing only an OCI layout; the record names it by digest.',
   },
-  { name: 'registry-username', description: 'User name for the image registry (default: Docker config, GITHUB_TOKEN for ghcr.io, CI_REGISTRY_USER).' },
+  {
+    name: 'registry-username',
+    description:
+      'User name for the image registry (default: Docker config, GITHUB_TOKEN for ghcr.io, CI_REGISTRY_USER).',
+  },
   {
     name: 'registry-password',
-    description: 'Password or token for the image registry; masked. CLI: env MODEL_PROMOTE_REGISTRY_PASSWORD.',
+    description:
+      'Password or token for the image registry; masked. CLI: env MODEL_PROMOTE_REGISTRY_PASSWORD.',
     secret: true,
     env: 'MODEL_PROMOTE_REGISTRY_PASSWORD',
   },
@@ -100,7 +106,8 @@ export const INPUTS = [
   },
   {
     name: 'manifests',
-    description: 'Your own manifest files or globs (one per line), applied after substituting the image and model values.',
+    description:
+      'Your own manifest files or globs (one per line), applied after substituting the image and model values.',
     list: true,
   },
   {
@@ -109,29 +116,49 @@ export const INPUTS = [
     default: 'false',
     boolean: true,
   },
-  { name: 'rollout-timeout', description: 'How long to wait for the rollout and checks, in seconds.', default: '600' },
+  {
+    name: 'rollout-timeout',
+    description: 'How long to wait for the rollout and checks, in seconds.',
+    default: '600',
+  },
   {
     name: 'github-token',
-    description: 'Token for PR comments and deployment statuses (`pull-requests: write`, `deployments: write`); masked.',
+    description:
+      'Token for PR comments and deployment statuses (`pull-requests: write`, `deployments: write`); masked.',
     secret: true,
     env: 'GITHUB_TOKEN',
   },
   {
     name: 'gitlab-token',
-    description: 'GitLab token with `api` scope for merge-request notes (CI_JOB_TOKEN cannot post notes); masked. Env GITLAB_TOKEN.',
+    description:
+      'GitLab token with `api` scope for merge-request notes (CI_JOB_TOKEN cannot post notes); masked. Env GITLAB_TOKEN.',
     secret: true,
     env: 'GITLAB_TOKEN',
   },
-  { name: 'comment', description: 'Post or update one summary comment per model and environment on the PR/MR.', default: 'true', boolean: true },
-  { name: 'deployment', description: 'Report a deployment with statuses to GitHub (or the GitLab environment).', default: 'true', boolean: true },
+  {
+    name: 'comment',
+    description: 'Post or update one summary comment per model and environment on the PR/MR.',
+    default: 'true',
+    boolean: true,
+  },
+  {
+    name: 'deployment',
+    description: 'Report a deployment with statuses to GitHub (or the GitLab environment).',
+    default: 'true',
+    boolean: true,
+  },
   { name: 'pushgateway-url', description: 'Push promotion metrics to this Prometheus Pushgateway.' },
   {
     name: 'allow-breaking-schema',
-    description: "Promote even when the model's interface removes or retypes inputs or outputs of the running version.",
+    description:
+      "Promote even when the model's interface removes or retypes inputs or outputs of the running version.",
     default: 'false',
     boolean: true,
   },
-  { name: 'cache-dir', description: 'Folder that caches downloaded model files by digest (re-verified on every use).' },
+  {
+    name: 'cache-dir',
+    description: 'Folder that caches downloaded model files by digest (re-verified on every use).',
+  },
 ] as const satisfies readonly InputSpec[];
 
 export type InputName = (typeof INPUTS)[number]['name'];
@@ -140,7 +167,10 @@ export const OUTPUTS = [
   { name: 'status', description: 'Outcome: `succeeded`, `planned` (dry run), `refused` or `failed`.' },
   { name: 'environment', description: 'The environment promoted to.' },
   { name: 'pool', description: 'The compute pool chosen from the model labels.' },
-  { name: 'image', description: 'The built image, by digest (`REPO@sha256:...` or `oci-layout:DIR@sha256:...`).' },
+  {
+    name: 'image',
+    description: 'The built image, by digest (`REPO@sha256:...` or `oci-layout:DIR@sha256:...`).',
+  },
   { name: 'image-digest', description: 'Digest of the built image manifest.' },
   { name: 'model-digest', description: 'Digest of the signed model (the OMS signature subject).' },
   { name: 'manifests-path', description: 'Folder of the rendered Kubernetes manifests.' },
@@ -195,10 +225,14 @@ export function secretValues(read: InputReader, env: NodeJS.ProcessEnv = process
 /** Reads an input by its action.yml name; lists come one value per line. Empty means unset. */
 export type InputReader = (name: InputName) => string | undefined;
 
-export function parsePromotionInputs(read: InputReader, env: NodeJS.ProcessEnv = process.env): PromotionInputs {
+export function parsePromotionInputs(
+  read: InputReader,
+  env: NodeJS.ProcessEnv = process.env,
+): PromotionInputs {
   const get = withEnv(read, env);
   const bool = (name: InputName) => parseBoolean(name, get(name) ?? SPECS.get(name)?.default);
-  const optional = <K extends string>(key: K, found: string | undefined) => (found === undefined ? {} : { [key]: found }) as Partial<Record<K, string>>;
+  const optional = <K extends string>(key: K, found: string | undefined) =>
+    (found === undefined ? {} : { [key]: found }) as Partial<Record<K, string>>;
   return {
     registry: required(get, 'registry'),
     model: required(get, 'model'),
@@ -229,12 +263,16 @@ export function parsePromotionInputs(read: InputReader, env: NodeJS.ProcessEnv =
 
 /** An input as given, else the environment variable its spec names. */
 function withEnv(read: InputReader, env: NodeJS.ProcessEnv): (name: InputName) => string | undefined {
-  return (name) => value(read, name) ?? (SPECS.get(name)?.env ? env[SPECS.get(name)!.env!]?.trim() || undefined : undefined);
+  return (name) =>
+    value(read, name) ?? (SPECS.get(name)?.env ? env[SPECS.get(name)!.env!]?.trim() || undefined : undefined);
 }
 
 function parseSeconds(name: string, raw: string): number {
   if (!/^\d+$/.test(raw) || Number(raw) === 0) {
-    throw new UsageError(`${name} must be a whole number of seconds above 0, not "${raw}"`, `e.g. --${name} 600`);
+    throw new UsageError(
+      `${name} must be a whole number of seconds above 0, not "${raw}"`,
+      `e.g. --${name} 600`,
+    );
   }
   return Number(raw);
 }
@@ -245,8 +283,11 @@ export function parsePolicyInputs(read: InputReader): PolicyInputs {
   const issuer = get('issuer');
   const publicKey = get('public-key');
   const anchors = list(read, 'certificate-chain');
-  const given = [identity || issuer ? 'identity/issuer' : '', publicKey ? 'public-key' : '', anchors.length ? 'certificate-chain' : '']
-    .filter(Boolean);
+  const given = [
+    identity || issuer ? 'identity/issuer' : '',
+    publicKey ? 'public-key' : '',
+    anchors.length ? 'certificate-chain' : '',
+  ].filter(Boolean);
   if (given.length > 1) {
     throw new UsageError(
       `give one signing policy, not ${given.join(' and ')}`,
@@ -299,7 +340,10 @@ export function parseBoolean(name: string, raw: string | undefined): boolean {
 function parseEpoch(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 0;
   if (!/^\d+$/.test(raw)) {
-    throw new UsageError(`source-date-epoch must be whole seconds since 1970, not "${raw}"`, 'e.g. $(git log -1 --format=%ct)');
+    throw new UsageError(
+      `source-date-epoch must be whole seconds since 1970, not "${raw}"`,
+      'e.g. $(git log -1 --format=%ct)',
+    );
   }
   return Number(raw);
 }

@@ -14,7 +14,13 @@ import { environmentSigningPolicy } from './environments/signing-policy.js';
 import { asPromotionError, type PromotionError } from './errors.js';
 import { resolveBaseImage, type BaseImage } from './image/base-image.js';
 import { buildImage, type BuiltImage } from './image/build.js';
-import { layoutTarget, parseRepository, RegistryClients, registryTarget, type ImageTarget } from './image/image-target.js';
+import {
+  layoutTarget,
+  parseRepository,
+  RegistryClients,
+  registryTarget,
+  type ImageTarget,
+} from './image/image-target.js';
 import { planImage, type ImagePlan, type ImagePlanInput } from './image/plan.js';
 import type { PromotionInputs } from './inputs.js';
 import type { Logger } from './logger.js';
@@ -26,7 +32,11 @@ import { byteProgress } from './report/progress.js';
 import type { PromotionRecord } from './report/promotion-record.js';
 import { StageRunner } from './report/stage-runner.js';
 import { renderSummaryMarkdown } from './report/summary-markdown.js';
-import { requirementFromEnvironment, requirementFromInputs, type PolicyRequirement } from './signing/policy-sources.js';
+import {
+  requirementFromEnvironment,
+  requirementFromInputs,
+  type PolicyRequirement,
+} from './signing/policy-sources.js';
 import { createContentCheck } from './signing/serialize.js';
 import { verifyModel, type VerifiedModel } from './signing/verify-model.js';
 import { TOOL_VERSION } from './version.js';
@@ -92,7 +102,14 @@ export async function promote(inputs: PromotionInputs, options: PromoteOptions):
   try {
     plan = await planPromotion(context);
     if (inputs.dryRun) {
-      options.logger.info(renderPlanText({ model: { name: plan.version.model, version: plan.version.version }, verified: plan.verified, choice: plan.choice, image: plan.image }));
+      options.logger.info(
+        renderPlanText({
+          model: { name: plan.version.model, version: plan.version.version },
+          verified: plan.verified,
+          choice: plan.choice,
+          image: plan.image,
+        }),
+      );
       record.status = 'planned';
       await context.output.discard(undefined); // the folder describes this plan: no earlier run's artifacts
     } else {
@@ -104,7 +121,12 @@ export async function promote(inputs: PromotionInputs, options: PromoteOptions):
   } catch (thrown) {
     error = asPromotionError(thrown);
     record.status = error.kind === 'refused' ? 'refused' : 'failed';
-    record.error = { kind: error.kind, code: error.code, message: error.message, ...(error.hint && { hint: error.hint }) };
+    record.error = {
+      kind: error.kind,
+      code: error.code,
+      message: error.message,
+      ...(error.hint && { hint: error.hint }),
+    };
     if (error instanceof EnvironmentError && error.explanation.length && record.environment === undefined) {
       record.environment = { name: inputs.environment, explanation: error.explanation };
     }
@@ -130,7 +152,8 @@ async function planPromotion(context: Context): Promise<PromotionPlan> {
       if (inputPolicy) requirements.push(inputPolicy);
       return { catalog, requirements };
     },
-    ({ requirements }) => `catalog ${inputs.catalog}; signing policy from ${requirements.map((r) => r.source).join(' and ') || 'nowhere'}`,
+    ({ requirements }) =>
+      `catalog ${inputs.catalog}; signing policy from ${requirements.map((r) => r.source).join(' and ') || 'nowhere'}`,
   );
 
   const registry = options.registry ?? openRegistry(inputs.registry, cwd);
@@ -194,7 +217,9 @@ async function planPromotion(context: Context): Promise<PromotionPlan> {
   const { base, imageInput, image, target } = await stages.run(
     'plan',
     async () => {
-      const targetRegistry = inputs.imageRepository ? parseRepository(inputs.imageRepository).registry : undefined;
+      const targetRegistry = inputs.imageRepository
+        ? parseRepository(inputs.imageRepository).registry
+        : undefined;
       const clients = new RegistryClients(
         {
           ...(inputs.registryUsername && { username: inputs.registryUsername }),
@@ -205,7 +230,9 @@ async function planPromotion(context: Context): Promise<PromotionPlan> {
         },
         targetRegistry,
       );
-      const target = inputs.imageRepository ? registryTarget(inputs.imageRepository, clients, options.logger) : undefined;
+      const target = inputs.imageRepository
+        ? registryTarget(inputs.imageRepository, clients, options.logger)
+        : undefined;
       // Reaching the target and its credentials now means a wrong token is a refusal before any upload.
       if (targetRegistry) await clients.clientFor(targetRegistry).ping();
       const base = await resolveBaseImage(choice.base.ref, {
@@ -270,7 +297,12 @@ async function applyPromotion(context: Context, plan: PromotionPlan, staging: st
         promotionId: record.promotionId,
         environment: inputs.environment,
         pool: plan.choice.pool,
-        model: { name: plan.version.model, version: plan.version.version, digest: plan.verified.digest, requested: plan.version.requested },
+        model: {
+          name: plan.version.model,
+          version: plan.version.version,
+          digest: plan.verified.digest,
+          requested: plan.version.requested,
+        },
         image: { reference, digest: built.manifestDigest },
         signer: {
           method: plan.verified.signature.method,
@@ -339,11 +371,20 @@ function imageRecord(
 
 /** Tags follow the OCI tag grammar: the version, and the version for this pool. */
 export function imageTags(version: string, pool: string): string[] {
-  const tag = (text: string) => text.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[.-]+/, '').slice(0, 128) || 'model';
+  const tag = (text: string) =>
+    text
+      .replace(/[^A-Za-z0-9_.-]/g, '-')
+      .replace(/^[.-]+/, '')
+      .slice(0, 128) || 'model';
   return [tag(version), tag(`${version}-${pool}`)];
 }
 
-function newRecord(inputs: PromotionInputs, promotionId: string, now: Date, runUrl: string | undefined): PromotionRecord {
+function newRecord(
+  inputs: PromotionInputs,
+  promotionId: string,
+  now: Date,
+  runUrl: string | undefined,
+): PromotionRecord {
   return {
     schemaVersion: 1,
     promotionId,
@@ -366,6 +407,9 @@ function newRecord(inputs: PromotionInputs, promotionId: string, now: Date, runU
 
 /** Sortable and unique enough to name a promotion in annotations and history. */
 function newPromotionId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${crypto.randomUUID().slice(0, 8)}`;
 }

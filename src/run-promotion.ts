@@ -48,7 +48,9 @@ export async function runPromotion(
     platform.fail(error);
     return exitCodeFor(error.kind);
   }
-  platform.logger.info(`${record.status}: ${record.request.model} v${record.model?.version} -> ${record.request.environment}`);
+  platform.logger.info(
+    `${record.status}: ${record.request.model} v${record.model?.version} -> ${record.request.environment}`,
+  );
   return 0;
 }
 
@@ -76,7 +78,9 @@ async function each(
     try {
       await call(reporter);
     } catch (thrown) {
-      platform.logger.warn(`${reporter.name}: ${asPromotionError(thrown).message} (the promotion's result is unchanged)`);
+      platform.logger.warn(
+        `${reporter.name}: ${asPromotionError(thrown).message} (the promotion's result is unchanged)`,
+      );
     }
   }
 }

@@ -3,7 +3,8 @@
  * flags are the Action's input names. Exit codes: 0 done, 1 refused or failed, 2 bad usage.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { asPromotionError, describeError, type PromotionError } from '../errors.js';
+import { asPromotionError, type PromotionError } from '../errors.js';
+import { cliErrorLines } from '../platform/cli-platform.js';
 import { TOOL_VERSION } from '../version.js';
 import { historyCommand } from './history-command.js';
 import { promoteCommand } from './promote-command.js';
@@ -66,7 +67,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     await program.parseAsync([...argv], { from: 'user' });
   } catch (thrown) {
     if (thrown instanceof CommanderError) {
-      if (thrown.code === 'commander.helpDisplayed' || thrown.code === 'commander.version' || thrown.exitCode === 0) return 0;
+      if (
+        thrown.code === 'commander.helpDisplayed' ||
+        thrown.code === 'commander.version' ||
+        thrown.exitCode === 0
+      )
+        return 0;
       return 2;
     }
     return printError(asPromotionError(thrown), io);
@@ -79,6 +85,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 }
 
 export function printError(error: PromotionError, io: CliIo): number {
-  io.stderr(`error: ${describeError(error)}\n`);
+  io.stderr(
+    cliErrorLines(error)
+      .map((line) => `${line}\n`)
+      .join(''),
+  );
   return error.exitCode;
 }

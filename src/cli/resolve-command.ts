@@ -14,20 +14,29 @@ export function resolveCommand(): [Command, CommandAction] {
     ),
     ['catalog', 'environment', 'registry', 'model', 'version'],
   )
-    .addOption(new Option('--label <key=value...>', 'a model label (repeatable); replaces reading the registry'))
+    .addOption(
+      new Option('--label <key=value...>', 'a model label (repeatable); replaces reading the registry'),
+    )
     .addOption(new Option('--json', 'print the choice as JSON on stdout'));
   return [
     command,
     async (options, _args, io) => {
       const environment = options.environment as string | undefined;
-      if (!environment) throw new UsageError('--environment is required', 'name an environment of the catalog');
+      if (!environment)
+        throw new UsageError('--environment is required', 'name an environment of the catalog');
       const catalog = await loadCatalog(options.catalog as string, io.cwd);
-      const labels = options.label ? parseLabels(options.label as string[]) : await registryLabels(options, io.cwd);
+      const labels = options.label
+        ? parseLabels(options.label as string[])
+        : await registryLabels(options, io.cwd);
       const choice = resolvePool(catalog, environment, labels);
       if (options.json) {
-        io.stdout(`${JSON.stringify({ environment, pool: choice.pool.name, base: choice.base.ref, labels, explanation: choice.explanation }, null, 2)}\n`);
+        io.stdout(
+          `${JSON.stringify({ environment, pool: choice.pool.name, base: choice.base.ref, labels, explanation: choice.explanation }, null, 2)}\n`,
+        );
       } else {
-        io.stdout(`${environment}: pool ${choice.pool.name}, base ${choice.base.ref}\n${renderExplanationTable(choice.explanation)}\n`);
+        io.stdout(
+          `${environment}: pool ${choice.pool.name}, base ${choice.base.ref}\n${renderExplanationTable(choice.explanation)}\n`,
+        );
       }
       return 0;
     },
@@ -38,16 +47,23 @@ function parseLabels(pairs: readonly string[]): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');
-    if (at <= 0) throw new UsageError(`--label ${pair} is not key=value`, 'write labels as --label gpu-memory=40Gi');
+    if (at <= 0)
+      throw new UsageError(`--label ${pair} is not key=value`, 'write labels as --label gpu-memory=40Gi');
     labels[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return labels;
 }
 
-async function registryLabels(options: Record<string, unknown>, cwd: string): Promise<Readonly<Record<string, string>>> {
+async function registryLabels(
+  options: Record<string, unknown>,
+  cwd: string,
+): Promise<Readonly<Record<string, string>>> {
   const { registry, model, version } = options as { registry?: string; model?: string; version?: string };
   if (!registry || !model) {
-    throw new UsageError('resolve needs labels', 'give --registry and --model (and --version), or --label key=value');
+    throw new UsageError(
+      'resolve needs labels',
+      'give --registry and --model (and --version), or --label key=value',
+    );
   }
   return (await openRegistry(registry, cwd).resolve(model, version ?? 'latest')).labels;
 }

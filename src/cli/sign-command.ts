@@ -9,19 +9,26 @@ export function signCommand(): [Command, CommandAction] {
     .description('Sign a model folder with an EC private key (OMS key method); writes MODEL-DIR/model.sig.')
     .argument('<model-dir>', 'the model folder')
     .addOption(new Option('--private-key <file>', 'PEM EC private key (P-256, P-384 or P-521)'))
-    .addOption(new Option('--signature <file>', 'where to write the signature (default: MODEL-DIR/model.sig)'))
+    .addOption(
+      new Option('--signature <file>', 'where to write the signature (default: MODEL-DIR/model.sig)'),
+    )
     .addOption(new Option('--ignore-paths <path...>', 'paths in the model to leave out of the signature'));
   return [
     command,
     async (options, [modelDir], io) => {
-      if (!options.privateKey) throw new UsageError('sign needs --private-key FILE', 'give the PEM private key to sign with');
+      if (!options.privateKey)
+        throw new UsageError('sign needs --private-key FILE', 'give the PEM private key to sign with');
       const directory = path.resolve(io.cwd, modelDir!);
       const signed = await signModel(directory, {
         privateKeyPath: path.resolve(io.cwd, options.privateKey as string),
-        ...(options.signature !== undefined && { signaturePath: path.resolve(io.cwd, options.signature as string) }),
+        ...(options.signature !== undefined && {
+          signaturePath: path.resolve(io.cwd, options.signature as string),
+        }),
         ...(options.ignorePaths !== undefined && { ignorePaths: options.ignorePaths as string[] }),
       });
-      io.stdout(`signed ${signed.files} files of ${modelDir} (${signed.digest}): ${path.relative(io.cwd, signed.signaturePath)}\n`);
+      io.stdout(
+        `signed ${signed.files} files of ${modelDir} (${signed.digest}): ${path.relative(io.cwd, signed.signaturePath)}\n`,
+      );
       return 0;
     },
   ];

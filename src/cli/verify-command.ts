@@ -20,7 +20,10 @@ export function verifyCommand(): [Command, CommandAction] {
     command,
     async (options, [modelDir], io) => {
       const directory = path.resolve(io.cwd, modelDir!);
-      const signaturePath = path.resolve(io.cwd, (options.signature as string | undefined) ?? path.join(directory, 'model.sig'));
+      const signaturePath = path.resolve(
+        io.cwd,
+        (options.signature as string | undefined) ?? path.join(directory, 'model.sig'),
+      );
       const requirement = await requirementFromInputs(parsePolicyInputs(inputReader(options)), io.cwd);
       if (!requirement) {
         throw new UsageError(

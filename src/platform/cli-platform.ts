@@ -2,14 +2,18 @@
  * A terminal (and the GitLab job, which runs the CLI): logs to stderr so that stdout stays free
  * for `--json`; stage groups are headed lines; outputs are printed to stderr as `name=value`.
  */
-import { describeError, type PromotionError } from '../errors.js';
+import type { PromotionError } from '../errors.js';
 import type { InputReader, OutputName } from '../inputs.js';
+import { gitlabCiEnv } from './gitlab-ci-env.js';
+import { gitlabReporters } from './gitlab-reporters.js';
 import type { Platform } from './platform.js';
 
 export interface CliPlatformOptions {
   readonly readInput: InputReader;
   readonly verbose?: boolean;
   readonly write?: (line: string) => void;
+  /** Where GitLab CI is detected from (GITLAB_CI=true): default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export function cliPlatform(options: CliPlatformOptions): Platform {
@@ -20,16 +24,22 @@ export function cliPlatform(options: CliPlatformOptions): Platform {
     for (const secret of secrets) masked = masked.replaceAll(secret, '***');
     write(masked);
   };
+  const env = options.env ?? process.env;
+  const gitlab = gitlabCiEnv(env);
+  const logger: Platform['logger'] = {
+    info: (message) => print(message),
+    warn: (message) => print(`warning: ${message}`),
+    debug: (message) => {
+      if (options.verbose) print(`debug: ${message}`);
+    },
+  };
   return {
     name: 'cli',
-    logger: {
-      info: (message) => print(message),
-      warn: (message) => print(`warning: ${message}`),
-      debug: (message) => {
-        if (options.verbose) print(`debug: ${message}`);
-      },
-    },
+    logger,
     readInput: options.readInput,
+    ...(gitlab?.jobUrl && { runUrl: gitlab.jobUrl }),
+    // In a GitLab job (the component runs this CLI): the dotenv report and the merge-request note.
+    reporters: (inputs) => (gitlab ? gitlabReporters(inputs, gitlab, logger, env) : []),
     async group(title, work) {
       print(`── ${title}`);
       return work();
@@ -39,13 +49,27 @@ export function cliPlatform(options: CliPlatformOptions): Platform {
     },
     async setOutputs(outputs: Partial<Record<OutputName, string>>) {
       if (!options.verbose) return;
-      for (const [name, value] of Object.entries(outputs)) if (value !== undefined) print(`output ${name}=${value}`);
+      for (const [name, value] of Object.entries(outputs))
+        if (value !== undefined) print(`output ${name}=${value}`);
     },
     async writeSummary() {
       // The summary is written to OUTPUT/summary.md by the pipeline; a terminal needs no copy.
     },
     fail(error: PromotionError) {
-      print(`error: ${describeError(error)}`);
+      for (const line of cliErrorLines(error)) print(line);
     },
   };
+}
+
+/**
+ * A failure as a terminal shows it: one line `error: CAUSE. Fix: HINT`, then the message's detail
+ * lines (a table of pools, a list of catalog problems), indented, so the fix never trails a table.
+ */
+export function cliErrorLines(error: PromotionError): string[] {
+  const [first = '', ...details] = error.message.split('\n');
+  const cause = first.replace(/:\s*$/, '');
+  return [
+    `error: ${error.hint ? `${cause}. Fix: ${error.hint}` : cause}`,
+    ...details.filter((line) => line.trim()).map((line) => `  ${line}`),
+  ];
 }

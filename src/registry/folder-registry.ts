@@ -54,9 +54,13 @@ export class FolderRegistry implements ModelRegistry {
     const versions = await this.versions(modelDir);
     const version = resolveVersion(model, versionOrAlias, metadata, versions);
     const versionDir = path.join(modelDir, version);
-    const versionMetadata = await readMetadata(path.join(modelDir, `${version}.yaml`), versionMetadataSchema, {
-      labels: {},
-    });
+    const versionMetadata = await readMetadata(
+      path.join(modelDir, `${version}.yaml`),
+      versionMetadataSchema,
+      {
+        labels: {},
+      },
+    );
     const signaturePath = path.join(versionDir, SIGNATURE_FILE);
     if (!(await isFile(signaturePath))) {
       throw new RegistryError(
@@ -103,7 +107,8 @@ export class FolderRegistry implements ModelRegistry {
     const entries: PromotionHistoryEntry[] = [];
     for (const name of files) {
       const text = await readFile(path.join(modelDir, name), 'utf8');
-      for (const line of text.split('\n')) if (line.trim()) entries.push(JSON.parse(line) as PromotionHistoryEntry);
+      for (const line of text.split('\n'))
+        if (line.trim()) entries.push(JSON.parse(line) as PromotionHistoryEntry);
     }
     return entries.sort((a, b) => a.time.localeCompare(b.time));
   }
@@ -118,7 +123,12 @@ export class FolderRegistry implements ModelRegistry {
       );
     }
     if (!VERSION_PATTERN.test(model)) {
-      throw new RegistryError('usage', 'unknown-model', `model name "${model}" is not a valid folder name`);
+      throw new RegistryError(
+        'usage',
+        'unknown-model',
+        `model name "${model}" is not a valid folder name`,
+        'name a model folder of the registry (letters, digits, ".", "_", "-"; no "/" or "..")',
+      );
     }
     const dir = path.join(this.root, model);
     if (!(await isDirectory(dir))) {
@@ -173,7 +183,11 @@ export function compareVersions(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
-async function readMetadata<T extends z.ZodType>(file: string, schema: T, empty: z.output<T>): Promise<z.output<T>> {
+async function readMetadata<T extends z.ZodType>(
+  file: string,
+  schema: T,
+  empty: z.output<T>,
+): Promise<z.output<T>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -185,7 +199,12 @@ async function readMetadata<T extends z.ZodType>(file: string, schema: T, empty:
   try {
     data = parseYaml(text) ?? {};
   } catch (error) {
-    throw new RegistryError('usage', 'invalid-metadata', `${file}: ${(error as Error).message}`, 'fix the YAML');
+    throw new RegistryError(
+      'usage',
+      'invalid-metadata',
+      `${file}: ${(error as Error).message}`,
+      'fix the YAML',
+    );
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {

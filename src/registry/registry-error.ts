@@ -11,7 +11,13 @@ export type RegistryCode =
 
 export class RegistryError extends PromotionError<RegistryCode> {
   override readonly name = 'RegistryError';
-  constructor(kind: ErrorKind, code: RegistryCode, message: string, hint?: string, options?: { cause?: unknown }) {
+  constructor(
+    kind: ErrorKind,
+    code: RegistryCode,
+    message: string,
+    hint?: string,
+    options?: { cause?: unknown },
+  ) {
     super(kind, code, message, hint, options);
   }
 }

@@ -36,9 +36,11 @@ export class OutputFolder {
   async commit(staging: string): Promise<void> {
     for (const artifact of ARTIFACTS) {
       await rm(this.artifactPath(artifact), { recursive: true, force: true });
-      await rename(path.join(staging, artifact), this.artifactPath(artifact)).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
+      await rename(path.join(staging, artifact), this.artifactPath(artifact)).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        },
+      );
     }
     await rm(staging, { recursive: true, force: true });
   }

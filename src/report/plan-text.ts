@@ -19,7 +19,8 @@ export function renderPlanText({ model, verified, choice, image }: PlanText): st
     `  pool ${choice.pool.name} in namespace ${choice.pool.namespace}, base ${image.base.reference} (${choice.baseKey})`,
     `  image ${image.platform}, tags ${image.tags.join(', ')}, model at ${image.modelPath}:`,
     ...image.layers.map(
-      (layer) => `    layer: ${layer.files.length} file(s), ${formatBytes(layer.files.reduce((n, f) => n + f.size, 0))}: ${layer.createdBy}`,
+      (layer) =>
+        `    layer: ${layer.files.length} file(s), ${formatBytes(layer.files.reduce((n, f) => n + f.size, 0))}: ${layer.createdBy}`,
     ),
     renderExplanationTable(choice.explanation),
   ];

@@ -37,7 +37,19 @@ export class StageRunner {
     this.push(name, this.clock().toISOString(), 0, 'skipped', detail);
   }
 
-  private push(name: string, startedAt: string, durationMs: number, outcome: StageOutcome, detail?: string): void {
-    this.record.stages.push({ name, startedAt, durationMs: Math.round(durationMs), outcome, ...(detail && { detail }) });
+  private push(
+    name: string,
+    startedAt: string,
+    durationMs: number,
+    outcome: StageOutcome,
+    detail?: string,
+  ): void {
+    this.record.stages.push({
+      name,
+      startedAt,
+      durationMs: Math.round(durationMs),
+      outcome,
+      ...(detail && { detail }),
+    });
   }
 }

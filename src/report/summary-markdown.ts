@@ -32,7 +32,11 @@ export function renderSummaryMarkdown(record: PromotionRecord): string {
     ['Namespace', record.environment?.namespace && code(record.environment.namespace)],
     ['Endpoint', record.environment?.endpoint],
     ['Image', record.image && code(record.image.reference)],
-    ['Base image', record.image && `${code(record.image.base)}${record.image.baseDigest ? ` @ ${code(record.image.baseDigest)}` : ''}`],
+    [
+      'Base image',
+      record.image &&
+        `${code(record.image.base)}${record.image.baseDigest ? ` @ ${code(record.image.baseDigest)}` : ''}`,
+    ],
     ['Manifests', record.manifests && record.manifests.objects.map(code).join(', ')],
     ['Promotion', code(record.promotionId)],
   ];
@@ -41,7 +45,12 @@ export function renderSummaryMarkdown(record: PromotionRecord): string {
     lines.push('| | |', '|---|---|', ...present.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`), '');
   }
   if (record.environment?.explanation.length) {
-    lines.push('<details><summary>Why this pool</summary>', '', '| Pool | Matched | Reason |', '|---|---|---|');
+    lines.push(
+      '<details><summary>Why this pool</summary>',
+      '',
+      '| Pool | Matched | Reason |',
+      '|---|---|---|',
+    );
     for (const row of record.environment.explanation) {
       const mark = row.selected ? '✅ chosen' : row.matched ? 'yes' : 'no';
       lines.push(`| ${code(row.pool)} | ${mark} | ${escapeCell(row.reason)} |`);

@@ -23,10 +23,13 @@ export function requirementFromEnvironment(policy: ResolvedSigningPolicy): Polic
     alternatives.push({
       method: 'keyless',
       identities: policy.keyless.map(({ identity, issuer }) => ({ identity, issuer })),
-      ...(policy.trustedRoot && { trustedRoot: parseTrustedRoot(policy.trustedRoot.content, policy.trustedRoot.path) }),
+      ...(policy.trustedRoot && {
+        trustedRoot: parseTrustedRoot(policy.trustedRoot.content, policy.trustedRoot.path),
+      }),
     });
   }
-  if (policy.publicKeys.length) alternatives.push({ method: 'key', publicKeys: policy.publicKeys.map((f) => f.content) });
+  if (policy.publicKeys.length)
+    alternatives.push({ method: 'key', publicKeys: policy.publicKeys.map((f) => f.content) });
   if (policy.certificateChain.length) {
     alternatives.push({ method: 'certificate', anchors: policy.certificateChain.map((f) => f.content) });
   }
@@ -58,12 +61,18 @@ export async function requirementFromInputs(
       };
     }
     case 'key':
-      return { source: 'inputs', alternatives: [{ method: 'key', publicKeys: [await read(inputs.publicKey, 'public-key')] }] };
+      return {
+        source: 'inputs',
+        alternatives: [{ method: 'key', publicKeys: [await read(inputs.publicKey, 'public-key')] }],
+      };
     case 'certificate':
       return {
         source: 'inputs',
         alternatives: [
-          { method: 'certificate', anchors: await Promise.all(inputs.anchors.map((f) => read(f, 'certificate-chain'))) },
+          {
+            method: 'certificate',
+            anchors: await Promise.all(inputs.anchors.map((f) => read(f, 'certificate-chain'))),
+          },
         ],
       };
   }
@@ -73,7 +82,10 @@ async function readInputFile(file: string, input: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`${input} file ${file} cannot be read: ${(error as Error).message}`, `fix the path given as ${input}`);
+    throw new UsageError(
+      `${input} file ${file} cannot be read: ${(error as Error).message}`,
+      `fix the path given as ${input}`,
+    );
   }
 }
 
@@ -83,7 +95,7 @@ function parseTrustedRoot(text: string, file: string): unknown {
   } catch (error) {
     throw new UsageError(
       `trusted root ${file} is not JSON: ${(error as Error).message}`,
-      'pass a Sigstore trusted_root.json (e.g. from `sigstore trusted-root` or your instance\'s TUF repository)',
+      "pass a Sigstore trusted_root.json (e.g. from `sigstore trusted-root` or your instance's TUF repository)",
     );
   }
 }

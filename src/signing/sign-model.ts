@@ -33,7 +33,9 @@ export async function signModel(directory: string, options: SignModelOptions): P
     allowSymlinks: false,
     ignorePaths: [
       ...DEFAULT_IGNORE_PATHS,
-      ...(insideModel.startsWith('..') || path.isAbsolute(insideModel) ? [] : [insideModel.split(path.sep).join('/')]),
+      ...(insideModel.startsWith('..') || path.isAbsolute(insideModel)
+        ? []
+        : [insideModel.split(path.sep).join('/')]),
       ...(options.ignorePaths ?? []),
     ],
   };
@@ -41,12 +43,19 @@ export async function signModel(directory: string, options: SignModelOptions): P
   try {
     privateKey = await readFile(options.privateKeyPath, 'utf8');
   } catch (error) {
-    throw new UsageError(`private key ${options.privateKeyPath} cannot be read: ${(error as Error).message}`, 'fix --private-key');
+    throw new UsageError(
+      `private key ${options.privateKeyPath} cannot be read: ${(error as Error).message}`,
+      'fix --private-key',
+    );
   }
-  const resources = await digestModel(directory, serialization, { signatureName: path.basename(signaturePath) });
+  const resources = await digestModel(directory, serialization, {
+    signatureName: path.basename(signaturePath),
+  });
   const statement = buildStatement(path.basename(path.resolve(directory)), serialization, resources);
   const bundle = signStatement(statement, privateKey);
   await writeFile(signaturePath, JSON.stringify(bundle));
-  const subject = JSON.parse(Buffer.from(statement).toString('utf8')) as { subject: [{ digest: { sha256: string } }] };
+  const subject = JSON.parse(Buffer.from(statement).toString('utf8')) as {
+    subject: [{ digest: { sha256: string } }];
+  };
   return { signaturePath, files: resources.length, digest: `sha256:${subject.subject[0].digest.sha256}` };
 }

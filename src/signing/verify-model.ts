@@ -6,7 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import { PromotionError, UsageError } from '../errors.js';
 import type { PolicyRequirement } from './policy-sources.js';
-import { checkResourceNames, compareManifest, digestModel, listModelFiles, type DigestProgress, type ModelFile } from './serialize.js';
+import {
+  checkResourceNames,
+  compareManifest,
+  digestModel,
+  listModelFiles,
+  type DigestProgress,
+  type ModelFile,
+} from './serialize.js';
 import { SigningError } from './signing-error.js';
 import type { ModelManifest } from './statement.js';
 import { verifySignature, type SignatureCheck } from './verify-signature.js';
@@ -81,7 +88,8 @@ function satisfy(bundle: Uint8Array, requirement: PolicyRequirement): SignatureC
     }
   }
   const telling = failures.find((f) => f.code !== 'method-mismatch') ?? failures[0];
-  if (!telling) throw new UsageError(`the signing policy of ${requirement.source} is empty`, 'list at least one signer');
+  if (!telling)
+    throw new UsageError(`the signing policy of ${requirement.source} is empty`, 'list at least one signer');
   if (telling.kind === 'usage') throw telling;
   throw new SigningError(
     telling.code as SigningError['code'],
@@ -95,8 +103,13 @@ async function readSignature(file: string): Promise<Uint8Array> {
   try {
     return await readFile(file);
   } catch (error) {
-    throw new SigningError('malformed-bundle', `signature ${file} cannot be read: ${(error as Error).message}`, 'add the model.sig written by the signer', {
-      cause: error,
-    });
+    throw new SigningError(
+      'malformed-bundle',
+      `signature ${file} cannot be read: ${(error as Error).message}`,
+      'add the model.sig written by the signer',
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -1,0 +1,42 @@
+import { describe, expect, it } from '@jest/globals';
+import { MemoryLogger } from '../logger.js';
+import { byteProgress } from './progress.js';
+
+function fakeClock() {
+  let now = 0;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+describe('byteProgress', () => {
+  it('logs at most one line per interval, however many updates come', () => {
+    const logger = new MemoryLogger();
+    const clock = fakeClock();
+    const progress = byteProgress(logger, 'verify', 4096, { intervalMs: 1000, now: clock.now });
+    for (let i = 1; i <= 100; i++) {
+      clock.advance(25); // 40 updates per second
+      progress.update(i * 40);
+    }
+    // 2.5 s of updates: lines at 1 s and 2 s only
+    expect(logger.lines).toEqual(['verify: 1.6 KiB / 4.0 KiB (39%), 1.6 KiB/s', 'verify: 3.1 KiB / 4.0 KiB (78%), 1.6 KiB/s']);
+  });
+
+  it('takes a total learnt later, and logs a final done line', () => {
+    const logger = new MemoryLogger();
+    const clock = fakeClock();
+    const progress = byteProgress(logger, 'build', 0, { intervalMs: 5000, now: clock.now });
+    progress.update(512, 2048);
+    clock.advance(2000);
+    progress.update(2048);
+    expect(logger.lines).toEqual([]);
+    progress.done();
+    expect(logger.lines).toEqual(['build: 2.0 KiB / 2.0 KiB (100%), 1.0 KiB/s, done']);
+  });
+
+  it('leaves out the percentage when the total is unknown', () => {
+    const logger = new MemoryLogger();
+    const progress = byteProgress(logger, 'x', 0, { now: () => 0 });
+    progress.update(10);
+    progress.done();
+    expect(logger.lines).toEqual(['x: 10 B / 0 B, 9.8 KiB/s, done']);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from '@jest/globals';
+import { promotionRecord } from '../../test/telemetry/record-fixture.js';
+import { groupingPath, promotionMetrics, renderExposition, smokeLatencyOf } from './telemetry.js';
+
+describe('promotionMetrics', () => {
+  it('gives the result, durations by stage and what was promoted', () => {
+    const text = renderExposition(promotionMetrics(promotionRecord()));
+    expect(text).toContain('# TYPE model_promote_last_result gauge\n');
+    expect(text).toContain('model_promote_last_result{result="succeeded"} 1\n');
+    expect(text).toContain('model_promote_last_result{result="failed"} 0\n');
+    expect(text).toContain('model_promote_stage_duration_seconds{stage="verify",outcome="ok"} 1.5\n');
+    expect(text).toContain('model_promote_duration_seconds 2.5\n');
+    expect(text).toContain('model_promote_last_run_timestamp_seconds 1767323047.5\n');
+    expect(text).toContain('model_promote_last_success_timestamp_seconds 1767323047.5\n');
+    expect(text).toMatch(/model_promote_info\{version="2",pool="gpu-a100-80g",image_digest="sha256:bb",/);
+    expect(text).not.toContain('smoke');
+  });
+
+  it('leaves the last success out of a failure, so the Pushgateway keeps the previous one', () => {
+    const names = promotionMetrics(promotionRecord({ status: 'refused' })).map((family) => family.name);
+    expect(names).not.toContain('model_promote_last_success_timestamp_seconds');
+    expect(names).toContain('model_promote_last_result');
+  });
+
+  it('adds smoke latency quantiles when the record has them', () => {
+    const record = { ...promotionRecord(), smoke: { latencyMs: { p50: 12, p95: 40 } } };
+    expect(smokeLatencyOf(record)).toEqual({ p50Ms: 12, p95Ms: 40 });
+    const text = renderExposition(promotionMetrics(record));
+    expect(text).toContain('model_promote_smoke_latency_seconds{quantile="0.5"} 0.012\n');
+    expect(text).toContain('model_promote_smoke_latency_seconds{quantile="0.95"} 0.04\n');
+  });
+
+  it('escapes label values', () => {
+    const record = promotionRecord({
+      stages: [{ name: 'odd "stage"\\\n', startedAt: '2026-01-02T03:04:05.000Z', durationMs: 1, outcome: 'failed' }],
+    });
+    expect(renderExposition(promotionMetrics(record))).toContain('{stage="odd \\"stage\\"\\\\\\n",outcome="failed"}');
+  });
+});
+
+describe('groupingPath', () => {
+  it.each([
+    { model: 'sentiment', environment: 'production', path: '/metrics/job/model_promote/model/sentiment/environment/production' },
+    {
+      model: 'org/bert base',
+      environment: 'prod',
+      path: `/metrics/job/model_promote/model@base64/${Buffer.from('org/bert base').toString('base64url')}/environment/prod`,
+    },
+    { model: 'm', environment: '', path: '/metrics/job/model_promote/model/m/environment@base64/=' },
+  ])('$model / $environment', ({ model, environment, path }) => {
+    expect(groupingPath(model, environment)).toBe(path);
+  });
+});
