@@ -10,6 +10,7 @@ import type { Platform, PromotionReporter } from './platform/platform.js';
 import { promote, type PromotionResult } from './promote.js';
 import type { PromotionRecord } from './report/promotion-record.js';
 import { renderSummaryMarkdown } from './report/summary-markdown.js';
+import { pushgatewayReporter } from './report/telemetry-pushgateway.js';
 
 export async function runPromotion(
   platform: Platform,
@@ -20,7 +21,10 @@ export async function runPromotion(
   try {
     for (const secret of secretValues(platform.readInput)) platform.mask(secret);
     const inputs = parsePromotionInputs(platform.readInput);
-    reporters = platform.reporters?.(inputs) ?? [];
+    reporters = [
+      ...(platform.reporters?.(inputs) ?? []),
+      ...(inputs.pushgatewayUrl ? [pushgatewayReporter(inputs.pushgatewayUrl, platform.logger)] : []),
+    ];
     await each(platform, reporters, (reporter) => reporter.started(inputs));
     result = await promote(inputs, {
       logger: platform.logger,

@@ -24,7 +24,11 @@ export interface PushgatewayOptions {
 }
 
 /** A reporter that pushes to the Pushgateway at `url` (e.g. `http://pushgateway:9091`). */
-export function pushgatewayReporter(url: string, logger: Logger, options: PushgatewayOptions = {}): PromotionReporter {
+export function pushgatewayReporter(
+  url: string,
+  logger: Logger,
+  options: PushgatewayOptions = {},
+): PromotionReporter {
   const base = url.replace(/\/+$/, '');
   const send = options.fetch ?? fetch;
   return {
@@ -54,10 +58,14 @@ export function pushgatewayReporter(url: string, logger: Logger, options: Pushga
         throw new TelemetryError(
           'pushgateway-refused',
           `pushing metrics to ${target}: ${response.status} ${said || response.statusText}`,
-          response.status === 404 ? 'pushgateway-url is the Pushgateway root, e.g. http://pushgateway:9091' : undefined,
+          response.status === 404
+            ? 'pushgateway-url is the Pushgateway root, e.g. http://pushgateway:9091'
+            : undefined,
         );
       }
-      logger.info(`metrics pushed to ${base} (${record.request.model}/${record.request.environment}: ${record.status})`);
+      logger.info(
+        `metrics pushed to ${base} (${record.request.model}/${record.request.environment}: ${record.status})`,
+      );
     },
   };
 }

@@ -32,15 +32,23 @@ describe('promotionMetrics', () => {
 
   it('escapes label values', () => {
     const record = promotionRecord({
-      stages: [{ name: 'odd "stage"\\\n', startedAt: '2026-01-02T03:04:05.000Z', durationMs: 1, outcome: 'failed' }],
+      stages: [
+        { name: 'odd "stage"\\\n', startedAt: '2026-01-02T03:04:05.000Z', durationMs: 1, outcome: 'failed' },
+      ],
     });
-    expect(renderExposition(promotionMetrics(record))).toContain('{stage="odd \\"stage\\"\\\\\\n",outcome="failed"}');
+    expect(renderExposition(promotionMetrics(record))).toContain(
+      '{stage="odd \\"stage\\"\\\\\\n",outcome="failed"}',
+    );
   });
 });
 
 describe('groupingPath', () => {
   it.each([
-    { model: 'sentiment', environment: 'production', path: '/metrics/job/model_promote/model/sentiment/environment/production' },
+    {
+      model: 'sentiment',
+      environment: 'production',
+      path: '/metrics/job/model_promote/model/sentiment/environment/production',
+    },
     {
       model: 'org/bert base',
       environment: 'prod',

@@ -21,7 +21,8 @@ export interface SmokeLatency {
 export function smokeLatencyOf(record: PromotionRecord): SmokeLatency | undefined {
   const latency = (record as { smoke?: { latencyMs?: { p50?: unknown; p95?: unknown } } }).smoke?.latencyMs;
   if (!latency) return undefined;
-  const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+  const number = (value: unknown) =>
+    typeof value === 'number' && Number.isFinite(value) ? value : undefined;
   const p50Ms = number(latency.p50);
   const p95Ms = number(latency.p95);
   if (p50Ms === undefined && p95Ms === undefined) return undefined;
@@ -109,7 +110,10 @@ export function renderExposition(families: readonly Family[]): string {
     lines.push(`# TYPE ${family.name} gauge`);
     for (const sample of family.samples) {
       const labels = Object.entries(sample.labels ?? {})
-        .map(([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+        .map(
+          ([key, value]) =>
+            `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+        )
         .join(',');
       lines.push(`${family.name}${labels ? `{${labels}}` : ''} ${formatValue(sample.value)}`);
     }

@@ -1,0 +1,200 @@
+/**
+ * The component as GitLab runs it, under gitlab-ci-local: the project publish.sh assembles, its own
+ * .gitlab-ci.yml including the component at this commit (`$CI_SERVER_FQDN/$CI_PROJECT_PATH/
+ * promote@$CI_COMMIT_SHA`, which gitlab-ci-local resolves locally), jobs run in the shell
+ * (--shell-executor-no-image, --force-shell-executor: no containers) with Node 24 from npm's PATH.
+ *
+ * The CLI is dist/cli/index.js (what the component's release runs; CI checks it is fresh), or
+ * MODEL_PROMOTE_TEST_CLI.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+
+const run = promisify(execFile);
+const repo = path.resolve(import.meta.dirname, '../..');
+const cli = process.env.MODEL_PROMOTE_TEST_CLI ?? path.join(repo, 'dist/cli/index.js');
+const gitlabCiLocal = path.join(repo, 'node_modules/.bin/gitlab-ci-local');
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  /** stdout and stderr */
+  readonly output: string;
+}
+
+async function gitlabCi(project: string, args: readonly string[]): Promise<Run> {
+  const argv = [
+    '--cwd',
+    path.relative(process.cwd(), project),
+    '--shell-executor-no-image',
+    '--force-shell-executor',
+    '--no-color',
+    '--variable',
+    'GITLAB_CI=true',
+    '--ignore-predefined-vars',
+    'GITLAB_CI',
+    ...args,
+  ];
+  try {
+    const { stdout, stderr } = await run(gitlabCiLocal, argv, { timeout: 60_000, maxBuffer: 16 << 20 });
+    return { code: 0, stdout, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    const stdout = failed.stdout ?? '';
+    return {
+      code: typeof failed.code === 'number' ? failed.code : -1,
+      stdout,
+      output: `${stdout}${failed.stderr ?? ''}`,
+    };
+  }
+}
+
+function dotenv(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+describe('the GitLab component under gitlab-ci-local', () => {
+  let project: string;
+  let sha: string;
+
+  beforeAll(async () => {
+    project = await mkdtemp(path.join(tmpdir(), 'mp-gitlab-'));
+    await run(path.join(repo, 'gitlab/publish.sh'), ['--stage', project]);
+    const git = (...args: string[]) =>
+      run('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd: project });
+    await git('init', '-q', '-b', 'main');
+    await git('remote', 'add', 'origin', 'git@gitlab.example.com:example-group/model-promote.git');
+    await git('add', '-A');
+    await git('commit', '-qm', 'component');
+    sha = (await git('rev-parse', 'HEAD')).stdout.trim();
+  }, 60_000);
+
+  afterAll(async () => {
+    if (project) await rm(project, { recursive: true, force: true });
+  });
+
+  it('runs its own pipeline: a promotion on the embedded default, the dotenv report, the environment', async () => {
+    expect(existsSync(cli)).toBe(true);
+    const result = await gitlabCi(project, ['--input', `cli=node ${cli}`, 'test-promote', 'test-outputs']);
+    expect({ code: result.code, output: result.output }).toMatchObject({ code: 0 });
+    expect(result.output).toContain('succeeded: sentiment v2 -> production');
+    expect(result.output).toMatch(/PASS\s+test-outputs/);
+
+    const env = dotenv(await readFile(path.join(project, 'model-promote.env'), 'utf8'));
+    expect(env).toMatchObject({
+      MODEL_PROMOTE_STATUS: 'succeeded',
+      MODEL_PROMOTE_MODEL: 'sentiment',
+      MODEL_PROMOTE_MODEL_VERSION: '2',
+      MODEL_PROMOTE_ENVIRONMENT: 'production',
+      MODEL_PROMOTE_POOL: 'gpu-a100-80g',
+      MODEL_PROMOTE_IMAGE_DIGEST: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      MODEL_PROMOTE_MODEL_DIGEST: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      MODEL_PROMOTE_URL: expect.stringMatching(/^https:\/\//),
+    });
+    expect(env.MODEL_PROMOTE_IMAGE).toBe(
+      `oci-layout:out/test-promote/image@${env.MODEL_PROMOTE_IMAGE_DIGEST}`,
+    );
+    const record = JSON.parse(
+      await readFile(path.join(project, 'out/test-promote/promotion.json'), 'utf8'),
+    ) as {
+      status: string;
+    };
+    expect(record.status).toBe('succeeded');
+  }, 90_000);
+
+  const good = {
+    registry: 'test/registry',
+    model: 'sentiment',
+    environment: 'production',
+    catalog: 'test/catalog.yaml',
+  };
+
+  it.each([
+    {
+      why: 'an environment that is not a DNS label',
+      inputs: { ...good, environment: 'Prod_1' },
+      says: '`environment` input: `Prod_1` does not match required regex',
+    },
+    {
+      why: 'a boolean given "maybe"',
+      inputs: { ...good, 'dry-run': 'maybe' },
+      says: '`dry-run` input: provided value is not a boolean',
+    },
+    {
+      why: 'a number given words',
+      inputs: { ...good, 'rollout-timeout': 'soon' },
+      says: '`rollout-timeout` input: provided value is not a number',
+    },
+    {
+      why: 'a missing required input',
+      inputs: { ...good, model: undefined },
+      says: '`model` input: required value has not been provided',
+    },
+    {
+      why: 'a tier GitLab does not have',
+      inputs: { ...good, 'deployment-tier': 'live' },
+      says: '`deployment-tier` input: `live` cannot be used because it is not in the list of allowed options',
+    },
+    {
+      why: 'an array given a string',
+      inputs: { ...good, manifests: 'k8s/*.yaml' },
+      says: '`manifests` input: provided value is not a array',
+    },
+  ])(
+    'refuses $why',
+    async ({ inputs, says }) => {
+      const file = `bad-${Math.random().toString(36).slice(2)}.gitlab-ci.yml`;
+      const defined = Object.fromEntries(Object.entries(inputs).filter(([, value]) => value !== undefined));
+      await writeFile(
+        path.join(project, file),
+        `include:\n  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/promote@${sha}\n    inputs: ${JSON.stringify(defined)}\n`,
+      );
+      const result = await gitlabCi(project, ['--file', file, '--list']);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain(says);
+    },
+    30_000,
+  );
+
+  it('accepts the same include with good inputs', async () => {
+    const file = 'good.gitlab-ci.yml';
+    const inputs = {
+      ...good,
+      'dry-run': true,
+      'rollout-timeout': 30,
+      manifests: ['k8s/*.yaml'],
+      'kubernetes-agent': 'group/agents:prod',
+    };
+    await writeFile(
+      path.join(project, file),
+      `include:\n  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/promote@${sha}\n    inputs: ${JSON.stringify(inputs)}\n`,
+    );
+    const result = await gitlabCi(project, ['--file', file, '--preview']);
+    expect(result.code).toBe(0);
+    const job = (parse(result.stdout) as Record<string, unknown>)['model-promote'] as {
+      environment: unknown;
+      variables: Record<string, string>;
+    };
+    // GitLab sets the environment's URL from the job's dotenv report (gitlab-ci-local does not)
+    expect(job.environment).toMatchObject({
+      name: 'production',
+      url: '$MODEL_PROMOTE_URL',
+      deployment_tier: 'production',
+      kubernetes: { agent: 'group/agents:prod' },
+    });
+    expect(job.variables.MODEL_PROMOTE_INPUT_FLAGS).toContain('dry-run=true');
+    expect(job.variables.MODEL_PROMOTE_INPUT_FLAGS).toContain('rollout-timeout=30');
+    expect(job.variables.MODEL_PROMOTE_INPUT_MANIFESTS).toBe('json:["k8s/*.yaml"]');
+  }, 30_000);
+});
