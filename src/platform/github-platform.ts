@@ -1,23 +1,42 @@
-/** GitHub Actions: inputs from INPUT_*, outputs to GITHUB_OUTPUT, summary to GITHUB_STEP_SUMMARY. */
+/**
+ * GitHub Actions: inputs from INPUT_*, outputs to GITHUB_OUTPUT, summary to GITHUB_STEP_SUMMARY,
+ * stage log groups, error annotations on the catalog line, and (github-reporters.ts) a deployment
+ * and a sticky PR comment.
+ */
+import path from 'node:path';
 import * as core from '@actions/core';
 import { describeError, type PromotionError } from '../errors.js';
 import type { InputName, OutputName } from '../inputs.js';
+import type { Logger } from '../logger.js';
+import { runUrlFromEnv } from './github-context.js';
+import { githubReporters, type GithubReportersOptions } from './github-reporters.js';
 import { locationOf, type Platform } from './platform.js';
 
-export function githubPlatform(): Platform {
+export interface GithubPlatformOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Client settings for the reporters (tests lower the waits). */
+  readonly client?: GithubReportersOptions['client'];
+}
+
+export function githubPlatform(options: GithubPlatformOptions = {}): Platform {
+  const env = options.env ?? process.env;
+  const logger: Logger = {
+    info: (message) => core.info(message),
+    warn: (message) => core.warning(message),
+    debug: (message) => core.debug(message),
+  };
+  const runUrl = runUrlFromEnv(env);
   return {
     name: 'github',
-    logger: {
-      info: (message) => core.info(message),
-      warn: (message) => core.warning(message),
-      debug: (message) => core.debug(message),
-    },
+    logger,
     readInput: (name: InputName) => core.getInput(name),
-    ...(runUrl() && { runUrl: runUrl() }),
+    ...(runUrl && { runUrl }),
     group: (title, work) => core.group(title, work),
     mask: (secret) => core.setSecret(secret),
     async setOutputs(outputs: Partial<Record<OutputName, string>>) {
-      for (const [name, value] of Object.entries(outputs)) if (value !== undefined) core.setOutput(name, value);
+      for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined) core.setOutput(name, value);
+      }
     },
     async writeSummary(markdown) {
       // Outside a runner there is no summary file; the summary is also in summary.md.
@@ -26,21 +45,32 @@ export function githubPlatform(): Platform {
     },
     fail(error: PromotionError) {
       const location = locationOf(error);
-      core.setFailed(describeError(error));
-      if (location) {
-        core.error(error.message, {
-          title: `model-promote: ${error.code}`,
-          file: location.file,
-          ...(location.line !== undefined && { startLine: location.line }),
-          ...(location.column !== undefined && { startColumn: location.column }),
-        });
+      if (!location) {
+        core.setFailed(describeError(error));
+        return;
       }
+      // One annotation, on the file and line: setFailed's own would repeat it without the place.
+      process.exitCode = core.ExitCode.Failure;
+      core.error(describeError(error), {
+        title: `model-promote: ${error.code}`,
+        file: annotationPath(location.file, env.GITHUB_WORKSPACE),
+        ...(location.line !== undefined && { startLine: location.line }),
+        ...(location.column !== undefined && { startColumn: location.column }),
+      });
     },
+    reporters: (inputs) =>
+      githubReporters(inputs, {
+        logger,
+        env,
+        ...(env.GITHUB_WORKSPACE && { cwd: env.GITHUB_WORKSPACE }),
+        ...(options.client && { client: options.client }),
+      }),
   };
 }
 
-/** The run's page, from the variables every runner sets. */
-function runUrl(): string | undefined {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env;
-  return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined;
+/** Annotations name files relative to the repository root (the workspace). */
+export function annotationPath(file: string, workspace: string | undefined): string {
+  if (!workspace || !path.isAbsolute(file)) return file;
+  const relative = path.relative(workspace, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
 }

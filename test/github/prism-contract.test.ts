@@ -1,0 +1,124 @@
+/**
+ * Every request the GitHub reporters make, sent by the real octokit to Prism serving GitHub's
+ * published OpenAPI description with `--errors`: each one must be accepted.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type { PromotionReporter } from '../../src/platform/platform.js';
+import { createGithubClient } from '../../src/platform/github-client.js';
+import { upsertComment } from '../../src/platform/github-pr-comment.js';
+import { githubReporters } from '../../src/platform/github-reporters.js';
+import { FAST, SHA, inputs, logger, pullRequestEvent, record, runEnv } from './github-fixtures.js';
+import { startPrismGithub, type PrismGithub } from './prism.js';
+
+let prism: PrismGithub;
+
+beforeAll(async () => {
+  prism = await startPrismGithub();
+}, 180_000);
+
+afterAll(async () => {
+  await prism?.stop();
+});
+
+async function run(
+  reporters: readonly PromotionReporter[],
+  status: 'succeeded' | 'failed' | 'planned',
+  dryRun = false,
+) {
+  const given = inputs(dryRun ? { 'dry-run': 'true' } : {});
+  for (const reporter of reporters) await reporter.started(given);
+  for (const reporter of reporters) await reporter.finished(record(status), '### Model promotion\n');
+}
+
+function since(start: number) {
+  return prism.exchanges.slice(start);
+}
+
+describe('GitHub reporters against the OpenAPI description (Prism)', () => {
+  test('a promotion from a pull_request run: deployment, statuses, sticky comment', async () => {
+    const start = prism.exchanges.length;
+    const log = logger();
+    const reporters = githubReporters(inputs(), {
+      logger: log,
+      env: runEnv(prism.url, pullRequestEvent(7)),
+      client: FAST,
+    });
+    await run(reporters, 'succeeded');
+    const exchanges = since(start);
+    expect(exchanges.map((e) => `${e.method} ${e.path.split('?')[0]}`)).toEqual([
+      'POST /repos/octo-org/models/deployments',
+      'POST /repos/octo-org/models/deployments/1/statuses',
+      'POST /repos/octo-org/models/deployments/1/statuses',
+      'GET /repos/octo-org/models/issues/7/comments',
+      'POST /repos/octo-org/models/issues/7/comments',
+    ]);
+    expect(exchanges.filter((e) => !e.accepted)).toEqual([]);
+    expect(exchanges[2]!.requestBody).toMatchObject({ state: 'success', auto_inactive: true });
+    expect(log.lines.filter((l) => l.startsWith('warning'))).toEqual([]);
+  });
+
+  test('a failed promotion from a push run: failure status, PR looked up by commit', async () => {
+    const start = prism.exchanges.length;
+    const reporters = githubReporters(inputs(), {
+      logger: logger(),
+      env: runEnv(prism.url, { name: 'push', payload: { after: SHA } }),
+      client: FAST,
+    });
+    await run(reporters, 'failed');
+    const exchanges = since(start);
+    expect(exchanges.map((e) => `${e.method} ${e.path.split('?')[0]}`).slice(0, 4)).toEqual([
+      'POST /repos/octo-org/models/deployments',
+      'POST /repos/octo-org/models/deployments/1/statuses',
+      'POST /repos/octo-org/models/deployments/1/statuses',
+      `GET /repos/octo-org/models/commits/${SHA}/pulls`,
+    ]);
+    expect(exchanges[2]!.requestBody).toMatchObject({ state: 'failure' });
+    expect(exchanges.filter((e) => !e.accepted)).toEqual([]);
+  });
+
+  test('a dry run from a workflow_dispatch run: no deployment, only the PR lookup', async () => {
+    const start = prism.exchanges.length;
+    const reporters = githubReporters(inputs({ 'dry-run': 'true' }), {
+      logger: logger(),
+      env: runEnv(prism.url, { name: 'workflow_dispatch', payload: { inputs: {} } }),
+      client: FAST,
+    });
+    await run(reporters, 'planned', true);
+    const exchanges = since(start);
+    expect(exchanges[0]).toMatchObject({
+      method: 'GET',
+      path: expect.stringContaining(`/commits/${SHA}/pulls`),
+    });
+    expect(exchanges.some((e) => e.path.includes('/deployments'))).toBe(false);
+    expect(exchanges.filter((e) => !e.accepted)).toEqual([]);
+  });
+
+  test('editing the sticky comment in place', async () => {
+    const start = prism.exchanges.length;
+    const client = createGithubClient({ token: 'ghs_test', baseUrl: prism.url, logger: logger(), ...FAST });
+    // The description's example comment says "Me too": use it as the marker to reach the edit.
+    const outcome = await upsertComment(
+      client,
+      { owner: 'octo-org', repo: 'models', issueNumber: 7 },
+      'Me too',
+      'new body',
+    );
+    expect(outcome.action).toBe('updated');
+    expect(since(start).map((e) => `${e.method} ${e.path.split('?')[0]}`)).toEqual([
+      'GET /repos/octo-org/models/issues/7/comments',
+      'PATCH /repos/octo-org/models/issues/comments/1',
+    ]);
+    expect(since(start).filter((e) => !e.accepted)).toEqual([]);
+  });
+
+  test('the harness does catch a request that breaks the description', async () => {
+    const start = prism.exchanges.length;
+    await fetch(`${prism.url}/repos/o/r/deployments/1/statuses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'finished' }),
+    });
+    await fetch(`${prism.url}/repos/o/r/issues/not-a-number/comments`);
+    expect(since(start).map((e) => e.accepted)).toEqual([false, false]);
+  });
+});
