@@ -17,7 +17,10 @@ describe('byteProgress', () => {
       progress.update(i * 40);
     }
     // 2.5 s of updates: lines at 1 s and 2 s only
-    expect(logger.lines).toEqual(['verify: 1.6 KiB / 4.0 KiB (39%), 1.6 KiB/s', 'verify: 3.1 KiB / 4.0 KiB (78%), 1.6 KiB/s']);
+    expect(logger.lines).toEqual([
+      'verify: 1.6 KiB / 4.0 KiB (39%), 1.6 KiB/s',
+      'verify: 3.1 KiB / 4.0 KiB (78%), 1.6 KiB/s',
+    ]);
   });
 
   it('takes a total learnt later, and logs a final done line', () => {

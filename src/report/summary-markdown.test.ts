@@ -10,14 +10,25 @@ function record(overrides: Partial<PromotionRecord> = {}): PromotionRecord {
     startedAt: '2025-01-01T00:00:00.000Z',
     status: 'succeeded',
     dryRun: false,
-    request: { registry: 'r', model: 'sentiment', version: 'champion', environment: 'production', catalog: 'c', output: 'o' },
+    request: {
+      registry: 'r',
+      model: 'sentiment',
+      version: 'champion',
+      environment: 'production',
+      catalog: 'c',
+      output: 'o',
+    },
     stages: [],
     ...overrides,
   };
 }
 
 /** The cells of a Markdown table row, splitting only on unescaped pipes. */
-const cells = (row: string) => row.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim());
+const cells = (row: string) =>
+  row
+    .slice(1, -1)
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
 
 describe('renderSummaryMarkdown', () => {
   it.each([
@@ -27,12 +38,25 @@ describe('renderSummaryMarkdown', () => {
     { name: 'failed', status: 'failed', line: '❌ failed' },
   ] as const)('heads a $name record with its status', ({ status, line }) => {
     const markdown = renderSummaryMarkdown(record({ status }));
-    expect(markdown.split('\n')[0]).toBe(`### Model promotion: \`sentiment\` champion → \`production\`: ${line}`);
+    expect(markdown.split('\n')[0]).toBe(
+      `### Model promotion: \`sentiment\` champion → \`production\`: ${line}`,
+    );
   });
 
   it('names the resolved version beside the requested alias', () => {
     const markdown = renderSummaryMarkdown(
-      record({ model: { name: 'sentiment', version: '2', requested: 'champion', aliases: [], labels: {}, digest: 'sha256:ab', files: 4, bytes: 2048 } }),
+      record({
+        model: {
+          name: 'sentiment',
+          version: '2',
+          requested: 'champion',
+          aliases: [],
+          labels: {},
+          digest: 'sha256:ab',
+          files: 4,
+          bytes: 2048,
+        },
+      }),
     );
     expect(markdown).toContain('`sentiment` champion (v2)');
     expect(markdown).toContain('| Files | 4 (2.0 KiB) |');
@@ -42,8 +66,21 @@ describe('renderSummaryMarkdown', () => {
     const markdown = renderSummaryMarkdown(
       record({
         status: 'refused',
-        error: { kind: 'refused', code: 'content-mismatch', message: 'vocab.txt differs', hint: 're-sign the model' },
-        stages: [{ name: 'verify', startedAt: 's', durationMs: 1500, outcome: 'refused', detail: 'content-mismatch' }],
+        error: {
+          kind: 'refused',
+          code: 'content-mismatch',
+          message: 'vocab.txt differs',
+          hint: 're-sign the model',
+        },
+        stages: [
+          {
+            name: 'verify',
+            startedAt: 's',
+            durationMs: 1500,
+            outcome: 'refused',
+            detail: 'content-mismatch',
+          },
+        ],
       }),
     );
     expect(markdown).toContain('> **content-mismatch**: vocab.txt differs');
@@ -57,7 +94,14 @@ describe('renderSummaryMarkdown', () => {
         environment: {
           name: 'production',
           pool: 'a',
-          explanation: [{ pool: 'a', matched: false, selected: false, reason: 'label x=a|b is not in [c]\nsecond line' } as never],
+          explanation: [
+            {
+              pool: 'a',
+              matched: false,
+              selected: false,
+              reason: 'label x=a|b is not in [c]\nsecond line',
+            } as never,
+          ],
         },
         stages: [{ name: 'fetch', startedAt: 's', durationMs: 3, outcome: 'ok', detail: 'a | b' }],
         error: { kind: 'failed', code: 'x', message: 'one | two\nthree' },
@@ -71,7 +115,9 @@ describe('renderSummaryMarkdown', () => {
   });
 
   it('keeps backticks out of code spans', () => {
-    expect(renderSummaryMarkdown(record({ request: { ...record().request, model: 'a`b' } }))).toContain("`a'b`");
+    expect(renderSummaryMarkdown(record({ request: { ...record().request, model: 'a`b' } }))).toContain(
+      "`a'b`",
+    );
   });
 });
 

@@ -1,0 +1,197 @@
+import { describe, expect, it } from '@jest/globals';
+import { PromotionError } from './errors.js';
+import {
+  parseBoolean,
+  parsePolicyInputs,
+  parsePromotionInputs,
+  secretValues,
+  type InputReader,
+} from './inputs.js';
+
+const REQUIRED = { registry: 'registry/', model: 'sentiment', environment: 'production' };
+/** Reads inputs from a table row's values (a field absent from a row reads as unset). */
+const reader =
+  (values: Readonly<Record<string, string | undefined>>): InputReader =>
+  (name) =>
+    values[name];
+
+function usage(work: () => unknown): PromotionError {
+  try {
+    work();
+  } catch (error) {
+    expect(error).toBeInstanceOf(PromotionError);
+    expect((error as PromotionError).kind).toBe('usage');
+    expect((error as PromotionError).exitCode).toBe(2);
+    return error as PromotionError;
+  }
+  throw new Error('expected a usage error');
+}
+
+describe('parsePromotionInputs', () => {
+  it('fills defaults from the input table', () => {
+    expect(parsePromotionInputs(reader(REQUIRED), {})).toEqual({
+      ...REQUIRED,
+      version: 'latest',
+      catalog: '.model-promote/catalog.yaml',
+      output: 'out/model-promote',
+      dryRun: false,
+      policy: { method: 'none' },
+      sourceDateEpoch: 0,
+      insecureRegistry: false,
+      manifests: [],
+      force: false,
+      rolloutTimeoutSeconds: 600,
+      comment: true,
+      deployment: true,
+      allowBreakingSchema: false,
+    });
+  });
+
+  it.each([
+    { name: 'missing registry', omit: 'registry' },
+    { name: 'missing model', omit: 'model' },
+    { name: 'missing environment', omit: 'environment' },
+  ])('$name is a usage error naming the input and its flag', ({ omit }) => {
+    const values: Record<string, string> = { ...REQUIRED };
+    delete values[omit];
+    const error = usage(() => parsePromotionInputs(reader(values), {}));
+    expect(error.message).toBe(`input ${omit} is required`);
+    expect(error.hint).toContain(`--${omit}`);
+  });
+
+  it('treats blank (whitespace) values as unset and trims values', () => {
+    const parsed = parsePromotionInputs(reader({ ...REQUIRED, version: '  ', model: ' sentiment \n' }), {});
+    expect(parsed.version).toBe('latest');
+    expect(parsed.model).toBe('sentiment');
+  });
+
+  it.each([
+    { name: 'true', raw: 'true', expected: true },
+    { name: 'TRUE', raw: 'TRUE', expected: true },
+    { name: 'yes', raw: 'yes', expected: true },
+    { name: '1', raw: '1', expected: true },
+    { name: 'false', raw: 'false', expected: false },
+    { name: 'No', raw: 'No', expected: false },
+    { name: '0', raw: '0', expected: false },
+  ])('boolean $name -> $expected', ({ raw, expected }) => {
+    expect(parsePromotionInputs(reader({ ...REQUIRED, 'dry-run': raw, comment: raw }), {})).toMatchObject({
+      dryRun: expected,
+      comment: expected,
+    });
+  });
+
+  it('a boolean that is not one is a usage error', () => {
+    expect(usage(() => parseBoolean('force', 'maybe')).message).toBe(
+      'force must be true or false, not "maybe"',
+    );
+  });
+
+  it('lists come one per line, blank lines dropped', () => {
+    const parsed = parsePromotionInputs(reader({ ...REQUIRED, manifests: 'a.yaml\n\n  k8s/*.yaml  \n' }), {});
+    expect(parsed.manifests).toEqual(['a.yaml', 'k8s/*.yaml']);
+  });
+
+  it.each([
+    { name: 'input wins', input: '1700000000', env: '5', expected: 1700000000 },
+    { name: 'SOURCE_DATE_EPOCH when no input', input: undefined, env: '42', expected: 42 },
+    { name: '0 when neither', input: undefined, env: undefined, expected: 0 },
+  ])('source-date-epoch: $name', ({ input, env, expected }) => {
+    const values = { ...REQUIRED, ...(input && { 'source-date-epoch': input }) };
+    expect(parsePromotionInputs(reader(values), env ? { SOURCE_DATE_EPOCH: env } : {}).sourceDateEpoch).toBe(
+      expected,
+    );
+  });
+
+  it.each([
+    { name: 'epoch not a number', values: { 'source-date-epoch': 'yesterday' } },
+    { name: 'rollout-timeout 0', values: { 'rollout-timeout': '0' } },
+    { name: 'rollout-timeout with a unit', values: { 'rollout-timeout': '10m' } },
+  ])('$name is a usage error', ({ values }) => {
+    usage(() => parsePromotionInputs(reader({ ...REQUIRED, ...values }), {}));
+  });
+
+  it.each([
+    {
+      name: 'registry-password from MODEL_PROMOTE_REGISTRY_PASSWORD',
+      key: 'registryPassword',
+      env: { MODEL_PROMOTE_REGISTRY_PASSWORD: 's1' },
+    },
+    { name: 'github-token from GITHUB_TOKEN', key: 'githubToken', env: { GITHUB_TOKEN: 's2' } },
+    { name: 'gitlab-token from GITLAB_TOKEN', key: 'gitlabToken', env: { GITLAB_TOKEN: 's3' } },
+  ])('secret env fallback: $name', ({ key, env }) => {
+    expect(parsePromotionInputs(reader(REQUIRED), env)).toMatchObject({ [key]: Object.values(env)[0] });
+  });
+
+  it('a secret given as input wins over its environment variable', () => {
+    const parsed = parsePromotionInputs(reader({ ...REQUIRED, 'registry-password': 'given' }), {
+      MODEL_PROMOTE_REGISTRY_PASSWORD: 'env',
+    });
+    expect(parsed.registryPassword).toBe('given');
+  });
+});
+
+describe('secretValues', () => {
+  it('lists every secret input and env fallback, and nothing else', () => {
+    const values = secretValues(
+      reader({ ...REQUIRED, kubeconfig: 'apiVersion: v1', 'registry-username': 'me' }),
+      {
+        GITLAB_TOKEN: 'glpat-x',
+        GITHUB_TOKEN: '',
+        OTHER: 'not-a-secret',
+      },
+    );
+    expect(values.sort()).toEqual(['apiVersion: v1', 'glpat-x']);
+  });
+});
+
+describe('parsePolicyInputs', () => {
+  it.each([
+    { name: 'none', values: {}, expected: { method: 'none' } },
+    {
+      name: 'keyless',
+      values: { identity: 'me@example.com', issuer: 'https://issuer' },
+      expected: { method: 'keyless', identity: 'me@example.com', issuer: 'https://issuer' },
+    },
+    {
+      name: 'keyless with trusted root',
+      values: { identity: 'me', issuer: 'https://issuer', 'trusted-root': 'root.json' },
+      expected: { method: 'keyless', identity: 'me', issuer: 'https://issuer', trustedRoot: 'root.json' },
+    },
+    { name: 'key', values: { 'public-key': 'k.pem' }, expected: { method: 'key', publicKey: 'k.pem' } },
+    {
+      name: 'certificate chain, one per line',
+      values: { 'certificate-chain': 'a.pem\nb.pem' },
+      expected: { method: 'certificate', anchors: ['a.pem', 'b.pem'] },
+    },
+  ])('$name', ({ values, expected }) => {
+    expect(parsePolicyInputs(reader(values))).toEqual(expected);
+  });
+
+  it.each([
+    {
+      name: 'identity without issuer',
+      values: { identity: 'me' },
+      message: /needs both identity and issuer \(got only identity\)/,
+    },
+    { name: 'issuer without identity', values: { issuer: 'https://i' }, message: /got only issuer/ },
+    {
+      name: 'key and chain',
+      values: { 'public-key': 'k', 'certificate-chain': 'c' },
+      message: /not public-key and certificate-chain/,
+    },
+    {
+      name: 'keyless and key',
+      values: { identity: 'me', issuer: 'i', 'public-key': 'k' },
+      message: /not identity\/issuer and public-key/,
+    },
+    {
+      name: 'trusted-root alone',
+      values: { 'trusted-root': 'r.json' },
+      message: /only applies to a keyless policy/,
+    },
+  ])('$name is a usage error', ({ values, message }) => {
+    const error = usage(() => parsePolicyInputs(reader(values)));
+    expect(error.message).toMatch(message);
+    expect(error.hint).toBeTruthy();
+  });
+});

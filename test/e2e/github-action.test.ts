@@ -1,0 +1,237 @@
+/**
+ * The Action as the runner runs it: `node dist/index.js` (the committed bundle) on Node 24, inputs
+ * as INPUT_* variables (upper-cased, dashes kept, every action.yml default filled in as the runner
+ * does), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, a workflow_dispatch event file and a
+ * workspace holding a copy of the examples. Slow-ish: one Node process per case (~1 s each).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { copyExampleRegistry, EXAMPLES, listTop, NODE_24, readJson, REPO, TempDirs } from './helpers.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- action.yml and the record are read as plain data */
+const SECRET = 'p4ss-w0rd-7f3a9c';
+const TOKEN = 'ghs_fakeTokenForTests0123456789';
+
+interface ActionRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly outputs: Record<string, string>;
+  readonly summary: string;
+  readonly workspace: string;
+}
+
+const temp = new TempDirs();
+afterAll(() => temp.cleanup());
+
+let defaults: Record<string, string>;
+beforeAll(async () => {
+  const action = parseYaml(await readFile(path.join(REPO, 'action.yml'), 'utf8'));
+  expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+  defaults = {};
+  for (const [name, input] of Object.entries<any>(action.inputs)) {
+    if (input.default !== undefined)
+      defaults[name] = input.default === '${{ github.token }}' ? TOKEN : input.default;
+  }
+});
+
+/** Runs the bundled Action with `with` inputs in a fresh workspace; `arrange` may change the workspace first. */
+async function runAction(
+  inputs: Record<string, string>,
+  arrange?: (workspace: string) => Promise<void>,
+): Promise<ActionRun> {
+  const root = await temp.make();
+  const workspace = path.join(root, 'workspace');
+  await copyExampleRegistry(path.join(workspace, 'examples'));
+  await cp(path.join(EXAMPLES, 'catalog.yaml'), path.join(workspace, 'examples/catalog.yaml'));
+  await cp(path.join(EXAMPLES, 'keys'), path.join(workspace, 'examples/keys'), { recursive: true });
+  await arrange?.(workspace);
+  const files = {
+    GITHUB_OUTPUT: path.join(root, 'output.txt'),
+    GITHUB_STEP_SUMMARY: path.join(root, 'summary.md'),
+    GITHUB_EVENT_PATH: path.join(root, 'event.json'),
+  };
+  await writeFile(files.GITHUB_OUTPUT, '');
+  await writeFile(files.GITHUB_STEP_SUMMARY, '');
+  await writeFile(
+    files.GITHUB_EVENT_PATH,
+    JSON.stringify({
+      inputs: { model: 'sentiment', version: 'champion', environment: 'production' },
+      ref: 'refs/heads/main',
+      repository: { full_name: 'example-org/models', name: 'models', owner: { login: 'example-org' } },
+      sender: { login: 'octocat' },
+      workflow: '.github/workflows/promote.yml',
+    }),
+  );
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: root,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'workflow_dispatch',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_REPOSITORY: 'example-org/models',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_SHA: 'ffac537e6cbbf934b08745a378932722df287a53',
+    GITHUB_REF: 'refs/heads/main',
+    RUNNER_TEMP: root,
+    ...files,
+  };
+  for (const [name, value] of Object.entries({ ...defaults, ...inputs }))
+    env[`INPUT_${name.toUpperCase()}`] = value;
+  const child = spawn(NODE_24, [path.join(REPO, 'dist/index.js')], { cwd: workspace, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(await readFile(files.GITHUB_OUTPUT, 'utf8')),
+    summary: await readFile(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    workspace,
+  };
+}
+
+/** `name<<DELIMITER\nvalue\nDELIMITER\n`, as @actions/core writes GITHUB_OUTPUT. */
+function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const pattern = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm;
+  for (const match of text.matchAll(pattern)) outputs[match[1]!] = match[3]!;
+  return outputs;
+}
+
+const WITH = {
+  registry: 'examples/registry',
+  model: 'sentiment',
+  version: 'champion',
+  environment: 'production',
+  catalog: 'examples/catalog.yaml',
+  output: 'out/promote',
+  'registry-password': SECRET,
+};
+
+describe('the Action (node dist/index.js)', () => {
+  it('promotes: outputs, job summary, record, and stage groups in the log', async () => {
+    const run = await runAction(WITH);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const record = await readJson<any>(path.join(run.workspace, 'out/promote/promotion.json'));
+    expect(run.outputs).toEqual({
+      status: 'succeeded',
+      environment: 'production',
+      pool: 'gpu-a100-80g',
+      image: `oci-layout:out/promote/image@${record.image.digest}`,
+      'image-digest': record.image.digest,
+      'model-digest': record.model.digest,
+      'manifests-path': 'out/promote/manifests',
+      'record-path': 'out/promote/promotion.json',
+    });
+    expect(record.runUrl).toBe('https://github.com/example-org/models/actions/runs/4242');
+    expect(run.summary).toContain(
+      '### Model promotion: `sentiment` champion (v2) → `production`: ✅ promoted',
+    );
+    expect(run.summary).toBe(
+      (await readFile(path.join(run.workspace, 'out/promote/summary.md'), 'utf8')) + '\n',
+    );
+    expect(run.stdout).toMatch(/^::group::verify$/m);
+    expect(run.stdout).toMatch(/^::endgroup::$/m);
+    expect(run.stdout).not.toMatch(/^::error/m);
+  });
+
+  it('dry-run (INPUT_DRY-RUN=true): planned, no image, empty image outputs', async () => {
+    const run = await runAction({ ...WITH, 'dry-run': 'true' });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({
+      status: 'planned',
+      pool: 'gpu-a100-80g',
+      image: '',
+      'image-digest': '',
+      'manifests-path': '',
+    });
+    expect(run.outputs['model-digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await listTop(path.join(run.workspace, 'out/promote'))).toEqual(['promotion.json', 'summary.md']);
+    expect(run.summary).toContain('planned (dry run');
+  });
+
+  const failures = [
+    {
+      name: 'tampered model file',
+      arrange: async (workspace: string) => {
+        const file = path.join(workspace, 'examples/registry/sentiment/2/weights.safetensors');
+        const bytes = await readFile(file);
+        bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
+        await writeFile(file, bytes);
+      },
+      inputs: {},
+      code: 1,
+      status: 'refused',
+      error: /^::error::.*weights\.safetensors.*Fix: /m,
+    },
+    {
+      name: 'unknown environment',
+      arrange: undefined,
+      inputs: { environment: 'prod' },
+      code: 2,
+      status: 'failed',
+      error: /^::error::.*prod.*Fix: /m,
+    },
+    {
+      name: 'malformed catalog (annotation points at the file and line)',
+      arrange: async (workspace: string) => {
+        const file = path.join(workspace, 'examples/catalog.yaml');
+        await writeFile(file, (await readFile(file, 'utf8')).replace('maxReplicas: 6', 'maxReplicas: six'));
+      },
+      inputs: {},
+      code: 2,
+      status: 'failed',
+      error:
+        /^::error title=model-promote%3A invalid-catalog,file=examples\/catalog\.yaml,line=\d+,col=\d+::/m,
+    },
+  ];
+
+  it.each(failures)(
+    '$name: exit $code, ::error::, status $status',
+    async ({ arrange, inputs, code, status, error }) => {
+      const run = await runAction({ ...WITH, ...inputs }, arrange);
+      expect(run.code).toBe(code);
+      expect(run.stdout).toMatch(error);
+      expect(run.outputs.status).toBe(status);
+      expect(run.outputs.image).toBe('');
+      expect(run.summary).toMatch(/refused|failed/);
+      expect(await listTop(path.join(run.workspace, 'out/promote'))).toEqual([
+        'promotion.json',
+        'summary.md',
+      ]);
+    },
+  );
+
+  it('a missing required input fails the step with ::error:: and exit 2', async () => {
+    const run = await runAction({ ...WITH, model: '' });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/^::error::input model is required\. Fix: /m);
+  });
+
+  it('never prints a secret input, except in the ::add-mask:: command that hides it', async () => {
+    const run = await runAction({ ...WITH, 'registry-password': SECRET });
+    const leaks = `${run.stdout}\n${run.stderr}`
+      .split('\n')
+      .filter((line) => line.includes(SECRET) || line.includes(TOKEN))
+      .filter((line) => line !== `::add-mask::${SECRET}` && line !== `::add-mask::${TOKEN}`);
+    expect(leaks).toEqual([]);
+    expect(run.stdout).toContain(`::add-mask::${SECRET}`);
+    expect(run.stdout.indexOf(`::add-mask::${SECRET}`)).toBeLessThan(run.stdout.indexOf('::group::'));
+    const written = await readFile(path.join(run.workspace, 'out/promote/promotion.json'), 'utf8');
+    expect(written).not.toContain(SECRET);
+    expect(run.summary).not.toContain(SECRET);
+  });
+});
