@@ -21,6 +21,12 @@ export interface ModelVersion {
   readonly signaturePath: string;
   /** File name of the signature inside `directory`, ignored when hashing the model. */
   readonly signatureName: string;
+  /**
+   * sha256 hex by path of the files a remote registry downloaded and hashed while writing them,
+   * in this run (never files found in the cache). Pass it to verifyModel as `knownDigests` so those
+   * files are not read twice; everything else is hashed as usual.
+   */
+  readonly knownDigests?: ReadonlyMap<string, string>;
 }
 
 /** One past promotion, as written back to the registry. */

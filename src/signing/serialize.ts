@@ -41,6 +41,11 @@ export interface DigestOptions {
   /** Workers and read size; one worker per core and 256 KiB reads unless told (tests, benchmarks). */
   workers?: number;
   blockSize?: number;
+  /**
+   * sha256 hex of files this process hashed while writing them, this run (a download). Used only
+   * for the `files` method with sha256, and only for listed paths: those files are not read again.
+   */
+  knownDigests?: ReadonlyMap<string, string>;
 }
 
 interface Job {
@@ -99,8 +104,24 @@ export async function digestModel(
 
   if (jobs.length === 0) return [];
 
+  const digests = new Array<string>(jobs.length);
+  const known =
+    serialization.method === 'files' && serialization.hashType === 'sha256'
+      ? options.knownDigests
+      : undefined;
+  jobs.forEach((job, i) => {
+    const digest = known?.get(files[job.file]!.path);
+    if (digest === undefined) return;
+    digests[i] = digest;
+    progress.bytesDone += job.size;
+    progress.filesDone++;
+  });
+  const toHash = jobs.map((_, i) => i).filter((i) => digests[i] === undefined);
+  if (toHash.length < jobs.length) report();
+  if (toHash.length === 0) return jobs.map((job, i) => ({ name: job.name, algorithm, digest: digests[i]! }));
+
   const pool = new HashPool({
-    workers: Math.min(options.workers ?? availableParallelism(), jobs.length),
+    workers: Math.min(options.workers ?? availableParallelism(), toHash.length),
     ...(options.blockSize === undefined ? {} : { blockSize: options.blockSize }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     onBytes: (bytes) => {
@@ -108,10 +129,9 @@ export async function digestModel(
       report();
     },
   });
-  const digests = new Array<string>(jobs.length);
   try {
     // Largest first, so one big file does not start last and leave the other cores idle.
-    const order = jobs.map((_, i) => i).sort((a, b) => jobs[b]!.size - jobs[a]!.size);
+    const order = toHash.sort((a, b) => jobs[b]!.size - jobs[a]!.size);
     await Promise.all(
       order.map(async (i) => {
         const job = jobs[i]!;

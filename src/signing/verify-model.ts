@@ -42,6 +42,8 @@ export interface VerifiedModel {
 export interface VerifyModelOptions {
   readonly onProgress?: (progress: DigestProgress) => void;
   readonly signal?: AbortSignal;
+  /** sha256 of files hashed as they were downloaded this run (ModelVersion.knownDigests): not read again. */
+  readonly knownDigests?: ReadonlyMap<string, string>;
 }
 
 export async function verifyModel(

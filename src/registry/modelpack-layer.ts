@@ -1,0 +1,62 @@
+/**
+ * The bytes of one model file out of a ModelPack layer, as the layer streams in: raw layers are the
+ * file; tar layers (optionally gzip or zstd) are unpacked on the fly and must hold exactly that one
+ * regular file (folder entries are allowed). The whole blob is always read to its end, so the
+ * registry client checks the layer digest before the last file byte is accepted.
+ */
+import { Readable, type Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createZstdDecompress } from 'node:zlib';
+import tar from 'tar-stream';
+import type { LayerFormat } from './modelpack.js';
+import { ModelPackError } from './modelpack-error.js';
+
+export async function* fileFromLayer(
+  blob: AsyncIterable<Uint8Array>,
+  format: LayerFormat,
+  path: string,
+  what: string,
+): AsyncIterable<Uint8Array> {
+  if (format === 'raw') {
+    yield* blob;
+    return;
+  }
+  const extract = tar.extract();
+  const source = Readable.from(blob, { objectMode: false });
+  const decompress: Transform | undefined =
+    format === 'tar+gzip' ? createGunzip() : format === 'tar+zstd' ? createZstdDecompress() : undefined;
+  const piping = decompress ? pipeline(source, decompress, extract) : pipeline(source, extract);
+  piping.catch(() => undefined);
+  let found = false;
+  try {
+    for await (const entry of extract) {
+      const { type } = entry.header;
+      const name = entry.header.name.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+      if (type === 'directory') {
+        entry.resume();
+        continue;
+      }
+      if ((type !== 'file' && type !== 'contiguous-file') || found || name !== path) {
+        entry.resume();
+        throw unexpected(what, path, `${type ?? 'entry'} ${JSON.stringify(entry.header.name)}`);
+      }
+      found = true;
+      for await (const chunk of entry as AsyncIterable<Buffer>) yield chunk;
+    }
+    await piping;
+  } finally {
+    source.destroy();
+    decompress?.destroy();
+    extract.destroy();
+  }
+  if (!found) throw unexpected(what, path, 'no file at all');
+}
+
+function unexpected(what: string, path: string, got: string): ModelPackError {
+  return new ModelPackError(
+    'refused',
+    'layer-unsupported',
+    `${what}: the layer of ${path} holds ${got}; model-promote reads layers holding exactly that one file`,
+    'pack one file per layer, named as its org.cncf.model.filepath annotation (model-promote publish does)',
+  );
+}
