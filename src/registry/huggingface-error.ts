@@ -1,0 +1,26 @@
+import { PromotionError, type ErrorKind } from '../errors.js';
+
+/**
+ * Failures reading a model from a Hugging Face Hub. Unknown models and revisions and a missing
+ * signature use RegistryError's codes, the same for every registry.
+ */
+export type HubErrorCode =
+  | 'registry-uri-invalid'
+  | 'registry-unreachable'
+  | 'registry-unauthorized'
+  | 'registry-denied'
+  | 'registry-error'
+  | 'artifact-missing';
+
+export class HubError extends PromotionError<HubErrorCode> {
+  override readonly name = 'HubError';
+  constructor(
+    kind: ErrorKind,
+    code: HubErrorCode,
+    message: string,
+    hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(kind, code, message, hint, options);
+  }
+}

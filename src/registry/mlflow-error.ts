@@ -1,0 +1,29 @@
+import { PromotionError, type ErrorKind } from '../errors.js';
+
+/**
+ * Failures talking to an MLflow (or GitLab) model registry over HTTP. Unknown models and versions
+ * and a missing signature use RegistryError's codes, the same for every registry.
+ */
+export type MlflowErrorCode =
+  | 'registry-uri-invalid'
+  | 'registry-unreachable'
+  | 'registry-unauthorized'
+  | 'registry-denied'
+  | 'registry-error'
+  | 'invalid-response'
+  | 'version-not-ready'
+  | 'artifact-uri-unsupported'
+  | 'artifact-missing';
+
+export class MlflowError extends PromotionError<MlflowErrorCode> {
+  override readonly name = 'MlflowError';
+  constructor(
+    kind: ErrorKind,
+    code: MlflowErrorCode,
+    message: string,
+    hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(kind, code, message, hint, options);
+  }
+}

@@ -1,0 +1,11 @@
+/** Schema compatibility: extract a model's interface, compare it with the running version's. */
+export {
+  checkCompatibility,
+  compareInterfaces,
+  renderCompatibilityMarkdown,
+  type Change,
+  type CompatibilityResult,
+} from './compare-interfaces.js';
+export { extractInterface, type ExtractOptions } from './extract-interface.js';
+export type { Dimension, InterfaceSource, ModelInterface, TensorSpec } from './model-interface.js';
+export { SchemaError, type SchemaCode } from './schema-error.js';

@@ -1,0 +1,20 @@
+import { PromotionError, type ErrorKind } from '../errors.js';
+
+export type SchemaCode =
+  /** The new version removes or retypes an input or output of the running version. */
+  | 'breaking-schema'
+  /** A schema declaration in the model (model-schema.json, MLmodel, ONNX, safetensors) cannot be read. */
+  | 'invalid-schema';
+
+export class SchemaError extends PromotionError<SchemaCode> {
+  override readonly name = 'SchemaError';
+  constructor(
+    kind: ErrorKind,
+    code: SchemaCode,
+    message: string,
+    hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(kind, code, message, hint, options);
+  }
+}
