@@ -3,14 +3,23 @@
  * the base pinned by digest, the pool's extra steps, the verified model files, then the same ENV,
  * LABEL, ENTRYPOINT and CMD the daemonless build writes into the config (image-config.ts).
  */
-import { ImageError } from './image-error.js';
+import { BuilderError } from './builder-error.js';
 import type { ImagePlan } from './plan.js';
 
 /** Where the build context keeps the model files: `COPY model/ <modelPath>/`. */
 export const CONTEXT_MODEL_DIR = 'model';
 
 /** Instructions a pool step may start with. FROM, COPY and ADD would bring in what was not verified. */
-export const ALLOWED_STEP_INSTRUCTIONS = ['RUN', 'ENV', 'ARG', 'WORKDIR', 'USER', 'LABEL', 'SHELL', 'EXPOSE'] as const;
+export const ALLOWED_STEP_INSTRUCTIONS = [
+  'RUN',
+  'ENV',
+  'ARG',
+  'WORKDIR',
+  'USER',
+  'LABEL',
+  'SHELL',
+  'EXPOSE',
+] as const;
 
 export interface ContainerfileBase {
   /** `scratch`, or a registry image pinned by digest. */
@@ -33,14 +42,16 @@ export interface ContainerfileInput {
 export function fromOperand(base: ContainerfileBase): string {
   if (base.kind === 'scratch') return 'scratch';
   if (!base.name || !base.digest?.startsWith('sha256:')) {
-    throw new ImageError(
+    throw new BuilderError(
       'usage',
-      'base-reference-invalid',
+      'builder-base-unsupported',
       `the Containerfile base ${base.name ?? '(unnamed)'} is not pinned by digest`,
       'resolve the base image first: the builder gets the digest the plan chose',
     );
   }
-  const repository = base.name.replace(/@sha256:[a-f0-9]{64}$/, '').replace(/:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, '');
+  const repository = base.name
+    .replace(/@sha256:[a-f0-9]{64}$/, '')
+    .replace(/:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, '');
   return `${repository}@${base.digest}`;
 }
 
@@ -50,7 +61,7 @@ export function checkStep(step: string, index: number): string {
   const instruction = /^([A-Za-z]+)\s+\S/.exec(trimmed)?.[1]?.toUpperCase();
   const where = `builder step ${index + 1} (${JSON.stringify(step.slice(0, 80))})`;
   if (/[\r\n]/.test(trimmed)) {
-    throw new ImageError(
+    throw new BuilderError(
       'usage',
       'builder-step-invalid',
       `${where} spans several lines`,
@@ -58,7 +69,7 @@ export function checkStep(step: string, index: number): string {
     );
   }
   if (!instruction || !(ALLOWED_STEP_INSTRUCTIONS as readonly string[]).includes(instruction)) {
-    throw new ImageError(
+    throw new BuilderError(
       'usage',
       'builder-step-invalid',
       `${where} does not start with one of ${ALLOWED_STEP_INSTRUCTIONS.join(', ')}`,
@@ -71,7 +82,11 @@ export function checkStep(step: string, index: number): string {
 /** A double-quoted Containerfile word: `"`, `\` and `$` escaped (no variable expansion). */
 export function quoteWord(text: string): string {
   if (/[\r\n]/.test(text)) {
-    throw new ImageError('usage', 'builder-step-invalid', `value ${JSON.stringify(text.slice(0, 80))} holds a line break`);
+    throw new BuilderError(
+      'usage',
+      'builder-step-invalid',
+      `value ${JSON.stringify(text.slice(0, 80))} holds a line break`,
+    );
   }
   return `"${text.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
 }
@@ -90,11 +105,15 @@ export function renderContainerfile(input: ContainerfileInput): string {
   lines.push(...input.steps.map(checkStep));
   lines.push(`COPY --chown=0:0 ${CONTEXT_MODEL_DIR}/ ${quoteWord(directoryOperand(modelPath))}`);
   if (config.env.length > 0) {
-    lines.push(`ENV ${config.env.map(([key, value]) => `${envKey(key)}=${quoteWord(value)}`).join(' \\\n    ')}`);
+    lines.push(
+      `ENV ${config.env.map(([key, value]) => `${envKey(key)}=${quoteWord(value)}`).join(' \\\n    ')}`,
+    );
   }
   const labels = Object.entries(config.labels);
   if (labels.length > 0) {
-    lines.push(`LABEL ${labels.map(([key, value]) => `${quoteWord(key)}=${quoteWord(value)}`).join(' \\\n      ')}`);
+    lines.push(
+      `LABEL ${labels.map(([key, value]) => `${quoteWord(key)}=${quoteWord(value)}`).join(' \\\n      ')}`,
+    );
   }
   if (config.entrypoint) lines.push(`ENTRYPOINT ${JSON.stringify(config.entrypoint)}`);
   if (config.cmd) lines.push(`CMD ${JSON.stringify(config.cmd)}`);
@@ -103,7 +122,11 @@ export function renderContainerfile(input: ContainerfileInput): string {
 
 function envKey(key: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
-    throw new ImageError('usage', 'builder-step-invalid', `environment variable name ${JSON.stringify(key)} cannot go in a Containerfile`);
+    throw new BuilderError(
+      'usage',
+      'builder-step-invalid',
+      `environment variable name ${JSON.stringify(key)} cannot go in a Containerfile`,
+    );
   }
   return key;
 }

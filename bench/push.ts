@@ -1,0 +1,285 @@
+/**
+ * Benchmark: pushing a model image with our daemonless build + RegistrySink, against skopeo copy of
+ * the same image and against buildah bud + buildah push of the equivalent Containerfile, to a fresh
+ * docker-registry on loopback started by this script. Ratios are measured in the same run.
+ *
+ *   npx tsx bench/push.ts                  # 2 GiB model in 4 files
+ *   npx tsx bench/push.ts --total-mib 256  # quick look
+ *
+ * Our pushes run in a child process that does nothing else, so its peak RSS
+ * (process.resourceUsage().maxRSS) is the cost of building and pushing alone. Scratch data lives in
+ * .bench/push (gitignored); the model files are reused when their sizes match.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { startRegistry, type TestRegistry } from '../test/registry/registry-server.js';
+import { poolSchema } from '../src/environments/catalog-schema.js';
+import { scratchImage } from '../src/image/base-image.js';
+import { buildImage, type BuildInput } from '../src/image/build.js';
+import { CONTEXT_MODEL_DIR, renderContainerfile } from '../src/image/containerfile.js';
+import { planImage } from '../src/image/plan.js';
+import { OciLayoutSink } from '../src/oci/layout-sink.js';
+import { RegistryClient } from '../src/oci/remote/client.js';
+import { type PushStats, RegistrySink } from '../src/oci/remote/registry-sink.js';
+
+const run = promisify(execFile);
+const MiB = 1024 * 1024;
+const FILES = 4;
+const AMD64 = { os: 'linux', architecture: 'amd64' };
+
+interface PushJob {
+  /** Model folder and its files. */
+  readonly directory: string;
+  readonly files: readonly { path: string; size: number }[];
+  readonly registry: string;
+  readonly repository: string;
+  readonly pool: string;
+  readonly version: string;
+}
+
+interface ChildResult {
+  seconds: number;
+  maxRssMiB: number;
+  digest: string;
+  stats: PushStats;
+}
+
+function buildInput(job: Pick<PushJob, 'directory' | 'files' | 'pool' | 'version'>): BuildInput {
+  return {
+    directory: job.directory,
+    files: job.files,
+    pool: poolSchema.parse({ name: job.pool, image: { base: { default: 'scratch' } } }),
+    base: scratchImage(AMD64),
+    model: { name: 'bench', version: job.version, digest: `sha256:${'0'.repeat(64)}` },
+    sourceDateEpoch: 0,
+    tags: [job.version, `${job.version}-${job.pool}`],
+  };
+}
+
+/** In the child: the pipeline's build straight into a RegistrySink. */
+async function childPush(job: PushJob): Promise<void> {
+  const started = performance.now();
+  const sink = new RegistrySink(new RegistryClient({ registry: job.registry }), job.repository, {});
+  const built = await buildImage(buildInput(job), sink);
+  const result: ChildResult = {
+    seconds: (performance.now() - started) / 1000,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    digest: built.manifestDigest,
+    stats: sink.stats,
+  };
+  process.stdout.write(JSON.stringify(result));
+}
+
+async function ourPush(job: PushJob): Promise<ChildResult> {
+  const self = fileURLToPath(import.meta.url);
+  const child = spawn(process.execPath, [...process.execArgv, self, '--child', JSON.stringify(job)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  if (code !== 0) throw new Error(`our push exited ${code}: ${out}`);
+  return JSON.parse(out) as ChildResult;
+}
+
+async function timed(what: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await what();
+  return (performance.now() - started) / 1000;
+}
+
+/** Files of random 64 MiB blocks (varied per file and per `seed`), written unless the sizes match. */
+function writeModel(dir: string, fileMiB: number): { path: string; size: number }[] {
+  mkdirSync(dir, { recursive: true });
+  const block = randomBytes(64 * MiB);
+  return Array.from({ length: FILES }, (_, i) => {
+    const path = `weights-${i}.safetensors`;
+    const full = join(dir, path);
+    const size = fileMiB * MiB;
+    if (!existsSync(full) || statSync(full).size !== size) writeRandom(full, size, block, i);
+    return { path, size };
+  });
+}
+
+function writeRandom(file: string, size: number, block: Buffer, seed: number): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (let offset = 0, n = 0; offset < size; n++) {
+      const chunk = block.subarray(0, Math.min(block.byteLength, size - offset));
+      chunk.writeUInt32BE(seed * 1_000_003 + n, 0); // every block of every file differs
+      offset += writeSync(fd, chunk);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads every file once, so every side starts from the page cache. */
+async function readAll(files: readonly string[]): Promise<void> {
+  for (const file of files)
+    for await (const chunk of createReadStream(file, { highWaterMark: 4 * MiB })) void chunk;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / MiB).toFixed(1)} MiB`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'total-mib': { type: 'string', default: '2048' },
+      dir: { type: 'string', default: '.bench/push' },
+      child: { type: 'string' },
+    },
+  });
+  if (values.child) return childPush(JSON.parse(values.child) as PushJob);
+
+  const totalMiB = Number(values['total-mib']);
+  const fileMiB = Math.max(1, Math.floor(totalMiB / FILES));
+  const dir = resolve(values.dir);
+  const modelDir = join(dir, `model-${fileMiB}`);
+  console.log(`writing/reusing ${FILES} x ${fileMiB} MiB in ${modelDir}`);
+  const files = writeModel(modelDir, fileMiB);
+  const modelBytes = files.reduce((sum, f) => sum + f.size, 0);
+
+  // v2: one file changed, the other three the same files (hard links).
+  const v2Dir = join(dir, `model-${fileMiB}-v2`);
+  rmSync(v2Dir, { recursive: true, force: true });
+  mkdirSync(v2Dir, { recursive: true });
+  for (const [i, file] of files.entries()) {
+    if (i === 2) writeRandom(join(v2Dir, file.path), file.size, randomBytes(64 * MiB), 99);
+    else linkSync(join(modelDir, file.path), join(v2Dir, file.path));
+  }
+  await readAll(files.map((f) => join(modelDir, f.path)));
+
+  let registry: TestRegistry | undefined;
+  const work = join(dir, 'work');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  try {
+    registry = await startRegistry();
+    const host = registry.host;
+    const base = { directory: modelDir, files, registry: host, version: '1' };
+    console.log(`docker-registry on ${host}`);
+
+    // (a) the same image: built into a layout by our builder, copied by skopeo; pushed by us.
+    const layout = join(work, 'layout');
+    const layoutSink = await OciLayoutSink.open(layout);
+    const built = await buildImage(buildInput({ ...base, pool: 'gpu-a' }), layoutSink);
+    const skopeoSeconds = await timed(() =>
+      run('skopeo', ['copy', '--dest-tls-verify=false', `oci:${layout}:1`, `docker://${host}/skopeo:1`], {
+        maxBuffer: 16 * MiB,
+      }),
+    );
+    const first = await ourPush({ ...base, repository: 'ours', pool: 'gpu-a' });
+    if (first.digest !== built.manifestDigest)
+      throw new Error(`digests differ: ${first.digest} vs ${built.manifestDigest}`);
+
+    // (b) buildah bud + buildah push of the equivalent Containerfile (FROM scratch, COPY model).
+    const context = join(work, 'context');
+    mkdirSync(join(context, CONTEXT_MODEL_DIR), { recursive: true });
+    for (const file of files)
+      linkSync(join(modelDir, file.path), join(context, CONTEXT_MODEL_DIR, file.path));
+    const containerfile = join(work, 'Containerfile');
+    const plan = planImage(buildInput({ ...base, pool: 'gpu-a' }));
+    await writeFile(containerfile, renderContainerfile({ base: { kind: 'scratch' }, plan, steps: [] }));
+    const s = [
+      '--root',
+      join(work, 'buildah-root'),
+      '--runroot',
+      join(work, 'buildah-runroot'),
+      '--storage-driver',
+      'vfs',
+    ];
+    const buildahSeconds = await timed(async () => {
+      await run(
+        'buildah',
+        [
+          ...s,
+          'bud',
+          '--isolation',
+          'chroot',
+          '--timestamp',
+          '0',
+          '--identity-label=false',
+          '-f',
+          containerfile,
+          '-t',
+          'localhost/bench:1',
+          context,
+        ],
+        { maxBuffer: 64 * MiB },
+      );
+      await run(
+        'buildah',
+        [...s, 'push', '--tls-verify=false', 'localhost/bench:1', `docker://${host}/buildah:1`],
+        { maxBuffer: 64 * MiB },
+      );
+    });
+
+    // (c) the same model for another pool: shared layers, nothing of the model sent.
+    const second = await ourPush({ ...base, repository: 'ours', pool: 'gpu-b' });
+    // (d) a new version with one file changed.
+    const v2 = await ourPush({ ...base, directory: v2Dir, version: '2', repository: 'ours', pool: 'gpu-a' });
+    const changed = files[2]!.size;
+
+    const rows: [string, string, string, string][] = [
+      [
+        '(a) first push / skopeo copy of the same layout',
+        `${first.seconds.toFixed(2)} s / ${skopeoSeconds.toFixed(2)} s`,
+        (first.seconds / skopeoSeconds).toFixed(2),
+        '<= 1.0',
+      ],
+      [
+        '(b) first push / buildah bud + push',
+        `${first.seconds.toFixed(2)} s / ${buildahSeconds.toFixed(2)} s`,
+        (first.seconds / buildahSeconds).toFixed(2),
+        '<= 0.3',
+      ],
+      [
+        '(c) second pool: blob bytes uploaded',
+        `${second.stats.bytesUploaded} B (${second.stats.blobsSkipped} skipped, ${second.stats.blobsUploaded} uploaded: config)`,
+        `${second.seconds.toFixed(2)} s`,
+        '0 model bytes, <= 3 s',
+      ],
+      [
+        '(d) one file changed: blob bytes uploaded',
+        `${mib(v2.stats.bytesUploaded)} of ${mib(modelBytes)} (changed file ${mib(changed)})`,
+        (v2.stats.bytesUploaded / changed).toFixed(3),
+        '~1.0 x the file',
+      ],
+      [
+        '(e) peak RSS of our push',
+        `${first.maxRssMiB.toFixed(0)} MiB (second ${second.maxRssMiB.toFixed(0)}, v2 ${v2.maxRssMiB.toFixed(0)})`,
+        '',
+        '<= 200 MiB',
+      ],
+    ];
+    console.log(
+      `\nmodel: ${FILES} x ${fileMiB} MiB = ${mib(modelBytes)}; image ${first.digest}; first push uploaded ${mib(first.stats.bytesUploaded)}\n`,
+    );
+    console.log('| case | measured | ratio / time | target |\n|---|---|---|---|');
+    for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  } finally {
+    await registry?.stop();
+    rmSync(work, { recursive: true, force: true });
+    rmSync(v2Dir, { recursive: true, force: true });
+  }
+}
+
+await main();
