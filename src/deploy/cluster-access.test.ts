@@ -1,0 +1,52 @@
+import { describe, expect, it } from '@jest/globals';
+import { clusterSource, loadKubeConfig, looksLikeContent } from './cluster-access.js';
+import { apiFailure } from './cluster-error.js';
+
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: 'https://k.example:6443'}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: one, context: {cluster: c, user: u}}, {name: two, context: {cluster: c, user: u}}]
+current-context: one
+`;
+
+describe('cluster access', () => {
+  it('content or path; KUBECONFIG; nothing', () => {
+    expect(looksLikeContent(KUBECONFIG)).toBe(true);
+    expect(looksLikeContent('/home/me/.kube/config')).toBe(false);
+    expect(clusterSource(undefined, {})).toBeUndefined();
+    expect(clusterSource(undefined, { KUBECONFIG: '/x' })).toBe('KUBECONFIG');
+    expect(clusterSource('x', {})).toBe('input');
+  });
+  it('picks the pool context; an unknown one names the contexts', () => {
+    expect(loadKubeConfig({ kubeconfig: KUBECONFIG, context: 'two', env: {} }).getCurrentContext()).toBe(
+      'two',
+    );
+    expect(() => loadKubeConfig({ kubeconfig: KUBECONFIG, context: 'three', env: {} })).toThrow(
+      'context "three" is not in the kubeconfig (contexts: one, two)',
+    );
+    expect(() => loadKubeConfig({ env: {} })).toThrow(/no cluster to deploy to/);
+    expect(() => loadKubeConfig({ kubeconfig: '/does/not/exist', env: {} })).toThrow(/does not exist/);
+  });
+  it('turns Status bodies into lines naming the object', () => {
+    const invalid = apiFailure(
+      {
+        code: 422,
+        body: JSON.stringify({
+          message: 'Deployment.apps "m" is invalid',
+          details: { causes: [{ field: 'spec.replicas' }] },
+        }),
+      },
+      { verb: 'patch', kind: 'Deployment', name: 'm', namespace: 'ns' },
+    );
+    expect([invalid.code, invalid.kind]).toEqual(['invalid-manifest', 'usage']);
+    expect(invalid.message).toBe(
+      'patch Deployment ns/m: invalid field spec.replicas: Deployment.apps "m" is invalid',
+    );
+    const refused = apiFailure(
+      Object.assign(new Error('request failed'), { cause: { code: 'ECONNREFUSED' } }),
+      { verb: 'get', kind: 'Namespace' },
+    );
+    expect(refused.code).toBe('cluster-unreachable');
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * Which cluster to talk to, through @kubernetes/client-node: the `kubeconfig` input (a path, or the
+ * content itself), else KUBECONFIG, else the in-cluster service account. client-node brings
+ * tokens, client certificates, OIDC and exec credential plugins (EKS, GKE, AKS). The pool's
+ * `context` picks a context (unknown: a usage error naming the contexts there are).
+ */
+import { existsSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { DeployError } from './cluster-error.js';
+
+export interface ClusterAccessInput {
+  /** The `kubeconfig` input: a file path or the kubeconfig text. */
+  readonly kubeconfig?: string;
+  /** The pool's (or cluster entry's) context; default: the kubeconfig's current context. */
+  readonly context?: string;
+  /** Default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export type ClusterSource = 'input' | 'KUBECONFIG' | 'in-cluster';
+
+const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/** Where the cluster comes from, or undefined: then manifests are only rendered (no deploy). */
+export function clusterSource(
+  kubeconfig: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ClusterSource | undefined {
+  if (kubeconfig?.trim()) return 'input';
+  if (env.KUBECONFIG?.trim()) return 'KUBECONFIG';
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(IN_CLUSTER_TOKEN)) return 'in-cluster';
+  return undefined;
+}
+
+/** Kubeconfig content rather than a path: several lines, or YAML/JSON that starts like one. */
+export function looksLikeContent(text: string): boolean {
+  return text.includes('\n') || /^\s*(\{|apiVersion:|kind:|clusters:|current-context:)/.test(text);
+}
+
+export function loadKubeConfig(input: ClusterAccessInput): KubeConfig {
+  const env = input.env ?? process.env;
+  const source = clusterSource(input.kubeconfig, env);
+  const kc = new KubeConfig();
+  try {
+    switch (source) {
+      case 'input': {
+        const text = input.kubeconfig ?? '';
+        if (looksLikeContent(text)) kc.loadFromString(text);
+        else if (existsSync(text.trim())) kc.loadFromFile(text.trim());
+        else {
+          throw new DeployError(
+            'usage',
+            'kubeconfig-invalid',
+            `kubeconfig ${text.trim()} does not exist`,
+            'pass the kubeconfig file path, or its content (e.g. from a secret)',
+          );
+        }
+        break;
+      }
+      case 'KUBECONFIG': {
+        // KUBECONFIG may list several files (path-list separator), merged as kubectl merges them.
+        const files = (env.KUBECONFIG ?? '').split(process.platform === 'win32' ? ';' : ':').filter(Boolean);
+        const missing = files.filter((file) => !existsSync(file));
+        if (missing.length === files.length) {
+          throw new DeployError(
+            'usage',
+            'kubeconfig-invalid',
+            `KUBECONFIG names ${missing.join(', ')}, which does not exist`,
+            'point KUBECONFIG at a kubeconfig file, or pass the kubeconfig input',
+          );
+        }
+        kc.loadFromDefault({}, false);
+        break;
+      }
+      case 'in-cluster':
+        kc.loadFromCluster();
+        break;
+      default:
+        throw new DeployError(
+          'usage',
+          'no-cluster',
+          'no cluster to deploy to: no kubeconfig input, no KUBECONFIG, and not running in a cluster',
+          'pass the kubeconfig input (a path or the content, from a secret)',
+        );
+    }
+  } catch (error) {
+    if (error instanceof DeployError) throw error;
+    throw new DeployError(
+      'usage',
+      'kubeconfig-invalid',
+      `reading the kubeconfig (${source}): ${error instanceof Error ? error.message : String(error)}`,
+      'check that the kubeconfig is valid YAML with clusters, users and contexts',
+      { cause: error },
+    );
+  }
+  if (input.context !== undefined) selectContext(kc, input.context);
+  else if (!kc.getCurrentContext() || !kc.getContextObject(kc.getCurrentContext())) {
+    throw new DeployError(
+      'usage',
+      'unknown-context',
+      `the kubeconfig has no current context (contexts: ${contextNames(kc)})`,
+      'set current-context in the kubeconfig, or the pool context in the catalog',
+    );
+  }
+  return kc;
+}
+
+function contextNames(kc: KubeConfig): string {
+  const names = kc.getContexts().map((c) => c.name);
+  return names.length ? names.join(', ') : 'none';
+}
+
+export function selectContext(kc: KubeConfig, context: string): void {
+  if (!kc.getContextObject(context)) {
+    throw new DeployError(
+      'usage',
+      'unknown-context',
+      `context "${context}" is not in the kubeconfig (contexts: ${contextNames(kc)})`,
+      'set the pool context in the catalog to one of these, or pass a kubeconfig that has it',
+    );
+  }
+  kc.setCurrentContext(context);
+}
