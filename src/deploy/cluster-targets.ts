@@ -1,10 +1,9 @@
 /**
- * Several clusters per environment: `clusters: [{context, namespace?}]` on a pool (the catalog
- * owner adds `clustersField` to poolSchema). Promoted in order (a canary cluster first); at the
+ * Several clusters per environment: `clusters: [{context, namespace?}]` on a pool (see
+ * catalog-schema.ts). Promoted in order (a canary cluster first); at the
  * first failure the clusters already done are rolled back, newest first. Each cluster's Lease is
  * held until the end, so nobody promotes between our rollout and our rollback.
  */
-import { z } from 'zod';
 import { DeployError } from './cluster-error.js';
 import {
   deployOne,
@@ -15,26 +14,8 @@ import {
   type DeployResult,
 } from './deploy.js';
 
-export const clusterTargetSchema = z
-  .object({
-    context: z.string().min(1).describe('kubeconfig context of the cluster.'),
-    namespace: z
-      .string()
-      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-      .max(63)
-      .optional()
-      .describe('Namespace in that cluster; default the pool namespace.'),
-  })
-  .strict();
-
-/** The field to add to poolSchema: `clusters: clustersField`. */
-export const clustersField = z
-  .array(clusterTargetSchema)
-  .min(1)
-  .optional()
-  .describe('Clusters to promote to, in order (canary first); default: the pool context alone.');
-
-export type ClusterTarget = z.infer<typeof clusterTargetSchema>;
+export type { ClusterTarget } from '../environments/catalog-schema.js';
+import type { ClusterTarget } from '../environments/catalog-schema.js';
 
 export interface MultiDeployResult {
   readonly results: readonly DeployResult[];

@@ -183,6 +183,27 @@ export const imageSchema = z
   })
   .strict();
 
+export const builderSchema = z
+  .object({
+    kind: z
+      .enum(['buildah', 'docker'])
+      .describe('Build with buildah (daemonless) or docker buildx from a generated Containerfile.'),
+    steps: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Containerfile instructions run on the base before the model is copied, e.g. RUN apt-get install -y libgomp1.',
+      ),
+  })
+  .strict();
+
+export const clusterTargetSchema = z
+  .object({
+    context: z.string().min(1).describe('kubeconfig context of the cluster.'),
+    namespace: name.optional().describe('Namespace in that cluster; default the pool namespace.'),
+  })
+  .strict();
+
 export const poolSchema = z
   .object({
     name,
@@ -214,6 +235,14 @@ export const poolSchema = z
     endpoint: z.string().url().optional().describe('Public URL of the served model.'),
     namespace: name.default('default'),
     context: z.string().optional().describe('kubeconfig context of the cluster.'),
+    clusters: z
+      .array(clusterTargetSchema)
+      .min(1)
+      .optional()
+      .describe('Clusters to promote to, in order (canary first); default: the pool context alone.'),
+    builder: builderSchema
+      .optional()
+      .describe('Build from a generated Containerfile (for pools that need system packages on the base).'),
   })
   .strict();
 
@@ -290,3 +319,5 @@ export type Pool = z.infer<typeof poolSchema>;
 export type Environment = z.infer<typeof environmentSchema>;
 export type EnvironmentSigningPolicy = z.infer<typeof signingPolicySchema>;
 export type Catalog = z.infer<typeof catalogSchema>;
+export type BuilderConfig = z.infer<typeof builderSchema>;
+export type ClusterTarget = z.infer<typeof clusterTargetSchema>;

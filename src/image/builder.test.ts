@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { startRegistry, type TestRegistry } from '../../test/registry/registry-server.js';
 import { MemoryLogger } from '../logger.js';
 import type { ImageConfig } from '../oci/types.js';
+import { builderSchema } from '../environments/catalog-schema.js';
 import { scratchImage, type BaseImage } from './base-image.js';
 import {
   buildahBudArgv,
   buildahPushArgv,
-  builderSchema,
   buildWithContainerfile,
   type CommandRunner,
   type ContainerfileBuildInput,

@@ -11,7 +11,6 @@ import { copyFile, link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { BuildInput } from './build.js';
 import { BuilderError } from './builder-error.js';
@@ -21,21 +20,9 @@ import type { ModelFile } from './layer-plan.js';
 import { planImage } from './plan.js';
 import type { ContentCheckHook } from './tar-layer.js';
 
-/** The pool's `builder:` field. The catalog adds it to its pool schema as `builder: builderSchema.optional()`. */
-export const builderSchema = z
-  .object({
-    kind: z
-      .enum(['buildah', 'docker'])
-      .describe('Build with buildah (daemonless) or docker buildx from a generated Containerfile.'),
-    steps: z
-      .array(z.string().min(1))
-      .default([])
-      .describe(
-        'Containerfile instructions run on the base before the model is copied, e.g. RUN apt-get install -y libgomp1.',
-      ),
-  })
-  .strict();
-export type BuilderConfig = z.infer<typeof builderSchema>;
+import type { BuilderConfig } from '../environments/catalog-schema.js';
+
+export type { BuilderConfig };
 export type BuilderKind = BuilderConfig['kind'];
 
 export interface ContainerfileBuildInput extends BuildInput {
