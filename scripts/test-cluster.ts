@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startTestCluster } from '../test/cluster/index.js';
+import { modelServerPods } from '../test/model-server/pods.js';
 
 const USAGE =
   'usage: test-cluster [--port N] [--kubeconfig PATH] [--namespace NS]... [--progress-deadline-ms MS]';
@@ -32,17 +33,21 @@ async function main(): Promise<void> {
     return;
   }
   const deadline = values['progress-deadline-ms'];
+  // Pods run the promoted image's model files in a local model server (test/model-server).
+  const pods = modelServerPods({ cwd: process.cwd() });
   const cluster = await startTestCluster({
     port,
+    startPod: pods.startPod,
     ...(values.kubeconfig ? { kubeconfigPath: values.kubeconfig } : {}),
     ...(values.namespace ? { namespaces: values.namespace } : {}),
     ...(deadline ? { progressDeadlineMs: Number(deadline) } : {}),
   });
+  pods.attach(cluster.store);
   console.log(`test cluster (a Kubernetes API test double, not Kubernetes) serving on ${cluster.url}`);
   console.log(`kubeconfig: ${cluster.kubeconfigPath}`);
   console.log(`try: kubectl --kubeconfig ${cluster.kubeconfigPath} get deploy -A   (Ctrl-C stops it)`);
   const stop = () => {
-    cluster.close().then(
+    Promise.all([cluster.close(), pods.close()]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(`test-cluster: closing: ${error instanceof Error ? error.message : String(error)}`);

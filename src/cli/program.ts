@@ -8,6 +8,7 @@ import { cliErrorLines } from '../platform/cli-platform.js';
 import { TOOL_VERSION } from '../version.js';
 import { historyCommand } from './history-command.js';
 import { promoteCommand } from './promote-command.js';
+import { publishCommand } from './publish-command.js';
 import { resolveCommand } from './resolve-command.js';
 import { signCommand } from './sign-command.js';
 import { verifyCommand } from './verify-command.js';
@@ -46,6 +47,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     resolveCommand(),
     signCommand(),
     historyCommand(),
+    publishCommand(),
   ];
   for (const [command, action] of commands) {
     command.addOption(new Option('--verbose', 'more log lines (debug)'));

@@ -4,8 +4,9 @@
  * tokens, client certificates, OIDC and exec credential plugins (EKS, GKE, AKS). The pool's
  * `context` picks a context (unknown: a usage error naming the contexts there are).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
+import { parse as parseYaml } from 'yaml';
 import { DeployError } from './cluster-error.js';
 
 export interface ClusterAccessInput {
@@ -120,4 +121,38 @@ export function selectContext(kc: KubeConfig, context: string): void {
     );
   }
   kc.setCurrentContext(context);
+}
+
+/**
+ * The kubeconfig extension a cluster entry carries when its pods can run an image straight from an
+ * OCI layout on this machine. Only the test cluster (test/cluster/) writes it: a real node can
+ * only pull from a registry, so without it a layout image is refused before anything is applied.
+ */
+export const LOCAL_LAYOUTS_EXTENSION = 'model-promote.dev/local-oci-layouts';
+
+export function acceptsLayoutImages(
+  kubeconfig: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  const source = clusterSource(kubeconfig, env);
+  let text: string | undefined;
+  if (source === 'input' && kubeconfig) {
+    text = looksLikeContent(kubeconfig) ? kubeconfig : readIfExists(kubeconfig.trim());
+  } else if (source === 'KUBECONFIG') {
+    text = readIfExists(env.KUBECONFIG!.split(':')[0]!.trim());
+  }
+  if (!text) return false;
+  type Named<T> = { name?: string } & T;
+  const config = (parseYaml(text) ?? {}) as {
+    'current-context'?: string;
+    contexts?: Named<{ context?: { cluster?: string } }>[];
+    clusters?: Named<{ cluster?: { extensions?: Named<object>[] } }>[];
+  };
+  const clusterName = config.contexts?.find((c) => c.name === config['current-context'])?.context?.cluster;
+  const cluster = config.clusters?.find((c) => c.name === clusterName)?.cluster;
+  return cluster?.extensions?.some((e) => e.name === LOCAL_LAYOUTS_EXTENSION) ?? false;
+}
+
+function readIfExists(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }

@@ -6,7 +6,7 @@
 import type { Logger } from '../logger.js';
 import { OciLayoutSink } from '../oci/layout-sink.js';
 import { RegistryClient } from '../oci/remote/client.js';
-import { credentialProvider, type CredentialProvider } from '../oci/remote/credentials.js';
+import { credentialProvider, type Credential, type CredentialProvider } from '../oci/remote/credentials.js';
 import { parseImageReference } from '../oci/remote/reference.js';
 import { RegistryBaseSource } from '../oci/remote/registry-base.js';
 import { RegistryError } from '../oci/remote/remote-error.js';
@@ -59,6 +59,11 @@ export class RegistryClients {
   baseSource(): RegistryBaseSource {
     return new RegistryBaseSource(this.clientFor);
   }
+
+  /** The credential for a registry, for tools that push on their own (buildah). */
+  credential(registry: string): Promise<Credential> {
+    return (registry === this.target ? this.explicit : this.ambient)(registry);
+  }
 }
 
 export interface ImageTarget {
@@ -91,9 +96,17 @@ export function parseRepository(text: string): { registry: string; repository: s
   return { registry: ref.registry, repository: ref.repository };
 }
 
-export function registryTarget(text: string, clients: RegistryClients, logger: Logger): ImageTarget {
+/** A repository in a registry: referrers can be attached to what is pushed there. */
+export interface RegistryImageTarget extends ImageTarget {
+  readonly registry: string;
+  readonly repository: string;
+}
+
+export function registryTarget(text: string, clients: RegistryClients, logger: Logger): RegistryImageTarget {
   const { registry, repository } = parseRepository(text);
   return {
+    registry,
+    repository,
     name: `${registry}/${repository}`,
     open: async () => new RegistrySink(clients.clientFor(registry), repository, { logger }),
     reference: (digest) => `${registry}/${repository}@${digest}`,

@@ -1,9 +1,11 @@
 /** Chooses the registry implementation from what the user wrote in `--registry`. */
 import path from 'node:path';
-import type { Logger } from '../logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { DownloadCache } from './download-cache.js';
 import { gitHubCachePersistence } from './download-cache-github.js';
 import { FolderRegistry } from './folder-registry.js';
+import { openHuggingFaceRegistry } from './huggingface-registry.js';
+import { openMlflowRegistry, type RemoteRegistryOptions } from './mlflow-registry.js';
 import type { ModelRegistry } from './model-version.js';
 import { OciModelRegistry } from './oci-model-registry.js';
 import { RegistryError } from './registry-error.js';
@@ -46,12 +48,26 @@ export function openRegistry(
         ...(context.mask && { mask: context.mask }),
         ...(context.insecure !== undefined && { insecure: context.insecure }),
       });
+    case 'mlflow+https':
+    case 'mlflow+http':
+      return openMlflowRegistry(location, remoteOptions(context, cwd));
+    case 'hf':
+      return openHuggingFaceRegistry(location, remoteOptions(context, cwd));
     default:
       throw new RegistryError(
         'usage',
         'unsupported-registry',
         `registry scheme "${scheme}://" is not supported yet`,
-        'use a registry folder path (or file://PATH), or oci://HOST/REPO',
+        'use a registry folder path (or file://PATH), oci://HOST/REPO, mlflow+https://HOST or hf://ORG',
       );
   }
+}
+
+function remoteOptions(context: RegistryContext, cwd: string): RemoteRegistryOptions {
+  return {
+    env: context.env ?? process.env,
+    logger: context.logger ?? silentLogger,
+    cache: downloadCache(context, cwd),
+    ...(context.mask && { mask: context.mask }),
+  };
 }

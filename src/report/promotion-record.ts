@@ -2,7 +2,9 @@
  * The promotion record: one value every stage appends to. The JSON file, the Markdown summary, the
  * outputs and (later) the PR comment are all renderings of it, so they never disagree.
  */
+import type { DeployReport } from '../deploy/deploy.js';
 import type { ExplanationRow } from '../environments/resolve-pool.js';
+import type { CompatibilityResult } from '../schema/compare-interfaces.js';
 import type { ErrorKind } from '../errors.js';
 
 export type PromotionStatus = 'succeeded' | 'planned' | 'refused' | 'failed';
@@ -64,13 +66,20 @@ export interface PromotionRecord {
     readonly digest: string;
     readonly base: string;
     readonly baseDigest?: string;
-    readonly layers: readonly { readonly digest: string; readonly size: number; readonly files: number }[];
+    /** The model layers (the base's are the base's): bytes of tar, files in it, digest once built. */
+    readonly layers: readonly { readonly digest?: string; readonly size: number; readonly files: number }[];
     readonly layoutPath?: string;
   };
+  /** The model's interface against the version running in the environment. */
+  compatibility?: CompatibilityResult;
   manifests?: {
     readonly path?: string;
     readonly objects: readonly string[];
   };
+  /** Referrers attached to the pushed image, by digest. */
+  attestations?: { signature?: string; record?: string };
+  /** One entry per cluster, in promotion order; a dry run records the planned changes. */
+  deploy?: readonly DeployReport[];
   /** Where this ran: the CI run, for links back. */
   readonly runUrl?: string;
   readonly stages: StageEntry[];

@@ -1,4 +1,6 @@
 /** The Markdown summary: job summary, `summary.md`, and the body of PR/MR comments. Pure. */
+import type { DeployReport } from '../deploy/deploy.js';
+import { renderCompatibilityMarkdown } from '../schema/compare-interfaces.js';
 import type { PromotionRecord } from './promotion-record.js';
 
 const STATUS_LINE: Record<PromotionRecord['status'], string> = {
@@ -57,6 +59,12 @@ export function renderSummaryMarkdown(record: PromotionRecord): string {
     }
     lines.push('', '</details>', '');
   }
+  for (const deploy of record.deploy ?? []) {
+    lines.push(...deploySection(deploy), '');
+  }
+  if (record.compatibility) {
+    lines.push(renderCompatibilityMarkdown(record.compatibility), '');
+  }
   if (record.stages.length) {
     lines.push('| Stage | Outcome | Time | Detail |', '|---|---|---|---|');
     for (const stage of record.stages) {
@@ -67,6 +75,33 @@ export function renderSummaryMarkdown(record: PromotionRecord): string {
     lines.push('');
   }
   return lines.join('\n');
+}
+
+function deploySection(deploy: DeployReport): string[] {
+  const change = `${deploy.previousVersion ? `v${deploy.previousVersion} → ` : ''}v${deploy.version}`;
+  const lines = [
+    `**Cluster ${code(deploy.cluster)}, namespace ${code(deploy.namespace)}:** ${change}` +
+      (deploy.rolledBack ? ' — rolled back' : '') +
+      (deploy.rollout ? `, rollout ${formatDuration(deploy.rollout.seconds * 1000)}` : '') +
+      (deploy.smoke
+        ? `, smoke ${deploy.smoke.requests} requests p50 ${deploy.smoke.p50Ms.toFixed(0)} ms, p95 ${deploy.smoke.p95Ms.toFixed(0)} ms`
+        : ''),
+  ];
+  if (deploy.reason) lines.push('', `> ${escapeCell(deploy.reason)}`);
+  const evidence = [...(deploy.evidence?.events ?? []), ...(deploy.evidence?.logTail ?? [])];
+  if (evidence.length) {
+    lines.push(
+      '',
+      '<details><summary>Events and log tail</summary>',
+      '',
+      '```',
+      ...evidence,
+      '```',
+      '',
+      '</details>',
+    );
+  }
+  return lines;
 }
 
 function versionText(requested: string, version: string): string {

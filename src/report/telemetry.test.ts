@@ -23,7 +23,19 @@ describe('promotionMetrics', () => {
   });
 
   it('adds smoke latency quantiles when the record has them', () => {
-    const record = { ...promotionRecord(), smoke: { latencyMs: { p50: 12, p95: 40 } } };
+    const record = {
+      ...promotionRecord(),
+      deploy: [
+        {
+          cluster: 'c',
+          namespace: 'n',
+          version: '2',
+          applied: [],
+          rolledBack: false,
+          smoke: { p50Ms: 12, p95Ms: 40, requests: 20 },
+        },
+      ],
+    };
     expect(smokeLatencyOf(record)).toEqual({ p50Ms: 12, p95Ms: 40 });
     const text = renderExposition(promotionMetrics(record));
     expect(text).toContain('model_promote_smoke_latency_seconds{quantile="0.5"} 0.012\n');

@@ -12,21 +12,15 @@ export const PUSHGATEWAY_JOB = 'model_promote';
 
 const RESULTS: readonly PromotionStatus[] = ['succeeded', 'planned', 'refused', 'failed'];
 
-/** Smoke-test latency, once the deploy stage records it (`record.smoke.latencyMs`). */
+/** Smoke-test latency of the last cluster the promotion deployed to. */
 export interface SmokeLatency {
   readonly p50Ms?: number;
   readonly p95Ms?: number;
 }
 
 export function smokeLatencyOf(record: PromotionRecord): SmokeLatency | undefined {
-  const latency = (record as { smoke?: { latencyMs?: { p50?: unknown; p95?: unknown } } }).smoke?.latencyMs;
-  if (!latency) return undefined;
-  const number = (value: unknown) =>
-    typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-  const p50Ms = number(latency.p50);
-  const p95Ms = number(latency.p95);
-  if (p50Ms === undefined && p95Ms === undefined) return undefined;
-  return { ...(p50Ms !== undefined && { p50Ms }), ...(p95Ms !== undefined && { p95Ms }) };
+  const smoke = record.deploy?.at(-1)?.smoke;
+  return smoke ? { p50Ms: smoke.p50Ms, p95Ms: smoke.p95Ms } : undefined;
 }
 
 interface Family {

@@ -4,6 +4,7 @@
  * fixed bearer token (the double accepts any).
  */
 import { stringify } from 'yaml';
+import { LOCAL_LAYOUTS_EXTENSION } from '../../src/deploy/cluster-access.js';
 
 export const CONTEXT = 'test-cluster';
 export const TOKEN = 'test-cluster-token';
@@ -12,7 +13,17 @@ export function kubeconfigYaml(server: string, namespace = 'default'): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: CONTEXT, cluster: { server, 'insecure-skip-tls-verify': true } }],
+    clusters: [
+      {
+        name: CONTEXT,
+        cluster: {
+          server,
+          'insecure-skip-tls-verify': true,
+          // The double's pods run images from OCI layouts on this machine (test/model-server).
+          extensions: [{ name: LOCAL_LAYOUTS_EXTENSION, extension: { testDouble: true } }],
+        },
+      },
+    ],
     users: [{ name: CONTEXT, user: { token: TOKEN } }],
     contexts: [{ name: CONTEXT, context: { cluster: CONTEXT, user: CONTEXT, namespace } }],
     'current-context': CONTEXT,

@@ -17,6 +17,7 @@ import {
 } from './resources.js';
 import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { ApiError, failure } from './status.js';
+import { serviceProxy } from './service-proxy.js';
 import type { ObjectStore, StoreEvent } from './store.js';
 import { asTable, wantsTable } from './table.js';
 
@@ -103,7 +104,11 @@ export interface HandlerContext {
 }
 
 export function createHandler(ctx: HandlerContext) {
+  // The API server's service proxy (/api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH) reaches
+  // the pods' model servers, as the smoke check does on a real cluster.
+  const proxy = serviceProxy(ctx.store);
   return (req: IncomingMessage, res: ServerResponse): void => {
+    if (proxy(req, res)) return;
     handle(ctx, req, res).catch((error: unknown) => {
       const status =
         error instanceof ApiError

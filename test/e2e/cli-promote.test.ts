@@ -65,8 +65,13 @@ describe('model-promote promote (the demo)', () => {
         await signatureSubject(path.join(registry, 'sentiment', expectVersion, 'model.sig')),
       );
       expect(record.stages.map((s: any) => [s.name, s.outcome])).toEqual(
-        ['configure', 'fetch', 'verify', 'resolve', 'plan', 'build', 'manifests'].map((name) => [name, 'ok']),
+        ['configure', 'fetch', 'verify', 'schema', 'resolve', 'plan', 'build', 'manifests'].map((name) => [
+          name,
+          'ok',
+        ]),
       );
+      // The example model declares its interface in config.json.
+      expect(record.compatibility).toMatchObject({ next: { file: 'config.json' }, breaking: [] });
       expect(record.image.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(record.image.reference).toMatch(new RegExp(`^oci-layout:.*@${record.image.digest}$`));
       const index = await readJson<any>(path.join(output, 'image/index.json'));
@@ -101,13 +106,20 @@ describe('model-promote promote (the demo)', () => {
     expect(await listTop(output)).toEqual(['promotion.json', 'summary.md']);
     const record = await readJson<any>(path.join(output, 'promotion.json'));
     expect(record).toMatchObject({ status: 'planned', dryRun: true, environment: { pool: 'gpu-a100-80g' } });
-    expect(record.image).toBeUndefined();
-    expect(record.manifests).toBeUndefined();
     expect(JSON.parse(run.stdout)).toEqual(record);
     expect(run.stderr).toMatch(/^plan: promote sentiment v2 \(sha256:[0-9a-f]{64}\) to production$/m);
     expect(run.stderr).toContain('pool gpu-a100-80g in namespace models-prod');
     expect(await readFile(path.join(output, 'summary.md'), 'utf8')).toContain('planned (dry run');
     expect(await listFiles(registry)).toEqual(historyBefore); // a plan writes no history
+    // The plan names the exact image and objects a real run makes (the build is deterministic),
+    // though it wrote neither.
+    const real = await runCli(promoteArgs({ registry, output: path.join(await temp.make(), 'out') }, '--json'));
+    const applied = JSON.parse(real.stdout);
+    expect(record.image.digest).toBe(applied.image.digest);
+    expect(record.image.layoutPath).toBeUndefined();
+    expect(record.manifests.objects).toEqual(applied.manifests.objects);
+    expect(record.manifests.path).toBeUndefined();
+    expect(record.stages.find((s: any) => s.name === 'build').detail).toContain('dry run: nothing written');
   });
 
   it('--dry-run after a promotion leaves no image/ or manifests/ of the earlier run', async () => {

@@ -74,7 +74,18 @@ describe('pushgatewayReporter with prometheus-pushgateway', () => {
   it('groups by model and environment, base64-encoding what is not a path segment', async () => {
     const record = promotionRecord({
       request: { ...promotionRecord().request, model: 'org/bert base', environment: 'staging' },
-      ...{ smoke: { latencyMs: { p50: 12, p95: 40 } } },
+      ...{
+        deploy: [
+          {
+            cluster: 'c',
+            namespace: 'n',
+            version: '2',
+            applied: [],
+            rolledBack: false,
+            smoke: { p50Ms: 12, p95Ms: 40, requests: 20 },
+          },
+        ],
+      },
     });
     await pushgatewayReporter(gateway.url, new MemoryLogger()).finished(record, '');
     const text = await gateway.metrics();

@@ -1,0 +1,353 @@
+/**
+ * The apply: build and push the image, attach the signature to it, render the manifests, deploy.
+ * And the preview a dry run shows instead: the same build into a sink that keeps nothing (the
+ * build is deterministic, so the digest is the one a real run will push), the same manifests,
+ * and the cluster's server-side dry run compared with what runs now.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { diffText } from './deploy/apply-diff.js';
+import { deployToClusters } from './deploy/cluster-targets.js';
+import { deploy, deployOne, reportOf, type DeployInput, type DeployReport } from './deploy/deploy.js';
+import { renderManifests } from './deploy/render.js';
+import type { KubernetesObject as RenderedObject } from './deploy/render-input.js';
+import { loadUserManifests } from './deploy/user-manifests.js';
+import { writeManifests } from './deploy/write-manifests.js';
+import { buildImage, type BuildHooks } from './image/build.js';
+import { buildWithContainerfile } from './image/builder.js';
+import { layoutTarget, type ImageTarget } from './image/image-target.js';
+import { DigestOnlySink } from './oci/digest-sink.js';
+import { isLoopback } from './oci/remote/reference.js';
+import { attachReferrer, SIGSTORE_BUNDLE_TYPE, type ReferrerArtifact } from './oci/remote/referrers.js';
+import type { PromotionContext, PromotionPlan } from './promotion-plan.js';
+import { byteProgress } from './report/progress.js';
+import type { PromotionRecord } from './report/promotion-record.js';
+import { createContentCheck } from './signing/serialize.js';
+
+/** The image as built: where it is, by digest. */
+interface BuiltRef {
+  readonly digest: string;
+  readonly reference: string;
+  /** The model layers, when the daemonless builder made them. */
+  readonly modelLayers?: readonly { readonly digest: string; readonly size: number }[];
+}
+
+export async function applyPromotion(
+  context: PromotionContext,
+  plan: PromotionPlan,
+  staging: string,
+): Promise<void> {
+  const { cwd, output, record } = context;
+  const layoutPath = displayPath(cwd, output.artifactPath('image'));
+  const target = plan.target ?? layoutTarget(path.join(staging, 'image'), layoutPath);
+  const built = await buildStage(context, plan, target);
+  record.image = { ...imageRecord(plan, built), ...(!plan.target && { layoutPath }) };
+
+  if (plan.target) {
+    const attached = await context.stages.run(
+      'attest',
+      () => attachSignature(plan, built),
+      (d) => `signature attached to ${built.reference} as ${d.digest}`,
+    );
+    record.attestations = { signature: attached.digest };
+  }
+
+  const objects = await context.stages.run(
+    'manifests',
+    async () => {
+      const objects = render(context, plan, built);
+      await writeManifests(path.join(staging, 'manifests'), objects);
+      return objects;
+    },
+    (objects) => objects.map((o) => o.kind).join(', '),
+  );
+  record.manifests = {
+    path: displayPath(cwd, output.artifactPath('manifests')),
+    objects: objects.map((o) => `${o.kind}/${o.metadata.name}`),
+  };
+
+  // The cluster may read the image from the output folder (the test cluster does): move it there first.
+  await output.commit(staging);
+  if (plan.cluster) await deployStage(context, plan, built, objects);
+}
+
+/** `dry-run`: the exact image digest and manifests, and what the cluster would change. Writes nothing. */
+export async function previewPromotion(context: PromotionContext, plan: PromotionPlan): Promise<string[]> {
+  const { stages, record, cwd, output } = context;
+  if (plan.choice.pool.builder) {
+    stages.skip(
+      'build',
+      `${plan.choice.pool.builder.kind} builds at apply time: its digest is known only then`,
+    );
+    return [];
+  }
+  const target =
+    plan.target ?? layoutTarget(output.artifactPath('image'), displayPath(cwd, output.artifactPath('image')));
+  const built = await stages.run(
+    'build',
+    async () => {
+      const image = await buildImage(
+        { ...plan.imageInput, directory: plan.verified.directory },
+        new DigestOnlySink(),
+        {
+          check: (file, size) => createContentCheck(plan.verified.manifest, file, size),
+        },
+      );
+      return { digest: image.manifestDigest, reference: target.reference(image.manifestDigest) };
+    },
+    (b) => `would be ${b.reference} (dry run: nothing written)`,
+  );
+  record.image = imageRecord(plan, built);
+  const objects = render(context, plan, built);
+  record.manifests = { objects: objects.map((o) => `${o.kind}/${o.metadata.name}`) };
+  if (!plan.cluster) return [];
+  const cluster = plan.cluster;
+  const preview = await stages.run(
+    'deploy',
+    async () =>
+      (await deployOne({ ...(await deployInput(context, plan, built, objects)), ...cluster, dryRun: true }))
+        .result,
+    (r) =>
+      `${r.diff?.length ?? 0} object(s) would change in ${r.cluster}/${r.namespace} (server-side dry run)`,
+  );
+  record.deploy = [reportOnly(preview)];
+  return preview.diff ? [diffText(preview.diff)] : [];
+}
+
+async function buildStage(
+  context: PromotionContext,
+  plan: PromotionPlan,
+  target: ImageTarget,
+): Promise<BuiltRef> {
+  const { options, stages, inputs } = context;
+  const builder = plan.choice.pool.builder;
+  const check: BuildHooks['check'] = (file, size) => createContentCheck(plan.verified.manifest, file, size);
+  return stages.run(
+    'build',
+    async () => {
+      if (builder && plan.target) {
+        const { registry, repository } = plan.target;
+        const credential = await plan.clients.credential(registry);
+        const result = await buildWithContainerfile(
+          { ...plan.imageInput, directory: plan.verified.directory, steps: builder.steps, check },
+          builder.kind,
+          {
+            registry,
+            repository,
+            insecure: inputs.insecureRegistry || isLoopback(registry),
+            ...(credential.username &&
+              credential.password && {
+                credential: { username: credential.username, password: credential.password },
+              }),
+          },
+          options.logger,
+        );
+        return { digest: result.digest, reference: result.reference };
+      }
+      const progress = byteProgress(options.logger, 'build', plan.image.modelBytes + plan.image.base.bytes);
+      const image = await buildImage(
+        { ...plan.imageInput, directory: plan.verified.directory },
+        await target.open(),
+        {
+          check,
+          progress: (p) => progress.update(p.bytesDone),
+        },
+      );
+      progress.done();
+      return {
+        digest: image.manifestDigest,
+        reference: target.reference(image.manifestDigest),
+        modelLayers: image.layers.slice(image.layers.length - plan.image.layers.length),
+      };
+    },
+    (b) => `${b.reference}${builder ? ` (${builder.kind})` : ''}`,
+  );
+}
+
+/** The model's OMS signature, attached to the image it became: whoever pulls it can verify it again. */
+function attachSignature(plan: PromotionPlan, built: BuiltRef) {
+  return readFile(plan.version.signaturePath).then((bytes) =>
+    attachToImage(plan, built.digest, {
+      artifactType: SIGSTORE_BUNDLE_TYPE,
+      mediaType: SIGSTORE_BUNDLE_TYPE,
+      bytes,
+      annotations: {
+        'org.opencontainers.image.title': 'model.sig',
+        'dev.model-promote.model.digest': plan.verified.digest,
+      },
+    }),
+  );
+}
+
+/** Attaches an artifact to the pushed image, naming the image exactly as the registry stores it. */
+export async function attachToImage(plan: PromotionPlan, digest: string, artifact: ReferrerArtifact) {
+  const { registry, repository } = plan.target!;
+  const client = plan.clients.clientFor(registry);
+  const head = await client.headManifest(repository, digest);
+  return attachReferrer(
+    client,
+    repository,
+    {
+      mediaType: head?.mediaType ?? 'application/vnd.oci.image.manifest.v1+json',
+      digest,
+      size: head?.size ?? 0,
+    },
+    artifact,
+  );
+}
+
+function render(context: PromotionContext, plan: PromotionPlan, built: BuiltRef): RenderedObject[] {
+  const { record, inputs, options } = context;
+  const signature = plan.verified.signature;
+  return renderManifests({
+    promotionId: record.promotionId,
+    environment: inputs.environment,
+    pool: plan.choice.pool,
+    model: {
+      name: plan.version.model,
+      version: plan.version.version,
+      digest: plan.verified.digest,
+      requested: plan.version.requested,
+    },
+    image: { reference: built.reference, digest: built.digest },
+    signer: {
+      method: signature.method,
+      identity: signature.signer,
+      ...(signature.issuer && { issuer: signature.issuer }),
+    },
+    ...(options.runUrl && { sourceRunUrl: options.runUrl }),
+    ...(plan.previousVersion &&
+      plan.previousVersion !== plan.version.version && { previousVersion: plan.previousVersion }),
+  });
+}
+
+async function deployStage(
+  context: PromotionContext,
+  plan: PromotionPlan,
+  built: BuiltRef,
+  objects: readonly RenderedObject[],
+): Promise<void> {
+  const { stages, record } = context;
+  const input = { ...(await deployInput(context, plan, built, objects)), ...plan.cluster!, dryRun: false };
+  const clusters = plan.choice.pool.clusters;
+  try {
+    const reports = await stages.run(
+      'deploy',
+      async (): Promise<DeployReport[]> =>
+        clusters ? [...(await deployToClusters(input, clusters)).results] : [await deploy(input)],
+      (reports) =>
+        reports
+          .map(
+            (r) =>
+              `${r.cluster}/${r.namespace}: ${r.previousVersion ? `v${r.previousVersion} -> ` : ''}v${r.version}` +
+              (r.rollout ? `, rollout ${r.rollout.seconds.toFixed(1)} s` : '') +
+              (r.smoke
+                ? `, smoke p50 ${r.smoke.p50Ms.toFixed(0)} ms p95 ${r.smoke.p95Ms.toFixed(0)} ms`
+                : ''),
+          )
+          .join('; '),
+    );
+    record.deploy = reports.map(reportOnly);
+  } catch (error) {
+    const report = reportOf(error);
+    if (report) record.deploy = [report];
+    throw error;
+  }
+}
+
+async function deployInput(
+  context: PromotionContext,
+  plan: PromotionPlan,
+  built: BuiltRef,
+  objects: readonly RenderedObject[],
+): Promise<Omit<DeployInput, 'dryRun'>> {
+  const { inputs, cwd, record, options, env } = context;
+  const model = { name: plan.version.model, version: plan.version.version, digest: plan.verified.digest };
+  const userObjects = inputs.manifests.length
+    ? await loadUserManifests(
+        inputs.manifests,
+        cwd,
+        {
+          IMAGE: built.reference,
+          IMAGE_DIGEST: built.digest,
+          MODEL_NAME: model.name,
+          MODEL_VERSION: model.version,
+          MODEL_DIGEST: model.digest,
+          NAMESPACE: plan.choice.pool.namespace,
+        },
+        { promotionId: record.promotionId },
+      )
+    : [];
+  const inputExample = await readInputExample(plan.verified.directory);
+  return {
+    objects,
+    userObjects,
+    pool: plan.choice.pool,
+    ...(inputs.kubeconfig && { kubeconfig: inputs.kubeconfig }),
+    promotionId: record.promotionId,
+    model,
+    image: { reference: built.reference, digest: built.digest },
+    ...(inputExample !== undefined && { inputExample }),
+    timeouts: { rolloutSeconds: inputs.rolloutTimeoutSeconds },
+    logger: options.logger,
+    force: inputs.force,
+    env,
+  };
+}
+
+/** The model's own example request, for the inference smoke check (optional in a model). */
+async function readInputExample(directory: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path.join(directory, 'input_example.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the record keeps of a deploy: the report, not the live objects or replies. */
+function reportOnly(result: DeployReport): DeployReport {
+  const {
+    cluster,
+    namespace,
+    previousVersion,
+    version,
+    rollout,
+    smoke,
+    applied,
+    rolledBack,
+    reason,
+    evidence,
+  } = result;
+  return {
+    cluster,
+    namespace,
+    version,
+    applied,
+    rolledBack,
+    ...(previousVersion !== undefined && { previousVersion }),
+    ...(rollout && { rollout }),
+    ...(smoke && { smoke }),
+    ...(reason !== undefined && { reason }),
+    ...(evidence && { evidence }),
+  };
+}
+
+function imageRecord(plan: PromotionPlan, built: BuiltRef): NonNullable<PromotionRecord['image']> {
+  return {
+    reference: built.reference,
+    digest: built.digest,
+    base: plan.base.reference,
+    ...(plan.base.digest && { baseDigest: plan.base.digest }),
+    layers: plan.image.layers.map((layer, i) => ({
+      files: layer.files.length,
+      size: built.modelLayers?.[i]?.size ?? layer.bytes,
+      ...(built.modelLayers?.[i] && { digest: built.modelLayers[i].digest }),
+    })),
+  };
+}
+
+/** Relative to the working directory when inside it (reads well in logs), else absolute. */
+function displayPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}

@@ -1,0 +1,294 @@
+/**
+ * The plan: every stage that changes nothing outside this machine. configure, fetch, verify,
+ * schema, resolve, plan. It ends with everything the apply needs decided, so a refusal here
+ * leaves nothing half-done, and `dry-run` can stop after it.
+ */
+import { acceptsLayoutImages, clusterSource } from './deploy/cluster-access.js';
+import { manifestFiles } from './deploy/user-manifests.js';
+import { loadCatalog, type LoadedCatalog } from './environments/catalog-loader.js';
+import { environmentOf, resolvePool, type PoolChoice } from './environments/resolve-pool.js';
+import { environmentSigningPolicy } from './environments/signing-policy.js';
+import { UsageError } from './errors.js';
+import { resolveBaseImage, type BaseImage } from './image/base-image.js';
+import {
+  parseRepository,
+  RegistryClients,
+  registryTarget,
+  type RegistryImageTarget,
+} from './image/image-target.js';
+import { planImage, type ImagePlan, type ImagePlanInput } from './image/plan.js';
+import type { PromotionInputs } from './inputs.js';
+import type { Logger } from './logger.js';
+import type { ModelRegistry, ModelVersion } from './registry/model-version.js';
+import { openRegistry } from './registry/open-registry.js';
+import type { OutputFolder } from './report/output-folder.js';
+import { byteProgress } from './report/progress.js';
+import type { PromotionRecord } from './report/promotion-record.js';
+import type { StageRunner } from './report/stage-runner.js';
+import { checkCompatibility, extractInterface, type CompatibilityResult } from './schema/index.js';
+import {
+  requirementFromEnvironment,
+  requirementFromInputs,
+  type PolicyRequirement,
+} from './signing/policy-sources.js';
+import { verifyModel, type VerifiedModel } from './signing/verify-model.js';
+
+export interface PromoteOptions {
+  readonly logger: Logger;
+  /** Wraps each stage, e.g. in a collapsible log group. */
+  readonly group?: <T>(title: string, work: () => Promise<T>) => Promise<T>;
+  readonly cwd?: string;
+  readonly clock?: () => Date;
+  readonly promotionId?: string;
+  readonly runUrl?: string;
+  /** Keeps secrets found on the way (registry tokens) out of the log. */
+  readonly mask?: (secret: string) => void;
+  /** Replaces the registry named by the inputs (tests). */
+  readonly registry?: ModelRegistry;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** What one promotion shares between its stages. */
+export interface PromotionContext {
+  readonly inputs: PromotionInputs;
+  readonly options: PromoteOptions;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly record: PromotionRecord;
+  readonly stages: StageRunner;
+  readonly output: OutputFolder;
+}
+
+/** Where the promotion deploys, when it does. */
+export interface ClusterPlan {
+  /** Only the test cluster runs images from an OCI layout on this machine. */
+  readonly allowLayoutImages: boolean;
+}
+
+/** Everything decided before the first side effect. */
+export interface PromotionPlan {
+  readonly catalog: LoadedCatalog;
+  readonly registry: ModelRegistry;
+  readonly version: ModelVersion;
+  /** The version the environment runs now, from the registry's promotion history. */
+  readonly previousVersion?: string;
+  readonly verified: VerifiedModel;
+  readonly compatibility?: CompatibilityResult;
+  readonly choice: PoolChoice;
+  readonly base: BaseImage;
+  readonly imageInput: ImagePlanInput;
+  readonly image: ImagePlan;
+  readonly clients: RegistryClients;
+  /** A registry repository to push to; without one the image goes to the output folder. */
+  readonly target?: RegistryImageTarget;
+  readonly cluster?: ClusterPlan;
+}
+
+export async function planPromotion(context: PromotionContext): Promise<PromotionPlan> {
+  const { inputs, options, cwd, record, stages } = context;
+
+  const { catalog, requirements } = await stages.run(
+    'configure',
+    async () => {
+      const catalog = await loadCatalog(inputs.catalog, cwd);
+      environmentOf(catalog, inputs.environment); // an unknown environment is a usage error, found first
+      const requirements: PolicyRequirement[] = [];
+      const environmentPolicy = await environmentSigningPolicy(catalog, inputs.environment);
+      if (environmentPolicy) requirements.push(requirementFromEnvironment(environmentPolicy));
+      const inputPolicy = await requirementFromInputs(inputs.policy, cwd);
+      if (inputPolicy) requirements.push(inputPolicy);
+      // A bad glob is a usage error now, not after the image is pushed.
+      if (inputs.manifests.length) await manifestFiles(inputs.manifests, cwd);
+      return { catalog, requirements };
+    },
+    ({ requirements }) =>
+      `catalog ${inputs.catalog}; signing policy from ${requirements.map((r) => r.source).join(' and ') || 'nowhere'}`,
+  );
+
+  const registry =
+    options.registry ??
+    openRegistry(inputs.registry, cwd, {
+      logger: options.logger,
+      env: context.env,
+      insecure: inputs.insecureRegistry,
+      ...(inputs.cacheDir && { cacheDir: inputs.cacheDir }),
+      ...(options.mask && { mask: options.mask }),
+    });
+  const { version, previousVersion } = await stages.run(
+    'fetch',
+    async () => {
+      const version = await registry.resolve(inputs.model, inputs.version);
+      const previousVersion = (await registry.history(inputs.model))
+        .filter((entry) => entry.environment === inputs.environment && entry.status === 'succeeded')
+        .at(-1)?.version;
+      return { version, previousVersion };
+    },
+    ({ version, previousVersion }) =>
+      `${version.model} ${version.requested === version.version ? '' : `${version.requested} -> `}v${version.version}` +
+      (previousVersion ? `; ${inputs.environment} runs v${previousVersion}` : ''),
+  );
+
+  const verified = await stages.run(
+    'verify',
+    async () => {
+      const progress = byteProgress(options.logger, 'verify', 0);
+      const result = await verifyModel(version, requirements, {
+        onProgress: (p) => progress.update(p.bytesDone, p.bytesTotal),
+        ...(version.knownDigests && { knownDigests: version.knownDigests }),
+      });
+      progress.done();
+      return result;
+    },
+    (v) => `${v.files.length} files match ${v.digest}, signed by ${v.signature.signer}`,
+  );
+  record.model = {
+    name: version.model,
+    version: version.version,
+    requested: version.requested,
+    aliases: version.aliases,
+    labels: version.labels,
+    digest: verified.digest,
+    files: verified.files.length,
+    bytes: verified.bytes,
+  };
+  record.signature = {
+    method: verified.signature.method,
+    signer: verified.signature.signer,
+    ...(verified.signature.issuer && { issuer: verified.signature.issuer }),
+    ...(verified.signature.signedAt && { signedAt: verified.signature.signedAt }),
+    policies: verified.satisfied,
+  };
+
+  const compatibility = await stages.run(
+    'schema',
+    async () => {
+      const next = await extractInterface(verified.directory, { signatureName: version.signatureName });
+      if (!next) return undefined;
+      // The running version was verified when it was promoted; only its interface is read here.
+      const running =
+        previousVersion && previousVersion !== version.version
+          ? await registry.resolve(inputs.model, previousVersion)
+          : undefined;
+      const previous =
+        running && (await extractInterface(running.directory, { signatureName: running.signatureName }));
+      const result = checkCompatibility(previous, next, inputs.allowBreakingSchema);
+      record.compatibility = result;
+      return result;
+    },
+    (result) =>
+      !result
+        ? 'no interface declared in the model'
+        : !result.previous
+          ? `interface from ${result.next.file}; nothing to compare with`
+          : `${result.breaking.length} breaking, ${result.additions.length} added (v${previousVersion} -> v${version.version})`,
+  );
+
+  const choice = await stages.run(
+    'resolve',
+    async () => resolvePool(catalog, inputs.environment, version.labels),
+    (c) => `pool ${c.pool.name} (${c.explanation.find((row) => row.selected)?.reason ?? ''})`,
+  );
+  record.environment = {
+    name: choice.environment,
+    pool: choice.pool.name,
+    namespace: choice.pool.namespace,
+    ...(choice.pool.endpoint && { endpoint: choice.pool.endpoint }),
+    explanation: choice.explanation,
+  };
+
+  const planned = await stages.run(
+    'plan',
+    async () => {
+      const targetRegistry = inputs.imageRepository
+        ? parseRepository(inputs.imageRepository).registry
+        : undefined;
+      const clients = new RegistryClients(
+        {
+          ...(inputs.registryUsername && { username: inputs.registryUsername }),
+          ...(inputs.registryPassword && { password: inputs.registryPassword }),
+          insecure: inputs.insecureRegistry,
+          logger: options.logger,
+          env: context.env,
+          ...(options.mask && { mask: options.mask }),
+        },
+        targetRegistry,
+      );
+      const target = inputs.imageRepository
+        ? registryTarget(inputs.imageRepository, clients, options.logger)
+        : undefined;
+      if (choice.pool.builder && !target) {
+        throw new UsageError(
+          `pool ${choice.pool.name} builds with ${choice.pool.builder.kind}, which pushes to a registry`,
+          'give image-repository (HOST/REPO)',
+        );
+      }
+      // Reaching the target and its credentials now means a wrong token is a refusal before any upload.
+      if (targetRegistry) await clients.clientFor(targetRegistry).ping();
+      const base = await resolveBaseImage(choice.base.ref, {
+        platform: choice.pool.image.platform,
+        relativeTo: catalog.directory,
+        registry: clients.baseSource(),
+      });
+      const imageInput: ImagePlanInput = {
+        files: verified.files,
+        pool: choice.pool,
+        base,
+        model: { name: version.model, version: version.version, digest: verified.digest },
+        sourceDateEpoch: inputs.sourceDateEpoch,
+        tags: imageTags(version.version, choice.pool.name),
+      };
+      return {
+        clients,
+        target,
+        base,
+        imageInput,
+        image: planImage(imageInput),
+        cluster: clusterPlan(context, target),
+      };
+    },
+    ({ image, target, cluster }) =>
+      `${image.layers.length} model layer(s) on ${image.base.reference}${image.base.digest ? `@${image.base.digest}` : ''}` +
+      `, to ${target?.name ?? 'an OCI layout'}; ${cluster ? 'deploy to the cluster' : 'render manifests only (no cluster)'}`,
+  );
+  return {
+    catalog,
+    registry,
+    version,
+    ...(previousVersion !== undefined && { previousVersion }),
+    verified,
+    ...(compatibility && { compatibility }),
+    choice,
+    clients: planned.clients,
+    base: planned.base,
+    imageInput: planned.imageInput,
+    image: planned.image,
+    ...(planned.target && { target: planned.target }),
+    ...(planned.cluster && { cluster: planned.cluster }),
+  };
+}
+
+/**
+ * Deploys when told which cluster (the `kubeconfig` input), or when the environment names one
+ * (KUBECONFIG, in-cluster) and the image goes to a registry a cluster can pull from. Without a
+ * registry the image is only a layout on this machine: rendering the manifests is all that makes
+ * sense, and a developer's KUBECONFIG must not turn `npm run demo` into a deploy.
+ */
+function clusterPlan(
+  context: PromotionContext,
+  target: RegistryImageTarget | undefined,
+): ClusterPlan | undefined {
+  const { inputs, env } = context;
+  const source = clusterSource(inputs.kubeconfig, env);
+  if (source === undefined || (source !== 'input' && !target)) return undefined;
+  return { allowLayoutImages: acceptsLayoutImages(inputs.kubeconfig, env) };
+}
+
+/** Tags follow the OCI tag grammar: the version, and the version for this pool. */
+export function imageTags(version: string, pool: string): string[] {
+  const tag = (text: string) =>
+    text
+      .replace(/[^A-Za-z0-9_.-]/g, '-')
+      .replace(/^[.-]+/, '')
+      .slice(0, 128) || 'model';
+  return [tag(version), tag(`${version}-${pool}`)];
+}
