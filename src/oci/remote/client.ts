@@ -73,6 +73,12 @@ export class UploadLost extends Error {
   override readonly name = 'UploadLost';
 }
 
+export interface PushedManifest {
+  readonly digest: Digest;
+  /** `OCI-Subject`: the registry lists this manifest among its subject's referrers itself. */
+  readonly subject?: string;
+}
+
 export interface FetchedManifest {
   readonly mediaType: string;
   readonly digest: Digest;
@@ -215,7 +221,8 @@ export class RegistryClient {
     reference: string,
     bytes: Uint8Array,
     mediaType: string,
-  ): Promise<Digest> {
+    what = 'manifest',
+  ): Promise<PushedManifest> {
     const digest = sha256Digest(bytes);
     const name = `${this.registry}/${repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`;
     const response = await this.send({
@@ -224,7 +231,7 @@ export class RegistryClient {
       headers: { 'content-type': mediaType },
       body: bytes,
       scopes: [repositoryScope(repository, true)],
-      what: `pushing manifest ${name}`,
+      what: `pushing ${what} ${name}`,
       expect: [201],
     });
     await response.discard();
@@ -233,11 +240,12 @@ export class RegistryClient {
       throw new RegistryError(
         'failed',
         'digest-mismatch',
-        `pushing manifest ${name}: the registry stored ${returned}, the bytes sent are ${digest}`,
+        `pushing ${what} ${name}: the registry stored ${returned}, the bytes sent are ${digest}`,
         'the registry rewrote the manifest; push by digest to a registry that keeps bytes as sent',
       );
     }
-    return digest;
+    const subject = response.header('oci-subject');
+    return { digest, ...(subject !== undefined && { subject }) };
   }
 
   /** The blob's size when the repository has it, else undefined. */

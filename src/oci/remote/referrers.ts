@@ -125,29 +125,16 @@ export async function attachReferrer(
   await pushSmallBlob(client, repository, EMPTY_DESCRIPTOR.digest, EMPTY_BYTES);
   await pushSmallBlob(client, repository, blob.digest, artifact.bytes);
 
-  const digest = sha256Digest(bytes);
-  const response = await client.send({
-    method: 'PUT',
-    url: `/v2/${repository}/manifests/${digest}`,
-    headers: { 'content-type': MediaType.ImageManifest },
-    body: bytes,
-    scopes: [repositoryScope(repository, true)],
-    what: `pushing ${artifact.artifactType} referrer ${digest} of ${name}@${subject.digest}`,
-    expect: [201],
-  });
-  await response.discard();
-  const returned = response.header('docker-content-digest');
-  if (returned !== undefined && returned !== digest) {
-    throw new RegistryError(
-      'failed',
-      'digest-mismatch',
-      `pushing referrer ${digest} to ${name}: the registry stored ${returned}`,
-      'the registry rewrote the manifest; use a registry that keeps manifests as sent',
-    );
-  }
+  const { digest, subject: listedBy } = await client.putManifest(
+    repository,
+    sha256Digest(bytes),
+    bytes,
+    MediaType.ImageManifest,
+    `referrer (${artifact.artifactType}) of ${subject.digest} as`,
+  );
   const entry = referrerDescriptor(manifest, digest, bytes.byteLength);
   // The spec: a registry that keeps the list itself says so with OCI-Subject on this response.
-  if (response.header('oci-subject') === subject.digest) {
+  if (listedBy === subject.digest) {
     client.logger.debug(`${name} lists referrers itself (OCI-Subject on the manifest PUT)`);
     return { ...entry, artifactType: artifact.artifactType, mode: 'api' };
   }
