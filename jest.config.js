@@ -10,6 +10,7 @@ export default {
     ],
   },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/setup-offline.js'],
   testTimeout: 60000,
   maxWorkers: 2,
 };

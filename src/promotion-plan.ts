@@ -29,8 +29,11 @@ import { checkCompatibility, extractInterface, type CompatibilityResult } from '
 import {
   requirementFromEnvironment,
   requirementFromInputs,
+  usesPublicGood,
+  withPublicGoodRoot,
   type PolicyRequirement,
 } from './signing/policy-sources.js';
+import { refreshPublicGoodRoot } from './signing/public-good-root.js';
 import { verifyModel, type VerifiedModel } from './signing/verify-model.js';
 
 export interface PromoteOptions {
@@ -97,9 +100,12 @@ export async function planPromotion(context: PromotionContext): Promise<Promotio
       if (environmentPolicy) requirements.push(requirementFromEnvironment(environmentPolicy));
       const inputPolicy = await requirementFromInputs(inputs.policy, cwd);
       if (inputPolicy) requirements.push(inputPolicy);
+      const root = usesPublicGood(requirements)
+        ? await refreshPublicGoodRoot({ logger: options.logger, env: context.env })
+        : undefined;
       // A bad glob is a usage error now, not after the image is pushed.
       if (inputs.manifests.length) await manifestFiles(inputs.manifests, cwd);
-      return { catalog, requirements };
+      return { catalog, requirements: withPublicGoodRoot(requirements, root) };
     },
     ({ requirements }) =>
       `catalog ${inputs.catalog}; signing policy from ${requirements.map((r) => r.source).join(' and ') || 'nowhere'}`,

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { parsePolicyInputs } from '../inputs.js';
 import { formatBytes } from '../report/summary-markdown.js';
-import { requirementFromInputs } from '../signing/policy-sources.js';
+import { requirementFromInputs, usesPublicGood, withPublicGoodRoot } from '../signing/policy-sources.js';
+import { refreshPublicGoodRoot } from '../signing/public-good-root.js';
 import { verifyModel } from '../signing/verify-model.js';
 import { UsageError } from '../errors.js';
 import { addInputOptions, inputReader } from './options.js';
@@ -31,9 +32,15 @@ export function verifyCommand(): [Command, CommandAction] {
           'give --identity and --issuer (keyless), --public-key FILE, or --certificate-chain FILE',
         );
       }
+      const logger = {
+        info: (m: string) => io.stderr(`${m}\n`),
+        warn: (m: string) => io.stderr(`warning: ${m}\n`),
+        debug: () => {},
+      };
+      const root = usesPublicGood([requirement]) ? await refreshPublicGoodRoot({ logger }) : undefined;
       const verified = await verifyModel(
         { directory, signaturePath, signatureName: path.relative(directory, signaturePath) },
-        [requirement],
+        withPublicGoodRoot([requirement], root),
       );
       const result = {
         verified: true,

@@ -99,3 +99,25 @@ function parseTrustedRoot(text: string, file: string): unknown {
     );
   }
 }
+
+/** Keyless alternatives that name no trusted root: they use the Sigstore public-good instance. */
+export function usesPublicGood(requirements: readonly PolicyRequirement[]): boolean {
+  return requirements.some((r) =>
+    r.alternatives.some((p) => p.method === 'keyless' && p.trustedRoot === undefined),
+  );
+}
+
+/** Gives those alternatives a public-good root fetched this run (see public-good-root.ts). */
+export function withPublicGoodRoot(
+  requirements: readonly PolicyRequirement[],
+  root: unknown,
+): PolicyRequirement[] {
+  return requirements.map((requirement) => ({
+    ...requirement,
+    alternatives: requirement.alternatives.map((policy) =>
+      policy.method === 'keyless' && policy.trustedRoot === undefined && root !== undefined
+        ? { ...policy, trustedRoot: root }
+        : policy,
+    ),
+  }));
+}
