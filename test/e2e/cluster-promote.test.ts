@@ -1,0 +1,113 @@
+/**
+ * The whole promotion through the CLI into the test cluster (test/cluster: a Kubernetes API server
+ * test double whose pods run the image's model files in test/model-server): deploy, then a dry run
+ * that shows the change and changes nothing, then a failing rollout that is rolled back.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestCluster, type TestCluster } from '../cluster/index.js';
+import { typeOf } from '../cluster/resources.js';
+import { modelServerPods, type ModelServerPods } from '../model-server/pods.js';
+import { copyExampleRegistry, errorLines, listTop, promoteArgs, runCli, TempDirs } from './helpers.js';
+
+const NAMESPACE = 'models-prod';
+const DEPLOYMENT = 'sentiment-production';
+
+describe('model-promote promote --kubeconfig (the test cluster)', () => {
+  const temp = new TempDirs();
+  let registry: string;
+  let cluster: TestCluster;
+  let pods: ModelServerPods;
+
+  beforeAll(async () => {
+    registry = await copyExampleRegistry(await temp.make());
+    pods = modelServerPods();
+    cluster = await startTestCluster({
+      namespaces: [NAMESPACE],
+      progressDeadlineMs: 6000,
+      startPod: pods.startPod,
+    });
+    pods.attach(cluster.store);
+  });
+  afterAll(async () => {
+    await cluster?.close();
+    await pods?.close();
+    await temp.cleanup();
+  });
+
+  const liveVersion = () =>
+    cluster.store.get(typeOf('deployments'), NAMESPACE, DEPLOYMENT)?.metadata.annotations?.[
+      'model-promote.dev/version'
+    ];
+
+  it('deploys v1, then v2: the pods answer with the new model and the record tells "v1 -> v2"', async () => {
+    for (const version of ['1', '2']) {
+      const output = path.join(await temp.make(), 'out');
+      const run = await runCli(
+        promoteArgs({ registry, output, version }, '--kubeconfig', cluster.kubeconfigPath, '--json'),
+      );
+      expect(errorLines(run.stderr)).toEqual([]);
+      expect(run.code).toBe(0);
+      const record = JSON.parse(run.stdout);
+      expect(record.stages.map((s: { name: string }) => s.name)).toContain('deploy');
+      expect(record.deploy).toEqual([
+        expect.objectContaining({
+          namespace: NAMESPACE,
+          version,
+          rolledBack: false,
+          ...(version === '2' && { previousVersion: '1' }),
+          smoke: expect.objectContaining({ requests: expect.any(Number) }),
+        }),
+      ]);
+      expect(run.stderr).toContain(`"version":"${version}"`); // the smoke reply came from this version's files
+      expect(liveVersion()).toBe(version);
+    }
+  });
+
+  it('--dry-run shows what would change in the cluster and changes nothing', async () => {
+    const output = path.join(await temp.make(), 'out');
+    const run = await runCli(
+      promoteArgs(
+        { registry, output, version: '1' },
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        '--dry-run',
+        '--json',
+      ),
+    );
+    expect(run.code).toBe(0);
+    const record = JSON.parse(run.stdout);
+    expect(record.status).toBe('planned');
+    expect(record.deploy).toEqual([
+      expect.objectContaining({ namespace: NAMESPACE, version: '1', applied: [] }),
+    ]);
+    // The server-side dry run compared with the live objects: the Deployment would change to v1.
+    expect(run.stderr).toMatch(/^~ Deployment\/sentiment-production \(update\)$/m);
+    expect(run.stderr).toMatch(/^ +-.*model-promote\.dev\/version: "?2"?$/m);
+    expect(run.stderr).toMatch(/^ +\+.*model-promote\.dev\/version: "?1"?$/m);
+    expect(liveVersion()).toBe('2');
+    expect(await listTop(output)).toEqual(['promotion.json', 'summary.md']);
+  });
+
+  it('a rollout that cannot pull its image is rolled back to the running version: exit 1, reason and evidence', async () => {
+    cluster.setFault({ namespace: NAMESPACE, name: DEPLOYMENT }, { kind: 'image-pull' });
+    try {
+      const output = path.join(await temp.make(), 'out');
+      const run = await runCli(
+        promoteArgs({ registry, output, version: '1' }, '--kubeconfig', cluster.kubeconfigPath, '--json'),
+      );
+      expect(run.code).toBe(1);
+      expect(errorLines(run.stderr)).toEqual([expect.stringMatching(/^error: .*Fix: /)]);
+      const record = JSON.parse(run.stdout);
+      expect(record.status).toBe('failed');
+      expect(record.deploy).toEqual([
+        expect.objectContaining({ rolledBack: true, reason: expect.any(String) }),
+      ]);
+      expect(record.deploy[0].evidence.events.join('\n')).toMatch(/pull/i);
+      expect(liveVersion()).toBe('2');
+      expect(await listTop(output)).toEqual(['promotion.json', 'summary.md']);
+    } finally {
+      cluster.setFault({ namespace: NAMESPACE, name: DEPLOYMENT }, undefined);
+    }
+  });
+});
