@@ -64,6 +64,15 @@ export function openHuggingFaceRegistry(
   }
   const token = options.env.HF_TOKEN || options.env.HUGGING_FACE_HUB_TOKEN || undefined;
   if (token) options.mask?.(token);
+  if (token && !token.startsWith('hf_')) {
+    // @huggingface/hub throws a TypeError for any other token, which would read as a network failure.
+    throw new HubError(
+      'usage',
+      'registry-unauthorized',
+      'HF_TOKEN is not a Hugging Face access token (they start with hf_)',
+      'set HF_TOKEN (or HUGGING_FACE_HUB_TOKEN) to a user access token from the hub settings',
+    );
+  }
   return new HuggingFaceRegistry(location, url!.host, endpoint.replace(/\/+$/, ''), token, options);
 }
 
@@ -115,6 +124,17 @@ export class HuggingFaceRegistry implements ModelRegistry {
         revision: commit,
         additionalFields: ['cardData', 'tags', 'sha'],
         ...this.common(),
+      }).catch((error: unknown) => {
+        // A commit id that is not in the repository: the Hub answers 404 RevisionNotFound.
+        if (error instanceof HubApiError && error.statusCode === 404 && !named) {
+          throw new RegistryError(
+            'usage',
+            'unknown-version',
+            `${repo} has no commit "${versionOrAlias}" on ${this.hubUrl}`,
+            'use a commit id of the repository, a tag or a branch',
+          );
+        }
+        throw error;
       }),
     );
     const files = await this.listFiles(repo, commit, versionOrAlias);
@@ -238,6 +258,7 @@ export class HuggingFaceRegistry implements ModelRegistry {
     try {
       return await call();
     } catch (error) {
+      if (error instanceof RegistryError || error instanceof HubError) throw error;
       if (error instanceof HubApiError)
         throw this.statusError(
           error.statusCode,
