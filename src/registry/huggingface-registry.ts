@@ -14,7 +14,7 @@
  * Token: HF_TOKEN (or HUGGING_FACE_HUB_TOKEN), masked.
  */
 import { downloadFile, HubApiError, listFiles, modelInfo } from '@huggingface/hub';
-import { expectedDigests, type RemoteFile } from './download-cache.js';
+import { materializeSigned, type RemoteFile } from './download-cache.js';
 import { HubError } from './huggingface-error.js';
 import { describeFailure, fetchWithRetries, retryingFetch } from './mlflow-http.js';
 import type { RemoteRegistryOptions } from './mlflow-registry.js';
@@ -147,14 +147,14 @@ export class HuggingFaceRegistry implements ModelRegistry {
         `sign the model folder (model-promote sign DIR) and commit ${SIGNATURE_FILE} with it`,
       );
     }
-    const bundle = await readAll(await signature.open());
-    const materialized = await this.options.cache.materialize(
+    const materialized = await materializeSigned(
+      this.options.cache,
       `hf/${this.hubUrl}/${repo}/${commit}`,
-      files.map((file) => (file.path === SIGNATURE_FILE ? inMemory(file.path, bundle) : file)),
+      files,
+      signature,
       {
         logger: this.options.logger,
         label: `${repo}@${commit.slice(0, 12)} from ${this.hubUrl}`,
-        expected: expectedDigests(bundle),
         ...(this.options.retries !== undefined && { retries: this.options.retries }),
       },
     );
@@ -349,21 +349,4 @@ function errorText(text: string): string {
     // not JSON
   }
   return text.slice(0, 200);
-}
-
-async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-
-function inMemory(path: string, bytes: Uint8Array): RemoteFile {
-  return {
-    path,
-    size: bytes.byteLength,
-    open: async () =>
-      (async function* () {
-        yield bytes;
-      })(),
-  };
 }

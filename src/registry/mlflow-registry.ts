@@ -12,7 +12,7 @@
  * history: read back from those tags. GitLab lacks some endpoints: see mlflow-gitlab.ts.
  */
 import type { Logger } from '../logger.js';
-import { expectedDigests, type DownloadCache, type RemoteFile } from './download-cache.js';
+import { materializeSigned, type DownloadCache, type RemoteFile } from './download-cache.js';
 import {
   artifactProxyPath,
   MlflowApiError,
@@ -121,14 +121,14 @@ export class MlflowRegistry implements ModelRegistry {
         `sign the model folder (model-promote sign DIR) and log ${SIGNATURE_FILE} with the model's artifacts`,
       );
     }
-    const bundle = await readAll(await signature.open());
-    const materialized = await this.options.cache.materialize(
+    const materialized = await materializeSigned(
+      this.options.cache,
       `mlflow/${this.client.base}/${model}/${found.version}`,
-      files.map((file) => (file.path === SIGNATURE_FILE ? inMemory(file.path, bundle) : file)),
+      files,
+      signature,
       {
         logger: this.options.logger,
         label: `${model} v${version} from ${this.client.base}`,
-        expected: expectedDigests(bundle),
         ...(this.options.retries !== undefined && { retries: this.options.retries }),
       },
     );
@@ -460,21 +460,4 @@ function invalid(message: string): MlflowError {
     message,
     'check that --registry names an MLflow tracking server',
   );
-}
-
-async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-
-function inMemory(path: string, bytes: Uint8Array): RemoteFile {
-  return {
-    path,
-    size: bytes.byteLength,
-    open: async () =>
-      (async function* () {
-        yield bytes;
-      })(),
-  };
 }
