@@ -113,7 +113,9 @@ describe('model-promote promote (the demo)', () => {
     expect(await listFiles(registry)).toEqual(historyBefore); // a plan writes no history
     // The plan names the exact image and objects a real run makes (the build is deterministic),
     // though it wrote neither.
-    const real = await runCli(promoteArgs({ registry, output: path.join(await temp.make(), 'out') }, '--json'));
+    const real = await runCli(
+      promoteArgs({ registry, output: path.join(await temp.make(), 'out') }, '--json'),
+    );
     const applied = JSON.parse(real.stdout);
     expect(record.image.digest).toBe(applied.image.digest);
     expect(record.image.layoutPath).toBeUndefined();
