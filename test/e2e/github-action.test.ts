@@ -36,6 +36,9 @@ beforeAll(async () => {
     if (input.default !== undefined)
       defaults[name] = input.default === '${{ github.token }}' ? TOKEN : input.default;
   }
+  // Deployments and PR comments are tested against Prism (test/github); here they would call GitHub.
+  defaults.deployment = 'false';
+  defaults.comment = 'false';
 });
 
 /** Runs the bundled Action with `with` inputs in a fresh workspace; `arrange` may change the workspace first. */
@@ -75,6 +78,8 @@ async function runAction(
     GITHUB_WORKSPACE: workspace,
     GITHUB_REPOSITORY: 'example-org/models',
     GITHUB_SERVER_URL: 'https://github.com',
+    // A closed loopback port: any GitHub API call fails at once instead of leaving this machine.
+    GITHUB_API_URL: 'http://127.0.0.1:9',
     GITHUB_RUN_ID: '4242',
     GITHUB_SHA: 'ffac537e6cbbf934b08745a378932722df287a53',
     GITHUB_REF: 'refs/heads/main',
@@ -148,14 +153,15 @@ describe('the Action (node dist/index.js)', () => {
     expect(run.stdout).not.toMatch(/^::error/m);
   });
 
-  it('dry-run (INPUT_DRY-RUN=true): planned, no image, empty image outputs', async () => {
+  it('dry-run (INPUT_DRY-RUN=true): planned, the image it would build, nothing written', async () => {
     const run = await runAction({ ...WITH, 'dry-run': 'true' });
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({
       status: 'planned',
       pool: 'gpu-a100-80g',
-      image: '',
-      'image-digest': '',
+      // The build is deterministic: a plan names the digest the promotion will produce.
+      image: expect.stringMatching(/^oci-layout:out\/promote\/image@sha256:[0-9a-f]{64}$/),
+      'image-digest': expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       'manifests-path': '',
     });
     expect(run.outputs['model-digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
