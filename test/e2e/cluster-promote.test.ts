@@ -3,12 +3,22 @@
  * test double whose pods run the image's model files in test/model-server): deploy, then a dry run
  * that shows the change and changes nothing, then a failing rollout that is rolled back.
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestCluster, type TestCluster } from '../cluster/index.js';
 import { typeOf } from '../cluster/resources.js';
 import { modelServerPods, type ModelServerPods } from '../model-server/pods.js';
-import { copyExampleRegistry, errorLines, listTop, promoteArgs, runCli, TempDirs } from './helpers.js';
+import {
+  copyExampleRegistry,
+  errorLines,
+  EXAMPLE_CATALOG,
+  EXAMPLE_PUBLIC_KEY,
+  listTop,
+  promoteArgs,
+  runCli,
+  TempDirs,
+} from './helpers.js';
 
 const NAMESPACE = 'models-prod';
 const DEPLOYMENT = 'sentiment-production';
@@ -16,11 +26,19 @@ const DEPLOYMENT = 'sentiment-production';
 describe('model-promote promote --kubeconfig (the test cluster)', () => {
   const temp = new TempDirs();
   let registry: string;
+  let catalog: string;
   let cluster: TestCluster;
   let pods: ModelServerPods;
 
   beforeAll(async () => {
     registry = await copyExampleRegistry(await temp.make());
+    // The example pools' latency SLOs (p95 100 ms) are for real serving: a busy test machine must not
+    // fail a rollout on them. SLO breaches are tested deterministically in test/deploy.
+    catalog = path.join(await temp.make(), 'catalog.yaml');
+    const text = (await readFile(EXAMPLE_CATALOG, 'utf8'))
+      .replace(/latencySLO: \{[^}]*\}/g, 'latencySLO: { p50Ms: 30000, p95Ms: 60000 }')
+      .replace('keys/example-signing.pub.pem', EXAMPLE_PUBLIC_KEY);
+    await writeFile(catalog, text);
     pods = modelServerPods();
     cluster = await startTestCluster({
       namespaces: [NAMESPACE],
@@ -44,7 +62,7 @@ describe('model-promote promote --kubeconfig (the test cluster)', () => {
     for (const version of ['1', '2']) {
       const output = path.join(await temp.make(), 'out');
       const run = await runCli(
-        promoteArgs({ registry, output, version }, '--kubeconfig', cluster.kubeconfigPath, '--json'),
+        promoteArgs({ registry, catalog, output, version }, '--kubeconfig', cluster.kubeconfigPath, '--json'),
       );
       expect(errorLines(run.stderr)).toEqual([]);
       expect(run.code).toBe(0);
@@ -68,7 +86,7 @@ describe('model-promote promote --kubeconfig (the test cluster)', () => {
     const output = path.join(await temp.make(), 'out');
     const run = await runCli(
       promoteArgs(
-        { registry, output, version: '1' },
+        { registry, catalog, output, version: '1' },
         '--kubeconfig',
         cluster.kubeconfigPath,
         '--dry-run',
@@ -94,7 +112,12 @@ describe('model-promote promote --kubeconfig (the test cluster)', () => {
     try {
       const output = path.join(await temp.make(), 'out');
       const run = await runCli(
-        promoteArgs({ registry, output, version: '1' }, '--kubeconfig', cluster.kubeconfigPath, '--json'),
+        promoteArgs(
+          { registry, catalog, output, version: '1' },
+          '--kubeconfig',
+          cluster.kubeconfigPath,
+          '--json',
+        ),
       );
       expect(run.code).toBe(1);
       expect(errorLines(run.stderr)).toEqual([expect.stringMatching(/^error: .*Fix: /)]);
