@@ -4,10 +4,13 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OciLayoutSink } from '../oci/layout-sink.js';
 import { MediaType } from '../oci/media-types.js';
+import type { BlobSource, BlobToWrite, ImageSink } from '../oci/sink.js';
 import type { ImageIndex, ImageManifest } from '../oci/types.js';
 import { scratchImage } from './base-image.js';
 import { type BuildInput, buildImage } from './build.js';
+import type { LayerDigest, LayerDigestStore } from './layer-key.js';
 import type { ModelFile } from './layer-plan.js';
+import type { ContentCheckHook } from './tar-layer.js';
 import { planImage } from './plan.js';
 import {
   MiB,
@@ -247,6 +250,123 @@ describe('buildImage hooks', () => {
     const total = files.reduce((s, f) => s + f.size, 0);
     expect(progress.at(-1)).toEqual({ stage: 'model layers', bytesDone: total, bytesTotal: total });
     expect(progress.every((p, i) => i === 0 || p.bytesDone >= progress[i - 1]!.bytesDone)).toBe(true);
+  });
+});
+
+describe('buildImage with layer keys', () => {
+  /** A LayerDigestStore in memory. */
+  function memoryStore(): LayerDigestStore & { entries: Map<string, LayerDigest> } {
+    const entries = new Map<string, LayerDigest>();
+    return {
+      entries,
+      get: (key) => Promise.resolve(entries.get(key)),
+      set: (key, value) => {
+        entries.set(key, value);
+        return Promise.resolve();
+      },
+    };
+  }
+
+  /** Wraps a sink and counts the blob sources it opens (a model layer's source reads its files). */
+  function counting(sink: ImageSink): ImageSink & { opened: number; bytes: number } {
+    const counted = {
+      name: sink.name,
+      opened: 0,
+      bytes: 0,
+      hasBlob: (digest: string) => sink.hasBlob(digest),
+      writeBlob: (blob: BlobToWrite, source: BlobSource) =>
+        sink.writeBlob(blob, async function* () {
+          counted.opened++;
+          for await (const chunk of source()) {
+            counted.bytes += chunk.byteLength;
+            yield chunk;
+          }
+        }),
+      writeManifest: (bytes: Uint8Array, mediaType: string, tags: readonly string[]) =>
+        sink.writeManifest(bytes, mediaType, tags),
+    };
+    return counted;
+  }
+
+  async function fileSha256(): Promise<Map<string, string>> {
+    return new Map(
+      await Promise.all(files.map(async (f) => [f.path, await sha256File(join(modelDir, f.path))] as const)),
+    );
+  }
+
+  function countingCheck(): { hook: ContentCheckHook; read: string[] } {
+    const read: string[] = [];
+    return { read, hook: (path) => ({ update: () => void read.push(path), finish: () => undefined }) };
+  }
+
+  it('reads no file and writes no layer the second time, and builds the same image', async () => {
+    const dir = join(work, 'keyed');
+    const store = memoryStore();
+    const sha256 = await fileSha256();
+    const plain = await build('keyed-reference');
+
+    const firstCheck = countingCheck();
+    const firstSink = counting(await OciLayoutSink.open(dir));
+    const first = await buildImage(input(), firstSink, {
+      layerDigests: store,
+      fileSha256: sha256,
+      check: firstCheck.hook,
+    });
+    expect(first.manifestDigest).toBe(plain.built.manifestDigest);
+    expect(store.entries.size).toBe(first.plan.layers.length);
+    // One pass: each model layer's source opened once (plus the config), each file read once.
+    expect(firstSink.opened).toBe(first.plan.layers.length + 1);
+    expect(new Set(firstCheck.read)).toEqual(new Set(files.map((f) => f.path)));
+
+    const secondCheck = countingCheck();
+    const secondSink = counting(await OciLayoutSink.open(dir));
+    const progress: number[] = [];
+    const second = await buildImage(input({ tags: ['again'] }), secondSink, {
+      layerDigests: store,
+      fileSha256: sha256,
+      check: secondCheck.hook,
+      progress: (p) => p.stage === 'model layers' && progress.push(p.bytesDone),
+    });
+    expect(second.manifestDigest).toBe(first.manifestDigest);
+    expect(second.layers).toEqual(first.layers);
+    expect(secondCheck.read).toEqual([]);
+    expect(secondSink.opened).toBe(0); // the config's digest is known too, and the layout has it
+    expect(secondSink.bytes).toBe(0);
+    expect(progress.at(-1)).toBe(files.reduce((sum, f) => sum + f.size, 0));
+  });
+
+  it('writes the layer when the sink lacks the blob the store names, and keeps the store right', async () => {
+    const store = memoryStore();
+    const sha256 = await fileSha256();
+    await buildImage(input(), await OciLayoutSink.open(join(work, 'keyed-a')), {
+      layerDigests: store,
+      fileSha256: sha256,
+    });
+    // A stale entry: names a blob no sink has.
+    const [staleKey] = [...store.entries.keys()];
+    const right = store.entries.get(staleKey!)!;
+    store.entries.set(staleKey!, { digest: `sha256:${'0'.repeat(64)}`, size: 1 });
+    const check = countingCheck();
+    const built = await buildImage(input(), await OciLayoutSink.open(join(work, 'keyed-b')), {
+      layerDigests: store,
+      fileSha256: sha256,
+      check: check.hook,
+    });
+    expect(built.layers).toContainEqual(expect.objectContaining(right));
+    expect(store.entries.get(staleKey!)).toEqual(right);
+    expect(check.read.length).toBeGreaterThan(0);
+  });
+
+  it("keys nothing without the files' sha256 (shards): every layer is read", async () => {
+    const store = memoryStore();
+    const check = countingCheck();
+    await buildImage(input(), await OciLayoutSink.open(join(work, 'unkeyed')), {
+      layerDigests: store,
+      fileSha256: new Map([[files[0]!.path, 'a'.repeat(64)]]),
+      check: check.hook,
+    });
+    expect(store.entries.size).toBe(0);
+    expect(new Set(check.read)).toEqual(new Set(files.map((f) => f.path)));
   });
 });
 

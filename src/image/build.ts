@@ -1,6 +1,7 @@
 /**
  * Builds the model image into a sink: base layers (copied when the sink lacks them), one tar layer
- * per planned layer, the config, then the manifest and its tags. The manifest is written last, so
+ * per planned layer (skipped unread when its layer key names a blob the sink has), the config, then
+ * the manifest and its tags. The manifest is written last, so
  * a failure anywhere before leaves nothing tagged.
  */
 import { sha256Digest } from '../oci/digest.js';
@@ -9,6 +10,7 @@ import { MediaType } from '../oci/media-types.js';
 import type { ImageSink } from '../oci/sink.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
 import { applyConfigChanges } from './image-config.js';
+import { type LayerDigest, type LayerDigestStore, layerKey } from './layer-key.js';
 import { type ImagePlan, type ImagePlanInput, planImage } from './plan.js';
 import { type ContentCheckHook, writeTarLayer } from './tar-layer.js';
 
@@ -27,10 +29,18 @@ export interface BuildProgress {
 export interface BuildHooks {
   /** Re-checks each file's bytes as they are read; a throw aborts the build. */
   readonly check?: ContentCheckHook;
-  /** Called per chunk (up to 4 MiB); throttle in the caller. */
+  /** Called per chunk (up to 1 MiB); throttle in the caller. */
   readonly progress?: (progress: BuildProgress) => void;
   /** Layers written at once; default 3. */
   readonly concurrency?: number;
+  /**
+   * Layer key -> digest, remembered across builds (layer-key-cache.ts). With `fileSha256`, a layer
+   * whose key is stored and whose blob the sink has is not read at all; every layer written is
+   * stored under its key.
+   */
+  readonly layerDigests?: LayerDigestStore;
+  /** Path (as in `files`) -> sha256 hex of the whole file, from the verified signature. */
+  readonly fileSha256?: ReadonlyMap<string, string>;
 }
 
 export interface BuiltImage {
@@ -43,6 +53,8 @@ export interface BuiltImage {
   readonly baseDigest?: string;
   /** Manifest + config + layers, in bytes. */
   readonly size: number;
+  /** Model layers taken unread from the sink by their layer key. */
+  readonly reusedLayers: number;
   readonly tags: readonly string[];
   readonly plan: ImagePlan;
 }
@@ -71,12 +83,25 @@ export async function buildImage(
     });
   // Layers are written side by side, a few at a time: a registry sink uploads them in parallel, and
   // the order of the manifest's layers stays the plan's whatever finishes first.
-  const modelLayers = await mapLimited(plan.layers, hooks.concurrency ?? 3, (layer, i) =>
-    writeTarLayer(
+  const sourceDateEpoch = input.sourceDateEpoch ?? 0;
+  const { layerDigests, fileSha256 } = hooks;
+  let reusedLayers = 0;
+  const modelLayers = await mapLimited(plan.layers, hooks.concurrency ?? 3, async (layer, i) => {
+    const key = layerDigests && fileSha256 ? layerKey(layer, sourceDateEpoch, fileSha256) : undefined;
+    const known = key !== undefined ? await layerDigests?.get(key) : undefined;
+    if (known && (await sink.hasBlob(known.digest))) {
+      // The sink holds these exact bytes (content-addressed) and the verifier hashed the files this
+      // run: nothing to read or send.
+      layerDone[i] = layer.bytes;
+      reportModel();
+      reusedLayers++;
+      return layerDescriptor(known, layer.annotations);
+    }
+    const written = await writeTarLayer(
       layer,
       {
         directory: input.directory,
-        sourceDateEpoch: input.sourceDateEpoch ?? 0,
+        sourceDateEpoch,
         ...(hooks.check ? { check: hooks.check } : {}),
         ...(hooks.progress && {
           onLayerProgress: (bytes: number) => {
@@ -87,8 +112,12 @@ export async function buildImage(
       },
       sink,
       layer.annotations,
-    ),
-  );
+    );
+    if (key !== undefined && (known?.digest !== written.digest || known.size !== written.size)) {
+      await layerDigests?.set(key, { digest: written.digest, size: written.size });
+    }
+    return written;
+  });
 
   const config = applyConfigChanges(
     base.config,
@@ -127,9 +156,18 @@ export async function buildImage(
     layers,
     ...(base.digest ? { baseDigest: base.digest } : {}),
     size: descriptor.size + configDescriptor.size + layers.reduce((sum, l) => sum + l.size, 0),
+    reusedLayers,
     tags: plan.tags,
     plan,
   };
+}
+
+function layerDescriptor(
+  known: LayerDigest,
+  annotations: Readonly<Record<string, string>> | undefined,
+): Descriptor {
+  const descriptor = { mediaType: MediaType.Layer, digest: known.digest, size: known.size };
+  return annotations ? { ...descriptor, annotations } : descriptor;
 }
 
 /**

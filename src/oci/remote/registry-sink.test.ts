@@ -1,14 +1,21 @@
 /** Pushes to a real docker-registry 2.8 on loopback, then checks with skopeo and umoci. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startFaultProxy } from '../../../test/registry/fault-proxy.js';
 import { startRegistry, type TestRegistry } from '../../../test/registry/registry-server.js';
 import { type TinyImage, writeTinyImage } from '../../../test/registry/tiny-image.js';
+import { scratchImage } from '../../image/base-image.js';
+import { type BuildHooks, type BuildInput, buildImage } from '../../image/build.js';
+import type { LayerDigest, LayerDigestStore } from '../../image/layer-key.js';
+import type { ContentCheckHook } from '../../image/tar-layer.js';
+import { testModel, testPool } from '../../image/test-fixtures.js';
 import { MemoryLogger } from '../../logger.js';
+import { OciLayoutSink } from '../layout-sink.js';
 import { RegistryClient } from './client.js';
 import { pushFromLayout } from './push-layout.js';
 import { RegistryBaseSource } from './registry-base.js';
@@ -18,6 +25,7 @@ import type { RetryPolicy } from './retry.js';
 const run = promisify(execFile);
 const FAST: RetryPolicy = { attempts: 6, baseDelayMs: 10, maxDelayMs: 100 };
 const SMALL = { chunkSize: 256 * 1024, monolithicMaxBytes: 64 * 1024 };
+const ONE_PASS = { ...SMALL, hashBeforeUpload: false };
 
 let registry: TestRegistry;
 let work: string;
@@ -168,5 +176,141 @@ describe('RegistrySink through a faulty network', () => {
     } finally {
       await proxy.stop();
     }
+  });
+});
+
+describe('buildImage into a RegistrySink (one pass, layer keys)', () => {
+  const model: Record<string, Buffer> = {
+    'config.json': Buffer.from('{"labels":["neg","pos"]}\n'),
+    'weights/model.safetensors': randomBytes(3 * 1024 * 1024 + 17),
+  };
+  let modelDir: string;
+  let sha256: Map<string, string>;
+
+  beforeAll(async () => {
+    modelDir = join(work, 'build-model');
+    for (const [path, bytes] of Object.entries(model)) {
+      await mkdir(join(modelDir, path, '..'), { recursive: true });
+      await writeFile(join(modelDir, path), bytes);
+    }
+    sha256 = new Map(
+      Object.entries(model).map(([path, bytes]) => [path, createHash('sha256').update(bytes).digest('hex')]),
+    );
+  });
+
+  function input(pool = 'gpu-a', extra: Partial<BuildInput> = {}): BuildInput {
+    return {
+      directory: modelDir,
+      files: Object.entries(model).map(([path, bytes]) => ({ path, size: bytes.byteLength })),
+      pool: testPool({}, { name: pool }),
+      base: scratchImage({ os: 'linux', architecture: 'amd64' }),
+      model: testModel,
+      tags: [`1.4.0-${pool}`],
+      ...extra,
+    };
+  }
+
+  function memoryStore(): LayerDigestStore & { entries: Map<string, LayerDigest> } {
+    const entries = new Map<string, LayerDigest>();
+    return {
+      entries,
+      get: (key) => Promise.resolve(entries.get(key)),
+      set: (key, value) => {
+        entries.set(key, value);
+        return Promise.resolve();
+      },
+    };
+  }
+
+  /** Counts the file bytes read (the content check sees every one). */
+  function reads(): { hook: ContentCheckHook; bytes: number } {
+    const counter = {
+      bytes: 0,
+      hook: (() => ({
+        update: (chunk: Uint8Array) => void (counter.bytes += chunk.byteLength),
+        finish: () => undefined,
+      })) as ContentCheckHook,
+    };
+    return counter;
+  }
+
+  const modelBytes = () => Object.values(model).reduce((sum, b) => sum + b.byteLength, 0);
+
+  it('reads each file once and pushes the digests the layout sink writes', async () => {
+    const layout = await buildImage(input(), await OciLayoutSink.open(join(work, 'build-layout')));
+    const read = reads();
+    const sink = new RegistrySink(client(), 'single/model', ONE_PASS);
+    const pushed = await buildImage(input(), sink, { check: read.hook });
+    expect(pushed.manifestDigest).toBe(layout.manifestDigest);
+    expect(pushed.layers).toEqual(layout.layers);
+    expect(read.bytes).toBe(modelBytes());
+    expect(sink.stats).toMatchObject({ blobsUploaded: layout.layers.length + 1, blobsSkipped: 0 });
+    expect((await client().headManifest('single/model', '1.4.0-gpu-a'))?.digest).toBe(layout.manifestDigest);
+  });
+
+  it('sends no model bytes and reads no file for a second pool when the layer keys are known', async () => {
+    const store = memoryStore();
+    const hooks = (read: { hook: ContentCheckHook }): BuildHooks => ({
+      check: read.hook,
+      layerDigests: store,
+      fileSha256: sha256,
+    });
+    const firstRead = reads();
+    await buildImage(input('gpu-a'), new RegistrySink(client(), 'keyed/model', ONE_PASS), hooks(firstRead));
+    expect(firstRead.bytes).toBe(modelBytes());
+    expect(store.entries.size).toBe(1);
+
+    const proxy = await startFaultProxy(registry.port);
+    try {
+      const secondRead = reads();
+      const sink = new RegistrySink(client(proxy.host), 'keyed/model', ONE_PASS);
+      const second = await buildImage(input('gpu-b'), sink, hooks(secondRead));
+      expect(secondRead.bytes).toBe(0);
+      // Only the config can be new (it names the pool): a few KiB at most.
+      expect(sink.stats.bytesUploaded).toBeLessThan(16 * 1024);
+      expect(proxy.counts.bytesUp).toBeLessThan(32 * 1024);
+      const { stdout } = await run('skopeo', [
+        'inspect',
+        '--tls-verify=false',
+        `docker://${registry.host}/keyed/model:1.4.0-gpu-b`,
+      ]);
+      expect((JSON.parse(stdout) as { Digest: string }).Digest).toBe(second.manifestDigest);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('tags nothing and remembers no key when a single-pass upload finally fails', async () => {
+    const proxy = await startFaultProxy(registry.port, { dropEveryBytes: 200 * 1024, maxDrops: 1_000 });
+    try {
+      const store = memoryStore();
+      const building = buildImage(
+        input(),
+        new RegistrySink(client(proxy.host), 'broken-build/model', ONE_PASS),
+        {
+          layerDigests: store,
+          fileSha256: sha256,
+        },
+      );
+      await expect(building).rejects.toMatchObject({ code: 'blob-upload-failed' });
+      expect(store.entries.size).toBe(0);
+      expect(await client().headManifest('broken-build/model', '1.4.0-gpu-a')).toBeUndefined();
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('tags nothing when a file is shorter than verified (a truncated layer)', async () => {
+    const store = memoryStore();
+    const files = input().files.map((f) => ({ ...f, size: f.size + 1 }));
+    const sink = new RegistrySink(client(), 'truncated/model', ONE_PASS);
+    await expect(
+      buildImage(input('gpu-a', { files }), sink, { layerDigests: store, fileSha256: sha256 }),
+    ).rejects.toMatchObject({ code: 'model-file-changed' });
+    await expect(
+      sink.writeManifest(new Uint8Array(2), 'application/vnd.oci.image.manifest.v1+json', ['x']),
+    ).rejects.toMatchObject({ code: 'push-incomplete' });
+    expect(store.entries.size).toBe(0);
+    expect(await client().headManifest('truncated/model', '1.4.0-gpu-a')).toBeUndefined();
   });
 });

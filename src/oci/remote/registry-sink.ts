@@ -1,7 +1,8 @@
 /**
- * The `registry` sink: an ImageSink that pushes straight to a registry repository. Blobs already
- * there are skipped (HEAD), blobs in a sibling repository are mounted, the rest uploaded, at most
- * `concurrency` at once. The manifest goes last with its exact bytes, by digest first and then
+ * The `registry` sink: an ImageSink that pushes straight to a registry repository. Blobs of known
+ * digest already there are skipped (HEAD, the source is never read), blobs in a sibling repository
+ * are mounted, the rest uploaded (in one pass over their source with `hashBeforeUpload: false`), at
+ * most `concurrency` at once. The manifest goes last with its exact bytes, by digest first and then
  * under each tag; once a blob upload has failed the sink refuses to write any manifest.
  */
 import { type Logger, silentLogger } from '../../logger.js';
@@ -26,7 +27,10 @@ export interface RegistrySinkOptions extends Pick<
   readonly progressIntervalMs?: number;
   /**
    * Blobs whose digest the caller does not know are hashed in a first read of the source, so one the
-   * registry already has is not sent again. Default true.
+   * registry already has is not sent again; that reads each such blob twice. False uploads them in
+   * one pass, hashed on the way (the final PUT names the digest): right for the image build given
+   * layer keys (BuildHooks.layerDigests), which knows the digests of the layers it built before
+   * without reading them and skips those the registry has. Default true.
    */
   readonly hashBeforeUpload?: boolean;
 }
