@@ -16,11 +16,13 @@ import { writeManifests } from './deploy/write-manifests.js';
 import { buildImage, type BuildHooks } from './image/build.js';
 import { buildWithContainerfile } from './image/builder.js';
 import { layoutTarget, type ImageTarget } from './image/image-target.js';
+import { LayerKeyCache } from './image/layer-key-cache.js';
 import { DigestOnlySink } from './oci/digest-sink.js';
 import { isLoopback } from './oci/remote/reference.js';
 import { attachReferrer, SIGSTORE_BUNDLE_TYPE, type ReferrerArtifact } from './oci/remote/referrers.js';
 import type { PromotionContext, PromotionPlan } from './promotion-plan.js';
 import { byteProgress } from './report/progress.js';
+import { DownloadCache } from './registry/download-cache.js';
 import type { PromotionRecord } from './report/promotion-record.js';
 import { createContentCheck } from './signing/serialize.js';
 
@@ -30,6 +32,8 @@ interface BuiltRef {
   readonly reference: string;
   /** The model layers, when the daemonless builder made them. */
   readonly modelLayers?: readonly { readonly digest: string; readonly size: number }[];
+  /** Model layers the sink already had (found by layer key), neither read nor sent. */
+  readonly reusedLayers?: number;
 }
 
 export async function applyPromotion(
@@ -148,20 +152,42 @@ async function buildStage(
       const image = await buildImage(
         { ...plan.imageInput, directory: plan.verified.directory },
         await target.open(),
-        {
-          check,
-          progress: (p) => progress.update(p.bytesDone),
-        },
+        { check, progress: (p) => progress.update(p.bytesDone), ...layerReuse(context, plan) },
       );
       progress.done();
       return {
         digest: image.manifestDigest,
         reference: target.reference(image.manifestDigest),
         modelLayers: image.layers.slice(image.layers.length - plan.image.layers.length),
+        reusedLayers: image.reusedLayers,
       };
     },
-    (b) => `${b.reference}${builder ? ` (${builder.kind})` : ''}`,
+    (b) =>
+      `${b.reference}${builder ? ` (${builder.kind})` : ''}` +
+      (b.reusedLayers
+        ? `; ${b.reusedLayers} of ${plan.image.layers.length} model layer(s) already there, not read`
+        : ''),
   );
+}
+
+/**
+ * With `files` serialization the verified signature gives every file's sha256, so a layer's bytes
+ * are known from its key and a registry that holds them is not sent them again — or even read.
+ * The key → digest map stays on this machine (never in a shared cache): an entry lets a layer into
+ * an image unread, so only this machine's own builds may write it.
+ */
+function layerReuse(
+  context: PromotionContext,
+  plan: PromotionPlan,
+): Pick<BuildHooks, 'fileSha256' | 'layerDigests'> {
+  const { manifest } = plan.verified;
+  if (manifest.serialization.method !== 'files') return {};
+  const fileSha256 = new Map(
+    manifest.resources.filter((r) => r.algorithm === 'sha256').map((r) => [r.name, r.digest] as const),
+  );
+  const cacheDir = context.inputs.cacheDir && path.resolve(context.cwd, context.inputs.cacheDir);
+  const folder = DownloadCache.defaultRoot(context.env, cacheDir);
+  return { fileSha256, layerDigests: new LayerKeyCache(folder, { logger: context.options.logger }) };
 }
 
 /** The model's OMS signature, attached to the image it became: whoever pulls it can verify it again. */

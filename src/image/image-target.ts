@@ -108,7 +108,9 @@ export function registryTarget(text: string, clients: RegistryClients, logger: L
     registry,
     repository,
     name: `${registry}/${repository}`,
-    open: async () => new RegistrySink(clients.clientFor(registry), repository, { logger }),
+    // One pass per layer: the build's layer keys find the layers the registry already has.
+    open: async () =>
+      new RegistrySink(clients.clientFor(registry), repository, { logger, hashBeforeUpload: false }),
     reference: (digest) => `${registry}/${repository}@${digest}`,
   };
 }

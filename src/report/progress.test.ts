@@ -40,6 +40,6 @@ describe('byteProgress', () => {
     const progress = byteProgress(logger, 'x', 0, { now: () => 0 });
     progress.update(10);
     progress.done();
-    expect(logger.lines).toEqual(['x: 10 B / 0 B, 9.8 KiB/s, done']);
+    expect(logger.lines).toEqual(['x: 10 B, 9.8 KiB/s, done']);
   });
 });

@@ -26,8 +26,10 @@ export function byteProgress(
   let latest = 0;
   const line = (at: number) => {
     const seconds = Math.max((at - start) / 1000, 1e-3);
-    const percent = bytesTotal > 0 ? ` (${Math.floor((latest / bytesTotal) * 100)}%)` : '';
-    return `${label}: ${formatBytes(latest)} / ${formatBytes(bytesTotal)}${percent}, ${formatBytes(latest / seconds)}/s`;
+    // A total of 0 means unknown (a stream whose size comes with its end): say only what is done.
+    const of =
+      bytesTotal > 0 ? ` / ${formatBytes(bytesTotal)} (${Math.floor((latest / bytesTotal) * 100)}%)` : '';
+    return `${label}: ${formatBytes(latest)}${of}, ${formatBytes(latest / seconds)}/s`;
   };
   return {
     update(bytesDone, total) {

@@ -57,7 +57,8 @@ export async function uploadBlob(
   source: BlobSource,
   options: UploadOptions = {},
 ): Promise<UploadResult> {
-  const name = `blob ${blob.digest ?? '(digest on completion)'} to ${client.registry}/${repository}`;
+  // One-pass uploads learn their digest only at the end.
+  const name = `${blob.digest ? `blob ${blob.digest}` : 'a blob'} to ${client.registry}/${repository}`;
   const what = `pushing ${name}`;
   let bytesSent = 0;
   const counted = (bytes: number) => {
@@ -120,7 +121,7 @@ export async function uploadBlob(
           throw new RegistryError(
             'failed',
             'blob-upload-failed',
-            `${what}: ${error.message}, after ${restart + 1} tries`,
+            `${error.message.startsWith(what) ? error.message : `${what}: ${error.message}`}, after ${restart + 1} tries`,
             'the registry keeps dropping the upload: try again later',
             { cause: error },
           );
