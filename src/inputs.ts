@@ -231,8 +231,6 @@ export function parsePromotionInputs(
 ): PromotionInputs {
   const get = withEnv(read, env);
   const bool = (name: InputName) => parseBoolean(name, get(name) ?? SPECS.get(name)?.default);
-  const optional = <K extends string>(key: K, found: string | undefined) =>
-    (found === undefined ? {} : { [key]: found }) as Partial<Record<K, string>>;
   return {
     registry: required(get, 'registry'),
     model: required(get, 'model'),
@@ -243,21 +241,21 @@ export function parsePromotionInputs(
     dryRun: bool('dry-run'),
     policy: parsePolicyInputs(read),
     sourceDateEpoch: parseEpoch(get('source-date-epoch') ?? env.SOURCE_DATE_EPOCH),
-    ...optional('imageRepository', get('image-repository')),
-    ...optional('registryUsername', get('registry-username')),
-    ...optional('registryPassword', get('registry-password')),
+    imageRepository: get('image-repository'),
+    registryUsername: get('registry-username'),
+    registryPassword: get('registry-password'),
     insecureRegistry: bool('insecure-registry'),
-    ...optional('kubeconfig', get('kubeconfig')),
+    kubeconfig: get('kubeconfig'),
     manifests: list(read, 'manifests'),
     force: bool('force'),
     rolloutTimeoutSeconds: parseSeconds('rollout-timeout', get('rollout-timeout') ?? '600'),
-    ...optional('githubToken', get('github-token')),
-    ...optional('gitlabToken', get('gitlab-token')),
+    githubToken: get('github-token'),
+    gitlabToken: get('gitlab-token'),
     comment: bool('comment'),
     deployment: bool('deployment'),
-    ...optional('pushgatewayUrl', get('pushgateway-url')),
+    pushgatewayUrl: get('pushgateway-url'),
     allowBreakingSchema: bool('allow-breaking-schema'),
-    ...optional('cacheDir', get('cache-dir')),
+    cacheDir: get('cache-dir'),
   };
 }
 
