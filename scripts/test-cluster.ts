@@ -5,11 +5,13 @@
  * test/cluster/index.ts) on 127.0.0.1:N, writes its kubeconfig and prints the path. Ctrl-C stops it.
  */
 import { parseArgs } from 'node:util';
+import { loadCatalog } from '../src/environments/catalog-loader.js';
 import { startTestCluster } from '../test/cluster/index.js';
 import { modelServerPods } from '../test/model-server/pods.js';
 
 const USAGE =
-  'usage: test-cluster [--port N] [--kubeconfig PATH] [--namespace NS]... [--progress-deadline-ms MS]';
+  'usage: test-cluster [--port N] [--kubeconfig PATH] [--namespace NS]... [--progress-deadline-ms MS]\n' +
+  '(without --namespace: the namespaces of examples/catalog.yaml)';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
     port,
     startPod: pods.startPod,
     ...(values.kubeconfig ? { kubeconfigPath: values.kubeconfig } : {}),
-    ...(values.namespace ? { namespaces: values.namespace } : {}),
+    namespaces: values.namespace ?? (await catalogNamespaces('examples/catalog.yaml')),
     ...(deadline ? { progressDeadlineMs: Number(deadline) } : {}),
   });
   pods.attach(cluster.store);
@@ -57,6 +59,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** The namespaces the example catalog's pools use, so `npm run demo -- --kubeconfig F` finds its own. */
+async function catalogNamespaces(file: string): Promise<string[]> {
+  const { catalog } = await loadCatalog(file);
+  return [
+    ...new Set(Object.values(catalog.environments).flatMap((env) => env.pools.map((pool) => pool.namespace))),
+  ];
 }
 
 main().catch((error: unknown) => {
