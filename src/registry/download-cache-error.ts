@@ -1,4 +1,4 @@
-import { PromotionError, type ErrorKind } from '../errors.js';
+import { PromotionError } from '../errors.js';
 
 /** Failures fetching a remote model's files into the download cache; each names the file. */
 export type DownloadErrorCode =
@@ -10,13 +10,4 @@ export type DownloadErrorCode =
 
 export class DownloadError extends PromotionError<DownloadErrorCode> {
   override readonly name = 'DownloadError';
-  constructor(
-    kind: ErrorKind,
-    code: DownloadErrorCode,
-    message: string,
-    hint?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(kind, code, message, hint, options);
-  }
 }

@@ -1,4 +1,4 @@
-import { PromotionError, type ErrorKind } from '../errors.js';
+import { PromotionError } from '../errors.js';
 
 /**
  * Failures reading a model from a Hugging Face Hub. Unknown models and revisions and a missing
@@ -14,13 +14,4 @@ export type HubErrorCode =
 
 export class HubError extends PromotionError<HubErrorCode> {
   override readonly name = 'HubError';
-  constructor(
-    kind: ErrorKind,
-    code: HubErrorCode,
-    message: string,
-    hint?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(kind, code, message, hint, options);
-  }
 }

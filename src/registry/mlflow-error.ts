@@ -1,4 +1,4 @@
-import { PromotionError, type ErrorKind } from '../errors.js';
+import { PromotionError } from '../errors.js';
 
 /**
  * Failures talking to an MLflow (or GitLab) model registry over HTTP. Unknown models and versions
@@ -17,13 +17,4 @@ export type MlflowErrorCode =
 
 export class MlflowError extends PromotionError<MlflowErrorCode> {
   override readonly name = 'MlflowError';
-  constructor(
-    kind: ErrorKind,
-    code: MlflowErrorCode,
-    message: string,
-    hint?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(kind, code, message, hint, options);
-  }
 }

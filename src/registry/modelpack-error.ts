@@ -1,17 +1,8 @@
-import { PromotionError, type ErrorKind } from '../errors.js';
+import { PromotionError } from '../errors.js';
 
 /** Model artifacts in an OCI registry that model-promote cannot read as a model version. */
 export type ModelPackErrorCode = 'not-modelpack' | 'layer-unsupported' | 'registry-uri-invalid';
 
 export class ModelPackError extends PromotionError<ModelPackErrorCode> {
   override readonly name = 'ModelPackError';
-  constructor(
-    kind: ErrorKind,
-    code: ModelPackErrorCode,
-    message: string,
-    hint?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(kind, code, message, hint, options);
-  }
 }

@@ -1,4 +1,4 @@
-import { PromotionError, type ErrorKind } from '../errors.js';
+import { PromotionError } from '../errors.js';
 
 export type RegistryCode =
   | 'registry-not-found'
@@ -11,13 +11,4 @@ export type RegistryCode =
 
 export class RegistryError extends PromotionError<RegistryCode> {
   override readonly name = 'RegistryError';
-  constructor(
-    kind: ErrorKind,
-    code: RegistryCode,
-    message: string,
-    hint?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(kind, code, message, hint, options);
-  }
 }

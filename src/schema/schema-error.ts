@@ -1,4 +1,4 @@
-import { PromotionError, type ErrorKind } from '../errors.js';
+import { PromotionError } from '../errors.js';
 
 export type SchemaCode =
   /** The new version removes or retypes an input or output of the running version. */
@@ -8,13 +8,4 @@ export type SchemaCode =
 
 export class SchemaError extends PromotionError<SchemaCode> {
   override readonly name = 'SchemaError';
-  constructor(
-    kind: ErrorKind,
-    code: SchemaCode,
-    message: string,
-    hint?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(kind, code, message, hint, options);
-  }
 }
