@@ -76,7 +76,7 @@ export async function listModelFiles(
         ? { type: 'file' as const, size: (await statOf(full)).size }
         : entry.isDirectory()
           ? { type: 'dir' as const }
-          : await classify(full, path, await lstatOf(full), allow);
+          : await classify(full, path, await statOf(full, lstat), allow);
       if (found.type === 'file') files.push({ path, size: found.size });
       else if (found.type === 'dir') await walk(path);
     }
@@ -131,22 +131,10 @@ function unsupported(name: string): never {
   );
 }
 
-async function statOf(full: string): Promise<Stats> {
+/** `stat` follows a link, `lstat` describes the link itself; both fail the same way. */
+async function statOf(full: string, look: (path: string) => Promise<Stats> = stat): Promise<Stats> {
   try {
-    return await stat(full);
-  } catch (cause) {
-    throw new SerializeError(
-      'file-unreadable',
-      `reading '${full}': ${errorText(cause)}`,
-      'make sure nothing changes the model while it is hashed',
-      { cause },
-    );
-  }
-}
-
-async function lstatOf(full: string): Promise<Stats> {
-  try {
-    return await lstat(full);
+    return await look(full);
   } catch (cause) {
     throw new SerializeError(
       'file-unreadable',
