@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { HashPool } from './hash-pool.js';
 import { nodeHashName, resourceAlgorithm, shardRanges } from './serialize-algorithm.js';
 import { SerializeError } from './serialize-errors.js';
-import { listModelFiles } from './serialize-list.js';
+import { listModelFiles, type ModelFile } from './serialize-list.js';
 import { formatShardName } from './serialize-names.js';
 import type { Resource, Serialization } from './serialize-types.js';
 
@@ -41,6 +41,8 @@ export interface DigestOptions {
   /** Workers and read size; one worker per core and 256 KiB reads unless told (tests, benchmarks). */
   workers?: number;
   blockSize?: number;
+  /** The listing to hash (from listModelFiles), when the caller has it: the folder is walked once. */
+  files?: readonly ModelFile[];
   /**
    * sha256 hex of files this process hashed while writing them, this run (a download). Used only
    * for the `files` method with sha256, and only for listed paths: those files are not read again.
@@ -69,7 +71,7 @@ export async function digestModel(
   const algorithm = resourceAlgorithm(serialization);
   const nodeName = nodeHashName(serialization.hashType);
   if (options.signal?.aborted) throw aborted(options.signal);
-  const files = await listModelFiles(directory, serialization, options);
+  const files = options.files ?? (await listModelFiles(directory, serialization, options));
 
   const jobs: Job[] = [];
   const jobsLeft: number[] = [];

@@ -65,7 +65,11 @@ export async function verifyModel(
 
   const listOptions = { signatureName: model.signatureName };
   const files = await listModelFiles(model.directory, manifest.serialization, listOptions);
-  const actual = await digestModel(model.directory, manifest.serialization, { ...listOptions, ...options });
+  const actual = await digestModel(model.directory, manifest.serialization, {
+    ...listOptions,
+    ...options,
+    files,
+  });
   compareManifest(manifest.resources, actual);
   return {
     directory: model.directory,
