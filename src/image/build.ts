@@ -9,6 +9,7 @@ import { stableJson } from '../oci/json.js';
 import { MediaType } from '../oci/media-types.js';
 import type { ImageSink } from '../oci/sink.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
+import { mapLimited } from '../limiter.js';
 import { applyConfigChanges } from './image-config.js';
 import { type LayerDigest, type LayerDigestStore, layerKey } from './layer-key.js';
 import { type ImagePlan, type ImagePlanInput, planImage } from './plan.js';
@@ -168,34 +169,4 @@ function layerDescriptor(
 ): Descriptor {
   const descriptor = { mediaType: MediaType.Layer, digest: known.digest, size: known.size };
   return annotations ? { ...descriptor, annotations } : descriptor;
-}
-
-/**
- * Like Promise.all over `items`, with at most `limit` running; results keep the items' order. On the
- * first failure no new item starts, and the running ones are waited for (so they clean up their
- * temporary files) before the failure is thrown.
- */
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  let failed = false;
-  const runners = Array.from({ length: Math.min(Math.max(limit, 1), items.length) }, async () => {
-    while (!failed && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await work(items[index]!, index);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  });
-  const settled = await Promise.allSettled(runners);
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failure) throw failure.reason;
-  return results;
 }

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { PromotionError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { Limiter } from '../oci/remote/registry-sink.js';
+import { Limiter } from '../limiter.js';
 import { parseBundle } from '../signing/bundle.js';
 import { parseStatement } from '../signing/statement.js';
 import { DownloadError } from './download-cache-error.js';

@@ -6,7 +6,7 @@
 import { repositoryScope } from '../oci/remote/challenge.js';
 import type { RegistryClient } from '../oci/remote/client.js';
 import { RegistryError as OciRegistryError } from '../oci/remote/remote-error.js';
-import { Limiter } from '../oci/remote/registry-sink.js';
+import { Limiter } from '../limiter.js';
 
 /** No config, signature bundle or history entry is larger than this. */
 export const MAX_SMALL_BLOB = 4 * 1024 * 1024;

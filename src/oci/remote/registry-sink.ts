@@ -10,6 +10,7 @@ import { byteProgress } from '../../report/progress.js';
 import { DigestCounter, sha256Digest } from '../digest.js';
 import type { BlobSource, BlobToWrite, ImageSink } from '../sink.js';
 import type { Descriptor } from '../types.js';
+import { Limiter } from '../../limiter.js';
 import type { RegistryClient } from './client.js';
 import { RegistryError } from './remote-error.js';
 import { uploadBlob, type UploadOptions } from './upload.js';
@@ -154,24 +155,4 @@ function descriptorOf(blob: BlobToWrite, digest: string, size: number): Descript
   return blob.annotations
     ? { mediaType: blob.mediaType, digest, size, annotations: blob.annotations }
     : { mediaType: blob.mediaType, digest, size };
-}
-
-/** Runs at most `limit` tasks at once, the rest in arrival order. */
-export class Limiter {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
-  }
 }
