@@ -6,6 +6,7 @@ import { requirementFromInputs, usesPublicGood, withPublicGoodRoot } from '../si
 import { refreshPublicGoodRoot } from '../signing/public-good-root.js';
 import { verifyModel } from '../signing/verify-model.js';
 import { UsageError } from '../errors.js';
+import { cliPlatform } from '../platform/cli-platform.js';
 import { addInputOptions, inputReader } from './options.js';
 import type { CommandAction } from './program.js';
 
@@ -32,11 +33,11 @@ export function verifyCommand(): [Command, CommandAction] {
           'give --identity and --issuer (keyless), --public-key FILE, or --certificate-chain FILE',
         );
       }
-      const logger = {
-        info: (m: string) => io.stderr(`${m}\n`),
-        warn: (m: string) => io.stderr(`warning: ${m}\n`),
-        debug: () => {},
-      };
+      const { logger } = cliPlatform({
+        readInput: inputReader(options),
+        verbose: Boolean(options.verbose),
+        write: (line) => io.stderr(`${line}\n`),
+      });
       const root = usesPublicGood([requirement]) ? await refreshPublicGoodRoot({ logger }) : undefined;
       const verified = await verifyModel(
         { directory, signaturePath, signatureName: path.relative(directory, signaturePath) },
