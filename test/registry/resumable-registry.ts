@@ -12,13 +12,26 @@ export interface ResumableRegistry {
   readonly blobs: Map<string, Buffer>;
   /** PATCH requests whose Content-Range did not start at the session's offset. */
   readonly rangeMismatches: number;
+  /** Where each PATCH started (its Content-Range, else the session's size), in arrival order. */
+  readonly patchStarts: number[];
   stop(): Promise<void>;
 }
 
-export async function startResumableRegistry(): Promise<ResumableRegistry> {
+export interface ResumableRegistryOptions {
+  /**
+   * Accept only PATCHes with a Content-Length of at most this many bytes, as a registry that wants
+   * spec chunks: 411 without a length, 416 above it.
+   */
+  readonly maxPatchBytes?: number;
+}
+
+export async function startResumableRegistry(
+  options: ResumableRegistryOptions = {},
+): Promise<ResumableRegistry> {
   const sessions = new Map<string, Buffer[]>();
   const blobs = new Map<string, Buffer>();
   const state = { rangeMismatches: 0 };
+  const patchStarts: number[] = [];
   const sizeOf = (parts: Buffer[]) => parts.reduce((n, b) => n + b.byteLength, 0);
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -47,6 +60,14 @@ export async function startResumableRegistry(): Promise<ResumableRegistry> {
     if (req.method === 'GET') return status(204, { location, range: range() });
     if (req.method === 'PATCH') {
       const start = Number(/^(\d+)-/.exec(req.headers['content-range'] ?? '')?.[1] ?? sizeOf(parts));
+      patchStarts.push(start);
+      if (options.maxPatchBytes !== undefined) {
+        const length = req.headers['content-length'];
+        if (length === undefined || Number(length) > options.maxPatchBytes) {
+          req.resume();
+          return status(length === undefined ? 411 : 416, { location, range: range() });
+        }
+      }
       if (start !== sizeOf(parts)) {
         state.rangeMismatches++;
         req.resume();
@@ -81,6 +102,7 @@ export async function startResumableRegistry(): Promise<ResumableRegistry> {
     host: `127.0.0.1:${port}`,
     port,
     blobs,
+    patchStarts,
     get rangeMismatches() {
       return state.rangeMismatches;
     },

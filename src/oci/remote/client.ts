@@ -27,6 +27,7 @@ import {
   type HttpRequest,
   type HttpResponse,
   nodeTransport,
+  type RequestBody,
   type Transport,
 } from './transport.js';
 
@@ -57,7 +58,8 @@ export interface SendOptions {
   /** A path on the registry (`/v2/...`) or an absolute URL (an upload Location). */
   readonly url: string | URL;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: Uint8Array;
+  /** Bytes, or a stream sent once: a 401 to a stream is not retried with a fresh token. */
+  readonly body?: RequestBody;
   readonly scopes: readonly string[];
   /** Names the step in messages: `pushing blob sha256:... to HOST/REPO`. */
   readonly what: string;
@@ -357,6 +359,7 @@ export class RegistryClient {
         authorize &&
         sameOrigin &&
         !fresh &&
+        !(options.body && !(options.body instanceof Uint8Array)) &&
         this.auth.learn(response.header('www-authenticate'))
       ) {
         await response.discard();

@@ -47,6 +47,14 @@ describe('fixedChunks', () => {
   });
 });
 
+function resumingClient(host: string, logger: MemoryLogger): RegistryClient {
+  return new RegistryClient({
+    registry: host,
+    logger,
+    retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 50 },
+  });
+}
+
 describe('uploadBlob against a registry that keeps partial PATCH bytes', () => {
   let registry: ResumableRegistry;
   beforeAll(async () => {
@@ -60,22 +68,14 @@ describe('uploadBlob against a registry that keeps partial PATCH bytes', () => {
     const proxy = await startFaultProxy(registry.port, { dropEveryBytes: 300 * 1024, maxDrops: 4 });
     try {
       const logger = new MemoryLogger();
-      const client = new RegistryClient({
-        registry: proxy.host,
-        logger,
-        retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 50 },
-      });
       const bytes = randomBytes(2 * 1024 * 1024 + 123);
       const digest = sha256Digest(bytes);
       const result = await uploadBlob(
-        client,
+        resumingClient(proxy.host, logger),
         'demo',
         { digest, size: bytes.byteLength },
         () => pieces(bytes, 64 * 1024),
-        {
-          chunkSize: 512 * 1024,
-          monolithicMaxBytes: 0,
-        },
+        { mode: 'chunked', chunkSize: 512 * 1024, monolithicMaxBytes: 0 },
       );
       expect(result).toMatchObject({ digest, size: bytes.byteLength, restarts: 0 });
       expect(proxy.counts.drops).toBeGreaterThan(0);
@@ -90,6 +90,40 @@ describe('uploadBlob against a registry that keeps partial PATCH bytes', () => {
       await proxy.stop();
     }
   });
+
+  it.each([
+    { known: true, name: 'a spec chunk of known size' },
+    { known: false, name: 'a chunked-encoding body of unknown size' },
+  ])(
+    'streams the blob in one PATCH ($name) and resumes a broken one where the registry stands',
+    async ({ known }) => {
+      const proxy = await startFaultProxy(registry.port, { dropEveryBytes: 300 * 1024, maxDrops: 3 });
+      try {
+        const logger = new MemoryLogger();
+        const bytes = randomBytes(2 * 1024 * 1024 + 123);
+        const digest = sha256Digest(bytes);
+        registry.patchStarts.length = 0;
+        const result = await uploadBlob(
+          resumingClient(proxy.host, logger),
+          'demo',
+          known ? { digest, size: bytes.byteLength } : {},
+          () => pieces(bytes, 64 * 1024),
+          { monolithicMaxBytes: 0 },
+        );
+        expect(result).toMatchObject({ digest, size: bytes.byteLength, restarts: 0 });
+        expect(registry.blobs.get(digest)?.equals(bytes)).toBe(true);
+        expect(registry.rangeMismatches).toBe(0);
+        expect(proxy.counts.drops).toBeGreaterThan(0);
+        // One PATCH, then one per drop, each from the offset the registry held: never from 0 again.
+        expect(registry.patchStarts).toHaveLength(proxy.counts.drops + 1);
+        expect(registry.patchStarts[0]).toBe(0);
+        for (const start of registry.patchStarts.slice(1)) expect(start).toBeGreaterThan(0);
+        expect([...registry.patchStarts].sort((a, b) => a - b)).toEqual(registry.patchStarts);
+      } finally {
+        await proxy.stop();
+      }
+    },
+  );
 
   it('computes the digest on the way when the caller does not know it', async () => {
     const client = new RegistryClient({ registry: registry.host });
@@ -107,5 +141,32 @@ describe('uploadBlob against a registry that keeps partial PATCH bytes', () => {
         pieces(bytes, 100),
       ),
     ).rejects.toMatchObject({ code: 'digest-mismatch' });
+  });
+});
+
+describe('uploadBlob against a registry that takes only spec chunks', () => {
+  let registry: ResumableRegistry;
+  beforeAll(async () => {
+    registry = await startResumableRegistry({ maxPatchBytes: 256 * 1024 });
+  });
+  afterAll(async () => {
+    await registry.stop();
+  });
+
+  it('falls back to chunks when a stream is refused, and sends chunks from then on', async () => {
+    const logger = new MemoryLogger();
+    const client = new RegistryClient({ registry: registry.host, logger });
+    for (const size of [700_000, 900_000]) {
+      const bytes = randomBytes(size);
+      const result = await uploadBlob(client, 'demo', {}, () => pieces(bytes, 50_000), {
+        chunkSize: 256 * 1024,
+        monolithicMaxBytes: 0,
+      });
+      expect(result.digest).toBe(sha256Digest(bytes));
+      expect(registry.blobs.get(result.digest)?.equals(bytes)).toBe(true);
+    }
+    const refusals = logger.lines.filter((l) => l.includes('refused a streamed upload'));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toContain('411');
   });
 });
