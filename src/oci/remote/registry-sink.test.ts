@@ -78,6 +78,19 @@ describe('RegistrySink on an open registry', () => {
     }
   });
 
+  it('pushes the same image in fixed-size chunks when asked to (for registries that refuse streams)', async () => {
+    const sink = new RegistrySink(client(), 'chunked/model', { ...SMALL, mode: 'chunked' });
+    const pushed = await pushFromLayout(image.layout, image.manifest, sink, ['v1']);
+    expect(pushed.digest).toBe(image.manifest.digest);
+    expect(sink.stats).toMatchObject({ blobsUploaded: 3, restarts: 0 });
+    const { stdout } = await run('skopeo', [
+      'inspect',
+      '--tls-verify=false',
+      `docker://${registry.host}/chunked/model:v1`,
+    ]);
+    expect((JSON.parse(stdout) as { Digest: string }).Digest).toBe(image.manifest.digest);
+  });
+
   it('sends no blob bytes the second time (HEAD first)', async () => {
     const proxy = await startFaultProxy(registry.port);
     try {

@@ -17,7 +17,7 @@ import { uploadBlob, type UploadOptions } from './upload.js';
 
 export interface RegistrySinkOptions extends Pick<
   UploadOptions,
-  'chunkSize' | 'monolithicMaxBytes' | 'mountFrom'
+  'mode' | 'chunkSize' | 'monolithicMaxBytes' | 'mountFrom'
 > {
   /** Blob uploads running at once. Default 3. */
   readonly concurrency?: number;
@@ -130,6 +130,7 @@ export class RegistrySink implements ImageSink {
         : undefined;
     let sent = 0;
     const result = await uploadBlob(this.client, this.repository, known, source, {
+      ...(this.options.mode ? { mode: this.options.mode } : {}),
       ...(this.options.chunkSize ? { chunkSize: this.options.chunkSize } : {}),
       ...(this.options.monolithicMaxBytes !== undefined
         ? { monolithicMaxBytes: this.options.monolithicMaxBytes }

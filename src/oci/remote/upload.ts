@@ -305,8 +305,8 @@ async function putStreamed(
   }
 }
 
-/** Answers to a streamed PATCH that mean the registry wants spec chunks: 411 is Length Required. */
-const STREAM_REFUSALS = [400, 411, 415, 416];
+/** Answers to a streamed PATCH that mean the registry wants spec chunks: 411 is Length Required, 413 a proxy capping request bodies. */
+const STREAM_REFUSALS = [400, 411, 413, 415, 416];
 
 /**
  * The source from its start, every byte hashed into `counter`, yielding only those from `skip` on.
