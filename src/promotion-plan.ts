@@ -3,6 +3,7 @@
  * schema, resolve, plan. It ends with everything the apply needs decided, so a refusal here
  * leaves nothing half-done, and `dry-run` can stop after it.
  */
+import { tmpdir } from 'node:os';
 import { acceptsLayoutImages, clusterSource } from './deploy/cluster-access.js';
 import { manifestFiles } from './deploy/user-manifests.js';
 import { loadCatalog, type LoadedCatalog } from './environments/catalog-loader.js';
@@ -25,7 +26,14 @@ import type { OutputFolder } from './report/output-folder.js';
 import { byteProgress } from './report/progress.js';
 import type { PromotionRecord } from './report/promotion-record.js';
 import type { StageRunner } from './report/stage-runner.js';
-import { checkCompatibility, extractInterface, type CompatibilityResult } from './schema/index.js';
+import {
+  checkCompatibility,
+  extractInterface,
+  folderFiles,
+  listedFiles,
+  type CompatibilityResult,
+  type ModelInterface,
+} from './schema/index.js';
 import {
   requirementFromEnvironment,
   requirementFromInputs,
@@ -168,15 +176,12 @@ export async function planPromotion(context: PromotionContext): Promise<Promotio
   const compatibility = await stages.run(
     'schema',
     async () => {
-      const next = await extractInterface(verified.directory, { signatureName: version.signatureName });
+      const next = await extractInterface(await folderFiles(verified.directory, version.signatureName));
       if (!next) return undefined;
-      // The running version was verified when it was promoted; only its interface is read here.
-      const running =
-        previousVersion && previousVersion !== version.version
-          ? await registry.resolve(inputs.model, previousVersion)
-          : undefined;
       const previous =
-        running && (await extractInterface(running.directory, { signatureName: running.signatureName }));
+        previousVersion && previousVersion !== version.version
+          ? await runningInterface(registry, inputs.model, previousVersion)
+          : undefined;
       const result = checkCompatibility(previous, next, inputs.allowBreakingSchema);
       record.compatibility = result;
       return result;
@@ -297,4 +302,22 @@ export function imageTags(version: string, pool: string): string[] {
       .replace(/^[.-]+/, '')
       .slice(0, 128) || 'model';
   return [tag(version), tag(`${version}-${pool}`)];
+}
+
+/**
+ * The interface of the version running in the environment. It was verified when it was promoted;
+ * only its interface is read here, so where the registry can list a version without downloading it,
+ * just the bytes the interface needs are fetched (declarations, safetensors headers), not the model.
+ */
+async function runningInterface(
+  registry: ModelRegistry,
+  model: string,
+  version: string,
+): Promise<ModelInterface | undefined> {
+  if (registry.listVersion) {
+    const listing = await registry.listVersion(model, version);
+    return extractInterface(listedFiles(listing.label, listing.files, listing.signatureName, tmpdir()));
+  }
+  const running = await registry.resolve(model, version);
+  return extractInterface(await folderFiles(running.directory, running.signatureName));
 }

@@ -1,15 +1,17 @@
 /** The MLflow and GitLab registries driven through the MLflow test double (test/doubles). */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MlflowDouble, type FileSource } from '../../test/doubles/mlflow-double.js';
 import { MemoryLogger } from '../logger.js';
+import { extractInterface, listedFiles } from '../schema/index.js';
 import { verifyModel } from '../signing/verify-model.js';
 import { DownloadCache } from './download-cache.js';
 import { openMlflowRegistry } from './mlflow-registry.js';
 
 const EXAMPLE = path.resolve('examples/registry/sentiment');
+const MiB = 1024 * 1024;
 const PUBLIC_KEY = path.resolve('examples/keys/example-signing.pub.pem');
 
 async function exampleFiles(version: string): Promise<Map<string, FileSource>> {
@@ -153,6 +155,46 @@ describe('MLflow registry', () => {
         k.startsWith('model_promote'),
       ),
     ).toBe(false);
+  });
+
+  it('lists a version without downloading it: an interface costs its safetensors header, not the weights', async () => {
+    const { double, registry, root } = ctx;
+    const folder = await mkdtemp(path.join(tmpdir(), 'mlflow-big-'));
+    dirs.push(folder);
+    const header = Buffer.from(
+      JSON.stringify({ w: { dtype: 'F32', shape: [16, 1048576], data_offsets: [0, 64 * MiB] } }),
+    );
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(header.length));
+    const weights = path.join(folder, 'model.safetensors');
+    await writeFile(weights, Buffer.concat([length, header]));
+    await truncate(weights, 8 + header.length + 64 * MiB);
+    double.addVersion(
+      'sentiment',
+      '3',
+      new Map<string, FileSource>([
+        ['model.safetensors', { file: weights }],
+        ['model.sig', Buffer.from('{}')],
+      ]),
+    );
+
+    const listing = await registry.listVersion('sentiment', '3');
+    expect(listing).toMatchObject({ version: '3', signatureName: 'model.sig' });
+    const found = await extractInterface(
+      listedFiles(listing.label, listing.files, listing.signatureName, folder),
+    );
+    expect(found).toMatchObject({
+      source: 'safetensors',
+      tensors: [{ name: 'w', dtype: 'float32', shape: [16, 1048576] }],
+    });
+    const served = [...double.bytesServed].find(([p]) => p.endsWith('/model.safetensors'))?.[1] ?? 0;
+    expect(served).toBeGreaterThan(0);
+    // The double stops once the client closes: at most what the sockets buffered, never the 64 MiB.
+    expect(served).toBeLessThan(16 * MiB);
+    expect(
+      double.bytesServed.has([...double.bytesServed.keys()].find((p) => p.endsWith('/model.sig')) ?? 'none'),
+    ).toBe(false);
+    await expect(readdir(path.join(root, 'versions'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('retries 503 and 429 answers, then succeeds', async () => {

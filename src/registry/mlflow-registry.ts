@@ -24,7 +24,7 @@ import {
 import { MlflowError } from './mlflow-error.js';
 import { gitlabDisplayVersion, isGitlabBase, type MlflowDialect } from './mlflow-gitlab.js';
 import { historyFromTags, promotionTags } from './mlflow-history.js';
-import type { ModelRegistry, ModelVersion, PromotionHistoryEntry } from './model-version.js';
+import type { ModelRegistry, ModelVersion, PromotionHistoryEntry, VersionListing } from './model-version.js';
 import { RegistryError } from './registry-error.js';
 
 export const SIGNATURE_FILE = 'model.sig';
@@ -107,11 +107,7 @@ export class MlflowRegistry implements ModelRegistry {
   ) {}
 
   async resolve(model: string, versionOrAlias: string): Promise<ModelVersion> {
-    const registered = await this.registeredModel(model);
-    const found = await this.findVersion(model, versionOrAlias, registered);
-    checkReady(found);
-    const version = this.dialect === 'gitlab' ? gitlabDisplayVersion(found, versionOrAlias) : found.version;
-    const files = await this.listFiles(model, version, found);
+    const { registered, found, version, files } = await this.locate(model, versionOrAlias);
     const signature = files.find((file) => file.path === SIGNATURE_FILE);
     if (!signature) {
       throw new RegistryError(
@@ -144,6 +140,25 @@ export class MlflowRegistry implements ModelRegistry {
       signatureName: SIGNATURE_FILE,
       knownDigests: materialized.hashed,
     };
+  }
+
+  async listVersion(model: string, versionOrAlias: string): Promise<VersionListing> {
+    const { version, files } = await this.locate(model, versionOrAlias);
+    return {
+      version,
+      label: `${model} v${version} from ${this.client.base}`,
+      files,
+      signatureName: SIGNATURE_FILE,
+    };
+  }
+
+  private async locate(model: string, versionOrAlias: string) {
+    const registered = await this.registeredModel(model);
+    const found = await this.findVersion(model, versionOrAlias, registered);
+    checkReady(found);
+    const version = this.dialect === 'gitlab' ? gitlabDisplayVersion(found, versionOrAlias) : found.version;
+    const files = await this.listFiles(model, version, found);
+    return { registered, found, version, files };
   }
 
   async recordPromotion(version: ModelVersion, entry: PromotionHistoryEntry): Promise<void> {

@@ -1,3 +1,5 @@
+import type { RemoteFile } from './download-cache.js';
+
 /**
  * A model version as the pipeline sees it, whatever registry it came from. Registries that keep
  * files remotely materialise them into a local folder (a cache keyed by digest) before handing the
@@ -41,9 +43,26 @@ export interface PromotionHistoryEntry {
   readonly reason?: string;
 }
 
+/** A version's files as its registry lists them, none downloaded. */
+export interface VersionListing {
+  /** The concrete version, after alias resolution. */
+  readonly version: string;
+  /** Names the version in messages: `sentiment v3 from https://mlflow.example.com`. */
+  readonly label: string;
+  /** Each opens as a stream from its first byte; nothing is cached or verified. */
+  readonly files: readonly RemoteFile[];
+  readonly signatureName: string;
+}
+
 export interface ModelRegistry {
   /** Finds a version by number or alias; reads its labels; never modifies the registry. */
   resolve(model: string, versionOrAlias: string): Promise<ModelVersion>;
+  /**
+   * Lists a version's files without downloading them, so reading a few bytes of each (the running
+   * version's interface) costs a few bytes, not the model. Remote registries have it; a folder
+   * registry leaves it out, since its resolve() reads nothing.
+   */
+  listVersion?(model: string, versionOrAlias: string): Promise<VersionListing>;
   /** Writes the promotion's outcome onto the version (its history). */
   recordPromotion(version: ModelVersion, entry: PromotionHistoryEntry): Promise<void>;
   /** Past promotions of a model (all versions, all environments), oldest first. */

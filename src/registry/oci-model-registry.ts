@@ -28,7 +28,7 @@ import type { Descriptor } from '../oci/types.js';
 import { parseManifest } from '../oci/types.js';
 import { DownloadCache, expectedDigests, type RemoteFile } from './download-cache.js';
 import { compareVersions, SIGNATURE_FILE } from './folder-registry.js';
-import type { ModelRegistry, ModelVersion, PromotionHistoryEntry } from './model-version.js';
+import type { ModelRegistry, ModelVersion, PromotionHistoryEntry, VersionListing } from './model-version.js';
 import { configLabels, type ModelPackFile, parseModelPackManifest } from './modelpack.js';
 import { ModelPackError } from './modelpack-error.js';
 import { fileFromLayer } from './modelpack-layer.js';
@@ -145,6 +145,67 @@ export class OciModelRegistry implements ModelRegistry {
   }
 
   async resolve(model: string, versionOrAlias: string): Promise<OciModelVersion> {
+    const {
+      repository,
+      name,
+      what,
+      label,
+      fetched,
+      parsed,
+      descriptor,
+      version,
+      aliases,
+      labels,
+      layerFile,
+    } = await this.locate(model, versionOrAlias);
+    const inArtifact = parsed.files.find((f) => f.path === SIGNATURE_FILE);
+    const signature = inArtifact
+      ? await this.readSignatureFile(inArtifact, layerFile, what)
+      : await this.readSignatureReferrer(repository, descriptor, what);
+    const signatureFile: RemoteFile = {
+      path: SIGNATURE_FILE,
+      size: signature.byteLength,
+      sha256: createHash('sha256').update(signature).digest('hex'),
+      open: async () =>
+        (async function* () {
+          yield signature;
+        })(),
+    };
+    const files = [...parsed.files.filter((f) => f !== inArtifact).map(layerFile), signatureFile];
+    const materialized = await this.cache.materialize(`oci/${name}@${fetched.digest}`, files, {
+      logger: this.logger,
+      label,
+      expected: expectedDigests(signature),
+      ...(this.options.retries !== undefined && { retries: this.options.retries }),
+    });
+    return {
+      registry: this.uri,
+      model,
+      version,
+      requested: versionOrAlias,
+      aliases,
+      labels,
+      directory: materialized.directory,
+      signaturePath: path.join(materialized.directory, SIGNATURE_FILE),
+      signatureName: SIGNATURE_FILE,
+      knownDigests: materialized.hashed,
+      manifest: descriptor,
+      repository,
+    };
+  }
+
+  async listVersion(model: string, versionOrAlias: string): Promise<VersionListing> {
+    const { version, label, parsed, layerFile } = await this.locate(model, versionOrAlias);
+    return {
+      version,
+      label,
+      files: parsed.files.filter((f) => f.path !== SIGNATURE_FILE).map(layerFile),
+      signatureName: SIGNATURE_FILE,
+    };
+  }
+
+  /** The version's manifest, config labels, aliases, and its files as layers to stream. */
+  private async locate(model: string, versionOrAlias: string) {
     const repository = modelRepository(this.location, model);
     const name = `${this.location.registry}/${repository}`;
     const client = this.client;
@@ -199,39 +260,18 @@ export class OciModelRegistry implements ModelRegistry {
           `${what} ${file.layer.digest}`,
         ),
     });
-    const inArtifact = parsed.files.find((f) => f.path === SIGNATURE_FILE);
-    const signature = inArtifact
-      ? await this.readSignatureFile(inArtifact, layerFile, what)
-      : await this.readSignatureReferrer(repository, descriptor, what);
-    const signatureFile: RemoteFile = {
-      path: SIGNATURE_FILE,
-      size: signature.byteLength,
-      sha256: createHash('sha256').update(signature).digest('hex'),
-      open: async () =>
-        (async function* () {
-          yield signature;
-        })(),
-    };
-    const files = [...parsed.files.filter((f) => f !== inArtifact).map(layerFile), signatureFile];
-    const materialized = await this.cache.materialize(`oci/${name}@${fetched.digest}`, files, {
-      logger: this.logger,
-      label,
-      expected: expectedDigests(signature),
-      ...(this.options.retries !== undefined && { retries: this.options.retries }),
-    });
     return {
-      registry: this.uri,
-      model,
+      repository,
+      name,
+      what,
+      label,
+      fetched,
+      parsed,
+      descriptor,
       version,
-      requested: versionOrAlias,
       aliases,
       labels,
-      directory: materialized.directory,
-      signaturePath: path.join(materialized.directory, SIGNATURE_FILE),
-      signatureName: SIGNATURE_FILE,
-      knownDigests: materialized.hashed,
-      manifest: descriptor,
-      repository,
+      layerFile,
     };
   }
 

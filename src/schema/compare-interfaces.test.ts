@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import { checkCompatibility, compareInterfaces, renderCompatibilityMarkdown } from './compare-interfaces.js';
 import { extractInterface } from './extract-interface.js';
+import { folderFiles } from './model-files.js';
 import type { ModelInterface } from './model-interface.js';
 import { parseMlmodelSignature } from './read-mlmodel.js';
 
@@ -116,12 +117,12 @@ describe('checkCompatibility', () => {
 
 describe('extractInterface', () => {
   it('reads the example model from its config.json, and v1 -> v2 is compatible', async () => {
-    const v1 = await extractInterface(path.resolve('examples/registry/sentiment/1'), {
-      signatureName: 'model.sig',
-    });
-    const v2 = await extractInterface(path.resolve('examples/registry/sentiment/2'), {
-      signatureName: 'model.sig',
-    });
+    const v1 = await extractInterface(
+      await folderFiles(path.resolve('examples/registry/sentiment/1'), 'model.sig'),
+    );
+    const v2 = await extractInterface(
+      await folderFiles(path.resolve('examples/registry/sentiment/2'), 'model.sig'),
+    );
     expect(v2).toEqual({
       source: 'config.json',
       file: 'config.json',

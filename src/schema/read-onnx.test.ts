@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,7 +44,7 @@ describe('readSafetensorsHeader', () => {
   it('reads the example weights header only', async () => {
     expect(
       await readSafetensorsHeader(
-        path.resolve('examples/registry/sentiment/2/weights.safetensors'),
+        createReadStream(path.resolve('examples/registry/sentiment/2/weights.safetensors')),
         'weights.safetensors',
       ),
     ).toEqual([

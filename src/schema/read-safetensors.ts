@@ -1,30 +1,32 @@
 /**
  * The header of a safetensors file, and nothing else: 8 bytes (little-endian u64) giving the
  * header's length, then that many bytes of JSON naming every tensor with its dtype and shape. The
- * tensor data after it is never read, whatever the file's size.
+ * tensor data after it is never read (nor downloaded, for a remote file), whatever the file's size.
  */
-import { open } from 'node:fs/promises';
 import { normaliseDtype, type TensorSpec } from './model-interface.js';
+import { PrefixReader } from './model-files.js';
 import { SchemaError } from './schema-error.js';
 
 /** The format caps the header at 100 MB; real headers are kilobytes. */
 const MAX_HEADER_BYTES = 100_000_000;
 
-export async function readSafetensorsHeader(file: string, name: string): Promise<TensorSpec[]> {
-  const handle = await open(file, 'r');
+/** Reads the header from the file's first bytes and stops the stream there. */
+export async function readSafetensorsHeader(
+  source: AsyncIterable<Uint8Array>,
+  name: string,
+): Promise<TensorSpec[]> {
+  const reader = new PrefixReader(source);
   try {
-    const prefix = Buffer.alloc(8);
-    const { bytesRead } = await handle.read(prefix, 0, 8, 0);
-    if (bytesRead < 8) throw invalid(name, 'shorter than its 8-byte header length');
+    const prefix = await reader.take(8);
+    if (prefix.byteLength < 8) throw invalid(name, 'shorter than its 8-byte header length');
     const length = prefix.readBigUInt64LE(0);
     if (length > BigInt(MAX_HEADER_BYTES))
       throw invalid(name, `header length ${length} is over the format's 100 MB cap`);
-    const header = Buffer.alloc(Number(length));
-    const read = await handle.read(header, 0, header.length, 8);
-    if (read.bytesRead < header.length) throw invalid(name, 'ends inside its header');
+    const header = await reader.take(Number(length));
+    if (header.byteLength < Number(length)) throw invalid(name, 'ends inside its header');
     return parseSafetensorsHeader(header.toString('utf8'), name);
   } finally {
-    await handle.close();
+    await reader.close();
   }
 }
 

@@ -70,6 +70,8 @@ export interface RecordedRequest {
 export class MlflowDouble {
   readonly models = new Map<string, DoubleModel>();
   readonly requests: RecordedRequest[] = [];
+  /** Artifact bytes written to the network, by artifact path (what a client made the double send). */
+  readonly bytesServed = new Map<string, number>();
   readonly faults: Faults = { missing: new Set(), truncate: new Map(), unavailable: 0, rateLimit: 0 };
   private server: Server | undefined;
   private nextId = 100;
@@ -393,8 +395,17 @@ export class MlflowDouble {
           .pipe(response, { end: false });
       return;
     }
-    if (Buffer.isBuffer(source)) response.end(source);
-    else createReadStream(source.file, { highWaterMark: 1024 * 1024 }).pipe(response);
+    const served = (bytes: number) => this.bytesServed.set(path, (this.bytesServed.get(path) ?? 0) + bytes);
+    if (Buffer.isBuffer(source)) {
+      served(source.length);
+      response.end(source);
+      return;
+    }
+    const stream = createReadStream(source.file, { highWaterMark: 1024 * 1024 });
+    stream.on('data', (chunk) => served(chunk.length));
+    // A client that stops reading closes the connection: stop reading the file too.
+    response.on('close', () => stream.destroy());
+    stream.pipe(response);
   }
 
   private json(response: ServerResponse, body: unknown): void {
