@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { githubPlatform } from '../../src/platform/github-platform.js';
 import { runPromotion } from '../../src/run-promotion.js';
-import { FAST, pullRequestEvent, runEnv } from './github-fixtures.js';
+import { FAST, SHA, pullRequestEvent, runEnv } from './github-fixtures.js';
 import { GithubDouble } from './github-double.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -96,6 +96,34 @@ describe('the Action on a runner', () => {
     expect(log).toMatch(/::group::/);
     expect(log.replace('::add-mask::ghs_action', '')).not.toContain('ghs_action');
     expect(log).not.toMatch(/::warning::/);
+  });
+
+  test('plan on the pull request, promotion on merge: the merged PR comment shows the outcome, the plan kept', async () => {
+    expect(await runAction(runnerEnv({ 'dry-run': 'true' }, pullRequestEvent(12)))).toBe(0);
+    expect(github.comments).toHaveLength(1);
+    const plan = github.comments[0]!.body;
+    github.pulls.push({
+      number: 12,
+      state: 'closed',
+      headSha: 'f'.repeat(40),
+      commits: [SHA],
+      mergedAt: '2025-01-01T00:00:00Z',
+      mergeCommitSha: SHA,
+    });
+    const push = { name: 'push', payload: { after: SHA } };
+    expect(await runAction(runnerEnv({}, push))).toBe(0);
+    expect(github.comments).toHaveLength(1);
+    const body = github.comments[0]!.body;
+    const digest = /image-digest<<(\S+)\n(sha256:[0-9a-f]{64})\n/.exec(
+      readFileSync(path.join(workspace, 'output'), 'utf8'),
+    )?.[2];
+    expect(digest).toBeDefined();
+    expect(body).toContain('`production`: ✅ promoted');
+    expect(body).toContain(`| Image digest | \`${digest}\` |`);
+    expect(body).toContain('| Environment URL | https://models.example.com/ |');
+    // The plan, as the pull request showed it, below the outcome.
+    expect(body).toContain(plan.split('\n').slice(1).join('\n').trim());
+    expect(stdout.join('')).not.toMatch(/::warning::/);
   });
 
   test('a 403 on the deployment is one warning naming the permission; result and comment unchanged', async () => {

@@ -83,6 +83,11 @@ describe('example workflows', () => {
     expect(action('plan').with).toMatchObject({ 'dry-run': true });
     expect(action('promote').with).not.toHaveProperty('dry-run');
     expect(workflow.jobs.plan!.permissions).toMatchObject({ 'pull-requests': 'write' });
-    expect(workflow.jobs.promote!.permissions).toMatchObject({ deployments: 'write' });
+    expect(workflow.jobs.promote!.permissions).toMatchObject({
+      deployments: 'write',
+      'pull-requests': 'write',
+    });
+    // The promotion on merge reports its outcome on the merged pull request's comment.
+    expect(action('promote').with).not.toHaveProperty('comment');
   });
 });

@@ -21,6 +21,9 @@ export interface DoublePull {
   headSha: string;
   /** Commits GitHub associates with the PR (its head, a merge commit). */
   commits: string[];
+  /** Set when merged: when, and the commit the base branch got (merge, squash or rebase). */
+  mergedAt?: string;
+  mergeCommitSha?: string;
 }
 
 export interface DoubleDeployment {
@@ -167,5 +170,11 @@ function commentJson(c: DoubleComment) {
 }
 
 function pullJson(p: DoublePull) {
-  return { number: p.number, state: p.state, head: { sha: p.headSha } };
+  return {
+    number: p.number,
+    state: p.state,
+    head: { sha: p.headSha },
+    merged_at: p.mergedAt ?? null,
+    merge_commit_sha: p.mergeCommitSha ?? null,
+  };
 }

@@ -104,6 +104,13 @@ describe('sticky PR comment', () => {
     expect(github.calls()[0]).toBe(`GET /repos/octo-org/models/commits/${SHA}/pulls`);
   });
 
+  test('workflow_dispatch at a merge commit: the merged PR is not commented on', async () => {
+    github.pulls.push(merged(7));
+    const given = inputs({ deployment: 'false' });
+    await promote(reportersFor(given, { name: 'workflow_dispatch' }), given, record('succeeded'));
+    expect(github.calls()).toEqual([`GET /repos/octo-org/models/commits/${SHA}/pulls`]);
+  });
+
   test('no PR: no comment, no request to comments, no warning', async () => {
     github.pulls.push({ number: 3, state: 'closed', headSha: SHA, commits: [SHA] });
     const log = logger();
@@ -125,6 +132,108 @@ describe('sticky PR comment', () => {
     const given = inputs({ deployment: 'false' });
     await promote(reportersFor(given, pullRequestEvent(7)), given, record('planned'));
     expect(github.requests[0]!.authorization).toBe('token ghs_test');
+  });
+});
+
+/** A PR merged as the pushed commit (a merge commit: its head is another commit). */
+function merged(number: number) {
+  return {
+    number,
+    state: 'closed' as const,
+    headSha: 'f'.repeat(40),
+    commits: [SHA, 'f'.repeat(40)],
+    mergedAt: '2025-01-01T00:00:00Z',
+    mergeCommitSha: SHA,
+  };
+}
+
+describe('the merged PR after the push-to-main promotion', () => {
+  const MARKER = '<!-- model-promote:sentiment:production -->';
+  const plan = inputs({ deployment: 'false', 'dry-run': 'true' });
+  const promotion = inputs({ deployment: 'false' });
+
+  test('its plan comment is updated in place with the outcome; the plan is kept below', async () => {
+    await promote(reportersFor(plan, pullRequestEvent(7)), plan, record('planned'), 'THE PLAN');
+    const { id } = github.comments[0]!;
+    github.pulls.push(merged(7), { number: 3, state: 'closed', headSha: SHA, commits: [SHA] });
+    github.requests.length = 0;
+    const log = logger();
+    await promote(reportersFor(promotion, push, log), promotion, record('succeeded'), 'PUSH SUMMARY');
+
+    expect(github.calls()).toEqual([
+      `GET /repos/octo-org/models/commits/${SHA}/pulls`,
+      'GET /repos/octo-org/models/issues/7/comments',
+      `PATCH /repos/octo-org/models/issues/comments/${id}`,
+    ]);
+    expect(github.comments).toHaveLength(1);
+    const body = github.comments[0]!.body;
+    expect(body.startsWith(`${MARKER}\n`)).toBe(true);
+    expect(body).toContain('### After the merge: `sentiment` v2 → `production`: ✅ promoted');
+    expect(body).toContain(`| Image digest | \`sha256:${'b'.repeat(64)}\` |`);
+    expect(body).toContain('| Environment URL | https://sentiment.models.example.com |');
+    expect(body).toContain(
+      '| Run | [model-promote run](https://github.com/octo-org/models/actions/runs/42) |',
+    );
+    expect(body).toContain(`https://github.com/octo-org/models/commit/${SHA}`);
+    expect(body).toContain('PUSH SUMMARY');
+    // The plan is still there, collapsed, after the outcome.
+    const details = body.indexOf("<details><summary>Before the merge: the pull request's plan</summary>");
+    expect(details).toBeGreaterThan(body.indexOf('✅ promoted'));
+    expect(body.indexOf('THE PLAN')).toBeGreaterThan(details);
+    expect(log.lines).toContainEqual(expect.stringContaining('PR #7: outcome comment (merged PR) updated'));
+  });
+
+  test('a re-run replaces the outcome and keeps the plan once; a rollback says so', async () => {
+    await promote(reportersFor(plan, pullRequestEvent(7)), plan, record('planned'), 'THE PLAN');
+    github.pulls.push(merged(7));
+    await promote(reportersFor(promotion, push), promotion, record('succeeded'), 'FIRST');
+    const rolledBack = record('failed', {
+      deploy: [
+        {
+          cluster: 'eu-1',
+          namespace: 'models',
+          previousVersion: '1',
+          version: '2',
+          applied: [],
+          rolledBack: true,
+          reason: 'smoke test failed',
+        },
+      ],
+    });
+    await promote(reportersFor(promotion, push), promotion, rolledBack, 'SECOND');
+    expect(github.comments).toHaveLength(1);
+    const body = github.comments[0]!.body;
+    expect(body).toContain('`production`: ↩️ failed and rolled back');
+    expect(body).toContain('| Rolled back | `eu-1` `models` to v1: smoke test failed |');
+    expect(body).toContain('> **rollout-timeout**: rollout did not finish');
+    expect(body).not.toContain('FIRST');
+    expect(body).not.toContain('✅ promoted');
+    expect(body.split('THE PLAN')).toHaveLength(2);
+    expect(body.split(MARKER)).toHaveLength(2);
+  });
+
+  test('no plan comment on the merged PR: the outcome is posted there', async () => {
+    github.comments.push({ id: 1, issueNumber: 7, body: 'LGTM', createdAt: '', updatedAt: '' });
+    github.pulls.push(merged(7));
+    await promote(reportersFor(promotion, push), promotion, record('refused'));
+    expect(github.calls().at(-1)).toBe('POST /repos/octo-org/models/issues/7/comments');
+    expect(github.comments.map((c) => c.body.split('\n')[0])).toEqual(['LGTM', MARKER]);
+    expect(github.comments[1]!.body).toContain('`production`: ⛔ refused');
+    expect(github.comments[1]!.body).not.toContain("the pull request's plan");
+  });
+
+  test('a pull_request run for a merged PR (closed, merged) reports the outcome the same way', async () => {
+    await promote(reportersFor(plan, pullRequestEvent(7)), plan, record('planned'), 'THE PLAN');
+    const closed = {
+      name: 'pull_request',
+      ref: 'refs/heads/main',
+      payload: { action: 'closed', number: 7, pull_request: { number: 7, merged: true } },
+    };
+    await promote(reportersFor(promotion, closed), promotion, record('succeeded'));
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]!.body).toContain('✅ promoted');
+    expect(github.comments[0]!.body).toContain('THE PLAN');
+    expect(github.calls().some((c) => c.includes('/commits/'))).toBe(false);
   });
 });
 

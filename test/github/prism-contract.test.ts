@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { PromotionReporter } from '../../src/platform/platform.js';
 import { createGithubClient } from '../../src/platform/github-client.js';
+import { earlierPlan, mergedCommentBody } from '../../src/platform/github-merged-comment.js';
 import { upsertComment } from '../../src/platform/github-pr-comment.js';
 import { githubReporters } from '../../src/platform/github-reporters.js';
 import { FAST, SHA, inputs, logger, pullRequestEvent, record, runEnv } from './github-fixtures.js';
@@ -109,6 +110,38 @@ describe('GitHub reporters against the OpenAPI description (Prism)', () => {
       'PATCH /repos/octo-org/models/issues/comments/1',
     ]);
     expect(since(start).filter((e) => !e.accepted)).toEqual([]);
+  });
+
+  test('the outcome on a merged PR: its comment read, then edited in place with the outcome', async () => {
+    const start = prism.exchanges.length;
+    const client = createGithubClient({ token: 'ghs_test', baseUrl: prism.url, logger: logger(), ...FAST });
+    const seen: (string | undefined)[] = [];
+    const outcome = await upsertComment(
+      client,
+      { owner: 'octo-org', repo: 'models', issueNumber: 7 },
+      'Me too',
+      (existing) => {
+        seen.push(existing);
+        return mergedCommentBody({
+          marker: 'Me too',
+          record: record('succeeded'),
+          summaryMarkdown: '### Model promotion\n',
+          sha: SHA,
+          commitUrl: `https://github.com/octo-org/models/commit/${SHA}`,
+          runUrl: 'https://github.com/octo-org/models/actions/runs/42',
+          plan: earlierPlan(existing, 'Me too') ?? '### the plan',
+        });
+      },
+    );
+    expect(seen).toEqual(['Me too']);
+    expect(outcome.action).toBe('updated');
+    const exchanges = since(start);
+    expect(exchanges.map((e) => `${e.method} ${e.path.split('?')[0]}`)).toEqual([
+      'GET /repos/octo-org/models/issues/7/comments',
+      'PATCH /repos/octo-org/models/issues/comments/1',
+    ]);
+    expect(exchanges[1]!.requestBody).toEqual({ body: expect.stringContaining('✅ promoted') });
+    expect(exchanges.filter((e) => !e.accepted)).toEqual([]);
   });
 
   test('the harness does catch a request that breaks the description', async () => {
