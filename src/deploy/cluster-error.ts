@@ -27,6 +27,8 @@ export type DeployErrorCode =
   | 'image-not-pullable'
   /** The Lease of the namespace and model is held by another promotion. */
   | 'lease-held'
+  /** Another promotion took the Lease over while this one deployed (it had stopped renewing in time). */
+  | 'lease-lost'
   /** The rollout failed (progress deadline, crash loop, image pull error) or did not finish in time. */
   | 'rollout-failed'
   /** A pod of the new ReplicaSet runs another image digest than the one pushed. */

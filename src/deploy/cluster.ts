@@ -186,7 +186,12 @@ export class KubeCluster {
     timeoutMs = 30_000,
   ): Promise<RawResponse> {
     const url = new URL(`${this.server.replace(/\/+$/, '')}${path}`);
-    const options: https.RequestOptions = { method, headers: { Accept: 'application/json', ...headers } };
+    // Node frames a DELETE body only with an explicit length (it sends no chunked DELETE by default).
+    const length = body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) };
+    const options: https.RequestOptions = {
+      method,
+      headers: { Accept: 'application/json', ...length, ...headers },
+    };
     await this.kc.applyToHTTPSOptions(options);
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise<RawResponse>((resolve, reject) => {

@@ -48,6 +48,8 @@ export interface DeployInput {
     readonly rolloutSeconds: number;
     /** How long to wait for another promotion's Lease; default 300. */
     readonly leaseWaitSeconds?: number;
+    /** The Lease's duration (renewed every third of it); default 60. */
+    readonly leaseSeconds?: number;
   };
   readonly logger: Logger;
   readonly force: boolean;
@@ -176,6 +178,7 @@ export async function deployOne(input: DeployInput): Promise<Deployed> {
     model: input.model.name,
     holder: input.promotionId,
     waitMs: (input.timeouts.leaseWaitSeconds ?? 300) * 1000,
+    ...(input.timeouts.leaseSeconds !== undefined ? { leaseSeconds: input.timeouts.leaseSeconds } : {}),
     logger,
     annotations: { [`${PREFIX}/version`]: input.model.version },
   });
@@ -184,7 +187,18 @@ export async function deployOne(input: DeployInput): Promise<Deployed> {
   let previousVersion: string | undefined;
   let workload: LiveObject | undefined;
 
+  /** Stops here once the Lease is someone else's: what this promotion would do next may undo theirs. */
+  const checkLease = (where: string) => {
+    if (!lease.lost) return;
+    throw new DeployError(
+      'failed',
+      'lease-lost',
+      `${lease.lost}: stopped ${where}`,
+      'another promotion is deploying this model here now: let it finish, then check which version runs and promote again',
+    );
+  };
   const apply = async (object: KubernetesObject): Promise<LiveObject> => {
+    checkLease(`before applying ${displayName(object)}`);
     const before = await cluster.read(refOf(object));
     snapshots.push({ ref: refOf(object), ...(before ? { before } : {}) });
     const live = await applyObject(cluster, object, { force: input.force, logger });
@@ -252,6 +266,7 @@ export async function deployOne(input: DeployInput): Promise<Deployed> {
       );
     }
     for (const object of [...later, ...userObjects]) await apply(object);
+    checkLease('after the rollout, before reporting it');
 
     const result: DeployResult = {
       ...base,
@@ -278,7 +293,9 @@ export async function deployOne(input: DeployInput): Promise<Deployed> {
       const evidence = await failureEvidence(cluster, namespace, workload);
       let restored: string[] = [];
       let rollbackError: DeployError | undefined;
-      if (snapshots.length > 0) {
+      // Once another promotion holds the Lease, restoring our snapshots would undo its work.
+      const rollBack = snapshots.length > 0 && !lease.lost;
+      if (rollBack) {
         logger.warn(`deploy failed: ${error.message}; rolling back`);
         for (const line of evidence.events) logger.info(`  event: ${line}`);
         for (const line of evidence.logTail) logger.info(`  log: ${line}`);
@@ -290,8 +307,9 @@ export async function deployOne(input: DeployInput): Promise<Deployed> {
           return [];
         });
       }
-      const back =
-        snapshots.length === 0
+      const back = lease.lost
+        ? '; not rolled back: another promotion holds the Lease now'
+        : snapshots.length === 0
           ? ''
           : previousVersion
             ? `; rolled back to v${previousVersion}`
@@ -300,7 +318,7 @@ export async function deployOne(input: DeployInput): Promise<Deployed> {
         ...base,
         ...(previousVersion !== undefined ? { previousVersion } : {}),
         applied,
-        rolledBack: snapshots.length > 0 && !rollbackError,
+        rolledBack: rollBack && !rollbackError,
         reason: error.message,
         evidence,
       };

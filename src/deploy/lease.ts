@@ -27,6 +27,11 @@ export interface LeaseOptions {
 export interface HeldLease {
   readonly name: string;
   readonly namespace: string;
+  /**
+   * Why the Lease is no longer ours (another promotion took it over, or it was deleted), found
+   * when renewing; undefined while it is held. Renewal stops once the Lease is lost.
+   */
+  readonly lost: string | undefined;
   /** Stops renewing and deletes the Lease if still ours. Never throws. */
   release(): Promise<void>;
 }
@@ -67,7 +72,7 @@ export async function acquireLease(cluster: KubeCluster, options: LeaseOptions):
   const seconds = options.leaseSeconds ?? 60;
   const path = collectionPath('coordination.k8s.io/v1', 'Lease', namespace);
   const action = (verb: string) => ({ verb, kind: 'Lease', name, namespace, cluster: cluster.name });
-  const body = (transitions: number, resourceVersion?: string) =>
+  const body = (transitions: number, resourceVersion?: string, acquired?: string) =>
     JSON.stringify({
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
@@ -81,7 +86,7 @@ export async function acquireLease(cluster: KubeCluster, options: LeaseOptions):
       spec: {
         holderIdentity: holder,
         leaseDurationSeconds: seconds,
-        acquireTime: microTime(Date.now()),
+        acquireTime: acquired ?? microTime(Date.now()),
         renewTime: microTime(Date.now()),
         leaseTransitions: transitions,
       },
@@ -179,24 +184,55 @@ function held(
   seconds: number,
   holder: string,
   logger: Logger,
-  body: (transitions: number, resourceVersion?: string) => string,
+  body: (transitions: number, resourceVersion?: string, acquired?: string) => string,
 ): HeldLease {
   let lease = initial;
-  let renewing: Promise<void> = Promise.resolve();
+  let lost: string | undefined;
+  let renewing: Promise<void> | undefined;
+  const url = `${path}/${name}`;
+  const lose = (reason: string) => {
+    lost = `lease ${namespace}/${name} lost: ${reason}`;
+    clearInterval(timer);
+    logger.warn(`${lost}; another promotion may now deploy ${namespace} at the same time`);
+  };
+  // A renewal moves renewTime only: acquireTime stays when this promotion took the Lease.
+  const put = () =>
+    send(
+      'update',
+      'PUT',
+      url,
+      body(lease.spec?.leaseTransitions ?? 0, lease.metadata.resourceVersion, lease.spec?.acquireTime),
+    );
+  const renew = async () => {
+    let res = await put();
+    if (res.status === 409) {
+      // Changed since our last write: still ours (say, an annotation added) or taken over?
+      const got = await send('get', 'GET', url);
+      if (got.status === 404) return lose('it was deleted');
+      if (got.status !== 200) {
+        logger.warn(`lease ${namespace}/${name}: renewing: HTTP ${got.status}`);
+        return;
+      }
+      const current = parse(got);
+      const other = current.spec?.holderIdentity;
+      if (other !== holder) return lose(`promotion ${other ?? '(none)'} holds it now`);
+      lease = current;
+      res = await put();
+    }
+    if (res.status === 200) lease = parse(res);
+    else if (res.status === 404) lose('it was deleted');
+    else logger.warn(`lease ${namespace}/${name}: renewing: HTTP ${res.status}`);
+  };
   const timer = setInterval(
     () => {
-      renewing = (async () => {
-        const res = await send(
-          'update',
-          'PUT',
-          `${path}/${name}`,
-          body(lease.spec?.leaseTransitions ?? 0, lease.metadata.resourceVersion),
-        );
-        if (res.status === 200) lease = parse(res);
-        else logger.warn(`lease ${namespace}/${name}: renewing: HTTP ${res.status}`);
-      })().catch((error: unknown) =>
-        logger.warn(`lease ${namespace}/${name}: renewing: ${(error as Error).message}`),
-      );
+      if (renewing || lost) return; // one renewal at a time
+      renewing = renew()
+        .catch((error: unknown) =>
+          logger.warn(`lease ${namespace}/${name}: renewing: ${(error as Error).message}`),
+        )
+        .finally(() => {
+          renewing = undefined;
+        });
     },
     (seconds * 1000) / 3,
   );
@@ -205,6 +241,9 @@ function held(
   return {
     name,
     namespace,
+    get lost() {
+      return lost;
+    },
     release() {
       released ??= (async () => {
         clearInterval(timer);
@@ -214,8 +253,19 @@ function held(
           if (got.status !== 200) return;
           const current = parse(got);
           if (current.spec?.holderIdentity !== holder) return;
-          const res = await send('delete', 'DELETE', `${path}/${name}`);
-          if (res.status !== 200 && res.status !== 404)
+          // Preconditions: a Lease another promotion took since the read above is not deleted (409).
+          const res = await send(
+            'delete',
+            'DELETE',
+            `${path}/${name}`,
+            JSON.stringify({
+              apiVersion: 'v1',
+              kind: 'DeleteOptions',
+              preconditions: { uid: current.metadata.uid, resourceVersion: current.metadata.resourceVersion },
+            }),
+          );
+          if (res.status === 409) logger.info(`lease ${namespace}/${name}: taken over before release`);
+          else if (res.status !== 200 && res.status !== 404)
             logger.warn(`lease ${namespace}/${name}: releasing: HTTP ${res.status}`);
           else logger.info(`lease ${namespace}/${name} released`);
         } catch (error) {

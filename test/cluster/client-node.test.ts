@@ -445,7 +445,22 @@ describe('API server behaviour', () => {
       reason: 'Conflict',
       message: expect.stringContaining('the object has been modified'),
     });
-    await leases.deleteNamespacedLease({ name: 'promotion-lock', namespace: 'models' });
+    const stalePrecondition = await rejection(
+      leases.deleteNamespacedLease({
+        name: 'promotion-lock',
+        namespace: 'models',
+        body: { preconditions: { resourceVersion: created.metadata?.resourceVersion } },
+      }),
+    );
+    expect(stalePrecondition.code).toBe(409);
+    expect(stalePrecondition.status.message).toContain('Precondition failed: ResourceVersion');
+    await leases.deleteNamespacedLease({
+      name: 'promotion-lock',
+      namespace: 'models',
+      body: {
+        preconditions: { uid: updated.metadata?.uid, resourceVersion: updated.metadata?.resourceVersion },
+      },
+    });
   });
 
   it('LIST with fieldSelector metadata.name and labelSelector', async () => {

@@ -298,6 +298,28 @@ export class ResourceApi {
   private delete(request: ResourceRequest): ApiResponse {
     const { type, namespace, name = '' } = request;
     const object = this.store.read(type, namespace, name);
+    // DeleteOptions.preconditions: the apiserver answers 409 when the object is no longer that one.
+    const preconditions = request.body
+      ? (JSON.parse(request.body) as { preconditions?: { uid?: string; resourceVersion?: string } })
+          .preconditions
+      : undefined;
+    if (preconditions?.uid !== undefined && preconditions.uid !== object.metadata.uid) {
+      throw conflict(
+        type,
+        name,
+        `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${object.metadata.uid ?? ''}`,
+      );
+    }
+    if (
+      preconditions?.resourceVersion !== undefined &&
+      preconditions.resourceVersion !== object.metadata.resourceVersion
+    ) {
+      throw conflict(
+        type,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${object.metadata.resourceVersion ?? ''}`,
+      );
+    }
     if (dryRun(request)) return { code: 200, body: object };
     this.store.delete(type, namespace, name);
     if (type.kind === 'Namespace') {

@@ -144,7 +144,7 @@ async function handle(ctx: HandlerContext, req: IncomingMessage, res: ServerResp
   if (route.subresource === 'log') return logs(ctx, res, route, query, user);
   if (verb === 'deletecollection')
     throw failure('MethodNotAllowed', 'deletecollection is not implemented by the test cluster');
-  const body = ['POST', 'PUT', 'PATCH'].includes(method) ? await readBody(req) : undefined;
+  const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : undefined;
   const result = ctx.api.handle({
     verb,
     type: route.type,

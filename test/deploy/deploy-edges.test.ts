@@ -2,10 +2,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { AppsV1Api, CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { deploy, deployOne, reportOf } from '../../src/deploy/deploy.js';
 import { DeployError } from '../../src/deploy/cluster-error.js';
 import { diffText } from '../../src/deploy/apply-diff.js';
 import { typeOf } from '../cluster/resources.js';
+import { leaseName } from '../../src/deploy/lease.js';
 import { deployInput, namespace, startWorld, testPool, type DeployWorld } from './deploy-fixtures.js';
 
 const run = promisify(execFile);
@@ -128,6 +130,44 @@ describe('the Lease', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     await held.release();
     expect((await waiting).previousVersion).toBe('1');
+  });
+});
+
+describe('a Lease lost mid-rollout', () => {
+  it('stops before reporting, and does not roll back over the promotion that holds it now', async () => {
+    const ns = await namespace(world, 'lease-lost');
+    world.cluster.setFault({ namespace: ns }, { kind: 'slow-ready', delayMs: 2500 });
+    const input = deployInput(world, testPool(ns), world.v1, {
+      promotionId: 'slow-one',
+      timeouts: { rolloutSeconds: 30, leaseSeconds: 1 },
+    });
+    const running = failure(deploy(input));
+    const kc = new KubeConfig();
+    kc.loadFromString(world.front.kubeconfig);
+    const leases = kc.makeApiClient(CoordinationV1Api);
+    const name = leaseName('sentiment');
+    let current;
+    for (let i = 0; i < 100 && !current; i++) {
+      current = await leases.readNamespacedLease({ name, namespace: ns }).catch(() => undefined);
+      if (!current) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(current?.spec?.holderIdentity).toBe('slow-one');
+    await leases.replaceNamespacedLease({
+      name,
+      namespace: ns,
+      body: { ...current!, spec: { ...current!.spec, holderIdentity: 'promotion-X' } },
+    });
+    const error = await running;
+    world.cluster.setFault({ namespace: ns }, undefined);
+    expect(error.code).toBe('lease-lost');
+    expect(error.message).toContain('promotion promotion-X holds it now');
+    expect(error.message).toMatch(/not rolled back: another promotion holds the Lease now$/);
+    // Nothing of ours was undone or deleted, and the new holder's Lease is left alone.
+    const apps = kc.makeApiClient(AppsV1Api);
+    expect((await apps.listNamespacedDeployment({ namespace: ns })).items).toHaveLength(1);
+    expect((await leases.readNamespacedLease({ name, namespace: ns })).spec?.holderIdentity).toBe(
+      'promotion-X',
+    );
   });
 });
 
