@@ -145,23 +145,12 @@ export class OciModelRegistry implements ModelRegistry {
   }
 
   async resolve(model: string, versionOrAlias: string): Promise<OciModelVersion> {
-    const {
-      repository,
-      name,
-      what,
-      label,
-      fetched,
-      parsed,
-      descriptor,
-      version,
-      aliases,
-      labels,
-      layerFile,
-    } = await this.locate(model, versionOrAlias);
+    const found = await this.locate(model, versionOrAlias);
+    const { parsed, layerFile, what } = found;
     const inArtifact = parsed.files.find((f) => f.path === SIGNATURE_FILE);
     const signature = inArtifact
       ? await this.readSignatureFile(inArtifact, layerFile, what)
-      : await this.readSignatureReferrer(repository, descriptor, what);
+      : await this.readSignatureReferrer(found.repository, found.descriptor, what);
     const signatureFile: RemoteFile = {
       path: SIGNATURE_FILE,
       size: signature.byteLength,
@@ -172,25 +161,29 @@ export class OciModelRegistry implements ModelRegistry {
         })(),
     };
     const files = [...parsed.files.filter((f) => f !== inArtifact).map(layerFile), signatureFile];
-    const materialized = await this.cache.materialize(`oci/${name}@${fetched.digest}`, files, {
-      logger: this.logger,
-      label,
-      expected: expectedDigests(signature),
-      ...(this.options.retries !== undefined && { retries: this.options.retries }),
-    });
+    const materialized = await this.cache.materialize(
+      `oci/${this.location.registry}/${found.repository}@${found.descriptor.digest}`,
+      files,
+      {
+        logger: this.logger,
+        label: found.label,
+        expected: expectedDigests(signature),
+        ...(this.options.retries !== undefined && { retries: this.options.retries }),
+      },
+    );
     return {
       registry: this.uri,
       model,
-      version,
+      version: found.version,
       requested: versionOrAlias,
-      aliases,
-      labels,
+      aliases: found.aliases,
+      labels: found.labels,
       directory: materialized.directory,
       signaturePath: path.join(materialized.directory, SIGNATURE_FILE),
       signatureName: SIGNATURE_FILE,
       knownDigests: materialized.hashed,
-      manifest: descriptor,
-      repository,
+      manifest: found.descriptor,
+      repository: found.repository,
     };
   }
 
@@ -260,19 +253,7 @@ export class OciModelRegistry implements ModelRegistry {
           `${what} ${file.layer.digest}`,
         ),
     });
-    return {
-      repository,
-      name,
-      what,
-      label,
-      fetched,
-      parsed,
-      descriptor,
-      version,
-      aliases,
-      labels,
-      layerFile,
-    };
+    return { repository, what, label, parsed, descriptor, version, aliases, labels, layerFile };
   }
 
   async recordPromotion(version: ModelVersion, entry: PromotionHistoryEntry): Promise<void> {

@@ -66,6 +66,19 @@ interface Session {
   minChunk: number;
 }
 
+/** One blob's upload under way: where it goes, what it is, where its bytes come from. */
+interface Upload {
+  readonly client: RegistryClient;
+  readonly repository: string;
+  readonly session: Session;
+  readonly blob: { readonly digest?: string; readonly size?: number };
+  readonly source: BlobSource;
+  /** Names the upload in messages: `pushing blob sha256:... to HOST/REPO`. */
+  readonly what: string;
+  /** Told the size of every body chunk written. */
+  readonly counted: (bytes: number) => void;
+}
+
 export async function uploadBlob(
   client: RegistryClient,
   repository: string,
@@ -108,17 +121,10 @@ export async function uploadBlob(
         blob.digest !== undefined &&
         blob.size !== undefined &&
         blob.size <= (options.monolithicMaxBytes ?? 4 * MiB);
+      const upload: Upload = { client, repository, session, blob, source, what, counted };
       const result = monolithic
-        ? await putWhole(
-            client,
-            repository,
-            session,
-            blob as { digest: string; size: number },
-            source,
-            what,
-            counted,
-          )
-        : await putLarge(client, repository, session, blob, source, what, counted, options);
+        ? await putWhole(upload, blob as { digest: string; size: number })
+        : await putLarge(upload, options);
       return { ...result, bytesSent, restarts: restart };
     } catch (error) {
       session = undefined;
@@ -180,14 +186,10 @@ async function startSession(
 
 /** POST then one PUT with the whole blob (it is small: read into memory). */
 async function putWhole(
-  client: RegistryClient,
-  repository: string,
-  session: Session,
+  upload: Upload,
   blob: { digest: string; size: number },
-  source: BlobSource,
-  what: string,
-  counted: (bytes: number) => void,
 ): Promise<{ digest: Digest; size: number }> {
+  const { source, what } = upload;
   const parts: Uint8Array[] = [];
   const counter = new DigestCounter();
   for await (const chunk of source()) {
@@ -197,26 +199,17 @@ async function putWhole(
   }
   const bytes = Buffer.concat(parts);
   checkBytes(what, blob, counter.digest(), counter.size);
-  await complete(client, repository, session, blob.digest as Digest, bytes, what, counted);
+  await complete(upload, blob.digest as Digest, bytes);
   return { digest: blob.digest as Digest, size: bytes.byteLength };
 }
 
 /** The streamed PATCH, or chunks when asked for or when the registry turns the stream down. */
-async function putLarge(
-  client: RegistryClient,
-  repository: string,
-  session: Session,
-  blob: { readonly digest?: string; readonly size?: number },
-  source: BlobSource,
-  what: string,
-  counted: (bytes: number) => void,
-  options: UploadOptions,
-): Promise<{ digest: Digest; size: number }> {
-  const chunked = () =>
-    putChunked(client, repository, session, blob, source, what, counted, options.chunkSize ?? DEFAULT_CHUNK);
+async function putLarge(upload: Upload, options: UploadOptions): Promise<{ digest: Digest; size: number }> {
+  const { client, repository, session, what } = upload;
+  const chunked = () => putChunked(upload, options.chunkSize ?? DEFAULT_CHUNK);
   if ((options.mode ?? 'stream') === 'chunked' || streamRefused.has(client)) return chunked();
   try {
-    return await putStreamed(client, repository, session, blob, source, what, counted);
+    return await putStreamed(upload);
   } catch (error) {
     if (!(error instanceof StreamRefused)) throw error;
     streamRefused.add(client);
@@ -239,15 +232,8 @@ class StreamRefused extends Error {
  * The whole blob as one PATCH, hashed as it goes. On a broken connection: the registry's offset,
  * then a PATCH of the rest, the source re-read from its start and hashed up to that offset unsent.
  */
-async function putStreamed(
-  client: RegistryClient,
-  repository: string,
-  session: Session,
-  blob: { readonly digest?: string; readonly size?: number },
-  source: BlobSource,
-  what: string,
-  counted: (bytes: number) => void,
-): Promise<{ digest: Digest; size: number }> {
+async function putStreamed(upload: Upload): Promise<{ digest: Digest; size: number }> {
+  const { client, repository, session, blob, source, what, counted } = upload;
   let held = 0;
   for (let attempt = 1; ; attempt++) {
     const counter = new DigestCounter();
@@ -284,7 +270,7 @@ async function putStreamed(
       }
       const digest = counter.digest();
       checkBytes(what, blob, digest, counter.size);
-      await complete(client, repository, session, digest, undefined, what, counted);
+      await complete(upload, digest);
       return { digest, size: counter.size };
     } catch (error) {
       if (!isRetryable(error) || attempt >= client.retry.attempts) throw error;
@@ -297,7 +283,7 @@ async function putStreamed(
         `${what}: ${error instanceof Error ? error.message : String(error)} after ${counter.size} bytes; asking the registry where the upload stands in ${delay} ms`,
       );
       await (client.retry.sleep ?? sleep)(delay);
-      held = await uploadOffset(client, repository, session, what);
+      held = await uploadOffset(upload);
       if (held > counter.size) {
         throw new UploadLost(`the registry holds ${held} bytes, more than the ${counter.size} sent`);
       }
@@ -336,16 +322,8 @@ async function* unsentBytes(
   }
 }
 
-async function putChunked(
-  client: RegistryClient,
-  repository: string,
-  session: Session,
-  blob: { readonly digest?: string; readonly size?: number },
-  source: BlobSource,
-  what: string,
-  counted: (bytes: number) => void,
-  chunkSize: number,
-): Promise<{ digest: Digest; size: number }> {
+async function putChunked(upload: Upload, chunkSize: number): Promise<{ digest: Digest; size: number }> {
+  const { client, repository, session, blob, source, what, counted } = upload;
   const counter = new DigestCounter();
   let offset = 0;
   for await (const chunk of fixedChunks(source(), Math.max(chunkSize, session.minChunk))) {
@@ -386,7 +364,7 @@ async function putChunked(
           `${what}: ${error instanceof Error ? error.message : String(error)} at byte ${offset}; asking the registry where the upload stands in ${delay} ms`,
         );
         await (client.retry.sleep ?? sleep)(delay);
-        offset = await uploadOffset(client, repository, session, what);
+        offset = await uploadOffset(upload);
         if (offset < start || offset > end) {
           throw new UploadLost(
             `the registry holds ${offset} bytes, outside the chunk ${start}-${end - 1} still in memory`,
@@ -397,17 +375,12 @@ async function putChunked(
   }
   const digest = counter.digest();
   checkBytes(what, blob, digest, counter.size);
-  await complete(client, repository, session, digest, undefined, what, counted);
+  await complete(upload, digest);
   return { digest, size: counter.size };
 }
 
 /** GET on the upload URL: the offset from `Range`; a fresh Location. 404 means the session is gone. */
-async function uploadOffset(
-  client: RegistryClient,
-  repository: string,
-  session: Session,
-  what: string,
-): Promise<number> {
+async function uploadOffset({ client, repository, session, what }: Upload): Promise<number> {
   const response = await client.send({
     method: 'GET',
     url: session.location,
@@ -421,15 +394,8 @@ async function uploadOffset(
 }
 
 /** The final PUT `?digest=`; checks the returned Docker-Content-Digest. */
-async function complete(
-  client: RegistryClient,
-  repository: string,
-  session: Session,
-  digest: Digest,
-  body: Uint8Array | undefined,
-  what: string,
-  counted: (bytes: number) => void,
-): Promise<void> {
+async function complete(upload: Upload, digest: Digest, body?: Uint8Array): Promise<void> {
+  const { client, repository, session, what, counted } = upload;
   const url = new URL(session.location);
   url.searchParams.set('digest', digest);
   let response;
