@@ -4,11 +4,17 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AppsV1Api, CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { deploy, deployOne, reportOf } from '../../src/deploy/deploy.js';
-import { DeployError } from '../../src/deploy/cluster-error.js';
 import { diffText } from '../../src/deploy/apply-diff.js';
 import { typeOf } from '../cluster/resources.js';
 import { leaseName } from '../../src/deploy/lease.js';
-import { deployInput, namespace, startWorld, testPool, type DeployWorld } from './deploy-fixtures.js';
+import {
+  deployFailure as failure,
+  deployInput,
+  namespace,
+  startWorld,
+  testPool,
+  type DeployWorld,
+} from './deploy-fixtures.js';
 
 const run = promisify(execFile);
 let world: DeployWorld;
@@ -19,16 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<DeployError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DeployError) return error;
-    throw error;
-  }
-  throw new Error('expected the deploy to fail');
-}
 
 const nothingIn = (ns: string) =>
   ['deployments', 'services', 'configmaps', 'leases'].flatMap((plural) =>

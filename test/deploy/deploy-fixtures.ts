@@ -1,4 +1,5 @@
 /** Shared by the deploy tests: real model images (v1, v2) in OCI layouts, and a test cluster whose pods serve them. */
+import { DeployError } from '../../src/deploy/cluster-error.js';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,4 +153,15 @@ export async function namespace(world: DeployWorld, name: string): Promise<strin
     status: { phase: 'Active' },
   });
   return name;
+}
+
+/** The DeployError a promise fails with; fails the test when it succeeds or throws anything else. */
+export async function deployFailure(promise: Promise<unknown>): Promise<DeployError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof DeployError) return error;
+    throw error;
+  }
+  throw new Error('expected a DeployError');
 }

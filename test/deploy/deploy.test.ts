@@ -2,8 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { deploy, reportOf } from '../../src/deploy/deploy.js';
-import { DeployError } from '../../src/deploy/cluster-error.js';
-import { deployInput, namespace, startWorld, testPool, type DeployWorld } from './deploy-fixtures.js';
+import {
+  deployFailure as failure,
+  deployInput,
+  namespace,
+  startWorld,
+  testPool,
+  type DeployWorld,
+} from './deploy-fixtures.js';
 
 let world: DeployWorld;
 let apps: AppsV1Api;
@@ -23,16 +29,6 @@ afterAll(async () => {
 async function liveVersion(ns: string): Promise<string | undefined> {
   const d = await apps.readNamespacedDeployment({ name: 'sentiment-production', namespace: ns });
   return d.metadata?.annotations?.['model-promote.dev/version'];
-}
-
-async function failure(promise: Promise<unknown>): Promise<DeployError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DeployError) return error;
-    throw error;
-  }
-  throw new Error('expected the deploy to fail');
 }
 
 describe('a clean promotion', () => {

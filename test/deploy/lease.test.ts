@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { CoordinationV1Api, KubeConfig, type V1Lease } from '@kubernetes/client-node';
-import { DeployError } from '../../src/deploy/cluster-error.js';
+import { deployFailure as failure } from './deploy-fixtures.js';
 import { KubeCluster } from '../../src/deploy/cluster.js';
 import { acquireLease, leaseName, type HeldLease, type LeaseOptions } from '../../src/deploy/lease.js';
 import { MemoryLogger } from '../../src/logger.js';
@@ -71,16 +71,6 @@ function renewalAfter(namespace: string, after: number, timeoutMs = 2 * RENEW_MS
     },
     timeoutMs,
   );
-}
-
-async function failure(promise: Promise<unknown>): Promise<DeployError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DeployError) return error;
-    throw error;
-  }
-  throw new Error('expected acquireLease to fail');
 }
 
 describe('a held Lease', () => {

@@ -273,16 +273,7 @@ async function putStreamed(upload: Upload): Promise<{ digest: Digest; size: numb
       await complete(upload, digest);
       return { digest, size: counter.size };
     } catch (error) {
-      if (!isRetryable(error) || attempt >= client.retry.attempts) throw error;
-      const delay = backoffDelay(
-        attempt,
-        client.retry,
-        error instanceof TransientFailure ? error.retryAfterMs : undefined,
-      );
-      client.logger.warn(
-        `${what}: ${error instanceof Error ? error.message : String(error)} after ${counter.size} bytes; asking the registry where the upload stands in ${delay} ms`,
-      );
-      await (client.retry.sleep ?? sleep)(delay);
+      await backOff(upload, error, attempt, `after ${counter.size} bytes`);
       held = await uploadOffset(upload);
       if (held > counter.size) {
         throw new UploadLost(`the registry holds ${held} bytes, more than the ${counter.size} sent`);
@@ -354,16 +345,7 @@ async function putChunked(upload: Upload, chunkSize: number): Promise<{ digest: 
         if (offset > end)
           throw new UploadLost(`${what}: the registry holds ${offset} bytes, more than the ${end} sent`);
       } catch (error) {
-        if (!isRetryable(error) || attempt >= client.retry.attempts) throw error;
-        const delay = backoffDelay(
-          attempt,
-          client.retry,
-          error instanceof TransientFailure ? error.retryAfterMs : undefined,
-        );
-        client.logger.warn(
-          `${what}: ${error instanceof Error ? error.message : String(error)} at byte ${offset}; asking the registry where the upload stands in ${delay} ms`,
-        );
-        await (client.retry.sleep ?? sleep)(delay);
+        await backOff(upload, error, attempt, `at byte ${offset}`);
         offset = await uploadOffset(upload);
         if (offset < start || offset > end) {
           throw new UploadLost(
@@ -377,6 +359,24 @@ async function putChunked(upload: Upload, chunkSize: number): Promise<{ digest: 
   checkBytes(what, blob, digest, counter.size);
   await complete(upload, digest);
   return { digest, size: counter.size };
+}
+
+/**
+ * After a PATCH failed: rethrows what asking again cannot fix (or the last try's failure), else logs
+ * and waits the backoff, before the caller asks the registry where the upload stands.
+ */
+async function backOff(upload: Upload, error: unknown, attempt: number, where: string): Promise<void> {
+  const { client, what } = upload;
+  if (!isRetryable(error) || attempt >= client.retry.attempts) throw error;
+  const delay = backoffDelay(
+    attempt,
+    client.retry,
+    error instanceof TransientFailure ? error.retryAfterMs : undefined,
+  );
+  client.logger.warn(
+    `${what}: ${error instanceof Error ? error.message : String(error)} ${where}; asking the registry where the upload stands in ${delay} ms`,
+  );
+  await (client.retry.sleep ?? sleep)(delay);
 }
 
 /** GET on the upload URL: the offset from `Range`; a fresh Location. 404 means the session is gone. */
