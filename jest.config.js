@@ -13,4 +13,8 @@ export default {
   setupFiles: ['<rootDir>/test/setup-offline.js'],
   testTimeout: 60000,
   maxWorkers: 2,
+  // A worker that ran the e2e suites holds several hundred MB and needs more than Jest's default
+  // 500 ms to exit on a busy 2-core runner. A worker kept alive by a leaked handle still never
+  // exits, and is still reported, after this.
+  workerGracefulExitTimeout: 5000,
 };
