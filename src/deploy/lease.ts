@@ -170,12 +170,11 @@ export async function acquireLease(cluster: KubeCluster, options: LeaseOptions):
       }
     }
     logger.info(`lease ${namespace}/${name} taken by promotion ${holder}`);
-    return held(cluster, lease, send, path, name, namespace, seconds, holder, logger, body);
+    return held(lease, send, path, name, namespace, seconds, holder, logger, body);
   }
 }
 
 function held(
-  cluster: KubeCluster,
   initial: LeaseObject,
   send: (verb: string, method: string, url: string, payload?: string) => Promise<RawResponse>,
   path: string,
@@ -249,7 +248,7 @@ function held(
         clearInterval(timer);
         await renewing;
         try {
-          const got = await send('get', 'GET', `${path}/${name}`);
+          const got = await send('get', 'GET', url);
           if (got.status !== 200) return;
           const current = parse(got);
           if (current.spec?.holderIdentity !== holder) return;
@@ -257,7 +256,7 @@ function held(
           const res = await send(
             'delete',
             'DELETE',
-            `${path}/${name}`,
+            url,
             JSON.stringify({
               apiVersion: 'v1',
               kind: 'DeleteOptions',
@@ -272,7 +271,6 @@ function held(
           logger.warn(`lease ${namespace}/${name}: releasing: ${(error as Error).message}`);
         }
       })();
-      void cluster;
       return released;
     },
   };

@@ -46,21 +46,30 @@ function safetensorsHead(header: object): Buffer {
 }
 
 describe('PrefixReader', () => {
-  async function* pieces(...sizes: number[]) {
-    let n = 0;
-    for (const size of sizes) yield Buffer.from(Array.from({ length: size }, () => n++ % 256));
+  /** Chunks of the given sizes holding 0, 1, 2, ...; `pulled` counts the bytes handed out. */
+  function pieces(...sizes: number[]) {
+    const seen = { pulled: 0 };
+    const stream = (async function* () {
+      let n = 0;
+      for (const size of sizes) {
+        seen.pulled += size;
+        yield Buffer.from(Array.from({ length: size }, () => n++ % 256));
+      }
+    })();
+    return { stream, seen };
   }
 
   it('takes exact amounts across chunk boundaries and stops pulling once it has them', async () => {
-    const reader = new PrefixReader(pieces(3, 3, 3, 100));
+    const { stream, seen } = pieces(3, 3, 3, 100);
+    const reader = new PrefixReader(stream);
     expect([...(await reader.take(4))]).toEqual([0, 1, 2, 3]);
     expect([...(await reader.take(4))]).toEqual([4, 5, 6, 7]);
-    expect(reader.pulled).toBe(9);
+    expect(seen.pulled).toBe(9);
     await reader.close();
   });
 
   it('returns fewer bytes when the stream ends first', async () => {
-    const reader = new PrefixReader(pieces(2, 2));
+    const reader = new PrefixReader(pieces(2, 2).stream);
     expect((await reader.take(10)).byteLength).toBe(4);
     expect((await reader.take(10)).byteLength).toBe(0);
   });

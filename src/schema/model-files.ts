@@ -91,8 +91,6 @@ export function listedFiles(
 export class PrefixReader {
   private readonly iterator: AsyncIterator<Uint8Array>;
   private pending: Buffer = Buffer.alloc(0);
-  /** Bytes pulled from the stream so far (tests use it to show the rest was never read). */
-  pulled = 0;
 
   constructor(source: AsyncIterable<Uint8Array>) {
     this.iterator = source[Symbol.asyncIterator]();
@@ -107,7 +105,6 @@ export class PrefixReader {
         const next = await this.iterator.next();
         if (next.done) break;
         this.pending = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
-        this.pulled += next.value.byteLength;
       }
       const part = this.pending.subarray(0, n - have);
       this.pending = this.pending.subarray(part.byteLength);

@@ -237,15 +237,12 @@ export class RegistryClient {
       expect: [201],
     });
     await response.discard();
-    const returned = response.header('docker-content-digest');
-    if (returned !== undefined && returned !== digest) {
-      throw new RegistryError(
-        'failed',
-        'digest-mismatch',
-        `pushing ${what} ${name}: the registry stored ${returned}, the bytes sent are ${digest}`,
-        'the registry rewrote the manifest; push by digest to a registry that keeps bytes as sent',
-      );
-    }
+    checkStoredDigest(
+      response,
+      digest,
+      `pushing ${what} ${name}`,
+      'the registry rewrote the manifest; push by digest to a registry that keeps bytes as sent',
+    );
     const subject = response.header('oci-subject');
     return { digest, ...(subject !== undefined && { subject }) };
   }
@@ -430,6 +427,19 @@ export class RegistryClient {
       'failed',
       'registry-error',
       `${options.what}: unexpected ${status} from ${this.registry}${detail}`,
+    );
+  }
+}
+
+/** Fails when the registry says (`Docker-Content-Digest`) it stored other bytes than were sent. */
+export function checkStoredDigest(response: HttpResponse, sent: string, what: string, hint: string): void {
+  const returned = response.header('docker-content-digest');
+  if (returned !== undefined && returned !== sent) {
+    throw new RegistryError(
+      'failed',
+      'digest-mismatch',
+      `${what}: the registry stored ${returned}, the bytes sent are ${sent}`,
+      hint,
     );
   }
 }

@@ -22,7 +22,7 @@ import type { Digest } from '../digest.js';
 import { DigestCounter } from '../digest.js';
 import type { BlobSource } from '../sink.js';
 import { repositoryScope } from './challenge.js';
-import { type RegistryClient, UploadLost } from './client.js';
+import { checkStoredDigest, type RegistryClient, UploadLost } from './client.js';
 import { describeErrorBody, RegistryError } from './remote-error.js';
 import { backoffDelay, isRetryable, TransientFailure } from './retry.js';
 
@@ -421,15 +421,12 @@ async function complete(upload: Upload, digest: Digest, body?: Uint8Array): Prom
     throw error;
   }
   await response.discard();
-  const returned = response.header('docker-content-digest');
-  if (returned !== undefined && returned !== digest) {
-    throw new RegistryError(
-      'failed',
-      'digest-mismatch',
-      `${what}: the registry stored ${returned}, the bytes sent are ${digest}`,
-      'push again; if it repeats, the registry or a proxy changes bytes',
-    );
-  }
+  checkStoredDigest(
+    response,
+    digest,
+    what,
+    'push again; if it repeats, the registry or a proxy changes bytes',
+  );
 }
 
 function checkBytes(
