@@ -23,7 +23,8 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { warm, writeData } from './scratch-files.js';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -92,7 +93,7 @@ async function referenceChild(directory: string): Promise<ChildResult> {
 
 interface ToolResult {
   seconds: number;
-  /** CPU seconds of the tools (children), from /usr/bin/time-free accounting: resourceUsage deltas. */
+  /** CPU seconds of the tools (this process's waited-for children: cutime + cstime). */
   cpu: number;
   /** sha256 hex per file, when the tool hashed. */
   digests: string[];
@@ -163,32 +164,6 @@ async function inChild(args: string[]): Promise<ChildResult> {
     maxBuffer: 16 * MiB,
   });
   return JSON.parse(stdout) as ChildResult;
-}
-
-/** Writes `size` bytes from a random block, varied per file; false when the file was there already. */
-function writeData(path: string, size: number, seed: number, block: Buffer): boolean {
-  if (existsSync(path) && statSync(path).size === size) return false;
-  const fd = openSync(path, 'w');
-  try {
-    for (let offset = 0, rep = 0; offset < size; offset += block.length, rep++) {
-      block.writeUInt32LE(seed, 0);
-      block.writeUInt32LE(rep, 4);
-      writeSync(fd, block, 0, Math.min(block.length, size - offset));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
-
-function warm(path: string): void {
-  const fd = openSync(path, 'r');
-  const buffer = Buffer.allocUnsafe(8 * MiB);
-  try {
-    while (readSync(fd, buffer, 0, buffer.length, null) > 0);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 async function main(): Promise<void> {

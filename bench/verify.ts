@@ -11,7 +11,8 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { warm, writeData } from './scratch-files.js';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,32 +76,6 @@ async function openssl(
     if (match) digests[match[1]!] = match[2]!;
   }
   return { seconds, cpu, digests };
-}
-
-/** Writes `size` bytes fast: a random 64 MiB block, varied per file and per repetition. */
-function writeData(path: string, size: number, seed: number, block: Buffer): void {
-  if (existsSync(path) && statSync(path).size === size) return;
-  const fd = openSync(path, 'w');
-  try {
-    for (let offset = 0, rep = 0; offset < size; offset += block.length, rep++) {
-      block.writeUInt32LE(seed, 0);
-      block.writeUInt32LE(rep, 4);
-      writeSync(fd, block, 0, Math.min(block.length, size - offset));
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Reads a file once so both sides hash from the page cache. */
-function warm(path: string): void {
-  const fd = openSync(path, 'r');
-  const buffer = Buffer.allocUnsafe(8 * MiB);
-  try {
-    while (readSync(fd, buffer, 0, buffer.length, null) > 0);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 interface Case {
