@@ -24,7 +24,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeServer, listenLoopback } from './loopback-server.js';
 import type { AddressInfo } from 'node:net';
 import type { FileSource } from './mlflow-double.js';
 
@@ -158,22 +159,17 @@ export class HuggingFaceDouble {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        if (!response.headersSent) this.error(response, 500, undefined, String(error));
-        else response.destroy();
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.server = await listenLoopback(
+      (request, response) => this.handle(request, response),
+      (response, error) => this.error(response, 500, undefined, String(error)),
+    );
     return this;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -16,7 +16,8 @@
  * cut short N times, 5xx or 429 answers N times, a read-only token (403 on writes).
  */
 import { createReadStream, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeServer, listenLoopback } from './loopback-server.js';
 import type { AddressInfo } from 'node:net';
 
 export type FileSource = Buffer | { readonly file: string };
@@ -112,22 +113,17 @@ export class MlflowDouble {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        if (!response.headersSent) this.error(response, 500, 'INTERNAL_ERROR', String(error));
-        else response.destroy();
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.server = await listenLoopback(
+      (request, response) => this.handle(request, response),
+      (response, error) => this.error(response, 500, 'INTERNAL_ERROR', String(error)),
+    );
     return this;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
