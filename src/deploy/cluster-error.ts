@@ -13,8 +13,12 @@ export type DeployErrorCode =
   | 'unknown-context'
   /** The pool's namespace does not exist. */
   | 'namespace-missing'
-  /** Connection refused, DNS, TLS, timeout: the API server did not answer. */
+  /** Connection refused, DNS, timeout: the API server did not answer. */
   | 'cluster-unreachable'
+  /** The API server's certificate is not signed by the kubeconfig's CA (or has the wrong name). */
+  | 'tls-untrusted'
+  /** 401: the API server refused the kubeconfig's credentials. */
+  | 'unauthorized'
   /** 403 from RBAC: names the verb, resource and namespace. */
   | 'forbidden'
   /** 422 Invalid: names the field. */
@@ -102,6 +106,10 @@ export function httpCodeOf(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** Node's TLS verification failures: the server answered, but not with a certificate we trust. */
+const TLS =
+  /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|ERR_TLS_CERT_ALTNAME_INVALID|CERT_HAS_EXPIRED|unable to verify|self[- ]signed certificate|certificate has expired|does not match certificate/i;
+
 const NETWORK =
   /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNRESET|EAI_AGAIN|socket hang up|fetch failed|certificate|self[- ]signed|UND_ERR/i;
 
@@ -146,6 +154,15 @@ export function apiFailure(error: unknown, action: ApiAction): DeployError {
   const at = action.cluster ? ` (cluster ${action.cluster})` : '';
   if (code === undefined || (code === 0 && NETWORK.test(messageChain(error)))) {
     const chain = messageChain(error);
+    if (TLS.test(chain)) {
+      return new DeployError(
+        'failed',
+        'tls-untrusted',
+        `the Kubernetes API server${at} is not trusted: ${chain.split('\n')[0]}`,
+        "use the cluster's own CA in the kubeconfig (certificate-authority-data), and a server address its certificate names",
+        { cause: error },
+      );
+    }
     if (NETWORK.test(chain) || code === undefined) {
       return new DeployError(
         'failed',
@@ -158,6 +175,14 @@ export function apiFailure(error: unknown, action: ApiAction): DeployError {
   }
   const message = status?.message ?? (error instanceof Error ? error.message : String(error));
   switch (code) {
+    case 401:
+      return new DeployError(
+        'failed',
+        'unauthorized',
+        `the Kubernetes API server${at} refused our credentials (401 Unauthorized) to ${describeAction(action)}: ${message}`,
+        "the kubeconfig's token or client certificate is wrong or expired: give a current one (for a service account: kubectl create token NAME)",
+        { cause: error },
+      );
     case 403:
       return new DeployError(
         'failed',
@@ -179,6 +204,21 @@ export function apiFailure(error: unknown, action: ApiAction): DeployError {
           : 'fix the manifest',
         { cause: error },
       );
+    }
+    case 500: {
+      // Server-side apply checks types before validation, and answers a wrong type with a 500.
+      const typed = /failed to create typed patch object \([^)]*\): \.?([^:]+): (.*)$/.exec(message);
+      if (typed) {
+        const [, field = '', problem = ''] = typed;
+        return new DeployError(
+          'usage',
+          'invalid-manifest',
+          `${describeAction(action)}${at}: invalid field ${field}: ${problem}`,
+          `fix ${field} in the manifest (or the pool in the catalog that renders it)`,
+          { cause: error },
+        );
+      }
+      break;
     }
     case 404:
       if (status?.details?.kind === 'namespaces' || /namespaces? "[^"]+" not found/.test(message)) {

@@ -15,6 +15,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Pool } from '../environments/catalog-schema.js';
 import type { Logger } from '../logger.js';
+import { checkAccess, requiredPermissions } from './access-check.js';
 import { applyObject } from './apply.js';
 import { dryRunDiff, type ObjectDiff } from './apply-diff.js';
 import { loadKubeConfig } from './cluster-access.js';
@@ -119,7 +120,12 @@ function withReplicas(object: KubernetesObject, replicas: number | undefined): K
 }
 
 /** Refuses, before anything is written, what cannot work: a layout image on a real cluster, a missing namespace. */
-async function preflight(cluster: KubeCluster, input: DeployInput, namespace: string): Promise<void> {
+async function preflight(
+  cluster: KubeCluster,
+  input: DeployInput,
+  namespace: string,
+  objects: readonly KubernetesObject[],
+): Promise<void> {
   if (LAYOUT.test(input.image.reference) && !input.allowLayoutImages) {
     throw new DeployError(
       'usage',
@@ -141,13 +147,14 @@ async function preflight(cluster: KubeCluster, input: DeployInput, namespace: st
       `create it (kubectl create namespace ${namespace}), or set the pool namespace in the catalog`,
     );
   }
-  // 403: a namespaced identity may not read namespaces; the first apply will tell.
+  // 403: a namespaced identity may not read namespaces; the access check below tells what it may do.
   if (res.status !== 200 && res.status !== 403) {
     throw apiFailure(
       { code: res.status, body: res.body },
       { verb: 'get', kind: 'Namespace', name: namespace, cluster: cluster.name },
     );
   }
+  await checkAccess(cluster, namespace, requiredPermissions(objects, input.dryRun));
 }
 
 /** Deploys to one cluster and keeps the Lease; the caller releases (deploy() does). */
@@ -163,7 +170,7 @@ export async function deployOne(input: DeployInput): Promise<Deployed> {
   const cluster = new KubeCluster(kc);
   const objects = input.objects.map((o) => withNamespace(o, namespace));
   const userObjects = (input.userObjects ?? []).map((o) => withNamespace(o, namespace));
-  await preflight(cluster, input, namespace);
+  await preflight(cluster, input, namespace, [...objects, ...userObjects]);
   const base = { cluster: cluster.name, namespace, version: input.model.version };
 
   if (input.dryRun) {
