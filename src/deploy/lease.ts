@@ -92,13 +92,9 @@ export async function acquireLease(cluster: KubeCluster, options: LeaseOptions):
       },
     });
   const send = async (verb: string, method: string, url: string, payload?: string) => {
+    const type = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
     try {
-      return await cluster.request(
-        method,
-        url,
-        payload,
-        payload ? { 'Content-Type': 'application/json' } : {},
-      );
+      return await cluster.request(method, url, payload, payload ? { 'Content-Type': type } : {});
     } catch (error) {
       throw apiFailure(error, action(verb));
     }
@@ -194,11 +190,14 @@ function held(
     clearInterval(timer);
     logger.warn(`${lost}; another promotion may now deploy ${namespace} at the same time`);
   };
-  // A renewal moves renewTime only: acquireTime stays when this promotion took the Lease.
+  // A renewal moves renewTime only: acquireTime stays when this promotion took the Lease. It is a
+  // PATCH, not a PUT: the API server creates a Lease on a PUT to one that was deleted (Leases allow
+  // create on update), which would bring back a Lease someone removed; a PATCH of a deleted object
+  // is a 404. The resourceVersion in the patch makes it conditional, as the PUT was.
   const put = () =>
     send(
-      'update',
-      'PUT',
+      'patch',
+      'PATCH',
       url,
       body(lease.spec?.leaseTransitions ?? 0, lease.metadata.resourceVersion, lease.spec?.acquireTime),
     );
