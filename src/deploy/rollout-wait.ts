@@ -90,6 +90,7 @@ export async function waitForDeployment(
     },
     {
       timeoutMs: options.timeoutMs,
+      onInterruption: (message) => options.logger.warn(message),
       onTimeout: (caches) => {
         const d = current(caches);
         return new DeployError(
@@ -148,6 +149,7 @@ export async function waitForInferenceService(
     },
     {
       timeoutMs: options.timeoutMs,
+      onInterruption: (message) => options.logger.warn(message),
       onTimeout: (caches) => {
         const now = caches[0]?.get(name);
         return new DeployError(
