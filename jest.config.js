@@ -11,6 +11,9 @@ export default {
   },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup-offline.js'],
+  // One real test cluster (control plane + node agent) for the run: test/global-setup.js.
+  globalSetup: '<rootDir>/test/global-setup.js',
+  globalTeardown: '<rootDir>/test/global-teardown.js',
   testTimeout: 60000,
   maxWorkers: 2,
   // A worker that ran the e2e suites holds several hundred MB and needs more than Jest's default

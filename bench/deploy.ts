@@ -1,81 +1,156 @@
 /**
- * Benchmark: the promotion's own overhead over the cluster's rollout, against the test cluster
- * (a Kubernetes API TEST DOUBLE, with pods that really serve the example model).
+ * Benchmark: a promotion's deploy against the real control plane, beside kubectl doing the same.
  *
- *   npx tsx bench/deploy.ts [--runs 5] [--smoke 20]
+ *   npx tsx bench/deploy.ts [--runs 4] [--smoke 20] [--time-scale 1]     (as root: pods get netns)
  *
- * Each run promotes v1 then v2 alternately. "complete in cluster" is the moment the API server
- * stored the Deployment status that satisfies kubectl's rollout rules (seen in-process, from the
- * double's store); "noticed" is when deploy()'s watch saw it. Their difference is the watch
- * latency (goal < 1 s: watch, not poll). "overhead" is deploy()'s wall time minus the cluster's
- * rollout time (apply to complete): lease, applies, digest check, smoke requests, HPA, release.
+ * Starts its own test cluster (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, the
+ * node agent) and, each run, rolls the example model to the other version twice, in two namespaces:
+ *
+ * - ours: deploy() (access check, Lease, server-side apply, watch, digest check, smoke requests,
+ *   HPA, release);
+ * - reference: the same objects with `kubectl apply --server-side` then `kubectl rollout status`,
+ *   the way a CI script without this tool would deploy.
+ *
+ * A watch of the bench's own records when the controllers made each rollout complete (the first
+ * Deployment status that satisfies kubectl's rules). "noticed" is how long after that each side
+ * knew (goal < 1 s: watch, not poll); "overhead" is each side's wall time minus the controllers'
+ * rollout (apply to complete). The last column is ours / kubectl's wall time.
  */
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
 import { deploy } from '../src/deploy/deploy.js';
 import { deploymentRolloutState, type DeploymentView } from '../src/deploy/rollout-status.js';
 import { silentLogger } from '../src/logger.js';
-import { typeOf } from '../test/cluster/resources.js';
-import { deployInput, namespace, startWorld, testPool } from '../test/deploy/deploy-fixtures.js';
+import { startTestPlane } from '../test/control-plane/test-plane.js';
+import {
+  buildExampleImage,
+  deployInput,
+  render,
+  testPool,
+  type DeployWorld,
+} from '../test/deploy/deploy-fixtures.js';
 
+const run = promisify(execFile);
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, smoke: { type: 'string', default: '20' } },
+  options: {
+    runs: { type: 'string', default: '4' },
+    smoke: { type: 'string', default: '20' },
+    'time-scale': { type: 'string', default: '1' },
+  },
 });
 const runs = Number(values.runs);
-const world = await startWorld({ progressDeadlineMs: 30_000 });
+const plane = await startTestPlane({
+  timeScale: Number(values['time-scale']),
+  namespaces: ['ours', 'kubectl'],
+});
+const now = () => performance.timeOrigin + performance.now();
+
+/** When the controllers completed the rollout of `digest` in `namespace` (epoch ms), from a watch. */
+function completion(
+  namespace: string,
+  digest: string,
+): { applied: () => number; complete: Promise<number>; stop: () => void } {
+  const kc = new KubeConfig();
+  kc.loadFromString(plane.kubeconfig);
+  let appliedAt = 0;
+  let resolve: (at: number) => void = () => undefined;
+  const complete = new Promise<number>((r) => (resolve = r));
+  const watching = new Watch(kc).watch(
+    `/apis/apps/v1/namespaces/${namespace}/deployments`,
+    {},
+    (
+      _type,
+      d: DeploymentView & {
+        metadata: { annotations?: Record<string, string> };
+        spec?: { template?: unknown };
+      },
+    ) => {
+      if (d.metadata.annotations?.['model-promote.dev/image-digest'] !== digest) return;
+      appliedAt ||= now();
+      if (deploymentRolloutState(d).phase === 'complete') resolve(now());
+    },
+    () => undefined,
+  );
+  return { applied: () => appliedAt, complete, stop: () => void watching.then((c) => c.abort()) };
+}
+
 try {
-  const ns = await namespace(world, 'bench');
-  const pool = testPool(ns);
+  const dir = plane.plane.dir;
+  const pool = testPool('ours');
+  const world = {
+    kubeconfig: plane.kubeconfig,
+    kubeconfigPath: plane.kubeconfigPath,
+    admin: plane.admin,
+    dir,
+  } as unknown as DeployWorld;
+  const images = [await buildExampleImage(dir, '1', pool), await buildExampleImage(dir, '2', pool)];
   const rows: string[][] = [];
   for (let i = 0; i < runs; i++) {
-    const image = i % 2 === 0 ? world.v1 : world.v2;
-    let appliedAt = 0;
-    let completeAt = 0;
-    const sub = world.cluster.store.subscribe(
-      typeOf('deployments'),
-      Number(world.cluster.store.resourceVersion),
-      (event) => {
-        const d = event.object as DeploymentView & {
-          metadata: { namespace?: string; annotations?: Record<string, string> };
-        };
-        if (
-          d.metadata.namespace !== ns ||
-          d.metadata.annotations?.['model-promote.dev/image-digest'] !== image.digest
-        )
-          return;
-        if (!appliedAt) appliedAt = performance.timeOrigin + performance.now();
-        if (!completeAt && deploymentRolloutState(d).phase === 'complete')
-          completeAt = performance.timeOrigin + performance.now();
-      },
-    );
-    const started = Date.now();
+    const image = images[i % 2]!;
+    // Ours.
+    const ours = completion('ours', image.digest);
+    let started = now();
     const result = await deploy({
       ...deployInput(world, pool, image, { smokeRequests: Number(values.smoke) }),
       logger: silentLogger,
     });
-    const total = Date.now() - started;
-    sub.unsubscribe();
-    const rollout = completeAt - appliedAt;
+    const oursTotal = now() - started;
+    const oursComplete = await ours.complete;
+    ours.stop();
+    // kubectl, the same objects in the other namespace.
+    const objects = render(testPool('kubectl'), image, `bench-${i}`).map((o) => ({
+      ...o,
+      metadata: { ...o.metadata, namespace: 'kubectl' },
+    }));
+    const file = join(dir, `kubectl-${i}.yaml`);
+    await writeFile(file, objects.map((o) => stringify(o)).join('---\n'));
+    const theirs = completion('kubectl', image.digest);
+    started = now();
+    await run('kubectl', [
+      '--kubeconfig',
+      plane.kubeconfigPath,
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      '-f',
+      file,
+    ]);
+    await run('kubectl', [
+      '--kubeconfig', plane.kubeconfigPath, '-n', 'kubectl', 'rollout', 'status', 'deployment/sentiment-production', '--timeout=300s',
+    ]); // prettier-ignore
+    const theirsDone = now();
+    const theirsComplete = await theirs.complete;
+    theirs.stop();
+    const oursRollout = oursComplete - ours.applied();
+    const theirsRollout = theirsComplete - theirs.applied();
+    const theirsTotal = theirsDone - started;
     rows.push([
       `${i + 1}`,
       `${result.previousVersion ? `v${result.previousVersion} -> ` : ''}v${image.version}`,
-      (rollout / 1000).toFixed(3),
-      ((result.noticedAt ?? 0) - completeAt).toFixed(1),
-      (total / 1000).toFixed(3),
-      ((total - rollout) / 1000).toFixed(3),
-      `${result.smoke?.p50Ms ?? '-'} / ${result.smoke?.p95Ms ?? '-'}`,
+      (oursRollout / 1000).toFixed(2),
+      ((result.noticedAt ?? 0) - oursComplete).toFixed(0),
+      (oursTotal / 1000).toFixed(2),
+      ((oursTotal - oursRollout) / 1000).toFixed(2),
+      (theirsRollout / 1000).toFixed(2),
+      (theirsDone - theirsComplete).toFixed(0),
+      (theirsTotal / 1000).toFixed(2),
+      ((theirsTotal - theirsRollout) / 1000).toFixed(2),
+      (oursTotal / theirsTotal).toFixed(2),
     ]);
   }
   const head = [
-    'run',
-    'promotion',
-    'cluster rollout s',
-    'noticed after complete ms',
-    'deploy() total s',
-    'overhead s',
-    'smoke p50/p95 ms',
-  ];
+    'run', 'promotion',
+    'ours: rollout s', 'noticed ms', 'total s', 'overhead s',
+    'kubectl: rollout s', 'noticed ms', 'total s', 'overhead s',
+    'ours / kubectl',
+  ]; // prettier-ignore
   console.log(`| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 } finally {
-  await world.close();
+  await plane.close();
 }

@@ -1,17 +1,22 @@
 /**
- * `npm run test-cluster -- --port N [--kubeconfig PATH] [--namespace NS]... [--progress-deadline-ms MS]`
+ * `npm run test-cluster -- [--port N] [--kubeconfig PATH] [--namespace NS]... [--catalog FILE]
+ *                          [--time-scale X] [--ready-file PATH]`
  *
- * Serves the test cluster (a Kubernetes API server TEST DOUBLE, not Kubernetes; see
- * test/cluster/index.ts) on 127.0.0.1:N, writes its kubeconfig and prints the path. Ctrl-C stops it.
+ * Starts a real Kubernetes control plane on loopback (etcd, kube-apiserver, kube-controller-manager,
+ * kube-scheduler, built by scripts/test-tools.sh) with the test node agent (a kubelet stand-in whose
+ * pods run the model's files in a small model server), Nodes shaped like the catalog's pools, and
+ * KServe's InferenceService CRD. Writes an admin kubeconfig and prints its path. Ctrl-C stops it.
+ * Needs root (pods get network namespaces).
  */
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../src/environments/catalog-loader.js';
-import { startTestCluster } from '../test/cluster/index.js';
-import { modelServerPods } from '../test/model-server/pods.js';
+import { startTestPlane } from '../test/control-plane/test-plane.js';
 
 const USAGE =
-  'usage: test-cluster [--port N] [--kubeconfig PATH] [--namespace NS]... [--progress-deadline-ms MS]\n' +
-  '(without --namespace: the namespaces of examples/catalog.yaml)';
+  'usage: test-cluster [--port N] [--kubeconfig PATH] [--namespace NS]... [--catalog FILE] [--time-scale X] [--ready-file PATH]\n' +
+  '(without --namespace: the namespaces of the catalog, examples/catalog.yaml by default)';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,7 +24,9 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       kubeconfig: { type: 'string' },
       namespace: { type: 'string', multiple: true },
-      'progress-deadline-ms': { type: 'string' },
+      catalog: { type: 'string', default: 'examples/catalog.yaml' },
+      'time-scale': { type: 'string', default: '1' },
+      'ready-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -29,27 +36,51 @@ async function main(): Promise<void> {
     return;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`test-cluster: --port ${values.port} is not a port number\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  const deadline = values['progress-deadline-ms'];
-  // Pods run the promoted image's model files in a local model server (test/model-server).
-  const pods = modelServerPods({ cwd: process.cwd() });
-  const cluster = await startTestCluster({
-    port,
-    startPod: pods.startPod,
-    ...(values.kubeconfig ? { kubeconfigPath: values.kubeconfig } : {}),
-    namespaces: values.namespace ?? (await catalogNamespaces('examples/catalog.yaml')),
-    ...(deadline ? { progressDeadlineMs: Number(deadline) } : {}),
+  const timeScale = Number(values['time-scale']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    return usage(`--port ${values.port} is not a port number`);
+  if (!(timeScale > 0 && timeScale <= 1))
+    return usage(`--time-scale ${values['time-scale']} is not in (0, 1]`);
+
+  const { catalog } = await loadCatalog(values.catalog);
+  const namespaces = values.namespace ?? [
+    ...new Set(Object.values(catalog.environments).flatMap((env) => env.pools.map((pool) => pool.namespace))),
+  ];
+  const started = Date.now();
+  console.log(
+    'test-cluster: starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and the node agent',
+  );
+  const cluster = await startTestPlane({
+    ...(port ? { port } : {}),
+    ...(values.kubeconfig ? { kubeconfigPath: resolve(values.kubeconfig) } : {}),
+    catalog,
+    namespaces,
+    timeScale,
+    cwd: process.cwd(),
   });
-  pods.attach(cluster.store);
-  console.log(`test cluster (a Kubernetes API test double, not Kubernetes) serving on ${cluster.url}`);
+  console.log(
+    `test-cluster: serving on ${cluster.plane.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  console.log(`nodes: ${cluster.agent.nodes.join(', ')}`);
   console.log(`kubeconfig: ${cluster.kubeconfigPath}`);
-  console.log(`try: kubectl --kubeconfig ${cluster.kubeconfigPath} get deploy -A   (Ctrl-C stops it)`);
+  console.log(`try: kubectl --kubeconfig ${cluster.kubeconfigPath} get nodes   (Ctrl-C stops it)`);
+  if (values['ready-file']) {
+    await writeFile(
+      values['ready-file'],
+      JSON.stringify({
+        url: cluster.plane.url,
+        kubeconfigPath: cluster.kubeconfigPath,
+        deployerKubeconfigPath: join(cluster.plane.dir, 'deployer.kubeconfig'),
+        dir: cluster.plane.dir,
+        pid: process.pid,
+      }),
+    );
+  }
+  let stopping = false;
   const stop = () => {
-    Promise.all([cluster.close(), pods.close()]).then(
+    if (stopping) return;
+    stopping = true;
+    cluster.close().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(`test-cluster: closing: ${error instanceof Error ? error.message : String(error)}`);
@@ -59,14 +90,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  if (values['ready-file']) {
+    // A test run started us with a pipe on stdin; if it dies without a signal, the pipe closes.
+    process.stdin.on('end', stop);
+    process.stdin.resume();
+  }
 }
 
-/** The namespaces the example catalog's pools use, so `npm run demo -- --kubeconfig F` finds its own. */
-async function catalogNamespaces(file: string): Promise<string[]> {
-  const { catalog } = await loadCatalog(file);
-  return [
-    ...new Set(Object.values(catalog.environments).flatMap((env) => env.pools.map((pool) => pool.namespace))),
-  ];
+function usage(problem: string): void {
+  console.error(`test-cluster: ${problem}\n${USAGE}`);
+  process.exitCode = 2;
 }
 
 main().catch((error: unknown) => {

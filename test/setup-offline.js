@@ -5,7 +5,9 @@ import net from 'node:net';
 
 process.env.MODEL_PROMOTE_OFFLINE = '1';
 
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|::1|\[::1\]|::ffff:127\.\d+\.\d+\.\d+)$/i;
+// Loopback, and the node agent's pod network: addresses in network namespaces the tests make
+// themselves (test/control-plane/node-agent/pod-network.ts), routed nowhere else.
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|::1|\[::1\]|::ffff:127\.\d+\.\d+\.\d+|10\.244\.\d+\.\d+)$/i;
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function guardedConnect(...args) {
   const first = args[0];

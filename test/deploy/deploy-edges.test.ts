@@ -1,16 +1,16 @@
-/** Bad input, the Lease, the KServe form, dry run and the real kubectl, against the test cluster. */
+/** Bad input, RBAC, the Lease, the KServe form, dry run and the real kubectl, against the real control plane. */
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AppsV1Api, CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
-import { deploy, deployOne, reportOf } from '../../src/deploy/deploy.js';
+import { AppsV1Api, CoordinationV1Api, KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { deploy, deployOne } from '../../src/deploy/deploy.js';
 import { diffText } from '../../src/deploy/apply-diff.js';
-import { typeOf } from '../cluster/resources.js';
 import { leaseName } from '../../src/deploy/lease.js';
+import { sharedPlane } from '../control-plane/shared-plane.js';
 import {
   deployFailure as failure,
   deployInput,
-  namespace,
   startWorld,
   testPool,
   type DeployWorld,
@@ -18,48 +18,139 @@ import {
 
 const run = promisify(execFile);
 let world: DeployWorld;
+/** The kubeconfig of `deployer`, a user with no rights but the Roles a test grants. */
+let deployer: string;
+/** A CA certificate (base64 PEM) that did not sign the API server's certificate. */
+let WRONG_CA: string;
 
 beforeAll(async () => {
   world = await startWorld();
+  deployer = await readFile(sharedPlane().deployerKubeconfigPath, 'utf8');
+  const { stdout } = await run('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
+    '-subj', '/CN=another-ca', '-keyout', '/dev/null',
+  ]); // prettier-ignore
+  WRONG_CA = Buffer.from(stdout).toString('base64');
 });
+
+/**
+ * A Role with what docs/deploy.md says a promotion needs in `namespace`, bound to `deployer`;
+ * `override` replaces the verbs of some resources (to leave one out).
+ */
+async function grant(namespace: string, override: Record<string, string[]>): Promise<void> {
+  const all = ['get', 'patch', 'update', 'delete', 'create', 'list', 'watch'];
+  const rules = [
+    { apiGroups: [''], resources: ['configmaps', 'services'], verbs: all },
+    { apiGroups: [''], resources: ['pods', 'events'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+    { apiGroups: [''], resources: ['services/proxy'], verbs: ['get', 'create'] },
+    { apiGroups: ['apps'], resources: ['deployments'], verbs: override.deployments ?? all },
+    { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: all },
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: all },
+  ];
+  const objects = [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'promoter', namespace },
+      rules,
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'promoter', namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'promoter' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'deployer' }],
+    },
+  ];
+  for (const object of objects) await world.admin.apply(object as KubernetesObject, { fieldManager: 'test' });
+}
 afterAll(async () => {
   await world.close();
 });
 
-const nothingIn = (ns: string) =>
-  ['deployments', 'services', 'configmaps', 'leases'].flatMap((plural) =>
-    world.cluster.store.list(typeOf(plural), ns),
-  );
+const nothingIn = async (ns: string) =>
+  (
+    await Promise.all(
+      (['Deployment', 'Service', 'ConfigMap', 'Lease'] as const).map((kind) => world.list(kind, ns)),
+    )
+  ).flat();
 
 describe('bad input: a clear line, an exit code, nothing half-applied', () => {
-  it('RBAC 403 names the verb, resource and namespace; the ConfigMap already applied is removed', async () => {
-    const ns = await namespace(world, 'rbac');
-    world.cluster.setForbidden([{ verbs: ['patch'], resources: ['deployments'], namespaces: [ns] }]);
-    try {
-      const error = await failure(deploy(deployInput(world, testPool(ns), world.v1)));
-      expect(error.code).toBe('forbidden');
-      expect(error.exitCode).toBe(1);
-      expect(error.message).toContain(
-        `cannot patch resource "deployments" in API group "apps" in the namespace "${ns}"`,
-      );
-      expect(error.hint).toContain('"patch" on Deployment in namespace rbac');
-      expect(reportOf(error)?.rolledBack).toBe(true);
-    } finally {
-      world.cluster.setForbidden([]);
-    }
-    expect(nothingIn(ns)).toEqual([]);
+  it('RBAC: an identity that may not patch Deployments is refused before the Lease, every missing permission named', async () => {
+    const ns = await world.namespace('rbac');
+    await grant(ns, { deployments: ['get', 'update', 'delete', 'list', 'watch'] });
+    const error = await failure(
+      deploy({ ...deployInput(world, testPool(ns), world.v1), kubeconfig: deployer }),
+    );
+    expect([error.code, error.exitCode]).toEqual(['forbidden', 1]);
+    expect(error.message).toBe(
+      `user "deployer" may not patch deployments.apps in namespace ${ns} (cluster test-cluster); nothing was applied`,
+    );
+    expect(error.hint).toContain(`grant patch deployments.apps in namespace ${ns}`);
+    expect(await nothingIn(ns)).toEqual([]);
   });
 
-  it('422 names the field', async () => {
-    const ns = await namespace(world, 'invalid');
+  it('RBAC: an identity granted exactly docs/deploy.md in one namespace promotes there, and nowhere else', async () => {
+    const ns = await world.namespace('rbac-ok');
+    await grant(ns, {});
+    const result = await deploy({ ...deployInput(world, testPool(ns), world.v1), kubeconfig: deployer });
+    expect(result.smokeReply).toMatchObject({ version: '1' });
+    const other = await world.namespace('rbac-other');
+    const error = await failure(
+      deploy({ ...deployInput(world, testPool(other), world.v1), kubeconfig: deployer }),
+    );
+    expect(error.code).toBe('forbidden');
+    expect(error.message).toMatch(
+      /^user "deployer" may not get configmaps, patch configmaps, .* in namespace rbac-other-/,
+    );
+    expect(await nothingIn(other)).toEqual([]);
+  });
+
+  it('401: credentials the cluster refuses fail before anything is written', async () => {
+    const ns = await world.namespace('unauthorized');
+    const kubeconfig = world.kubeconfig.replace(/token: \S+/, 'token: not-a-token-of-this-cluster');
+    const error = await failure(deploy({ ...deployInput(world, testPool(ns), world.v1), kubeconfig }));
+    expect([error.code, error.exitCode]).toEqual(['unauthorized', 1]);
+    expect(error.message).toMatch(/refused our credentials \(401 Unauthorized\)/);
+    expect(error.message).not.toContain('not-a-token-of-this-cluster');
+    expect(error.hint).toMatch(/token or client certificate/);
+    expect(await nothingIn(ns)).toEqual([]);
+  });
+
+  it('a CA that did not sign the server certificate fails before anything is written', async () => {
+    const ns = await world.namespace('wrong-ca');
+    const kubeconfig = world.kubeconfig.replace(
+      /certificate-authority-data: \S+/,
+      `certificate-authority-data: ${WRONG_CA}`,
+    );
+    const error = await failure(deploy({ ...deployInput(world, testPool(ns), world.v1), kubeconfig }));
+    expect([error.code, error.exitCode]).toEqual(['tls-untrusted', 1]);
+    expect(error.hint).toMatch(/certificate-authority-data/);
+    expect(await nothingIn(ns)).toEqual([]);
+  });
+
+  it.each([
+    {
+      what: 'a value validation refuses (422)',
+      replicas: -1,
+      says: /invalid field spec\.replicas: .*must be greater than or equal to 0/,
+    },
+    {
+      what: 'a value of the wrong type (server-side apply: 500)',
+      replicas: 'three',
+      says: /invalid field spec\.replicas: expected numeric/,
+    },
+  ])('$what names the field; nothing is left applied', async ({ replicas, says }) => {
+    const ns = await world.namespace('invalid');
     const input = deployInput(world, testPool(ns), world.v1);
     const objects = structuredClone(input.objects) as Array<{ kind: string; spec?: Record<string, unknown> }>;
-    (objects.find((o) => o.kind === 'Deployment')!.spec as Record<string, unknown>).replicas = 'three';
+    (objects.find((o) => o.kind === 'Deployment')!.spec as Record<string, unknown>).replicas = replicas;
     const error = await failure(deploy({ ...input, objects: objects as never }));
-    expect(error.code).toBe('invalid-manifest');
-    expect(error.exitCode).toBe(2);
-    expect(error.message).toContain('invalid field spec.replicas');
-    expect(nothingIn(ns)).toEqual([]);
+    expect([error.code, error.exitCode]).toEqual(['invalid-manifest', 2]);
+    expect(error.message).toMatch(says);
+    expect(await nothingIn(ns)).toEqual([]);
   });
 
   it('a missing namespace is a usage error before anything is written', async () => {
@@ -77,7 +168,7 @@ describe('bad input: a clear line, an exit code, nothing half-applied', () => {
   });
 
   it('an unreachable cluster', async () => {
-    const kubeconfig = world.front.kubeconfig.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:1');
+    const kubeconfig = world.kubeconfig.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:1');
     const error = await failure(deploy({ ...deployInput(world, testPool('default'), world.v1), kubeconfig }));
     expect([error.code, error.exitCode]).toEqual(['cluster-unreachable', 1]);
     expect(error.message).toMatch(/^cannot reach the Kubernetes API server \(cluster test-cluster\)/);
@@ -92,9 +183,44 @@ describe('bad input: a clear line, an exit code, nothing half-applied', () => {
   });
 });
 
+describe('another field manager', () => {
+  it('owns a field we set: apply-conflict naming it and the manager; force takes it over', async () => {
+    const ns = await world.namespace('conflict');
+    const pool = testPool(ns);
+    await deploy(deployInput(world, pool, world.v1));
+    // The platform team's own server-side apply (kubectl, another field manager) takes a field we set.
+    const patch = JSON.stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'sentiment-production', namespace: ns },
+      spec: { revisionHistoryLimit: 3 },
+    });
+    const kubectl = execFile('kubectl', [
+      '--kubeconfig', world.kubeconfigPath, 'apply', '--server-side', '--force-conflicts',
+      '--field-manager', 'platform-team', '-f', '-',
+    ]); // prettier-ignore
+    kubectl.stdin?.end(patch);
+    await new Promise((resolve, reject) =>
+      kubectl.once('exit', (code) => (code === 0 ? resolve(code) : reject(new Error(`kubectl ${code}`)))),
+    );
+
+    const error = await failure(deploy(deployInput(world, pool, world.v2)));
+    expect([error.code, error.exitCode]).toEqual(['apply-conflict', 1]);
+    expect(error.message).toMatch(/conflict with "platform-team".*\.spec\.revisionHistoryLimit/);
+    expect(error.hint).toMatch(/force: true/);
+    const still = (await world.list('Deployment', ns))[0];
+    expect(still?.metadata.annotations?.['model-promote.dev/version']).toBe('1');
+
+    const forced = await deploy(deployInput(world, pool, world.v2, { force: true }));
+    expect(forced.previousVersion).toBe('1');
+    const taken = (await world.list('Deployment', ns))[0];
+    expect((taken?.spec as { revisionHistoryLimit?: number }).revisionHistoryLimit).toBe(10);
+  });
+});
+
 describe('the Lease', () => {
   it('a second promotion waits, then fails naming the holder', async () => {
-    const ns = await namespace(world, 'lease');
+    const ns = await world.namespace('lease');
     const pool = testPool(ns);
     const held = await deployOne(deployInput(world, pool, world.v1, { promotionId: 'promotion-A' }));
     const second = deployInput(world, pool, world.v2, {
@@ -114,7 +240,7 @@ describe('the Lease', () => {
   });
 
   it('a waiting promotion takes the Lease as soon as it is released', async () => {
-    const ns = await namespace(world, 'lease-wait');
+    const ns = await world.namespace('lease-wait');
     const pool = testPool(ns);
     const held = await deployOne(deployInput(world, pool, world.v1, { promotionId: 'holder' }));
     const waiting = deploy(
@@ -131,15 +257,15 @@ describe('the Lease', () => {
 
 describe('a Lease lost mid-rollout', () => {
   it('stops before reporting, and does not roll back over the promotion that holds it now', async () => {
-    const ns = await namespace(world, 'lease-lost');
-    world.cluster.setFault({ namespace: ns }, { kind: 'slow-ready', delayMs: 2500 });
+    const ns = await world.namespace('lease-lost');
+    await world.setFault(ns, {}, { kind: 'slow-ready', delayMs: 2500 });
     const input = deployInput(world, testPool(ns), world.v1, {
       promotionId: 'slow-one',
       timeouts: { rolloutSeconds: 30, leaseSeconds: 1 },
     });
     const running = failure(deploy(input));
     const kc = new KubeConfig();
-    kc.loadFromString(world.front.kubeconfig);
+    kc.loadFromString(world.kubeconfig);
     const leases = kc.makeApiClient(CoordinationV1Api);
     const name = leaseName('sentiment');
     let current;
@@ -154,7 +280,7 @@ describe('a Lease lost mid-rollout', () => {
       body: { ...current!, spec: { ...current!.spec, holderIdentity: 'promotion-X' } },
     });
     const error = await running;
-    world.cluster.setFault({ namespace: ns }, undefined);
+    await world.setFault(ns, {}, undefined);
     expect(error.code).toBe('lease-lost');
     expect(error.message).toContain('promotion promotion-X holds it now');
     expect(error.message).toMatch(/not rolled back: another promotion holds the Lease now$/);
@@ -169,7 +295,7 @@ describe('a Lease lost mid-rollout', () => {
 
 describe('KServe form', () => {
   it('applies the InferenceService and waits for Ready', async () => {
-    const ns = await namespace(world, 'kserve');
+    const ns = await world.namespace('kserve');
     const input = deployInput(world, testPool(ns, { form: 'kserve' }), world.v1);
     const result = await deploy(input);
     expect(result.applied).toEqual([
@@ -180,39 +306,39 @@ describe('KServe form', () => {
   });
 
   it('a failing InferenceService is rolled back (deleted when new)', async () => {
-    const ns = await namespace(world, 'kserve-fail');
-    world.cluster.setFault({ namespace: ns }, { kind: 'crash-loop' });
+    const ns = await world.namespace('kserve-fail');
+    await world.setFault(ns, {}, { kind: 'crash-loop' });
     const error = await failure(deploy(deployInput(world, testPool(ns, { form: 'kserve' }), world.v1)));
-    world.cluster.setFault({ namespace: ns }, undefined);
+    await world.setFault(ns, {}, undefined);
     expect(error.message).toMatch(/RevisionFailed|failed: Revision/);
-    expect(world.cluster.store.list(typeOf('inferenceservices'), ns)).toEqual([]);
+    expect(await world.list('InferenceService', ns)).toEqual([]);
   });
 });
 
 describe('dry run', () => {
   it('server-side dry run: a diff against the live objects, nothing changed', async () => {
-    const ns = await namespace(world, 'dry');
+    const ns = await world.namespace('dry');
     const pool = testPool(ns);
     await deploy(deployInput(world, pool, world.v1));
-    const before = world.cluster.store.list(typeOf('deployments'), ns)[0]?.metadata.generation;
+    const before = (await world.list('Deployment', ns))[0]?.metadata.generation;
     const result = await deploy(deployInput(world, pool, world.v2, { dryRun: true }));
     const text = diffText(result.diff ?? []);
     expect(text).toMatch(/^\+ ConfigMap\/sentiment-production-\w+ \(create\)/m);
     expect(text).toContain('~ Deployment/sentiment-production (update)');
     expect(text).toMatch(/- +model-promote\.dev\/version: "1"/);
     expect(text).toMatch(/\+ +model-promote\.dev\/version: "2"/);
-    expect(world.cluster.store.list(typeOf('deployments'), ns)[0]?.metadata.generation).toBe(before);
-    expect(world.cluster.store.list(typeOf('leases'), ns)).toEqual([]);
+    expect((await world.list('Deployment', ns))[0]?.metadata.generation).toBe(before);
+    expect(await world.list('Lease', ns)).toEqual([]);
   });
 });
 
 describe('the real kubectl after a promotion', () => {
   it('rollout status is complete and describe shows our annotations', async () => {
-    const ns = await namespace(world, 'kubectl');
+    const ns = await world.namespace('kubectl');
     const input = deployInput(world, testPool(ns), world.v1);
     await deploy(input);
     const kubectl = (...args: string[]) =>
-      run('kubectl', ['--kubeconfig', world.front.kubeconfigPath, '-n', ns, ...args], { timeout: 20_000 });
+      run('kubectl', ['--kubeconfig', world.kubeconfigPath, '-n', ns, ...args], { timeout: 20_000 });
     const status = await kubectl('rollout', 'status', 'deploy/sentiment-production', '--timeout=10s');
     expect(status.stdout).toContain('deployment "sentiment-production" successfully rolled out');
     const describe = await kubectl('describe', 'deploy', 'sentiment-production');
@@ -225,24 +351,24 @@ describe('the real kubectl after a promotion', () => {
 describe('several clusters', () => {
   it('promotes in order, and a failure in the second rolls back the first', async () => {
     const { deployToClusters } = await import('../../src/deploy/cluster-targets.js');
-    const a = await namespace(world, 'multi-a');
-    const b = await namespace(world, 'multi-b');
+    const a = await world.namespace('multi-a');
+    const b = await world.namespace('multi-b');
     const pool = testPool(a);
     await deployToClusters(deployInput(world, pool, world.v1), [
       { context: 'test-cluster', namespace: a },
       { context: 'test-cluster', namespace: b },
     ]);
-    world.cluster.setFault({ namespace: b }, { kind: 'crash-loop' });
+    await world.setFault(b, {}, { kind: 'crash-loop' });
     const error = await failure(
       deployToClusters(deployInput(world, pool, world.v2), [
         { context: 'test-cluster', namespace: a },
         { context: 'test-cluster', namespace: b },
       ]),
     );
-    world.cluster.setFault({ namespace: b }, undefined);
+    await world.setFault(b, {}, undefined);
     expect(error.message).toMatch(/CrashLoopBackOff.*rolled back to v1; rolled back test-cluster too$/);
     for (const ns of [a, b]) {
-      const d = world.cluster.store.list(typeOf('deployments'), ns)[0];
+      const d = (await world.list('Deployment', ns))[0];
       expect(d?.metadata.annotations?.['model-promote.dev/version']).toBe('1');
     }
   });

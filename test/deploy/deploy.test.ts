@@ -1,11 +1,11 @@
-/** deploy() against the test cluster, through client-node: real pods answering real inferences. */
+/** deploy() against the real control plane, through client-node: the node agent's pods answer real inferences. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { deploy, reportOf } from '../../src/deploy/deploy.js';
+import { waitFor } from '../control-plane/wait.js';
 import {
   deployFailure as failure,
   deployInput,
-  namespace,
   startWorld,
   testPool,
   type DeployWorld,
@@ -18,7 +18,7 @@ let core: CoreV1Api;
 beforeAll(async () => {
   world = await startWorld();
   const kc = new KubeConfig();
-  kc.loadFromString(world.front.kubeconfig);
+  kc.loadFromString(world.kubeconfig);
   apps = kc.makeApiClient(AppsV1Api);
   core = kc.makeApiClient(CoreV1Api);
 });
@@ -33,7 +33,7 @@ async function liveVersion(ns: string): Promise<string | undefined> {
 
 describe('a clean promotion', () => {
   it('v1, then v2: pods answer real inferences that depend on the model files; the summary says v1 -> v2', async () => {
-    const ns = await namespace(world, 'clean');
+    const ns = await world.namespace('clean');
     const pool = testPool(ns);
     const first = await deploy(deployInput(world, pool, world.v1));
     expect(first.previousVersion).toBeUndefined();
@@ -60,11 +60,7 @@ describe('a clean promotion', () => {
       'model-promote.dev/image-digest': world.v2.digest,
     });
     // the Lease is released
-    const leases = await world.cluster.store.list(
-      (await import('../cluster/resources.js')).typeOf('leases'),
-      ns,
-    );
-    expect(leases).toEqual([]);
+    expect(await world.list('Lease', ns)).toEqual([]);
   });
 });
 
@@ -98,13 +94,13 @@ describe('a failing v2 rolls back to v1', () => {
   ];
   for (const c of cases) {
     it(`${c.fault.kind}: v1 pods back, reason with events and log tail`, async () => {
-      const ns = await namespace(world, `fault-${c.fault.kind}`);
+      const ns = await world.namespace(`fault-${c.fault.kind}`);
       const pool = testPool(ns);
       await deploy(deployInput(world, pool, world.v1));
-      world.cluster.setFault({ namespace: ns, image: world.v2.reference }, c.fault);
+      await world.setFault(ns, { image: world.v2.reference }, c.fault);
       const input = deployInput(world, pool, world.v2);
       const error = await failure(deploy(input));
-      world.cluster.setFault({ namespace: ns, image: world.v2.reference }, undefined);
+      await world.setFault(ns, { image: world.v2.reference }, undefined);
       expect(error.code).toBe(c.code);
       expect(error.kind).toBe('failed');
       expect(error.exitCode).toBe(1);
@@ -132,31 +128,32 @@ describe('a failing v2 rolls back to v1', () => {
   }
 
   it('slow-ready is still a success', async () => {
-    const ns = await namespace(world, 'slow');
-    world.cluster.setFault({ namespace: ns }, { kind: 'slow-ready', delayMs: 800 });
+    const ns = await world.namespace('slow');
+    await world.setFault(ns, {}, { kind: 'slow-ready', delayMs: 800 });
     const started = performance.now();
     const result = await deploy(deployInput(world, testPool(ns), world.v1));
     // The pods get ready 800 ms after they are made, which is after deploy() started (the rollout
     // clock itself starts once the objects are applied, so under load it sees less of the delay).
     expect(performance.now() - started).toBeGreaterThanOrEqual(800);
     expect(result.rolloutSeconds).toBeGreaterThan(0);
-    world.cluster.setFault({ namespace: ns }, undefined);
+    await world.setFault(ns, {}, undefined);
   });
 
   it('a first-time deploy that fails deletes what it created', async () => {
-    const ns = await namespace(world, 'first-fails');
-    world.cluster.setFault({ namespace: ns }, { kind: 'crash-loop' });
+    const ns = await world.namespace('first-fails');
+    await world.setFault(ns, {}, { kind: 'crash-loop' });
     const error = await failure(deploy(deployInput(world, testPool(ns), world.v1)));
-    world.cluster.setFault({ namespace: ns }, undefined);
+    await world.setFault(ns, {}, undefined);
     expect(error.message).toMatch(/removed what it created$/);
-    expect((await apps.listNamespacedDeployment({ namespace: ns })).items).toEqual([]);
-    expect((await core.listNamespacedService({ namespace: ns })).items).toEqual([]);
-    expect((await core.listNamespacedConfigMap({ namespace: ns })).items).toEqual([]);
-    expect((await core.listNamespacedPod({ namespace: ns })).items).toEqual([]);
+    for (const kind of ['Deployment', 'Service', 'ConfigMap', 'HorizontalPodAutoscaler', 'Lease'] as const) {
+      expect(await world.list(kind, ns)).toEqual([]);
+    }
+    // The pods go as the real garbage collector and kubelet remove them, after deploy() returns.
+    await waitFor('the pods to be gone', async () => (await world.list('Pod', ns)).length === 0, 30_000);
   });
 
   it('an SLO breach rolls back', async () => {
-    const ns = await namespace(world, 'slo');
+    const ns = await world.namespace('slo');
     await deploy(deployInput(world, testPool(ns), world.v1));
     const strict = testPool(ns, { serving: { latencySLO: { p95Ms: 0.001 } } });
     const error = await failure(deploy(deployInput(world, strict, world.v2)));

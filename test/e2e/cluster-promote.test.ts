@@ -1,14 +1,13 @@
 /**
- * The whole promotion through the CLI into the test cluster (test/cluster: a Kubernetes API server
- * test double whose pods run the image's model files in test/model-server): deploy, then a dry run
- * that shows the change and changes nothing, then a failing rollout that is rolled back.
+ * The whole promotion through the CLI into the test cluster (the real control plane; the node
+ * agent's pods run the image's model files in test/model-server, on Nodes shaped like the example
+ * catalog's GPU pools): deploy, then a dry run that shows the change and changes nothing, then a
+ * failing rollout that is rolled back.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestCluster, type TestCluster } from '../cluster/index.js';
-import { typeOf } from '../cluster/resources.js';
-import { modelServerPods, type ModelServerPods } from '../model-server/pods.js';
+import { setFault, sharedPlane, type SharedPlane } from '../control-plane/shared-plane.js';
 import {
   copyExampleRegistry,
   errorLines,
@@ -27,8 +26,7 @@ describe('model-promote promote --kubeconfig (the test cluster)', () => {
   const temp = new TempDirs();
   let registry: string;
   let catalog: string;
-  let cluster: TestCluster;
-  let pods: ModelServerPods;
+  let cluster: SharedPlane;
 
   beforeAll(async () => {
     registry = await copyExampleRegistry(await temp.make());
@@ -39,24 +37,20 @@ describe('model-promote promote --kubeconfig (the test cluster)', () => {
       .replace(/latencySLO: \{[^}]*\}/g, 'latencySLO: { p50Ms: 30000, p95Ms: 60000 }')
       .replace('keys/example-signing.pub.pem', EXAMPLE_PUBLIC_KEY);
     await writeFile(catalog, text);
-    pods = modelServerPods();
-    cluster = await startTestCluster({
-      namespaces: [NAMESPACE],
-      progressDeadlineMs: 6000,
-      startPod: pods.startPod,
-    });
-    pods.attach(cluster.store);
+    cluster = sharedPlane();
   });
   afterAll(async () => {
-    await cluster?.close();
-    await pods?.close();
     await temp.cleanup();
   });
 
-  const liveVersion = () =>
-    cluster.store.get(typeOf('deployments'), NAMESPACE, DEPLOYMENT)?.metadata.annotations?.[
-      'model-promote.dev/version'
-    ];
+  const liveVersion = async () =>
+    (
+      await cluster.admin.read({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: DEPLOYMENT, namespace: NAMESPACE },
+      })
+    )?.metadata.annotations?.['model-promote.dev/version'];
 
   it('deploys v1, then v2: the pods answer with the new model and the record tells "v1 -> v2"', async () => {
     for (const version of ['1', '2']) {
@@ -78,7 +72,7 @@ describe('model-promote promote --kubeconfig (the test cluster)', () => {
         }),
       ]);
       expect(run.stderr).toContain(`"version":"${version}"`); // the smoke reply came from this version's files
-      expect(liveVersion()).toBe(version);
+      expect(await liveVersion()).toBe(version);
     }
   });
 
@@ -103,12 +97,12 @@ describe('model-promote promote --kubeconfig (the test cluster)', () => {
     expect(run.stderr).toMatch(/^~ Deployment\/sentiment-production \(update\)$/m);
     expect(run.stderr).toMatch(/^ +-.*model-promote\.dev\/version: "?2"?$/m);
     expect(run.stderr).toMatch(/^ +\+.*model-promote\.dev\/version: "?1"?$/m);
-    expect(liveVersion()).toBe('2');
+    expect(await liveVersion()).toBe('2');
     expect(await listTop(output)).toEqual(['promotion.json', 'summary.md']);
   });
 
   it('a rollout that cannot pull its image is rolled back to the running version: exit 1, reason and evidence', async () => {
-    cluster.setFault({ namespace: NAMESPACE, name: DEPLOYMENT }, { kind: 'image-pull' });
+    await setFault(cluster.admin, NAMESPACE, { name: DEPLOYMENT }, { kind: 'image-pull' });
     try {
       const output = path.join(await temp.make(), 'out');
       const run = await runCli(
@@ -127,10 +121,10 @@ describe('model-promote promote --kubeconfig (the test cluster)', () => {
         expect.objectContaining({ rolledBack: true, reason: expect.any(String) }),
       ]);
       expect(record.deploy[0].evidence.events.join('\n')).toMatch(/pull/i);
-      expect(liveVersion()).toBe('2');
+      expect(await liveVersion()).toBe('2');
       expect(await listTop(output)).toEqual(['promotion.json', 'summary.md']);
     } finally {
-      cluster.setFault({ namespace: NAMESPACE, name: DEPLOYMENT }, undefined);
+      await setFault(cluster.admin, NAMESPACE, { name: DEPLOYMENT }, undefined);
     }
   });
 });

@@ -91,6 +91,10 @@ export interface ServeOptions {
   readonly readinessPath?: string;
   readonly inferencePath?: string;
   readonly version?: string;
+  /** Address to listen on: loopback by default; a pod listens on all of its network namespace's. */
+  readonly host?: string;
+  /** Readiness (not health) answers 503 until this many ms after start; forever when Infinity. */
+  readonly readyAfterMs?: number;
 }
 
 export function serve(options: ServeOptions): Promise<Server> {
@@ -99,6 +103,8 @@ export function serve(options: ServeOptions): Promise<Server> {
     options.healthPath ?? '/healthz',
     options.readinessPath ?? options.healthPath ?? '/healthz',
   ]);
+  const readiness = options.readinessPath ?? options.healthPath ?? '/healthz';
+  const readyAt = Date.now() + (options.readyAfterMs ?? 0);
   const inference = options.inferencePath ?? '/v1/predict';
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -107,6 +113,9 @@ export function serve(options: ServeOptions): Promise<Server> {
       res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
       res.end(text);
     };
+    if (req.method === 'GET' && path === readiness && Date.now() < readyAt) {
+      return send(503, { status: 'loading' });
+    }
     if (req.method === 'GET' && path && health.has(path)) return send(200, { status: 'ok' });
     if (req.method === 'POST' && path === inference) {
       const chunks: Buffer[] = [];
@@ -129,14 +138,23 @@ export function serve(options: ServeOptions): Promise<Server> {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve(server));
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(server));
   });
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
   const env = process.env;
+  // Faults the test node agent injects, so a broken image fails the way a real one does: the
+  // process really exits, or its readiness endpoint really answers 503.
+  if (env.MODEL_SERVER_CRASH !== undefined) {
+    console.error(env.MODEL_SERVER_CRASH || 'model server: crashed');
+    process.exit(Number(env.MODEL_SERVER_CRASH_EXIT_CODE ?? 1));
+  }
+  const readyAfter = env.MODEL_SERVER_READY_AFTER_MS;
   serve({
+    ...(env.SERVING_HOST ? { host: env.SERVING_HOST } : {}),
+    ...(readyAfter ? { readyAfterMs: readyAfter === 'never' ? Infinity : Number(readyAfter) } : {}),
     modelPath: env.MODEL_PATH ?? '/models',
     port: Number(env.SERVING_PORT ?? 0) || 0,
     ...(env.SERVING_HEALTH_PATH ? { healthPath: env.SERVING_HEALTH_PATH } : {}),

@@ -1,0 +1,26 @@
+/**
+ * Where the tools built by scripts/test-tools.sh are: linked into `.test-tools/` of the checkout.
+ * A missing tool is an error naming the command that provides it; no test is skipped for it.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const TOOLS_DIR = join(import.meta.dirname, '..', '..', '.test-tools');
+
+export function toolPath(binary: string): string {
+  const path = join(TOOLS_DIR, 'bin', binary);
+  if (!existsSync(path)) {
+    throw new Error(
+      `${binary} is not in ${join(TOOLS_DIR, 'bin')}: run scripts/test-tools.sh (npm test runs it first)`,
+    );
+  }
+  return path;
+}
+
+/** KServe's InferenceService CustomResourceDefinition, at the version the script pins. */
+export function kserveCrdPath(): string {
+  const path = join(TOOLS_DIR, 'kserve-inferenceservices-crd.yaml');
+  if (!existsSync(path))
+    throw new Error(`${path} is missing: run scripts/test-tools.sh (npm test runs it first)`);
+  return path;
+}
