@@ -6,7 +6,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import {
-  CoreV1Api,
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
@@ -71,13 +70,11 @@ export interface ApplyOptions {
 
 export class KubeCluster {
   readonly objects: KubernetesObjectApi;
-  readonly core: CoreV1Api;
   /** The context's name: how messages name the cluster. */
   readonly name: string;
 
   constructor(readonly kc: KubeConfig) {
     this.objects = KubernetesObjectApi.makeApiClient(kc);
-    this.core = kc.makeApiClient(CoreV1Api);
     this.name = kc.getCurrentContext();
   }
 
@@ -253,18 +250,22 @@ export class KubeCluster {
     return new Watch(this.kc).watch(path, query, (type, object: LiveObject) => onEvent(type, object), done);
   }
 
-  /** The last `lines` lines of a pod's log ('' when the container has not started). */
+  /** The last `lines` lines of a pod's log, or why there is none (a pod not started has no log). */
   async logTail(namespace: string, pod: string, lines: number, container?: string): Promise<string> {
+    const query = new URLSearchParams({ tailLines: String(lines), ...(container ? { container } : {}) });
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?${query}`;
     try {
-      return await this.core.readNamespacedPodLog({
-        name: pod,
-        namespace,
-        tailLines: lines,
-        ...(container ? { container } : {}),
-      });
+      const res = await this.request('GET', path, undefined, { Accept: 'text/plain, application/json' });
+      if (res.status === 200) return res.body;
+      let message = res.body;
+      try {
+        message = (JSON.parse(res.body) as { message?: string }).message ?? res.body;
+      } catch {
+        // a plain-text answer is the message itself
+      }
+      return `(no log: ${message.trim()})`;
     } catch (error) {
-      const message = (error as { body?: unknown }).body;
-      return `(no log: ${typeof message === 'string' ? (JSON.parse(message) as { message?: string }).message : String(error)})`;
+      return `(no log: ${error instanceof Error ? error.message : String(error)})`;
     }
   }
 }

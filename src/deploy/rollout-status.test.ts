@@ -4,6 +4,7 @@ import {
   fatalPodProblem,
   imageIdHasDigest,
   inferenceServiceState,
+  unschedulablePod,
 } from './rollout-status.js';
 
 const D = (status: Record<string, unknown>, generation = 2, replicas = 2) => ({
@@ -111,5 +112,23 @@ describe('inferenceServiceState and imageIdHasDigest', () => {
     expect(imageIdHasDigest(`docker-pullable://r/x@${d}`, d)).toBe(true);
     expect(imageIdHasDigest(`r/x@sha256:${'b'.repeat(64)}`, d)).toBe(false);
     expect(imageIdHasDigest('', d)).toBe(false);
+  });
+});
+
+describe('unschedulablePod', () => {
+  it("names the first pod the scheduler could not place, with the scheduler's reason", () => {
+    const reason = "0/7 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.";
+    const pods = [
+      { metadata: { name: 'a' }, status: { conditions: [{ type: 'PodScheduled', status: 'True' }] } },
+      {
+        metadata: { name: 'b' },
+        status: {
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: reason }],
+        },
+      },
+    ];
+    expect(unschedulablePod(pods)).toBe(`pod b is not scheduled: ${reason}`);
+    expect(unschedulablePod(pods.slice(0, 1))).toBeUndefined();
+    expect(unschedulablePod([{ metadata: { name: 'c' }, status: { phase: 'Pending' } }])).toBeUndefined();
   });
 });

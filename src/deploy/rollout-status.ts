@@ -83,6 +83,7 @@ export interface PodView {
   };
   readonly status?: {
     readonly phase?: string;
+    readonly conditions?: readonly Condition[];
     readonly containerStatuses?: ReadonlyArray<{
       readonly name?: string;
       readonly image?: string;
@@ -129,6 +130,21 @@ export function fatalPodProblem(pods: Iterable<PodView>, image: string): string 
       return `pod ${pod.metadata?.name ?? ''} container ${c.name ?? ''}: ${waiting.reason}${restarts}${
         waiting.message ? ` (${waiting.message})` : ''
       }${exit}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first pod the scheduler could not place, as one line with the scheduler's reason
+ * (`0/7 nodes are available: ...`); undefined if none. Not fatal by itself: a cluster autoscaler
+ * may still add a node, so it explains a timeout rather than failing the rollout early.
+ */
+export function unschedulablePod(pods: Iterable<PodView>): string | undefined {
+  for (const pod of pods) {
+    const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+      return `pod ${pod.metadata?.name ?? ''} is not scheduled: ${scheduled.message ?? scheduled.reason}`;
     }
   }
   return undefined;

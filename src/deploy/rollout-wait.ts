@@ -15,6 +15,7 @@ import {
   type DeploymentView,
   type InferenceServiceView,
   type PodView,
+  unschedulablePod,
 } from './rollout-status.js';
 
 export interface RolloutWaitOptions {
@@ -93,11 +94,14 @@ export async function waitForDeployment(
       onInterruption: (message) => options.logger.warn(message),
       onTimeout: (caches) => {
         const d = current(caches);
+        const pending = unschedulablePod(caches[1]?.values() as Iterable<PodView>);
         return new DeployError(
           'failed',
           'rollout-failed',
-          `${label}: not rolled out after ${Math.round(options.timeoutMs / 1000)} s (${d ? `${progressLine(d as DeploymentView)}; ${deploymentRolloutState(d as DeploymentView).message}` : 'not found'})`,
-          'raise rollout-timeout, or see the pod events and log tail for why pods are not ready',
+          `${label}: not rolled out after ${Math.round(options.timeoutMs / 1000)} s (${d ? `${progressLine(d as DeploymentView)}; ${deploymentRolloutState(d as DeploymentView).message}` : 'not found'})${pending ? `; ${pending}` : ''}`,
+          pending
+            ? "no node can take the pods: check the pool's nodeSelector, tolerations and resources against the cluster's nodes (kubectl describe nodes)"
+            : 'raise rollout-timeout, or see the pod events and log tail for why pods are not ready',
         );
       },
       tick: {

@@ -183,6 +183,24 @@ describe('bad input: a clear line, an exit code, nothing half-applied', () => {
   });
 });
 
+describe('the real scheduler', () => {
+  it('a nodeSelector no node matches leaves the pods Pending: the failure says why the scheduler refused', async () => {
+    const ns = await world.namespace('unschedulable');
+    const pool = testPool(ns, { nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' } });
+    const error = await failure(
+      deploy(deployInput(world, pool, world.v1, { timeouts: { rolloutSeconds: 6, leaseWaitSeconds: 2 } })),
+    );
+    expect(error.code).toBe('rollout-failed');
+    expect(error.message).toMatch(
+      /is not scheduled: 0\/\d+ nodes are available: .*didn't match Pod's node affinity\/selector/,
+    );
+    expect(error.hint).toMatch(/nodeSelector, tolerations and resources/);
+    expect(error.evidence?.events.join('\n')).toMatch(/FailedScheduling/);
+    expect(error.evidence?.logTail.join('\n')).not.toMatch(/Content-Type/);
+    expect(await nothingIn(ns)).toEqual([]);
+  });
+});
+
 describe('another field manager', () => {
   it('owns a field we set: apply-conflict naming it and the manager; force takes it over', async () => {
     const ns = await world.namespace('conflict');

@@ -73,6 +73,13 @@ describe('model-promote promote --kubeconfig (the test cluster)', () => {
       ]);
       expect(run.stderr).toContain(`"version":"${version}"`); // the smoke reply came from this version's files
       expect(await liveVersion()).toBe(version);
+      // The real scheduler put the pods on the node of the pool the model's labels chose: a GPU
+      // node, tainted, which the rendered tolerations allow (v1 needs 16Gi: L4; v2 40Gi: A100).
+      const pods = await cluster.admin.list(`/api/v1/namespaces/${NAMESPACE}/pods`, {
+        labelSelector: 'model-promote.dev/version=' + version,
+      });
+      const nodes = new Set(pods.items.map((p) => (p.spec as { nodeName?: string }).nodeName));
+      expect([...nodes]).toEqual([version === '1' ? 'production-gpu-l4-24g' : 'production-gpu-a100-80g']);
     }
   });
 
