@@ -1,7 +1,7 @@
 /**
  * Benchmark: a promotion's deploy against the real control plane, beside kubectl doing the same.
  *
- *   npx tsx bench/deploy.ts [--runs 4] [--smoke 20] [--time-scale 1]     (as root: pods get netns)
+ *   npx tsx bench/deploy.ts [--runs 4] [--smoke 20] [--time-scale 0.1]   (as root: pods get netns)
  *
  * Starts its own test cluster (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, the
  * node agent) and, each run, rolls the example model to the other version twice, in two namespaces:
@@ -14,7 +14,10 @@
  * A watch of the bench's own records when the controllers made each rollout complete (the first
  * Deployment status that satisfies kubectl's rules). "noticed" is how long after that each side
  * knew (goal < 1 s: watch, not poll); "overhead" is each side's wall time minus the controllers'
- * rollout (apply to complete). The last column is ours / kubectl's wall time.
+ * rollout (apply to complete). The last column is ours / kubectl's wall time. The node agent's
+ * probe periods are scaled as in the tests (--time-scale 1: the kubelet's own, where the rendered
+ * startup probe's 10 s period dominates every rollout); the Deployments keep the rendered progress
+ * deadline.
  */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -24,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { deploy } from '../src/deploy/deploy.js';
+import { PROGRESS_DEADLINE_SECONDS } from '../src/deploy/render-container.js';
 import { deploymentRolloutState, type DeploymentView } from '../src/deploy/rollout-status.js';
 import { silentLogger } from '../src/logger.js';
 import { startTestPlane } from '../test/control-plane/test-plane.js';
@@ -40,7 +44,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '4' },
     smoke: { type: 'string', default: '20' },
-    'time-scale': { type: 'string', default: '1' },
+    'time-scale': { type: 'string', default: '0.1' },
   },
 });
 const runs = Number(values.runs);
@@ -79,6 +83,15 @@ function completion(
   return { applied: () => appliedAt, complete, stop: () => void watching.then((c) => c.abort()) };
 }
 
+/** The objects as rendered for production (the test fixtures shorten the progress deadline). */
+function asRendered<T extends { kind?: string; spec?: unknown }>(objects: T[]): T[] {
+  for (const o of objects) {
+    if (o.kind === 'Deployment')
+      (o.spec as { progressDeadlineSeconds: number }).progressDeadlineSeconds = PROGRESS_DEADLINE_SECONDS;
+  }
+  return objects;
+}
+
 try {
   const dir = plane.plane.dir;
   const pool = testPool('ours');
@@ -95,15 +108,13 @@ try {
     // Ours.
     const ours = completion('ours', image.digest);
     let started = now();
-    const result = await deploy({
-      ...deployInput(world, pool, image, { smokeRequests: Number(values.smoke) }),
-      logger: silentLogger,
-    });
+    const input = deployInput(world, pool, image, { smokeRequests: Number(values.smoke) });
+    const result = await deploy({ ...input, objects: asRendered(input.objects), logger: silentLogger });
     const oursTotal = now() - started;
     const oursComplete = await ours.complete;
     ours.stop();
     // kubectl, the same objects in the other namespace.
-    const objects = render(testPool('kubectl'), image, `bench-${i}`).map((o) => ({
+    const objects = asRendered(render(testPool('kubectl'), image, `bench-${i}`)).map((o) => ({
       ...o,
       metadata: { ...o.metadata, namespace: 'kubectl' },
     }));

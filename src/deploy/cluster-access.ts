@@ -125,7 +125,7 @@ export function selectContext(kc: KubeConfig, context: string): void {
 
 /**
  * The kubeconfig extension a cluster entry carries when its pods can run an image straight from an
- * OCI layout on this machine. Only the test cluster (test/cluster/) writes it: a real node can
+ * OCI layout on this machine. Only the test cluster (test/control-plane/) writes it: a real node can
  * only pull from a registry, so without it a layout image is refused before anything is applied.
  */
 export const LOCAL_LAYOUTS_EXTENSION = 'model-promote.dev/local-oci-layouts';

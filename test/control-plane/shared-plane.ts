@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml, stringify } from 'yaml';
 import type { KubeCluster } from '../../src/deploy/cluster.js';
 import {
   FAULTS_ANNOTATION,
@@ -51,6 +52,41 @@ export async function testNamespace(admin: KubeCluster, prefix: string): Promise
   const name = `${prefix}-${randomBytes(3).toString('hex')}`.slice(0, 63);
   await createNamespace(admin, name);
   return name;
+}
+
+/**
+ * A ServiceAccount `name` in `namespace` and a kubeconfig with a token for it (TokenRequest, one
+ * hour), as a CI job deploying with a service account has: it may do what RBAC grants it, no more.
+ */
+export async function serviceAccountKubeconfig(
+  plane: Pick<SharedPlane, 'admin' | 'kubeconfig'>,
+  namespace: string,
+  name: string,
+): Promise<string> {
+  const json = { 'Content-Type': 'application/json' };
+  const created = await plane.admin.request(
+    'POST',
+    `/api/v1/namespaces/${namespace}/serviceaccounts`,
+    JSON.stringify({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } }),
+    json,
+  );
+  if (created.status !== 201 && created.status !== 409)
+    throw new Error(`serviceaccount ${name}: ${created.body}`);
+  const res = await plane.admin.request(
+    'POST',
+    `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
+    JSON.stringify({
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: { expirationSeconds: 3600 },
+    }),
+    json,
+  );
+  if (res.status !== 201) throw new Error(`token for ${name}: ${res.status} ${res.body}`);
+  const token = (JSON.parse(res.body) as { status: { token: string } }).status.token;
+  const config = parseYaml(plane.kubeconfig) as { users: Array<{ user: Record<string, string> }> };
+  for (const user of config.users) user.user = { token };
+  return stringify(config);
 }
 
 /** Deletes namespaces (and so their pods); does not wait for them to go. */

@@ -1,13 +1,12 @@
 /** Bad input, RBAC, the Lease, the KServe form, dry run and the real kubectl, against the real control plane. */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AppsV1Api, CoordinationV1Api, KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { deploy, deployOne } from '../../src/deploy/deploy.js';
 import { diffText } from '../../src/deploy/apply-diff.js';
 import { leaseName } from '../../src/deploy/lease.js';
-import { sharedPlane } from '../control-plane/shared-plane.js';
+import { serviceAccountKubeconfig, sharedPlane } from '../control-plane/shared-plane.js';
 import {
   deployFailure as failure,
   deployInput,
@@ -18,14 +17,11 @@ import {
 
 const run = promisify(execFile);
 let world: DeployWorld;
-/** The kubeconfig of `deployer`, a user with no rights but the Roles a test grants. */
-let deployer: string;
 /** A CA certificate (base64 PEM) that did not sign the API server's certificate. */
 let WRONG_CA: string;
 
 beforeAll(async () => {
   world = await startWorld();
-  deployer = await readFile(sharedPlane().deployerKubeconfigPath, 'utf8');
   const { stdout } = await run('openssl', [
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
     '-subj', '/CN=another-ca', '-keyout', '/dev/null',
@@ -34,10 +30,12 @@ beforeAll(async () => {
 });
 
 /**
- * A Role with what docs/deploy.md says a promotion needs in `namespace`, bound to `deployer`;
- * `override` replaces the verbs of some resources (to leave one out).
+ * A ServiceAccount `promoter` in `namespace`, a Role with what docs/deploy.md says a promotion
+ * needs there, bound to it; `override` replaces the verbs of some resources (to leave one out).
+ * Returns a kubeconfig with the account's token.
  */
-async function grant(namespace: string, override: Record<string, string[]>): Promise<void> {
+async function grant(namespace: string, override: Record<string, string[]>): Promise<string> {
+  const kubeconfig = await serviceAccountKubeconfig(sharedPlane(), namespace, 'promoter');
   const all = ['get', 'patch', 'update', 'delete', 'create', 'list', 'watch'];
   const rules = [
     { apiGroups: [''], resources: ['configmaps', 'services'], verbs: all },
@@ -61,10 +59,11 @@ async function grant(namespace: string, override: Record<string, string[]>): Pro
       kind: 'RoleBinding',
       metadata: { name: 'promoter', namespace },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'promoter' },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'deployer' }],
+      subjects: [{ kind: 'ServiceAccount', name: 'promoter', namespace }],
     },
   ];
   for (const object of objects) await world.admin.apply(object as KubernetesObject, { fieldManager: 'test' });
+  return kubeconfig;
 }
 afterAll(async () => {
   await world.close();
@@ -78,32 +77,32 @@ const nothingIn = async (ns: string) =>
   ).flat();
 
 describe('bad input: a clear line, an exit code, nothing half-applied', () => {
-  it('RBAC: an identity that may not patch Deployments is refused before the Lease, every missing permission named', async () => {
+  it('RBAC: a service account that may not patch Deployments is refused before the Lease, every missing permission named', async () => {
     const ns = await world.namespace('rbac');
-    await grant(ns, { deployments: ['get', 'update', 'delete', 'list', 'watch'] });
+    const promoter = await grant(ns, { deployments: ['get', 'update', 'delete', 'list', 'watch'] });
     const error = await failure(
-      deploy({ ...deployInput(world, testPool(ns), world.v1), kubeconfig: deployer }),
+      deploy({ ...deployInput(world, testPool(ns), world.v1), kubeconfig: promoter }),
     );
     expect([error.code, error.exitCode]).toEqual(['forbidden', 1]);
     expect(error.message).toBe(
-      `user "deployer" may not patch deployments.apps in namespace ${ns} (cluster test-cluster); nothing was applied`,
+      `user "system:serviceaccount:${ns}:promoter" may not patch deployments.apps in namespace ${ns} (cluster test-cluster); nothing was applied`,
     );
     expect(error.hint).toContain(`grant patch deployments.apps in namespace ${ns}`);
     expect(await nothingIn(ns)).toEqual([]);
   });
 
-  it('RBAC: an identity granted exactly docs/deploy.md in one namespace promotes there, and nowhere else', async () => {
+  it('RBAC: a service account granted exactly docs/deploy.md in one namespace promotes there, and nowhere else', async () => {
     const ns = await world.namespace('rbac-ok');
-    await grant(ns, {});
-    const result = await deploy({ ...deployInput(world, testPool(ns), world.v1), kubeconfig: deployer });
+    const promoter = await grant(ns, {});
+    const result = await deploy({ ...deployInput(world, testPool(ns), world.v1), kubeconfig: promoter });
     expect(result.smokeReply).toMatchObject({ version: '1' });
     const other = await world.namespace('rbac-other');
     const error = await failure(
-      deploy({ ...deployInput(world, testPool(other), world.v1), kubeconfig: deployer }),
+      deploy({ ...deployInput(world, testPool(other), world.v1), kubeconfig: promoter }),
     );
     expect(error.code).toBe('forbidden');
     expect(error.message).toMatch(
-      /^user "deployer" may not get configmaps, patch configmaps, .* in namespace rbac-other-/,
+      /^user "system:serviceaccount:rbac-ok-\w+:promoter" may not get configmaps, patch configmaps, .* in namespace rbac-other-/,
     );
     expect(await nothingIn(other)).toEqual([]);
   });
