@@ -84,12 +84,12 @@ function completion(
 }
 
 /** The objects as rendered for production (the test fixtures shorten the progress deadline). */
-function asRendered<T extends { kind?: string; spec?: unknown }>(objects: T[]): T[] {
+function asRendered<T extends { kind?: string; spec?: unknown }>(objects: readonly T[]): T[] {
   for (const o of objects) {
     if (o.kind === 'Deployment')
       (o.spec as { progressDeadlineSeconds: number }).progressDeadlineSeconds = PROGRESS_DEADLINE_SECONDS;
   }
-  return objects;
+  return [...objects];
 }
 
 try {
