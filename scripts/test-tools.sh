@@ -3,8 +3,9 @@
 # checkout, where the tests look for them. `npm test` runs it first (pretest), and so does .ci/run.
 #
 #   Debian packages  skopeo, umoci, buildah, docker-registry, ... (apt-get, as root)
-#   built with Go    etcd, kube-apiserver, kube-controller-manager, kube-scheduler, from the Go
-#                    module proxy through the modules in test/tools/ (their go.sum pins every byte)
+#   built with Go    etcd, kube-apiserver, kube-controller-manager, kube-scheduler, olareg (an OCI
+#                    1.1 registry) and regctl, from the Go module proxy through the modules in
+#                    test/tools/ (their go.sum pins every byte)
 #   data             KServe's InferenceService CRD, from the kserve Go module
 #
 # What is built is cached under $MODEL_PROMOTE_TOOLS (default ~/.cache/model-promote/test-tools),
@@ -110,6 +111,8 @@ K8S_LDFLAGS+=" -X k8s.io/client-go/pkg/version.gitMinor=$K8S_MINOR"
 build kubernetes kubernetes k8s.io/kubernetes "$K8S_LDFLAGS" \
   k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
 build etcd etcd go.etcd.io/etcd/server/v3 "" .
+# An OCI 1.1 registry with the Referrers API, and a client that lists referrers.
+build olareg registry github.com/olareg/olareg "" github.com/olareg/olareg/cmd/olareg github.com/regclient/regclient/cmd/regctl
 
 # --- KServe's InferenceService CRD ------------------------------------------------------------
 crd=$CACHE/kserve-crd-$KSERVE_VERSION/serving.kserve.io_inferenceservices.yaml

@@ -1,7 +1,8 @@
 /**
- * Starts Debian's docker-registry (distribution 2.8) on 127.0.0.1 with temporary storage, for
- * integration tests: open, with htpasswd Basic auth, or with `auth: token` against a token server.
- * Every server is stopped (and its storage removed) by `stop()`.
+ * Starts a real registry on 127.0.0.1 with temporary storage, for integration tests: Debian's
+ * docker-registry (distribution 2.8: no Referrers API), open, with htpasswd Basic auth, or with
+ * `auth: token` against a token server; or olareg (an OCI 1.1 registry with the Referrers API,
+ * built by scripts/test-tools.sh). Every server is stopped (and its storage removed) by `stop()`.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { toolPath } from '../control-plane/tools.js';
 
 const run = promisify(execFile);
 
@@ -103,11 +105,40 @@ export async function startRegistry(auth: RegistryAuth = { kind: 'none' }): Prom
   return { host: `127.0.0.1:${port}`, port, url, storage, log, stop };
 }
 
-async function waitUntilServing(url: string, child: ChildProcess, log: string[]): Promise<void> {
+/** olareg: an OCI 1.1 registry that implements the Referrers API; open, deletes allowed. */
+export async function startReferrersRegistry(): Promise<TestRegistry> {
+  const dir = await mkdtemp(join(tmpdir(), 'mp-olareg-'));
+  const storage = join(dir, 'storage');
+  const port = await freePort();
+  const args = ['serve', '--addr', '127.0.0.1', '--port', String(port), '--dir', storage, '--api-delete'];
+  const child = spawn(toolPath('olareg'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log: string[] = [];
+  const collect = (chunk: Buffer) => log.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await stopChild(child);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntilServing(url, child, log, 'olareg');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { host: `127.0.0.1:${port}`, port, url, storage, log, stop };
+}
+
+async function waitUntilServing(
+  url: string,
+  child: ChildProcess,
+  log: string[],
+  name = 'docker-registry',
+): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`docker-registry exited ${child.exitCode}: ${log.join('\n')}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}: ${log.join('\n')}`);
     try {
       const response = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000) });
       await response.arrayBuffer();
@@ -117,7 +148,7 @@ async function waitUntilServing(url: string, child: ChildProcess, log: string[])
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`docker-registry did not answer on ${url} within 15s: ${log.join('\n')}`);
+  throw new Error(`${name} did not answer on ${url} within 15s: ${log.join('\n')}`);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

@@ -1,15 +1,20 @@
 /**
  * Referrers against a real docker-registry 2.8 (no referrers API: the tag schema fallback, checked
- * with skopeo), and against a small registry double that has the API (OCI-Subject on the PUT).
+ * with skopeo), and against olareg, an OCI 1.1 registry with the API (checked with a plain GET of
+ * the referrers endpoint and with regctl, as a user would look).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startRegistry, type TestRegistry } from '../../../test/registry/registry-server.js';
+import { toolPath } from '../../../test/control-plane/tools.js';
+import {
+  startReferrersRegistry,
+  startRegistry,
+  type TestRegistry,
+} from '../../../test/registry/registry-server.js';
 import { type TinyImage, writeTinyImage } from '../../../test/registry/tiny-image.js';
 import { MemoryLogger } from '../../logger.js';
 import { sha256Digest } from '../digest.js';
@@ -207,83 +212,84 @@ describe('on docker-registry 2.8 (tag schema fallback)', () => {
   });
 });
 
-describe('on a registry with the referrers API', () => {
-  let server: Server;
-  let host: string;
-  const manifests = new Map<string, { bytes: Buffer; subject?: string }>();
-  const tagsWritten: string[] = [];
+describe('on an OCI 1.1 registry with the referrers API (olareg)', () => {
+  let registry: TestRegistry;
+  let work: string;
+  let client: RegistryClient;
+  let subject: Descriptor;
+  let signature: Buffer;
+  const record = Buffer.from(JSON.stringify({ schemaVersion: 1, status: 'succeeded' }));
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      void handle(req).then(({ status, headers, body }) => {
-        res.writeHead(status, headers);
-        res.end(body);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    host = `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    registry = await startReferrersRegistry();
+    work = await mkdtemp(join(tmpdir(), 'mp-referrers-api-'));
+    const image = await writeTinyImage(join(work, 'layout'), 'v1', 64 * 1024);
+    client = new RegistryClient({ registry: registry.host, retry: FAST, logger: new MemoryLogger() });
+    subject = await pushFromLayout(image.layout, image.manifest, new RegistrySink(client, 'demo'), ['v1']);
+    signature = await readFile(SIGNATURE);
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(async () => {
+    await registry?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
 
-  async function handle(
-    req: IncomingMessage,
-  ): Promise<{ status: number; headers: Record<string, string>; body?: Buffer }> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/v2/') return { status: 200, headers: {} };
-    if (req.method === 'HEAD' && url.pathname.includes('/blobs/'))
-      return { status: 200, headers: { 'content-length': '2' } };
-    const put = /^\/v2\/(.+)\/manifests\/(.+)$/.exec(url.pathname);
-    if (req.method === 'PUT' && put) {
-      const digest = sha256Digest(body);
-      const subject = (JSON.parse(body.toString()) as { subject?: Descriptor }).subject?.digest;
-      manifests.set(digest, { bytes: body, ...(subject ? { subject } : {}) });
-      if (!put[2]!.startsWith('sha256:')) tagsWritten.push(put[2]!);
-      return {
-        status: 201,
-        headers: { 'docker-content-digest': digest, ...(subject ? { 'oci-subject': subject } : {}) },
-      };
-    }
-    const referrers = /^\/v2\/(.+)\/referrers\/(.+)$/.exec(url.pathname);
-    if (req.method === 'GET' && referrers) {
-      const index = {
-        schemaVersion: 2,
-        mediaType: MediaType.ImageIndex,
-        manifests: [...manifests.entries()]
-          .filter(([, m]) => m.subject === referrers[2])
-          .map(([digest, m]) => {
-            const parsed = JSON.parse(m.bytes.toString()) as { artifactType: string };
-            return {
-              mediaType: MediaType.ImageManifest,
-              digest,
-              size: m.bytes.byteLength,
-              artifactType: parsed.artifactType,
-            };
-          }),
-      };
-      return {
-        status: 200,
-        headers: { 'content-type': MediaType.ImageIndex },
-        body: Buffer.from(JSON.stringify(index)),
-      };
-    }
-    return { status: 404, headers: {} };
-  }
-
-  it('leaves the list to the registry (no fallback tag) and lists through the API', async () => {
-    const client = new RegistryClient({ registry: host, retry: FAST });
-    const attached = await attachReferrer(client, 'demo', SUBJECT, {
+  it('leaves the list to the registry (no fallback tag); the API, regctl and our client agree', async () => {
+    const sig = await attachReferrer(client, 'demo', subject, {
       artifactType: SIGSTORE_BUNDLE_TYPE,
       mediaType: SIGSTORE_BUNDLE_TYPE,
-      bytes: Buffer.from('{}'),
+      bytes: signature,
+      annotations: { 'org.opencontainers.image.title': 'model.sig' },
     });
-    expect(attached.mode).toBe('api');
-    expect(tagsWritten).toEqual([]);
-    const listed = await listReferrers(client, 'demo', SUBJECT.digest, SIGSTORE_BUNDLE_TYPE);
-    expect(listed.map((d) => d.digest)).toEqual([attached.digest]);
-    expect(await listReferrers(client, 'demo', SUBJECT.digest, PROMOTION_RECORD_TYPE)).toEqual([]);
+    const rec = await attachReferrer(client, 'demo', subject, {
+      artifactType: PROMOTION_RECORD_TYPE,
+      mediaType: PROMOTION_RECORD_TYPE,
+      bytes: record,
+    });
+    expect([sig.mode, rec.mode]).toEqual(['api', 'api']);
+    // No referrers tag was written: the registry keeps the list.
+    const tags = (await (await fetch(`${registry.url}/v2/demo/tags/list`)).json()) as { tags: string[] };
+    expect(tags.tags).toEqual(['v1']);
+
+    // A plain GET of the API, as the distribution spec defines it.
+    const response = await fetch(`${registry.url}/v2/demo/referrers/${subject.digest}`);
+    expect(response.headers.get('content-type')).toBe(MediaType.ImageIndex);
+    const index = (await response.json()) as ImageIndex & {
+      manifests: Array<Descriptor & { artifactType?: string }>;
+    };
+    const byType = (list: Array<{ digest: string; artifactType?: string }>) =>
+      list.map((d) => [d.digest, d.artifactType]).sort();
+    expect(byType(index.manifests)).toEqual(
+      byType([
+        { digest: sig.digest, artifactType: SIGSTORE_BUNDLE_TYPE },
+        { digest: rec.digest, artifactType: PROMOTION_RECORD_TYPE },
+      ]),
+    );
+    expect(index.manifests.find((d) => d.digest === sig.digest)?.annotations).toEqual({
+      'org.opencontainers.image.title': 'model.sig',
+    });
+
+    // regctl, a client users run to discover referrers (as oras discover does).
+    const { stdout } = await run(toolPath('regctl'), [
+      '--host', `reg=${registry.host},tls=disabled`, 'artifact', 'list', `${registry.host}/demo@${subject.digest}`,
+      '--format', '{{json .}}',
+    ]); // prettier-ignore
+    const listed = JSON.parse(stdout) as { descriptors?: Array<{ digest: string; artifactType?: string }> };
+    expect(byType(listed.descriptors ?? [])).toEqual(byType(index.manifests));
+
+    expect(byType(await listReferrers(client, 'demo', subject.digest))).toEqual(byType(index.manifests));
+    expect(
+      (await listReferrers(client, 'demo', subject.digest, PROMOTION_RECORD_TYPE)).map((d) => d.digest),
+    ).toEqual([rec.digest]);
+  });
+
+  it('attaching the same artifact again does not duplicate it', async () => {
+    const artifact = { artifactType: PROMOTION_RECORD_TYPE, mediaType: PROMOTION_RECORD_TYPE, bytes: record };
+    const before = await listReferrers(client, 'demo', subject.digest);
+    await attachReferrer(client, 'demo', subject, artifact);
+    expect((await listReferrers(client, 'demo', subject.digest)).length).toBe(before.length);
+  });
+
+  it('a subject without referrers lists none', async () => {
+    expect(await listReferrers(client, 'demo', `sha256:${'0'.repeat(64)}`)).toEqual([]);
   });
 });
