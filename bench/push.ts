@@ -1,10 +1,12 @@
 /**
  * Benchmark: pushing a model image with our daemonless build + RegistrySink, against skopeo copy of
  * the same image and against buildah bud + buildah push of the equivalent Containerfile, to a fresh
- * docker-registry on loopback started by this script. Ratios are measured in the same run.
+ * registry on loopback started by this script: Debian's docker-registry, then olareg (an OCI 1.1
+ * registry with the Referrers API, from scripts/test-tools.sh). Ratios are measured in the same run.
  *
- *   npx tsx bench/push.ts                  # 2 GiB model in 4 files
- *   npx tsx bench/push.ts --total-mib 256  # quick look
+ *   npx tsx bench/push.ts                               # 2 GiB model in 4 files, both registries
+ *   npx tsx bench/push.ts --total-mib 256               # quick look
+ *   npx tsx bench/push.ts --registry olareg             # one of docker-registry, olareg
  *
  * Our pushes run in a child process that does nothing else, so its peak RSS
  * (process.resourceUsage().maxRSS) is the cost of building and pushing alone; a child that only
@@ -30,7 +32,11 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { startRegistry, type TestRegistry } from '../test/registry/registry-server.js';
+import {
+  startReferrersRegistry,
+  startRegistry,
+  type TestRegistry,
+} from '../test/registry/registry-server.js';
 import { poolSchema } from '../src/environments/catalog-schema.js';
 import { scratchImage } from '../src/image/base-image.js';
 import { buildImage, type BuildInput } from '../src/image/build.js';
@@ -174,6 +180,7 @@ async function main(): Promise<void> {
       dir: { type: 'string', default: '.bench/push' },
       child: { type: 'string' },
       baseline: { type: 'boolean', default: false },
+      registry: { type: 'string', multiple: true },
     },
   });
   if (values.child) return childPush(JSON.parse(values.child) as PushJob);
@@ -204,16 +211,39 @@ async function main(): Promise<void> {
     sha256v2[file.path] = await sha256File(join(v2Dir, file.path));
   }
 
+  const registries = { 'docker-registry': () => startRegistry(), olareg: () => startReferrersRegistry() };
+  const chosen = values.registry ?? Object.keys(registries);
+  for (const name of chosen) {
+    const start = registries[name as keyof typeof registries];
+    if (!start) throw new Error(`--registry ${name}: one of ${Object.keys(registries).join(', ')}`);
+    await benchOn(name, start, { modelDir, v2Dir, files, sha256, sha256v2, modelBytes, dir });
+  }
+  rmSync(v2Dir, { recursive: true, force: true });
+}
+
+interface Model {
+  readonly modelDir: string;
+  readonly v2Dir: string;
+  readonly files: readonly { path: string; size: number }[];
+  readonly sha256: Record<string, string>;
+  readonly sha256v2: Record<string, string>;
+  readonly modelBytes: number;
+  readonly dir: string;
+}
+
+async function benchOn(name: string, start: () => Promise<TestRegistry>, model: Model): Promise<void> {
+  const { modelDir, v2Dir, files, sha256, sha256v2, modelBytes, dir } = model;
+  const fileMiB = Math.round((files[0]?.size ?? 0) / MiB);
   let registry: TestRegistry | undefined;
   const work = join(dir, 'work');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   try {
-    registry = await startRegistry();
+    registry = await start();
     const host = registry.host;
     const cacheDir = join(work, 'cache'); // fresh: `work` was emptied above
     const base = { directory: modelDir, files, sha256, cacheDir, registry: host, version: '1' };
-    console.log(`docker-registry on ${host}`);
+    console.log(`\n${name} on ${host}`);
 
     // (a) the same image: built into a layout by our builder, copied by skopeo; pushed by us.
     const layout = join(work, 'layout');
@@ -317,14 +347,13 @@ async function main(): Promise<void> {
       ],
     ];
     console.log(
-      `\nmodel: ${FILES} x ${fileMiB} MiB = ${mib(modelBytes)}; image ${first.digest}; first push uploaded ${mib(first.stats.bytesUploaded)}\n`,
+      `\n${name}: model ${FILES} x ${fileMiB} MiB = ${mib(modelBytes)}; image ${first.digest}; first push uploaded ${mib(first.stats.bytesUploaded)}\n`,
     );
     console.log('| case | measured | ratio / time | target |\n|---|---|---|---|');
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   } finally {
     await registry?.stop();
     rmSync(work, { recursive: true, force: true });
-    rmSync(v2Dir, { recursive: true, force: true });
   }
 }
 
