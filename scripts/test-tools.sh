@@ -6,6 +6,7 @@
 #   built with Go    etcd, kube-apiserver, kube-controller-manager, kube-scheduler, olareg (an OCI
 #                    1.1 registry) and regctl, from the Go module proxy through the modules in
 #                    test/tools/ (their go.sum pins every byte)
+#   PyPI             mlflow and model-signing, in a virtual environment (test/tools/python)
 #   data             KServe's InferenceService CRD, from the kserve Go module
 #
 # What is built is cached under $MODEL_PROMOTE_TOOLS (default ~/.cache/model-promote/test-tools),
@@ -69,7 +70,7 @@ module_key() {
 # Prints a line every 30 s while a long build runs, so a CI log shows it is alive.
 heartbeat() {
   local what=$1 t=$SECONDS
-  while sleep 30; do say "  still building $what ($(elapsed "$t"))"; done
+  while sleep 30; do say "  still working on $what ($(elapsed "$t"))"; done
 }
 
 # build NAME MODULE_DIR MODULE_PATH LDFLAGS PACKAGE...
@@ -113,6 +114,38 @@ build kubernetes kubernetes k8s.io/kubernetes "$K8S_LDFLAGS" \
 build etcd etcd go.etcd.io/etcd/server/v3 "" .
 # An OCI 1.1 registry with the Referrers API, and a client that lists referrers.
 build olareg registry github.com/olareg/olareg "" github.com/olareg/olareg/cmd/olareg github.com/regclient/regclient/cmd/regctl
+
+# --- Python programs: MLflow and model_signing, in a virtual environment ------------------------
+command -v python3 >/dev/null || fail "python3 is missing: install Python 3.10 or later (apt-get install python3 python3-venv)"
+requirements=$ROOT/test/tools/python/requirements.txt
+venv=$CACHE/python-$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')-$(sha256sum <"$requirements" | cut -c1-12)
+if [ -f "$venv/.complete" ]; then
+  say "python tools ($(grep -E '^[a-z]' "$requirements" | tr '\n' ' ')): cached"
+else
+  say "python tools: installing $(grep -E '^[a-z]' "$requirements" | tr '\n' ' ')from PyPI"
+  t=$SECONDS
+  rm -rf "$venv"
+  python3 -m venv "$venv" || fail "python3 -m venv failed: install the venv module (apt-get install python3-venv)"
+  heartbeat "python tools" &
+  hb=$!
+  if ! "$venv/bin/pip" install --disable-pip-version-check -q -r "$requirements" >"$venv.log" 2>&1; then
+    kill "$hb" 2>/dev/null || true
+    tail -20 "$venv.log" >&2
+    fail "pip install -r test/tools/python/requirements.txt failed (the lines above; log: $venv.log)"
+  fi
+  kill "$hb" 2>/dev/null || true
+  touch "$venv/.complete"
+  # Environments of earlier requirements are 1 GB each and cheap to make again: keep one.
+  for old in "$CACHE"/python-*; do [ "$old" = "$venv" ] || [ "$old" = "$venv.log" ] || rm -rf "$old"; done
+  say "python tools: installed in $(elapsed "$t")"
+fi
+mkdir -p "$LINKS"
+ln -sfn "$venv/bin/mlflow" "$LINKS/mlflow"
+ln -sfn "$venv/bin/model_signing" "$LINKS/model_signing"
+# The interpreter the tests' client scripts (MLflow client) run on: a wrapper, not a link, since
+# Python finds its virtual environment from the path it was started by.
+printf '#!/bin/sh\nexec "%s" "$@"\n' "$venv/bin/python" >"$LINKS/test-python"
+chmod +x "$LINKS/test-python"
 
 # --- KServe's InferenceService CRD ------------------------------------------------------------
 crd=$CACHE/kserve-crd-$KSERVE_VERSION/serving.kserve.io_inferenceservices.yaml
