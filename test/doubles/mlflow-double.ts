@@ -4,7 +4,10 @@
  * model_registry.proto / mlflow_artifacts.proto): endpoint paths, request and response field names,
  * and the error shape `{error_code, message}` (RESOURCE_DOES_NOT_EXIST 404, INVALID_PARAMETER_VALUE
  * 400, PERMISSION_DENIED 403, UNAUTHENTICATED 401). It is not MLflow: it implements only what
- * model-promote calls, from memory, on loopback.
+ * model-promote calls, from memory, on loopback. The promotions themselves are tested against the
+ * real MLflow server (test/mlflow/, test/e2e-registries/mlflow-server.test.ts); this double stays
+ * for what the real server will not do on request: faults (resets, 5xx, slow or short bodies),
+ * PENDING and FAILED_REGISTRATION versions, tokens, GitLab's dialect.
  *
  * `dialect: 'gitlab'` serves GitLab's variant instead (GitLab's API docs and lib/api/ml/mlflow):
  * under /api/v4/projects/ID/ml/mlflow, versions named by semver whose `version` field is an internal
