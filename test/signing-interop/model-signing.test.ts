@@ -1,0 +1,221 @@
+/**
+ * Interop with upstream's model_signing (the OMS reference implementation, from PyPI), both ways,
+ * on models made fresh in each test: what upstream signs (its CLI for the key and certificate
+ * methods on each curve; its library for the hash and serialization options the CLI does not
+ * expose) our `verify` accepts, and refuses once a byte, a file more or a file less differs, naming
+ * the file; what our `sign` writes, upstream's `verify` accepts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, rm, writeFile, appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import { toolPath } from '../control-plane/tools.js';
+import { execFileAsync, runCli, TempDirs } from '../e2e/helpers.js';
+
+const temp = new TempDirs();
+const SIGN_WITH_LIBRARY = path.join(import.meta.dirname, 'sign_with_model_signing.py');
+let work: string;
+
+afterAll(() => temp.cleanup());
+
+const openssl = (...args: string[]) => execFileAsync('openssl', args);
+
+/** An EC key pair on `curve`: PEM private and public key paths. */
+async function keyPair(dir: string, curve: string): Promise<{ key: string; pub: string }> {
+  const key = path.join(dir, `${curve}.key`);
+  const pub = path.join(dir, `${curve}.pub`);
+  await openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${curve}`, '-out', key);
+  await openssl('pkey', '-in', key, '-pubout', '-out', pub);
+  return { key, pub };
+}
+
+/** A model folder: weights over several shards, a config, a nested file, an empty file, and a .git folder. */
+async function model(dir: string): Promise<string> {
+  const root = path.join(dir, 'model');
+  await mkdir(path.join(root, 'tokenizer'), { recursive: true });
+  await mkdir(path.join(root, '.git'), { recursive: true });
+  await writeFile(path.join(root, 'weights.bin'), randomBytes(3 * 1024 * 1024 + 17));
+  await writeFile(path.join(root, 'config.json'), '{"hidden": 16}\n');
+  await writeFile(path.join(root, 'tokenizer', 'vocab.txt'), 'a\nb\nc\n');
+  await writeFile(path.join(root, 'empty.txt'), '');
+  await writeFile(path.join(root, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+  return root;
+}
+
+async function verify(dir: string, signature: string, ...policy: string[]) {
+  return runCli(['verify', dir, '--signature', signature, ...policy, '--json']);
+}
+
+/** Each way a copy of the model can differ from what was signed, and the file the refusal names. */
+const TAMPERS = [
+  {
+    name: 'one byte changed',
+    file: 'weights.bin',
+    change: (dir: string) => appendFile(path.join(dir, 'weights.bin'), 'x'),
+  },
+  {
+    name: 'a file more',
+    file: 'extra.bin',
+    change: (dir: string) => writeFile(path.join(dir, 'extra.bin'), 'x'),
+  },
+  { name: 'a file less', file: 'config.json', change: (dir: string) => rm(path.join(dir, 'config.json')) },
+];
+
+beforeAll(async () => {
+  work = await temp.make('oms-interop-');
+});
+
+describe('signed by upstream model_signing, verified by ours', () => {
+  it.each(['P-256', 'P-384', 'P-521'])(
+    'the key method on %s (model_signing sign key), and tampered copies refused',
+    async (curve) => {
+      const dir = await temp.make();
+      const root = await model(dir);
+      const { key, pub } = await keyPair(dir, curve);
+      const signature = path.join(dir, 'model.sig');
+      await execFileAsync(toolPath('model_signing'), [
+        'sign',
+        'key',
+        root,
+        '--private_key',
+        key,
+        '--signature',
+        signature,
+      ]);
+      const ok = await verify(root, signature, '--public-key', pub);
+      expect({ code: ok.code, stderr: ok.code ? ok.stderr : '' }).toEqual({ code: 0, stderr: '' });
+      for (const tamper of TAMPERS) {
+        const copy = path.join(dir, `copy-${tamper.name.replaceAll(' ', '-')}`);
+        await cp(root, copy, { recursive: true });
+        await tamper.change(copy);
+        const refused = await verify(copy, signature, '--public-key', pub);
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toContain(tamper.file);
+      }
+    },
+  );
+
+  it.each([
+    { hash: 'sha256', serialization: 'files', shard: 0 },
+    { hash: 'blake2', serialization: 'files', shard: 0 },
+    { hash: 'sha256', serialization: 'shards', shard: 1024 * 1024 },
+    { hash: 'sha256', serialization: 'shards', shard: 1000 },
+    { hash: 'blake2', serialization: 'shards', shard: 4 * 1024 * 1024 },
+  ])('the library: $hash over $serialization (shard $shard)', async ({ hash, serialization, shard }) => {
+    const dir = await temp.make();
+    const root = await model(dir);
+    const { key, pub } = await keyPair(dir, 'P-256');
+    const signature = path.join(dir, 'model.sig');
+    await execFileAsync(toolPath('test-python'), [
+      SIGN_WITH_LIBRARY, root, signature, key, hash, serialization, String(shard || 1), '[]',
+    ]); // prettier-ignore
+    const ok = await verify(root, signature, '--public-key', pub);
+    expect({ code: ok.code, stderr: ok.code ? ok.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    await appendFile(path.join(root, 'tokenizer', 'vocab.txt'), 'd\n');
+    const refused = await verify(root, signature, '--public-key', pub);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('tokenizer/vocab.txt');
+  });
+
+  it('the certificate method, with a chain made by openssl', async () => {
+    const dir = await temp.make();
+    const root = await model(dir);
+    const f = (name: string) => path.join(dir, name);
+    const ext = f('ext.cnf');
+    await writeFile(
+      ext,
+      '[ca]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' +
+        '[leaf]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n',
+    );
+    for (const name of ['root', 'intermediate', 'leaf', 'stranger']) {
+      await openssl(
+        'genpkey',
+        '-algorithm',
+        'EC',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-out',
+        f(`${name}.key`),
+      );
+    }
+    for (const name of ['root', 'stranger']) {
+      await openssl(
+        'req', '-x509', '-new', '-key', f(`${name}.key`), '-subj', `/CN=test ${name}`, '-days', '2',
+        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+        '-out', f(`${name}.crt`),
+      ); // prettier-ignore
+    }
+    for (const [name, issuer, section] of [
+      ['intermediate', 'root', 'ca'],
+      ['leaf', 'intermediate', 'leaf'],
+    ] as const) {
+      await openssl(
+        'req',
+        '-new',
+        '-key',
+        f(`${name}.key`),
+        '-subj',
+        `/CN=test ${name}`,
+        '-out',
+        f(`${name}.csr`),
+      );
+      await openssl(
+        'x509', '-req', '-in', f(`${name}.csr`), '-CA', f(`${issuer}.crt`), '-CAkey', f(`${issuer}.key`), '-CAcreateserial',
+        '-days', '2', '-extfile', ext, '-extensions', section, '-out', f(`${name}.crt`),
+      ); // prettier-ignore
+    }
+    const signature = f('model.sig');
+    await execFileAsync(toolPath('model_signing'), [
+      'sign', 'certificate', root, '--private_key', f('leaf.key'), '--signing_certificate', f('leaf.crt'),
+      '--certificate_chain', f('intermediate.crt'), '--signature', signature,
+    ]); // prettier-ignore
+    const ok = await verify(root, signature, '--certificate-chain', f('root.crt'));
+    expect({ code: ok.code, stderr: ok.code ? ok.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    const other = await verify(
+      root,
+      signature,
+      '--certificate-chain',
+      f('intermediate.key').replace('.key', '.crt').replace('intermediate', 'leaf'),
+    );
+    expect(other.code).toBe(1);
+  });
+});
+
+describe('signed by ours, verified by upstream model_signing', () => {
+  it.each(['P-256', 'P-384', 'P-521'])(
+    'model-promote sign on %s; model_signing verify key accepts it, and refuses a changed byte',
+    async (curve) => {
+      const dir = await temp.make();
+      const root = await model(dir);
+      await rm(path.join(root, '.git'), { recursive: true });
+      const { key, pub } = await keyPair(dir, curve);
+      const signature = path.join(dir, 'model.sig');
+      const signed = await runCli(['sign', root, '--private-key', key, '--signature', signature]);
+      expect({ code: signed.code, stderr: signed.code ? signed.stderr : '' }).toEqual({
+        code: 0,
+        stderr: '',
+      });
+      await execFileAsync(toolPath('model_signing'), [
+        'verify',
+        'key',
+        root,
+        '--signature',
+        signature,
+        '--public_key',
+        pub,
+      ]);
+      await appendFile(path.join(root, 'weights.bin'), 'x');
+      await expect(
+        execFileAsync(toolPath('model_signing'), [
+          'verify',
+          'key',
+          root,
+          '--signature',
+          signature,
+          '--public_key',
+          pub,
+        ]),
+      ).rejects.toThrow();
+    },
+  );
+});
