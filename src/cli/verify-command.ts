@@ -17,7 +17,19 @@ export function verifyCommand(): [Command, CommandAction] {
       .argument('<model-dir>', 'the model folder')
       .addOption(new Option('--signature <file>', 'the signature bundle (default: MODEL-DIR/model.sig)')),
     ['identity', 'issuer', 'trusted-root', 'public-key', 'certificate-chain'],
-  ).addOption(new Option('--json', 'print the result as JSON on stdout'));
+  )
+    .addOption(
+      new Option(
+        '--ignore-paths <path...>',
+        'paths in the model to leave out, besides those the signature records',
+      ),
+    )
+    .addOption(new Option('--no-ignore-git-paths', 'verify .git, .gitattributes, .github and .gitignore too'))
+    .addOption(new Option('--allow-symlinks', 'follow symbolic links in the model'))
+    .addOption(
+      new Option('--ignore-unsigned-files', 'skip files the signature does not name instead of refusing'),
+    )
+    .addOption(new Option('--json', 'print the result as JSON on stdout'));
   return [
     command,
     async (options, [modelDir], io) => {
@@ -42,6 +54,14 @@ export function verifyCommand(): [Command, CommandAction] {
       const verified = await verifyModel(
         { directory, signaturePath, signatureName: path.relative(directory, signaturePath) },
         withPublicGoodRoot([requirement], root),
+        {
+          scope: {
+            ignorePaths: (options.ignorePaths as string[] | undefined) ?? [],
+            ignoreGitPaths: options.ignoreGitPaths !== false,
+            allowSymlinks: Boolean(options.allowSymlinks),
+            ignoreUnsignedFiles: Boolean(options.ignoreUnsignedFiles),
+          },
+        },
       );
       const result = {
         verified: true,

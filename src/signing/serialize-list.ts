@@ -9,7 +9,7 @@ import { SerializeError } from './serialize-errors.js';
 import { comparePaths } from './serialize-names.js';
 import type { Serialization } from './serialize-types.js';
 
-/** Upstream's verifier always ignores these (`ignore_git_paths`), plus the signature file itself. */
+/** Upstream ignores these by default (`--ignore-git-paths`), and always the signature file itself. */
 export const DEFAULT_IGNORE_PATHS: readonly string[] = ['.git', '.gitattributes', '.github', '.gitignore'];
 export const DEFAULT_SIGNATURE_NAME = 'model.sig';
 
@@ -22,6 +22,8 @@ export interface ModelFile {
 export interface ListOptions {
   /** The signature's file name inside the model (ignored); `model.sig` unless told. */
   signatureName?: string;
+  /** Leave out DEFAULT_IGNORE_PATHS (`.git` and friends); default true, as upstream. */
+  ignoreGitPaths?: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function listModelFiles(
 ): Promise<ModelFile[]> {
   const ignore = ignoreMatcher([
     ...serialization.ignorePaths,
-    ...DEFAULT_IGNORE_PATHS,
+    ...(options.ignoreGitPaths === false ? [] : DEFAULT_IGNORE_PATHS),
     options.signatureName ?? DEFAULT_SIGNATURE_NAME,
   ]);
   const allow = serialization.allowSymlinks;

@@ -14,6 +14,7 @@ import {
   type DigestProgress,
   type ModelFile,
 } from './serialize.js';
+import { parseShardName } from './serialize-names.js';
 import { SigningError } from './signing-error.js';
 import type { ModelManifest } from './statement.js';
 import { verifySignature, type SignatureCheck } from './verify-signature.js';
@@ -39,7 +40,24 @@ export interface VerifiedModel {
   readonly digest: string;
 }
 
+/**
+ * What the verifier looks at beyond what the signature records, as upstream's `verify` options
+ * set it: more paths to leave out, `.git` and friends left out or not, symlinks followed, and files
+ * the signature does not name skipped instead of refused.
+ */
+export interface VerifyScope {
+  /** Paths (relative to the model) to leave out, on top of the signature's own. */
+  readonly ignorePaths?: readonly string[];
+  /** Leave out `.git`, `.gitattributes`, `.github`, `.gitignore`; default true, as upstream. */
+  readonly ignoreGitPaths?: boolean;
+  /** Follow symlinks even when the signature was made without. */
+  readonly allowSymlinks?: boolean;
+  /** Skip files the signature does not name (they are then neither hashed nor refused). */
+  readonly ignoreUnsignedFiles?: boolean;
+}
+
 export interface VerifyModelOptions {
+  readonly scope?: VerifyScope;
   readonly onProgress?: (progress: DigestProgress) => void;
   readonly signal?: AbortSignal;
   /** sha256 of files hashed as they were downloaded this run (ModelVersion.knownDigests): not read again. */
@@ -63,9 +81,17 @@ export async function verifyModel(
   const { manifest } = signature;
   checkResourceNames(manifest.resources, manifest.serialization.method);
 
-  const listOptions = { signatureName: model.signatureName };
-  const files = await listModelFiles(model.directory, manifest.serialization, listOptions);
-  const actual = await digestModel(model.directory, manifest.serialization, {
+  const scope = options.scope ?? {};
+  const serialization = {
+    ...manifest.serialization,
+    ignorePaths: [...manifest.serialization.ignorePaths, ...(scope.ignorePaths ?? [])],
+    allowSymlinks: manifest.serialization.allowSymlinks || Boolean(scope.allowSymlinks),
+  };
+  const listOptions = { signatureName: model.signatureName, ignoreGitPaths: scope.ignoreGitPaths ?? true };
+  const listed = await listModelFiles(model.directory, serialization, listOptions);
+  const signed = new Set(manifest.resources.map((r) => parseShardName(r.name)?.path ?? r.name));
+  const files = scope.ignoreUnsignedFiles ? listed.filter((f) => signed.has(f.path)) : listed;
+  const actual = await digestModel(model.directory, serialization, {
     ...listOptions,
     ...options,
     files,

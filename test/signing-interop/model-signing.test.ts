@@ -5,16 +5,15 @@
  * expose) our `verify` accepts, and refuses once a byte, a file more or a file less differs, naming
  * the file; what our `sign` writes, upstream's `verify` accepts.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, rm, writeFile, appendFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { toolPath } from '../control-plane/tools.js';
 import { execFileAsync, runCli, TempDirs } from '../e2e/helpers.js';
 
 const temp = new TempDirs();
 const SIGN_WITH_LIBRARY = path.join(import.meta.dirname, 'sign_with_model_signing.py');
-let work: string;
 
 afterAll(() => temp.cleanup());
 
@@ -61,9 +60,6 @@ const TAMPERS = [
   { name: 'a file less', file: 'config.json', change: (dir: string) => rm(path.join(dir, 'config.json')) },
 ];
 
-beforeAll(async () => {
-  work = await temp.make('oms-interop-');
-});
 
 describe('signed by upstream model_signing, verified by ours', () => {
   it.each(['P-256', 'P-384', 'P-521'])(
@@ -218,4 +214,56 @@ describe('signed by ours, verified by upstream model_signing', () => {
       ).rejects.toThrow();
     },
   );
+});
+
+describe("upstream's verify options, on our verify", () => {
+  const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'oms', 'model-transparency');
+  const PUBLIC_KEY = path.join(FIXTURES, 'keys', 'certificate', 'signing-key-pub.pem');
+
+  it.each(['v1.0.1'])(
+    '%s fixtures (signed with --ignore-paths ignore-me, not recorded): verify with --ignore-paths ignore-me, refused without',
+    async (version) => {
+      const folder = path.join(FIXTURES, `${version}-elliptic-key`);
+      const signature = path.join(folder, 'model.sig');
+      const refused = await verify(folder, signature, '--public-key', PUBLIC_KEY);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('ignore-me');
+      const ok = await verify(folder, signature, '--public-key', PUBLIC_KEY, '--ignore-paths', 'ignore-me');
+      expect({ code: ok.code, stderr: ok.code ? ok.stderr : '' }).toEqual({ code: 0, stderr: '' });
+      const unsigned = await verify(folder, signature, '--public-key', PUBLIC_KEY, '--ignore-unsigned-files');
+      expect(unsigned.code).toBe(0);
+    },
+  );
+
+  it('--no-ignore-git-paths: a model signed with its .git folder verifies only with it, as upstream', async () => {
+    const dir = await temp.make();
+    const root = await model(dir);
+    const { key, pub } = await keyPair(dir, 'P-256');
+    const signature = path.join(dir, 'model.sig');
+    await execFileAsync(toolPath('model_signing'), [
+      'sign', 'key', root, '--private_key', key, '--signature', signature, '--no-ignore-git-paths',
+    ]); // prettier-ignore
+    // By default .git is left out, so the signed .git/HEAD is missing (upstream says the same).
+    const refused = await verify(root, signature, '--public-key', pub);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('missing (.git/HEAD)');
+    const ok = await verify(root, signature, '--public-key', pub, '--no-ignore-git-paths');
+    expect({ code: ok.code, stderr: ok.code ? ok.stderr : '' }).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('--allow-symlinks follows a link upstream followed when it signed', async () => {
+    const dir = await temp.make();
+    const root = await model(dir);
+    await rm(path.join(root, '.git'), { recursive: true });
+    const target = path.join(dir, 'outside.bin');
+    await writeFile(target, randomBytes(1000));
+    await symlink(target, path.join(root, 'linked.bin'));
+    const { key, pub } = await keyPair(dir, 'P-256');
+    const signature = path.join(dir, 'model.sig');
+    await execFileAsync(toolPath('model_signing'), [
+      'sign', 'key', root, '--private_key', key, '--signature', signature, '--allow_symlinks',
+    ]); // prettier-ignore
+    const ok = await verify(root, signature, '--public-key', pub, '--allow-symlinks');
+    expect({ code: ok.code, stderr: ok.code ? ok.stderr : '' }).toEqual({ code: 0, stderr: '' });
+  });
 });
