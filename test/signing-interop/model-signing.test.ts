@@ -60,7 +60,6 @@ const TAMPERS = [
   { name: 'a file less', file: 'config.json', change: (dir: string) => rm(path.join(dir, 'config.json')) },
 ];
 
-
 describe('signed by upstream model_signing, verified by ours', () => {
   it.each(['P-256', 'P-384', 'P-521'])(
     'the key method on %s (model_signing sign key), and tampered copies refused',
