@@ -300,8 +300,10 @@ export async function deployOne(input: DeployInput): Promise<Deployed> {
       const evidence = await failureEvidence(cluster, namespace, workload);
       let restored: string[] = [];
       let rollbackError: DeployError | undefined;
-      // Once another promotion holds the Lease, restoring our snapshots would undo its work.
-      const rollBack = snapshots.length > 0 && !lease.lost;
+      // Once another promotion holds the Lease, restoring our snapshots would undo its work. Read
+      // once: the report must say what was decided here, even if the Lease is lost meanwhile.
+      const lost = lease.lost;
+      const rollBack = snapshots.length > 0 && !lost;
       if (rollBack) {
         logger.warn(`deploy failed: ${error.message}; rolling back`);
         for (const line of evidence.events) logger.info(`  event: ${line}`);
@@ -314,7 +316,7 @@ export async function deployOne(input: DeployInput): Promise<Deployed> {
           return [];
         });
       }
-      const back = lease.lost
+      const back = lost
         ? '; not rolled back: another promotion holds the Lease now'
         : snapshots.length === 0
           ? ''

@@ -281,6 +281,10 @@ describe('a Lease lost mid-rollout', () => {
       timeouts: { rolloutSeconds: 30, leaseSeconds: 1 },
     });
     const running = failure(deploy(input));
+    // Mid-rollout: every object applied, the pods not ready yet.
+    for (let i = 0; i < 200 && !input.logger.lines.some((l) => l.startsWith('sentiment: v1 in ')); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const kc = new KubeConfig();
     kc.loadFromString(world.kubeconfig);
     const leases = kc.makeApiClient(CoordinationV1Api);
