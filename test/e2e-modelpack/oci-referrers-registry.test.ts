@@ -35,6 +35,20 @@ afterAll(async () => {
   await temp.cleanup();
 });
 
+/** The repository's tags, as skopeo lists them. */
+const tags = async () =>
+  (
+    JSON.parse(
+      (
+        await execFileAsync('skopeo', [
+          'list-tags',
+          '--tls-verify=false',
+          `docker://${registry.host}/models/sentiment`,
+        ])
+      ).stdout,
+    ) as { Tags: string[] }
+  ).Tags;
+
 const regctl = (...args: string[]) =>
   execFileAsync(toolPath('regctl'), ['--host', `reg=${registry.host},tls=disabled`, ...args]);
 
@@ -68,16 +82,7 @@ describe('oci:// model registry (ModelPack on olareg, with the Referrers API)', 
     ) as { descriptors?: Array<{ artifactType?: string }> };
     expect(listed.descriptors?.map((d) => d.artifactType)).toEqual([SIGSTORE_BUNDLE]);
 
-    const tags = JSON.parse(
-      (
-        await execFileAsync('skopeo', [
-          'list-tags',
-          '--tls-verify=false',
-          `docker://${registry.host}/models/sentiment`,
-        ])
-      ).stdout,
-    ).Tags as string[];
-    expect(tags.sort()).toEqual(['2', 'champion']);
+    expect((await tags()).sort()).toEqual(['2', 'champion']);
   });
 
   it('promotes from it, and the promotion record it attaches is read back by history', async () => {
@@ -99,15 +104,6 @@ describe('oci:// model registry (ModelPack on olareg, with the Referrers API)', 
       expect.objectContaining({ environment: 'production', version: '2', status: 'succeeded' }),
     ]);
     // Still no fallback tags: the record is a referrer the registry lists.
-    const tags = JSON.parse(
-      (
-        await execFileAsync('skopeo', [
-          'list-tags',
-          '--tls-verify=false',
-          `docker://${registry.host}/models/sentiment`,
-        ])
-      ).stdout,
-    ).Tags as string[];
-    expect(tags.filter((t) => t.startsWith('sha256-'))).toEqual([]);
+    expect((await tags()).filter((t) => t.startsWith('sha256-'))).toEqual([]);
   });
 });

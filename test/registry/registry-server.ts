@@ -86,23 +86,7 @@ export async function startRegistry(auth: RegistryAuth = { kind: 'none' }): Prom
   }
   const configPath = join(dir, 'config.yml');
   await writeFile(configPath, config.join('\n') + '\n');
-  const child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log: string[] = [];
-  const collect = (chunk: Buffer) => log.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    await stopChild(child);
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitUntilServing(url, child, log);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { host: `127.0.0.1:${port}`, port, url, storage, log, stop };
+  return serve('docker-registry', 'docker-registry', ['serve', configPath], { dir, storage, port });
 }
 
 /** olareg: an OCI 1.1 registry that implements the Referrers API; open, deletes allowed. */
@@ -111,7 +95,18 @@ export async function startReferrersRegistry(): Promise<TestRegistry> {
   const storage = join(dir, 'storage');
   const port = await freePort();
   const args = ['serve', '--addr', '127.0.0.1', '--port', String(port), '--dir', storage, '--api-delete'];
-  const child = spawn(toolPath('olareg'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return serve('olareg', toolPath('olareg'), args, { dir, storage, port });
+}
+
+/** Runs a registry program until it answers on `/v2/`; stop() ends it and removes `dir`. */
+async function serve(
+  name: string,
+  command: string,
+  args: readonly string[],
+  where: { dir: string; storage: string; port: number },
+): Promise<TestRegistry> {
+  const { dir, storage, port } = where;
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   const collect = (chunk: Buffer) => log.push(...chunk.toString('utf8').split('\n').filter(Boolean));
   child.stdout?.on('data', collect);
@@ -122,7 +117,7 @@ export async function startReferrersRegistry(): Promise<TestRegistry> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntilServing(url, child, log, 'olareg');
+    await waitUntilServing(url, child, log, name);
   } catch (error) {
     await stop();
     throw error;
