@@ -43,6 +43,18 @@ const SUBJECT: Descriptor = {
   size: 123,
 };
 
+/** A registry started by `start`, with a small image pushed to `demo:v1` (the subject). */
+async function registryWithSubject(start: () => Promise<TestRegistry>) {
+  const registry = await start();
+  const work = await mkdtemp(join(tmpdir(), 'mp-referrers-'));
+  const image = await writeTinyImage(join(work, 'layout'), 'v1', 64 * 1024);
+  const client = new RegistryClient({ registry: registry.host, retry: FAST, logger: new MemoryLogger() });
+  const subject = await pushFromLayout(image.layout, image.manifest, new RegistrySink(client, 'demo'), [
+    'v1',
+  ]);
+  return { registry, work, image, client, subject };
+}
+
 describe('referrerManifest (pure)', () => {
   const artifact = {
     artifactType: SIGSTORE_BUNDLE_TYPE,
@@ -102,11 +114,7 @@ describe('on docker-registry 2.8 (tag schema fallback)', () => {
   const record = Buffer.from(JSON.stringify({ schemaVersion: 1, status: 'succeeded' }));
 
   beforeAll(async () => {
-    registry = await startRegistry();
-    work = await mkdtemp(join(tmpdir(), 'mp-referrers-'));
-    image = await writeTinyImage(join(work, 'layout'), 'v1', 64 * 1024);
-    client = new RegistryClient({ registry: registry.host, retry: FAST, logger: new MemoryLogger() });
-    subject = await pushFromLayout(image.layout, image.manifest, new RegistrySink(client, 'demo'), ['v1']);
+    ({ registry, work, image, client, subject } = await registryWithSubject(startRegistry));
     signature = await readFile(SIGNATURE);
   });
   afterAll(async () => {
@@ -221,11 +229,7 @@ describe('on an OCI 1.1 registry with the referrers API (olareg)', () => {
   const record = Buffer.from(JSON.stringify({ schemaVersion: 1, status: 'succeeded' }));
 
   beforeAll(async () => {
-    registry = await startReferrersRegistry();
-    work = await mkdtemp(join(tmpdir(), 'mp-referrers-api-'));
-    const image = await writeTinyImage(join(work, 'layout'), 'v1', 64 * 1024);
-    client = new RegistryClient({ registry: registry.host, retry: FAST, logger: new MemoryLogger() });
-    subject = await pushFromLayout(image.layout, image.manifest, new RegistrySink(client, 'demo'), ['v1']);
+    ({ registry, work, client, subject } = await registryWithSubject(startReferrersRegistry));
     signature = await readFile(SIGNATURE);
   });
   afterAll(async () => {
