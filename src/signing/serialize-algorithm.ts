@@ -11,7 +11,7 @@ export function nodeHashName(hashType: string): string {
     throw new SerializeError(
       'unsupported-hash',
       `hash_type '${hashType}' is not supported (supported: ${Object.keys(NODE_HASHES).join(', ')})`,
-      'sign the model with hash_type sha256 (model_signing --hash_type sha256)',
+      "sign the model again with sha256 (model_signing's default) or blake2",
     );
   }
   return name;

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { toolPath } from '../control-plane/tools.js';
-import { execFileAsync, runCli, TempDirs } from '../e2e/helpers.js';
+import { errorLines, execFileAsync, runCli, TempDirs } from '../e2e/helpers.js';
 
 const temp = new TempDirs();
 const SIGN_WITH_LIBRARY = path.join(import.meta.dirname, 'sign_with_model_signing.py');
@@ -110,6 +110,28 @@ describe('signed by upstream model_signing, verified by ours', () => {
     const refused = await verify(root, signature, '--public-key', pub);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('tokenizer/vocab.txt');
+  });
+
+  it('a hash we cannot compute (blake3) is refused, named, before a byte of the model is read', async () => {
+    const dir = await temp.make();
+    const root = await model(dir);
+    const { key, pub } = await keyPair(dir, 'P-256');
+    const signature = path.join(dir, 'model.sig');
+    await execFileAsync(toolPath('test-python'), [
+      SIGN_WITH_LIBRARY,
+      root,
+      signature,
+      key,
+      'blake3',
+      'files',
+      '1',
+      '[]',
+    ]);
+    const refused = await verify(root, signature, '--public-key', pub);
+    expect(refused.code).toBe(1);
+    expect(errorLines(refused.stderr)).toEqual([
+      "error: hash_type 'blake3' is not supported (supported: sha256, blake2b). Fix: sign the model again with sha256 (model_signing's default) or blake2",
+    ]);
   });
 
   it('the certificate method, with a chain made by openssl', async () => {
