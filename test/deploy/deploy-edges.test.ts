@@ -295,11 +295,23 @@ describe('a Lease lost mid-rollout', () => {
       if (!current) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(current?.spec?.holderIdentity).toBe('slow-one');
-    await leases.replaceNamespacedLease({
-      name,
-      namespace: ns,
-      body: { ...current!, spec: { ...current!.spec, holderIdentity: 'promotion-X' } },
-    });
+    // Take it over as another promotion would; the holder renews every third of a second, so a
+    // write between our read and our replace is a 409: read again and retry.
+    for (let attempt = 0; ; attempt++) {
+      const taken = await leases
+        .replaceNamespacedLease({
+          name,
+          namespace: ns,
+          body: { ...current!, spec: { ...current!.spec, holderIdentity: 'promotion-X' } },
+        })
+        .then(() => true)
+        .catch((error: { code?: number }) => {
+          if (error.code !== 409 || attempt >= 20) throw error;
+          return false;
+        });
+      if (taken) break;
+      current = await leases.readNamespacedLease({ name, namespace: ns });
+    }
     const error = await running;
     await world.setFault(ns, {}, undefined);
     expect(error.code).toBe('lease-lost');

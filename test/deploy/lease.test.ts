@@ -89,6 +89,24 @@ async function take(
 }
 
 const read = (namespace: string): Promise<V1Lease> => leases.readNamespacedLease({ name: NAME, namespace });
+/**
+ * Replaces the Lease with `edit` of it, as another writer would. The holder renews it every third
+ * of its duration, so a renewal between our read and our write is a 409: read again and retry.
+ */
+async function change(namespace: string, edit: (current: V1Lease) => V1Lease): Promise<V1Lease> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await leases.replaceNamespacedLease({
+        name: NAME,
+        namespace,
+        body: edit(await read(namespace)),
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code !== 409 || attempt >= 20) throw error;
+    }
+  }
+}
+
 const renewedAt = async (namespace: string) => new Date((await read(namespace)).spec!.renewTime!).getTime();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -192,12 +210,10 @@ describe('when renewal fails', () => {
     const ns = await space('taken');
     const lease = await take(ns, 'promotion-A');
     // As if A had stalled past expiry and B had taken over.
-    const current = await read(ns);
-    const taken = await leases.replaceNamespacedLease({
-      name: NAME,
-      namespace: ns,
-      body: { ...current, spec: { ...current.spec, holderIdentity: 'promotion-B', leaseTransitions: 1 } },
-    });
+    const taken = await change(ns, (current) => ({
+      ...current,
+      spec: { ...current.spec, holderIdentity: 'promotion-B', leaseTransitions: 1 },
+    }));
     const lost = await waitFor('the Lease to be known lost', () => lease.lost, 2 * RENEW_MS + 1000);
     expect(lost).toContain('promotion-B');
     expect(lease.logger.lines.join('\n')).toContain(
@@ -217,14 +233,10 @@ describe('when renewal fails', () => {
     const ns = await space('touched');
     const lease = await take(ns, 'promotion-A');
     const current = await read(ns);
-    await leases.replaceNamespacedLease({
-      name: NAME,
-      namespace: ns,
-      body: {
-        ...current,
-        metadata: { ...current.metadata, annotations: { ...current.metadata?.annotations, note: 'hi' } },
-      },
-    });
+    await change(ns, (now) => ({
+      ...now,
+      metadata: { ...now.metadata, annotations: { ...now.metadata?.annotations, note: 'hi' } },
+    }));
     const t1 = await renewalAfter(ns, new Date(current.spec!.renewTime!).getTime());
     await renewalAfter(ns, t1);
     expect((await read(ns)).spec?.holderIdentity).toBe('promotion-A');
