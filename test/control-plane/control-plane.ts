@@ -10,14 +10,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { LOCAL_LAYOUTS_EXTENSION } from '../../src/deploy/cluster-access.js';
+import { freePort } from '../registry/registry-server.js';
 import { makePki, type Pki } from './pki.js';
 import { toolPath } from './tools.js';
 
@@ -66,17 +66,6 @@ export interface ControlPlane {
 
 const SERVICE_CIDR = '10.96.0.0/16';
 const IN_CLUSTER_NAMES = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'localhost'];
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Running {
   readonly name: string;
@@ -299,12 +288,4 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       return stopping;
     },
   };
-}
-
-/** Whether the tools scripts/test-tools.sh provides are in place (for a clear error, not a skip). */
-export function controlPlaneTools(): { ok: true } | { ok: false; missing: string } {
-  for (const binary of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
-    if (!existsSync(toolPath(binary))) return { ok: false, missing: binary };
-  }
-  return { ok: true };
 }

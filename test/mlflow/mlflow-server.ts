@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../control-plane/control-plane.js';
+import { freePort } from '../registry/registry-server.js';
 import { toolPath } from '../control-plane/tools.js';
 
 const run = promisify(execFile);

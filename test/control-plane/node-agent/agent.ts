@@ -159,6 +159,9 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     } else if (created.status >= 300) {
       throw new Error(`registering node ${spec.name}: ${created.status} ${created.body}`);
     }
+  };
+  /** The node's status with fresh heartbeat times, as the kubelet posts it. */
+  const postStatus = async (spec: NodeSpec) => {
     const status = await request(
       'PATCH',
       `/api/v1/nodes/${spec.name}/status`,
@@ -184,7 +187,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   const heartbeat = async () => {
     for (const spec of options.nodes) {
       await renewLease(spec.name);
-      await register(spec);
+      await postStatus(spec);
     }
   };
   await heartbeat();

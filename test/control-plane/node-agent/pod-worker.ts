@@ -70,8 +70,9 @@ interface PodSpecView {
 export class PodWorker {
   private readonly runs = new Map<string, ContainerRun>();
   private stopped = false;
-  private ip?: Promise<string>;
+  private attaching?: Promise<string>;
   private netns?: string;
+  private podIp?: string;
   private readonly startTime = new Date();
   private lastWritten = '';
   private writing: Promise<void> = Promise.resolve();
@@ -118,11 +119,12 @@ export class PodWorker {
 
   /** The pod's address, attaching it to the pod network the first time a container needs one. */
   private address(): Promise<string> {
-    this.ip ??= this.ctx.network.attach(this.uid).then((a) => {
+    this.attaching ??= this.ctx.network.attach(this.uid).then((a) => {
       this.netns = a.netns;
+      this.podIp = a.ip;
       return a.ip;
     });
-    return this.ip;
+    return this.attaching;
   }
 
   private event(type: 'Normal' | 'Warning', reason: string, message: string, container?: string): void {
@@ -388,7 +390,7 @@ export class PodWorker {
         ? { reason, message: `containers with unready status: [${unready.join(' ')}]` }
         : {}),
     });
-    const ip = this.netns ? this.ip : undefined;
+    const ip = this.podIp;
     return {
       phase: everStarted ? 'Running' : 'Pending',
       conditions: [
@@ -400,7 +402,7 @@ export class PodWorker {
       hostIP: this.ctx.hostIP,
       hostIPs: [{ ip: this.ctx.hostIP }],
       startTime: iso(this.startTime),
-      ...(ip ? { podIP: '__ip__', podIPs: [{ ip: '__ip__' }] } : {}),
+      ...(ip ? { podIP: ip, podIPs: [{ ip }] } : {}),
       containerStatuses: runs.map((r) => ({
         name: r.spec.name,
         image: r.spec.image,
@@ -419,11 +421,7 @@ export class PodWorker {
   report(): Promise<void> {
     this.writing = this.writing.then(async () => {
       if (this.terminating && this.stopped) return;
-      const ip = this.ip ? await this.ip : '';
-      const status = JSON.parse(JSON.stringify(this.status()).replaceAll('__ip__', ip)) as Record<
-        string,
-        unknown
-      >;
+      const status = this.status();
       const comparable = JSON.stringify(status, (key, value: unknown) =>
         key === 'lastTransitionTime' ? undefined : value,
       );
