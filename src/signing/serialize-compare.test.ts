@@ -15,6 +15,19 @@ function mismatch(expected: Resource[], actual: Resource[]): SerializeError {
 }
 
 describe('compareManifest', () => {
+  it("names a single-file model's file, not '.', in the message (the differences keep the signed names)", () => {
+    let error: SerializeError | undefined;
+    try {
+      compareManifest([r('.:0:10'), r('.:10:12')], [r('.:0:10'), r('.:10:12', 'bb')], 'model.gguf');
+    } catch (e) {
+      error = e as SerializeError;
+    }
+    expect(error?.message).toBe(
+      "the model's files do not match its signature: 1 different (model.gguf:10:12)",
+    );
+    expect(error?.differences).toEqual({ missing: [], extra: [], different: ['.:10:12'] });
+  });
+
   it('accepts the same resources in any order', () => {
     expect(() => compareManifest([r('a'), r('b', 'bb')], [r('b', 'bb'), r('a')])).not.toThrow();
     expect(() => compareManifest([], [])).not.toThrow();

@@ -8,8 +8,15 @@ export const MAX_NAMED = 10;
  * Throws `model-mismatch` unless `actual` has exactly the resources of `expected` (same names, same
  * algorithms, same digests). The message names each missing, extra and different resource (the first
  * MAX_NAMED of each, then how many more); the error's `differences` holds them all.
+ *
+ * A single-file model's resource is named `.` (or `.:START:END`, a shard); the message says
+ * `singleFileName` instead, so the user reads which file it is.
  */
-export function compareManifest(expected: readonly Resource[], actual: readonly Resource[]): void {
+export function compareManifest(
+  expected: readonly Resource[],
+  actual: readonly Resource[],
+  singleFileName?: string,
+): void {
   const found = new Map(actual.map((r) => [r.name, r]));
   const differences: ManifestDifferences = { missing: [], extra: [], different: [] };
   const wanted = new Set<string>();
@@ -23,10 +30,14 @@ export function compareManifest(expected: readonly Resource[], actual: readonly 
   }
   for (const resource of actual) if (!wanted.has(resource.name)) differences.extra.push(resource.name);
 
+  const shown = (names: string[]): string[] =>
+    singleFileName === undefined
+      ? names
+      : names.map((name) => (name === '.' || name.startsWith('.:') ? singleFileName + name.slice(1) : name));
   const parts = [
-    describe('missing', differences.missing),
-    describe('extra', differences.extra),
-    describe('different', differences.different),
+    describe('missing', shown(differences.missing)),
+    describe('extra', shown(differences.extra)),
+    describe('different', shown(differences.different)),
   ].filter((part) => part !== '');
   if (parts.length === 0) return;
   throw new SerializeError(

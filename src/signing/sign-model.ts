@@ -1,13 +1,13 @@
 /**
- * Signs a model folder with a private key, as model_signing's key method does: `files`
- * serialization, SHA-256, the default ignore paths plus the signature itself. For teams that sign
- * in CI, and for the examples and tests.
+ * Signs a model folder with a private key, as model_signing's key method does (or its certificate
+ * method, given the key's certificate): `files` serialization, SHA-256, the default ignore paths
+ * plus the signature itself. For teams that sign in CI, and for the examples and tests.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { buildStatement, DEFAULT_IGNORE_PATHS, digestModel } from './serialize.js';
-import { signStatement } from './sign-statement.js';
+import { createStatementSigner, type SigningCertificates } from './sign-statement.js';
 import type { Serialization } from './statement.js';
 
 export interface SignModelOptions {
@@ -16,6 +16,10 @@ export interface SignModelOptions {
   readonly signaturePath?: string;
   /** More paths (relative to the model) left out of the signature. */
   readonly ignorePaths?: readonly string[];
+  /** The certificate method: the private key's PEM certificate... */
+  readonly signingCertificatePath?: string;
+  /** ...and PEM files of the certificates that issued it, issuer first. */
+  readonly certificateChainPaths?: readonly string[];
 }
 
 export interface SignedModel {
@@ -39,23 +43,40 @@ export async function signModel(directory: string, options: SignModelOptions): P
       ...(options.ignorePaths ?? []),
     ],
   };
-  let privateKey: string;
-  try {
-    privateKey = await readFile(options.privateKeyPath, 'utf8');
-  } catch (error) {
+  const privateKey = await readInput(options.privateKeyPath, 'private key', '--private-key');
+  let certificates: SigningCertificates | undefined;
+  if (options.signingCertificatePath !== undefined) {
+    certificates = {
+      leaf: await readInput(options.signingCertificatePath, 'signing certificate', '--signing-certificate'),
+      chain: await Promise.all(
+        (options.certificateChainPaths ?? []).map((file) =>
+          readInput(file, 'certificate chain file', '--certificate-chain'),
+        ),
+      ),
+    };
+  } else if ((options.certificateChainPaths ?? []).length > 0) {
     throw new UsageError(
-      `private key ${options.privateKeyPath} cannot be read: ${(error as Error).message}`,
-      'fix --private-key',
+      'a certificate chain was given without a signing certificate',
+      'add --signing-certificate (the certificate of --private-key), or drop --certificate-chain to sign with the key alone',
     );
   }
+  const sign = createStatementSigner(privateKey, certificates);
   const resources = await digestModel(directory, serialization, {
     signatureName: path.basename(signaturePath),
   });
   const statement = buildStatement(path.basename(path.resolve(directory)), serialization, resources);
-  const bundle = signStatement(statement, privateKey);
+  const bundle = sign(statement);
   await writeFile(signaturePath, JSON.stringify(bundle));
   const subject = JSON.parse(Buffer.from(statement).toString('utf8')) as {
     subject: [{ digest: { sha256: string } }];
   };
   return { signaturePath, files: resources.length, digest: `sha256:${subject.subject[0].digest.sha256}` };
+}
+
+async function readInput(file: string, what: string, flag: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${what} ${file} cannot be read: ${(error as Error).message}`, `fix ${flag}`);
+  }
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signStatement } from './sign-statement.js';
+import { createStatementSigner, signStatement, type SigningCertificates } from './sign-statement.js';
+import { SigningError } from './signing-error.js';
 import { verifySignature } from './verify-signature.js';
 
 const OMS = join(import.meta.dirname, '../../test/fixtures/oms/model-transparency');
@@ -11,6 +12,9 @@ const upstream = JSON.parse(readFileSync(join(OMS, 'v1.1.0-elliptic-key/model.si
   dsseEnvelope: { payload: string };
 };
 const statement = Buffer.from(upstream.dsseEnvelope.payload, 'base64');
+const pem = (name: string) => readFileSync(join(KEYS, name), 'utf8');
+const generated = (name: string) => readFileSync(join(OMS, '../generated', name), 'utf8');
+const NOW = new Date('2026-06-01T00:00:00Z');
 
 /** Replaces every string leaf by its type, to compare the shape of two bundles. */
 const shape = (value: unknown): unknown =>
@@ -58,4 +62,94 @@ describe('signStatement', () => {
     }
     expect(error).toMatchObject({ code: 'invalid-private-key', kind: 'usage' });
   });
+});
+
+describe('createStatementSigner, the certificate method', () => {
+  const upstreamCertificate = JSON.parse(readFileSync(join(OMS, 'v1.1.0-certificate/model.sig'), 'utf8')) as {
+    verificationMaterial: unknown;
+  };
+  const certificates: SigningCertificates = {
+    leaf: pem('signing-key-cert.pem'),
+    chain: [pem('int-ca-cert.pem')],
+  };
+
+  it('writes the chain, leaf first, as model_signing v1.1.0 does; the certificate method verifies it', () => {
+    const signed = createStatementSigner(pem('signing-key.pem'), certificates, NOW)(statement);
+    expect(shape(signed)).toEqual(
+      shape({ ...upstream, verificationMaterial: upstreamCertificate.verificationMaterial }),
+    );
+    expect((signed as typeof upstreamCertificate).verificationMaterial).toEqual(
+      upstreamCertificate.verificationMaterial,
+    );
+    const check = verifySignature(Buffer.from(JSON.stringify(signed)), {
+      method: 'certificate',
+      anchors: [pem('ca-cert.pem')],
+    });
+    expect(check.manifest.resources.map((r) => r.name)).toEqual(['signme-1', 'signme-2']);
+  });
+
+  it('takes a chain file holding several certificates (the root included)', () => {
+    const signed = createStatementSigner(
+      pem('signing-key.pem'),
+      { leaf: certificates.leaf, chain: [pem('int-ca-cert.pem') + pem('ca-cert.pem')] },
+      NOW,
+    )(statement) as { verificationMaterial: { x509CertificateChain: { certificates: unknown[] } } };
+    expect(signed.verificationMaterial.x509CertificateChain.certificates).toHaveLength(3);
+  });
+
+  const refusals: {
+    name: string;
+    key: string;
+    certificates: SigningCertificates;
+    now?: Date;
+    message: RegExp;
+  }[] = [
+    {
+      name: "a private key that is not the certificate's",
+      key: generated('not-a-ca-key.pem'),
+      certificates,
+      message: /the private key is not the key of signing certificate CN=intermediate-ca/,
+    },
+    {
+      name: 'a signing certificate file with two certificates',
+      key: pem('signing-key.pem'),
+      certificates: { leaf: certificates.leaf + pem('int-ca-cert.pem'), chain: [] },
+      message: /holds 2 certificates, not one/,
+    },
+    {
+      name: 'a chain file with no certificate',
+      key: pem('signing-key.pem'),
+      certificates: { leaf: certificates.leaf, chain: [pem('signing-key.pem')] },
+      message: /certificate chain file 1 holds no PEM certificate/,
+    },
+    {
+      name: 'a certificate not for signing',
+      key: generated('no-digital-signature-key.pem'),
+      certificates: { leaf: generated('no-digital-signature-cert.pem'), chain: [] },
+      message: /^signing with certificate .*key usage does not allow signing code/,
+    },
+    {
+      name: 'an expired certificate',
+      key: pem('signing-key.pem'),
+      certificates,
+      now: new Date('2040-01-01T00:00:00Z'),
+      message: /^signing with certificate CN=intermediate-ca: it is valid from .* to 2035/,
+    },
+  ];
+
+  it.each(refusals)(
+    'refuses $name before anything is signed, as a usage error',
+    ({ key, certificates, now, message }) => {
+      let error: unknown;
+      try {
+        createStatementSigner(key, certificates, now ?? NOW);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SigningError);
+      expect(error).toMatchObject({ code: 'invalid-signing-certificate', kind: 'usage' });
+      expect((error as SigningError).message).toMatch(message);
+      expect((error as SigningError).hint).toBeTruthy();
+    },
+  );
 });

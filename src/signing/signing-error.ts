@@ -29,7 +29,8 @@ export type SigningCode =
   | 'bad-key-usage'
   // inputs given by the user, not the signature
   | 'invalid-policy'
-  | 'invalid-private-key';
+  | 'invalid-private-key'
+  | 'invalid-signing-certificate';
 
 export class SigningError extends PromotionError<SigningCode> {
   override readonly name = 'SigningError';
@@ -45,5 +46,7 @@ export class SigningError extends PromotionError<SigningCode> {
 
 /** Problems with what the user configured are usage errors (exit 2); the rest is the signature saying no. */
 function kindFor(code: SigningCode): ErrorKind {
-  return code === 'invalid-policy' || code === 'invalid-private-key' ? 'usage' : 'refused';
+  return code === 'invalid-policy' || code === 'invalid-private-key' || code === 'invalid-signing-certificate'
+    ? 'usage'
+    : 'refused';
 }

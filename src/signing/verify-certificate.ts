@@ -117,7 +117,7 @@ function checkIssuerIsCa(certificate: X509Certificate): void {
  * The leaf must be meant for signing: keyUsage digitalSignature; with no keyUsage at all, the code
  * signing extended usage (as upstream accepts). An extended usage that excludes code signing is refused.
  */
-function checkLeafUsage(leaf: X509Certificate): void {
+export function checkLeafUsage(leaf: X509Certificate): void {
   const usage = ParsedCertificate.parse(leaf.raw).extKeyUsage;
   const extended = leaf.keyUsage as string[] | undefined; // node names extendedKeyUsage `keyUsage`
   const codeSigning =
@@ -133,7 +133,7 @@ function checkLeafUsage(leaf: X509Certificate): void {
   }
 }
 
-function checkValidity(certificate: X509Certificate, at: Date): void {
+export function checkValidity(certificate: X509Certificate, at: Date): void {
   const notBefore = new Date(certificate.validFrom);
   const notAfter = new Date(certificate.validTo);
   if (at < notBefore || at > notAfter) {
@@ -159,6 +159,6 @@ function readCertificate(der: Buffer, index: number): X509Certificate {
 }
 
 /** Node joins RDNs with newlines; one line reads better in messages and reports. */
-function oneLine(name: string): string {
+export function oneLine(name: string): string {
   return name.split('\n').filter(Boolean).join(', ');
 }

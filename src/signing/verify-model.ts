@@ -4,6 +4,7 @@
  * before a byte of the model is read.
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { PromotionError, UsageError } from '../errors.js';
 import type { PolicyRequirement } from './policy-sources.js';
 import {
@@ -96,7 +97,9 @@ export async function verifyModel(
     ...options,
     files,
   });
-  compareManifest(manifest.resources, actual);
+  const singleFile =
+    listed.length === 1 && listed[0]!.path === '.' ? path.basename(model.directory) : undefined;
+  compareManifest(manifest.resources, actual, singleFile);
   return {
     directory: model.directory,
     manifest,
