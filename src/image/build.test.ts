@@ -190,7 +190,7 @@ describe('buildImage hooks', () => {
   it('feeds every byte of every file to the content check, then finishes it', async () => {
     const seen: Record<string, { size: number; sha256: string; finished: boolean }> = {};
     await buildImage(input(), await OciLayoutSink.open(join(work, 'checked')), {
-      check: (path, size) => {
+      check: async (path, size) => {
         const hash = createHash('sha256');
         return {
           update: (chunk) => void hash.update(chunk),
@@ -214,7 +214,7 @@ describe('buildImage hooks', () => {
     const dir = join(work, `check-fails-${where}`);
     const failing = new Error('digest of weights/model.safetensors does not match the signature');
     const building = buildImage(input(), await OciLayoutSink.open(dir), {
-      check: (path) => ({
+      check: async (path) => ({
         update: () => {
           if (where === 'update' && path === 'weights/model.safetensors') throw failing;
         },
@@ -296,7 +296,7 @@ describe('buildImage with layer keys', () => {
 
   function countingCheck(): { hook: ContentCheckHook; read: string[] } {
     const read: string[] = [];
-    return { read, hook: (path) => ({ update: () => void read.push(path), finish: () => undefined }) };
+    return { read, hook: async (path) => ({ update: () => void read.push(path), finish: () => undefined }) };
   }
 
   it('reads no file and writes no layer the second time, and builds the same image', async () => {

@@ -282,7 +282,7 @@ describe('the build context', () => {
     await writeFile(join(model, 'stray.txt'), 'stray');
     expect(await prepareContext(model, files, join(dir, 'linked'))).toBe('hard links');
     const seen: string[] = [];
-    const check = (path: string) => ({
+    const check = async (path: string) => ({
       update: (chunk: Uint8Array) => seen.push(`${path}:${Buffer.from(chunk).toString()}`),
       finish: () => undefined,
     });
@@ -301,7 +301,7 @@ describe('the build context', () => {
   it('fails when the check refuses the bytes', async () => {
     const model = join(dir, 'model2');
     const files = await writeModel(model, { 'a.bin': 'changed' });
-    const check = () => ({
+    const check = async () => ({
       update: () => undefined,
       finish: () => {
         throw new Error('a.bin does not match its signed digest');

@@ -334,7 +334,7 @@ export async function prepareContext(
     const to = path.join(dir, ...file.path.split('/'));
     await mkdir(path.dirname(to), { recursive: true });
     if (check) {
-      const content = check(file.path, file.size);
+      const content = await check(file.path, file.size);
       let size = 0;
       await pipeline(
         createReadStream(from, { highWaterMark: 4 * 1024 * 1024 }),

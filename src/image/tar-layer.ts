@@ -19,7 +19,7 @@ export interface ContentCheck {
   /** Called after the last chunk; throws when the bytes are not the verified ones. */
   finish(): void;
 }
-export type ContentCheckHook = (path: string, size: number) => ContentCheck;
+export type ContentCheckHook = (path: string, size: number) => Promise<ContentCheck>;
 
 export interface TarLayerOptions {
   /** Folder the model files' relative paths start from. */
@@ -140,7 +140,12 @@ async function addEntry(
   entryDone.catch(() => undefined);
   const sink = pack.entry({ ...header, type: 'file', mode: 0o644, size: file.size }, finished);
   sink.on('error', () => undefined);
-  const check = guarded(file, () => options.check?.(file.path, file.size));
+  let check: ContentCheck | undefined;
+  try {
+    check = await options.check?.(file.path, file.size);
+  } catch (error) {
+    throw checkFailed(file, error);
+  }
   let read = 0;
   try {
     for await (const chunk of createReadStream(join(options.directory, file.path), {
@@ -181,13 +186,17 @@ function guarded<T>(file: ModelFile, call: () => T): T {
   try {
     return call();
   } catch (error) {
-    if (error instanceof PromotionError) throw error;
-    throw new ImageError(
-      'failed',
-      'content-check-failed',
-      `checking model file ${file.path}: ${error instanceof Error ? error.message : String(error)}`,
-      undefined,
-      { cause: error },
-    );
+    throw checkFailed(file, error);
   }
+}
+
+function checkFailed(file: ModelFile, error: unknown): PromotionError {
+  if (error instanceof PromotionError) return error;
+  return new ImageError(
+    'failed',
+    'content-check-failed',
+    `checking model file ${file.path}: ${error instanceof Error ? error.message : String(error)}`,
+    undefined,
+    { cause: error },
+  );
 }

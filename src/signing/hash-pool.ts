@@ -1,10 +1,8 @@
 /**
- * A pool of worker threads that hash byte ranges of files: one worker per core, each reading with
- * one reused buffer, so memory stays flat whatever the model's size.
- *
- * The workers run from a source string (`eval: true`): the Action is bundled by ncc into one file,
- * so a separate worker file would not exist at run time. The source uses node builtins only.
+ * A pool of worker threads (hash-worker.ts) that hash byte ranges of files: one worker per core,
+ * each reading with one reused buffer, so memory stays flat whatever the model's size.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SerializeError } from './serialize-errors.js';
@@ -12,7 +10,7 @@ import { SerializeError } from './serialize-errors.js';
 export interface HashJob {
   /** Absolute (or cwd-relative) path of the file. */
   path: string;
-  /** node:crypto algorithm name, e.g. `sha256`. */
+  /** A node:crypto algorithm name (e.g. `sha256`), or `blake3`. */
   algorithm: string;
   /** First byte hashed. */
   start: number;
@@ -49,58 +47,17 @@ export const DEFAULT_BLOCK_SIZE = 256 * 1024;
 /** Workers report progress after this many bytes (or at the end of a job). */
 export const PROGRESS_STEP = 16 * 1024 * 1024;
 
-/** The worker: CommonJS, builtins only; one job at a time, synchronous reads into one buffer. */
-const WORKER_SOURCE = `
-'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
-const fs = require('node:fs');
-const crypto = require('node:crypto');
-const blockSize = workerData.blockSize;
-const progressStep = workerData.progressStep;
-const buffer = Buffer.allocUnsafe(blockSize);
-const { O_RDONLY, O_NONBLOCK = 0, O_NOFOLLOW = 0 } = fs.constants;
-parentPort.on('message', (job) => {
-  let fd = -1;
-  try {
-    fd = fs.openSync(job.path, O_RDONLY | O_NONBLOCK | (job.noFollow ? O_NOFOLLOW : 0));
-    if (!fs.fstatSync(fd).isFile()) {
-      throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
-    }
-    const hash = crypto.createHash(job.algorithm);
-    const end = job.end === undefined ? Infinity : job.end;
-    let position = job.start;
-    let unreported = 0;
-    while (position < end) {
-      const want = Math.min(blockSize, end - position);
-      const read = fs.readSync(fd, buffer, 0, want, position);
-      if (read === 0) {
-        if (end !== Infinity) {
-          throw Object.assign(new Error('the file ended at byte ' + position + ', before byte ' + end), { code: 'ESHORT' });
-        }
-        break;
-      }
-      hash.update(read === blockSize ? buffer : buffer.subarray(0, read));
-      position += read;
-      unreported += read;
-      if (unreported >= progressStep) {
-        parentPort.postMessage({ type: 'progress', bytes: unreported });
-        unreported = 0;
-      }
-    }
-    parentPort.postMessage({ type: 'done', digest: hash.digest('hex'), length: position - job.start, bytes: unreported });
-  } catch (error) {
-    parentPort.postMessage({
-      type: 'error',
-      code: error && typeof error.code === 'string' ? error.code : undefined,
-      message: error && typeof error.message === 'string' ? error.message : String(error),
-    });
-  } finally {
-    if (fd >= 0) {
-      try { fs.closeSync(fd); } catch {}
-    }
-  }
-});
-`;
+/**
+ * The worker's module. The Action and the CLI run as ncc bundles, and ncc does not bundle worker
+ * entry points, so the build bundles hash-worker.ts on its own into `hash-worker/index.js` beside
+ * each bundle; from source (tests, tsx) Node runs the TypeScript file itself.
+ */
+export function workerModule(): URL {
+  // Not `new URL('…', import.meta.url)`: ncc would copy (or stub) that file at build time.
+  const here = import.meta.url;
+  const bundled = new URL('./hash-worker/index.js', here);
+  return existsSync(bundled) ? bundled : new URL('./hash-worker.ts', here);
+}
 
 type WorkerMessage =
   | { type: 'progress'; bytes: number }
@@ -175,8 +132,7 @@ export class HashPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
+    const worker = new Worker(workerModule(), {
       workerData: { blockSize: this.blockSize, progressStep: Math.max(this.blockSize, PROGRESS_STEP) },
     });
     const slot: Slot = { worker };

@@ -1,17 +1,24 @@
 import { SerializeError } from './serialize-errors.js';
 import type { Serialization } from './serialize-types.js';
 
-/** Upstream's `hash_type` names mapped to node:crypto names (blake2b is hashlib's default blake2b-512). */
-const NODE_HASHES: Readonly<Record<string, string>> = { sha256: 'sha256', blake2b: 'blake2b512' };
+/**
+ * Upstream's `hash_type` names mapped to the hash pool's algorithm names: node:crypto's (blake2b is
+ * hashlib's default blake2b-512), and `blake3`, which the pool's workers compute with hash-wasm.
+ */
+const POOL_HASHES: Readonly<Record<string, string>> = {
+  sha256: 'sha256',
+  blake2b: 'blake2b512',
+  blake3: 'blake3',
+};
 
-/** The node:crypto algorithm for a signature's `hash_type`; refuses what node cannot compute. */
-export function nodeHashName(hashType: string): string {
-  const name = Object.hasOwn(NODE_HASHES, hashType) ? NODE_HASHES[hashType] : undefined;
+/** The hash pool's algorithm for a signature's `hash_type`; refuses a name it does not know. */
+export function poolHashName(hashType: string): string {
+  const name = Object.hasOwn(POOL_HASHES, hashType) ? POOL_HASHES[hashType] : undefined;
   if (name === undefined) {
     throw new SerializeError(
       'unsupported-hash',
-      `hash_type '${hashType}' is not supported (supported: ${Object.keys(NODE_HASHES).join(', ')})`,
-      "sign the model again with sha256 (model_signing's default) or blake2",
+      `hash_type '${hashType}' is not supported (supported: ${Object.keys(POOL_HASHES).join(', ')})`,
+      'sign the model again with a hash model_signing offers: sha256 (its default), blake2 or blake3',
     );
   }
   return name;
@@ -22,7 +29,7 @@ export function nodeHashName(hashType: string): string {
  * carry: the hash name for `files`, `NAME-sharded-SIZE` for `shards` (as upstream writes it).
  */
 export function resourceAlgorithm(serialization: Serialization): string {
-  nodeHashName(serialization.hashType);
+  poolHashName(serialization.hashType);
   switch (serialization.method) {
     case 'files':
       return serialization.hashType;

@@ -62,8 +62,9 @@ describe('createContentCheck', () => {
     { label: 'shards, 1-byte chunks near boundaries', m: shards, chunk: 29_999 },
     { label: 'shards, chunks spanning shards', m: shards, chunk: 65_536 },
     { label: 'shards, chunk = shard', m: shards, chunk: 30_000 },
-  ])('passes the verified bytes ($label)', ({ m, chunk }) => {
-    expect(() => stream(createContentCheck(m, 'w.bin', bytes.length), bytes, chunk)).not.toThrow();
+  ])('passes the verified bytes ($label)', async ({ m, chunk }) => {
+    const check = await createContentCheck(m, 'w.bin', bytes.length);
+    expect(() => stream(check, bytes, chunk)).not.toThrow();
   });
 
   it.each([
@@ -72,18 +73,19 @@ describe('createContentCheck', () => {
     { label: 'shards', m: shards, at: 0 },
     { label: 'shards', m: shards, at: 45_000 },
     { label: 'shards', m: shards, at: 99_999 },
-  ])('catches one changed byte at $at ($label)', ({ m, at }) => {
+  ])('catches one changed byte at $at ($label)', async ({ m, at }) => {
     const changed = Buffer.from(bytes);
     changed[at] = changed[at]! ^ 1;
-    expect(() => stream(createContentCheck(m, 'w.bin', changed.length), changed, 10_000)).toThrow(
+    const check = await createContentCheck(m, 'w.bin', changed.length);
+    expect(() => stream(check, changed, 10_000)).toThrow(
       expect.objectContaining({ code: 'model-changed', message: expect.stringContaining('w.bin') }),
     );
   });
 
-  it('with shards, fails on the shard that changed, before the file ends', () => {
+  it('with shards, fails on the shard that changed, before the file ends', async () => {
     const changed = Buffer.from(bytes);
     changed[5] = changed[5]! ^ 1;
-    const check = createContentCheck(shards, 'w.bin', changed.length);
+    const check = await createContentCheck(shards, 'w.bin', changed.length);
     expect(() => check.update(changed.subarray(0, 30_000))).toThrow(
       expect.objectContaining({ message: expect.stringContaining('w.bin:0:30000') }),
     );
@@ -93,8 +95,8 @@ describe('createContentCheck', () => {
     { label: 'shards: another size', m: shards, path: 'w.bin', size: bytes.length + 1 },
     { label: 'shards: a file not in the manifest', m: shards, path: 'evil.py', size: 10 },
     { label: 'files: a file not in the manifest', m: files, path: 'evil.py', size: 10 },
-  ])('refuses up front: $label', ({ m, path, size }) => {
-    expect(() => createContentCheck(m, path, size)).toThrow(
+  ])('refuses up front: $label', async ({ m, path, size }) => {
+    await expect(createContentCheck(m, path, size)).rejects.toThrow(
       expect.objectContaining({ code: 'model-changed' }),
     );
   });
@@ -102,21 +104,23 @@ describe('createContentCheck', () => {
   it.each([
     { label: 'files', m: files },
     { label: 'shards', m: shards },
-  ])('refuses more or fewer bytes than announced ($label)', ({ m }) => {
-    const more = createContentCheck(m, 'w.bin', bytes.length);
+  ])('refuses more or fewer bytes than announced ($label)', async ({ m }) => {
+    const more = await createContentCheck(m, 'w.bin', bytes.length);
     more.update(bytes);
     expect(() => more.update(Buffer.from('x'))).toThrow(expect.objectContaining({ code: 'model-changed' }));
-    const fewer = createContentCheck(m, 'w.bin', bytes.length);
+    const fewer = await createContentCheck(m, 'w.bin', bytes.length);
     fewer.update(bytes.subarray(0, 1000));
     expect(() => fewer.finish()).toThrow(expect.objectContaining({ code: 'model-changed' }));
   });
 
-  it('an empty file: its digest in files mode, no shard in shards mode', () => {
+  it('an empty file: its digest in files mode, no shard in shards mode', async () => {
     const empty: ModelManifest = {
       ...files,
       resources: [{ name: 'e', algorithm: 'sha256', digest: sha(Buffer.alloc(0)) }],
     };
-    expect(() => createContentCheck(empty, 'e', 0).finish()).not.toThrow();
-    expect(() => createContentCheck(shards, 'e', 0).finish()).not.toThrow();
+    const emptyFile = await createContentCheck(empty, 'e', 0);
+    expect(() => emptyFile.finish()).not.toThrow();
+    const noShard = await createContentCheck(shards, 'e', 0);
+    expect(() => noShard.finish()).not.toThrow();
   });
 });

@@ -2,8 +2,8 @@
  * Re-hashes a model file while it is streamed somewhere else (an image layer), so the bytes shipped
  * are the bytes verified: closes the gap between checking the model and using it.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { nodeHashName, resourceAlgorithm, shardRanges } from './serialize-algorithm.js';
+import { createHasher } from './hasher.js';
+import { poolHashName, resourceAlgorithm, shardRanges } from './serialize-algorithm.js';
 import { SerializeError } from './serialize-errors.js';
 import { formatShardName, parseShardName } from './serialize-names.js';
 import type { ModelManifest, Resource } from './serialize-types.js';
@@ -49,10 +49,14 @@ function indexOf(manifest: ModelManifest): Map<string, Resource[]> {
  * single-file model) that is about to be streamed with `size` bytes. `files`: the whole-file digest
  * must match; `shards`: every shard, checked as soon as it is complete.
  */
-export function createContentCheck(manifest: ModelManifest, path: string, size: number): ContentCheck {
+export async function createContentCheck(
+  manifest: ModelManifest,
+  path: string,
+  size: number,
+): Promise<ContentCheck> {
   const { serialization } = manifest;
   const algorithm = resourceAlgorithm(serialization);
-  const nodeName = nodeHashName(serialization.hashType);
+  const poolName = poolHashName(serialization.hashType);
   const listed = indexOf(manifest).get(path) ?? [];
   const changed = (why: string): SerializeError =>
     new SerializeError('model-changed', `model file '${path}' changed after verification: ${why}`, HINT);
@@ -82,13 +86,12 @@ export function createContentCheck(manifest: ModelManifest, path: string, size: 
       throw changed(`resource ${resource.name} uses ${resource.algorithm}, not ${algorithm}`);
   }
 
+  const hash = await createHasher(poolName);
   let position = 0;
   let shard = 0;
-  let hash: Hash | undefined;
   const closeShard = (): void => {
     const current = expected[shard]!;
-    const digest = (hash ?? createHash(nodeName)).digest('hex');
-    hash = undefined;
+    const digest = hash.digest();
     shard++;
     if (digest !== current.digest)
       throw changed(`${current.name} has digest ${digest}, not ${current.digest}`);
@@ -101,7 +104,6 @@ export function createContentCheck(manifest: ModelManifest, path: string, size: 
       while (offset < chunk.length) {
         const current = expected[shard]!;
         const take = Math.min(chunk.length - offset, current.end - position);
-        hash ??= createHash(nodeName);
         hash.update(offset === 0 && take === chunk.length ? chunk : chunk.subarray(offset, offset + take));
         offset += take;
         position += take;

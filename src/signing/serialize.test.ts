@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHasher } from './hasher.js';
 import { buildStatement, digestModel, subjectDigest, type DigestProgress } from './serialize.js';
 import type { Resource, Serialization } from './serialize-types.js';
 
@@ -234,6 +235,28 @@ describe('digestModel on a multi-block file', () => {
     ]);
   });
 
+  it('blake3 in the pool equals blake3 on the main thread, per shard', async () => {
+    const resources = await digestModel(dir, {
+      method: 'shards',
+      hashType: 'blake3',
+      shardSize: 4096,
+      allowSymlinks: false,
+      ignorePaths: ['sub'],
+    });
+    const expected = [];
+    const hasher = await createHasher('blake3');
+    for (let start = 0; start < bytes.length; start += 4096) {
+      const end = Math.min(start + 4096, bytes.length);
+      hasher.update(bytes.subarray(start, end));
+      expected.push({
+        name: `weights.bin:${start}:${end}`,
+        algorithm: 'blake3-sharded-4096',
+        digest: hasher.digest(),
+      });
+    }
+    expect(resources).toEqual(expected);
+  });
+
   it('reports progress up to every byte and file', async () => {
     const seen: DigestProgress[] = [];
     await digestModel(
@@ -283,7 +306,11 @@ describe('digestModel on a multi-block file', () => {
 
 describe('digestModel refuses what it cannot reproduce', () => {
   it.each([
-    { label: 'blake3', serialization: { method: 'files', hashType: 'blake3' }, code: 'unsupported-hash' },
+    {
+      label: 'a hash name no one offers',
+      serialization: { method: 'files', hashType: 'sha3_256' },
+      code: 'unsupported-hash',
+    },
     {
       label: 'unknown method',
       serialization: { method: 'tree', hashType: 'sha256' },

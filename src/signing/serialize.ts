@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { HashPool } from './hash-pool.js';
-import { nodeHashName, resourceAlgorithm, shardRanges } from './serialize-algorithm.js';
+import { poolHashName, resourceAlgorithm, shardRanges } from './serialize-algorithm.js';
 import { SerializeError } from './serialize-errors.js';
 import { listModelFiles, type ModelFile } from './serialize-list.js';
 import { formatShardName } from './serialize-names.js';
@@ -69,7 +69,7 @@ export async function digestModel(
   options: DigestOptions = {},
 ): Promise<Resource[]> {
   const algorithm = resourceAlgorithm(serialization);
-  const nodeName = nodeHashName(serialization.hashType);
+  const poolName = poolHashName(serialization.hashType);
   if (options.signal?.aborted) throw aborted(options.signal);
   const files = options.files ?? (await listModelFiles(directory, serialization, options));
 
@@ -141,7 +141,7 @@ export async function digestModel(
         const result = await pool.hash({
           path: file.path === '.' ? directory : join(directory, file.path),
           label: job.name,
-          algorithm: nodeName,
+          algorithm: poolName,
           start: job.start,
           ...(job.end === undefined ? {} : { end: job.end }),
           noFollow: !serialization.allowSymlinks,

@@ -7,10 +7,11 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { appendFile, cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { toolPath } from '../control-plane/tools.js';
-import { errorLines, execFileAsync, runCli, TempDirs } from '../e2e/helpers.js';
+import { signStatement } from '../../src/signing/sign-statement.js';
+import { errorLines, execFileAsync, NODE_24, REPO, runCli, TempDirs } from '../e2e/helpers.js';
 
 const temp = new TempDirs();
 const SIGN_WITH_LIBRARY = path.join(import.meta.dirname, 'sign_with_model_signing.py');
@@ -39,6 +40,57 @@ async function model(dir: string): Promise<string> {
   await writeFile(path.join(root, 'empty.txt'), '');
   await writeFile(path.join(root, '.git', 'HEAD'), 'ref: refs/heads/main\n');
   return root;
+}
+
+/**
+ * A PKI made by openssl in `dir`: root -> intermediate -> leaf (code signing), and a stranger root.
+ * Files: NAME.key and NAME.crt for root, intermediate, leaf, stranger.
+ */
+async function certificateChain(dir: string): Promise<void> {
+  const f = (name: string) => path.join(dir, name);
+  const ext = f('ext.cnf');
+  await writeFile(
+    ext,
+    '[ca]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' +
+      '[leaf]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n',
+  );
+  for (const name of ['root', 'intermediate', 'leaf', 'stranger']) {
+    await openssl(
+      'genpkey',
+      '-algorithm',
+      'EC',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-out',
+      f(`${name}.key`),
+    );
+  }
+  for (const name of ['root', 'stranger']) {
+    await openssl(
+      'req', '-x509', '-new', '-key', f(`${name}.key`), '-subj', `/CN=test ${name}`, '-days', '2',
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+      '-out', f(`${name}.crt`),
+    ); // prettier-ignore
+  }
+  for (const [name, issuer, section] of [
+    ['intermediate', 'root', 'ca'],
+    ['leaf', 'intermediate', 'leaf'],
+  ] as const) {
+    await openssl(
+      'req',
+      '-new',
+      '-key',
+      f(`${name}.key`),
+      '-subj',
+      `/CN=test ${name}`,
+      '-out',
+      f(`${name}.csr`),
+    );
+    await openssl(
+      'x509', '-req', '-in', f(`${name}.csr`), '-CA', f(`${issuer}.crt`), '-CAkey', f(`${issuer}.key`), '-CAcreateserial',
+      '-days', '2', '-extfile', ext, '-extensions', section, '-out', f(`${name}.crt`),
+    ); // prettier-ignore
+  }
 }
 
 async function verify(dir: string, signature: string, ...policy: string[]) {
@@ -96,6 +148,9 @@ describe('signed by upstream model_signing, verified by ours', () => {
     { hash: 'sha256', serialization: 'shards', shard: 1024 * 1024 },
     { hash: 'sha256', serialization: 'shards', shard: 1000 },
     { hash: 'blake2', serialization: 'shards', shard: 4 * 1024 * 1024 },
+    { hash: 'blake3', serialization: 'files', shard: 0 },
+    { hash: 'blake3', serialization: 'shards', shard: 1024 * 1024 },
+    { hash: 'blake3', serialization: 'shards', shard: 1000 },
   ])('the library: $hash over $serialization (shard $shard)', async ({ hash, serialization, shard }) => {
     const dir = await temp.make();
     const root = await model(dir);
@@ -112,25 +167,81 @@ describe('signed by upstream model_signing, verified by ours', () => {
     expect(refused.stderr).toContain('tokenizer/vocab.txt');
   });
 
-  it('a hash we cannot compute (blake3) is refused, named, before a byte of the model is read', async () => {
+  it('a single-file model (model_signing sign key FILE)', async () => {
+    const dir = await temp.make();
+    const file = path.join(dir, 'model.safetensors');
+    await writeFile(file, randomBytes(2 * 1024 * 1024 + 3));
+    const { key, pub } = await keyPair(dir, 'P-384');
+    const signature = path.join(dir, 'model.sig');
+    await execFileAsync(toolPath('model_signing'), [
+      'sign',
+      'key',
+      file,
+      '--private_key',
+      key,
+      '--signature',
+      signature,
+    ]);
+    const ok = await verify(file, signature, '--public-key', pub);
+    expect({ code: ok.code, stderr: ok.code ? ok.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    await appendFile(file, 'x');
+    const refused = await verify(file, signature, '--public-key', pub);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('model.safetensors');
+  });
+
+  it('blake3 through the bundled CLI (dist/cli, whose hash workers are bundled on their own)', async () => {
     const dir = await temp.make();
     const root = await model(dir);
     const { key, pub } = await keyPair(dir, 'P-256');
     const signature = path.join(dir, 'model.sig');
     await execFileAsync(toolPath('test-python'), [
-      SIGN_WITH_LIBRARY,
+      SIGN_WITH_LIBRARY, root, signature, key, 'blake3', 'shards', String(1024 * 1024), '[]',
+    ]); // prettier-ignore
+    const cli = (...args: string[]) =>
+      execFileAsync(NODE_24, [
+        path.join(REPO, 'dist/cli/index.js'),
+        'verify',
+        root,
+        '--signature',
+        signature,
+        ...args,
+      ]);
+    const { stdout } = await cli('--public-key', pub, '--json');
+    expect(JSON.parse(stdout)).toMatchObject({ verified: true });
+    await appendFile(path.join(root, 'weights.bin'), 'x');
+    await expect(cli('--public-key', pub)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('weights.bin'),
+    });
+  });
+
+  it('a hash name no one offers, in a statement signed by the trusted key, is refused naming it', async () => {
+    const dir = await temp.make();
+    const root = await model(dir);
+    const { key, pub } = await keyPair(dir, 'P-256');
+    const signature = path.join(dir, 'model.sig');
+    await execFileAsync(toolPath('model_signing'), [
+      'sign',
+      'key',
       root,
-      signature,
+      '--private_key',
       key,
-      'blake3',
-      'files',
-      '1',
-      '[]',
+      '--signature',
+      signature,
     ]);
+    // The same statement with another hash_type, signed again with the same key: a valid signature.
+    const bundle = JSON.parse(await readFile(signature, 'utf8')) as { dsseEnvelope: { payload: string } };
+    const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')) as {
+      predicate: { serialization: { hash_type: string } };
+    };
+    statement.predicate.serialization.hash_type = 'sha3_256';
+    const resigned = signStatement(Buffer.from(JSON.stringify(statement)), await readFile(key, 'utf8'));
+    await writeFile(signature, JSON.stringify(resigned));
     const refused = await verify(root, signature, '--public-key', pub);
     expect(refused.code).toBe(1);
     expect(errorLines(refused.stderr)).toEqual([
-      "error: hash_type 'blake3' is not supported (supported: sha256, blake2b). Fix: sign the model again with sha256 (model_signing's default) or blake2",
+      "error: hash_type 'sha3_256' is not supported (supported: sha256, blake2b, blake3). Fix: sign the model again with a hash model_signing offers: sha256 (its default), blake2 or blake3",
     ]);
   });
 
@@ -138,49 +249,7 @@ describe('signed by upstream model_signing, verified by ours', () => {
     const dir = await temp.make();
     const root = await model(dir);
     const f = (name: string) => path.join(dir, name);
-    const ext = f('ext.cnf');
-    await writeFile(
-      ext,
-      '[ca]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' +
-        '[leaf]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n',
-    );
-    for (const name of ['root', 'intermediate', 'leaf', 'stranger']) {
-      await openssl(
-        'genpkey',
-        '-algorithm',
-        'EC',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-out',
-        f(`${name}.key`),
-      );
-    }
-    for (const name of ['root', 'stranger']) {
-      await openssl(
-        'req', '-x509', '-new', '-key', f(`${name}.key`), '-subj', `/CN=test ${name}`, '-days', '2',
-        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-        '-out', f(`${name}.crt`),
-      ); // prettier-ignore
-    }
-    for (const [name, issuer, section] of [
-      ['intermediate', 'root', 'ca'],
-      ['leaf', 'intermediate', 'leaf'],
-    ] as const) {
-      await openssl(
-        'req',
-        '-new',
-        '-key',
-        f(`${name}.key`),
-        '-subj',
-        `/CN=test ${name}`,
-        '-out',
-        f(`${name}.csr`),
-      );
-      await openssl(
-        'x509', '-req', '-in', f(`${name}.csr`), '-CA', f(`${issuer}.crt`), '-CAkey', f(`${issuer}.key`), '-CAcreateserial',
-        '-days', '2', '-extfile', ext, '-extensions', section, '-out', f(`${name}.crt`),
-      ); // prettier-ignore
-    }
+    await certificateChain(dir);
     const signature = f('model.sig');
     await execFileAsync(toolPath('model_signing'), [
       'sign', 'certificate', root, '--private_key', f('leaf.key'), '--signing_certificate', f('leaf.crt'),
@@ -227,6 +296,46 @@ describe('signed by ours, verified by upstream model_signing', () => {
       await expect(upstreamVerify()).rejects.toThrow();
     },
   );
+});
+
+describe('signed by ours with the certificate method, verified by upstream model_signing', () => {
+  it('model-promote sign --signing-certificate --certificate-chain; model_signing verify certificate accepts it', async () => {
+    const dir = await temp.make();
+    const root = await model(dir);
+    await rm(path.join(root, '.git'), { recursive: true });
+    await certificateChain(dir);
+    const f = (name: string) => path.join(dir, name);
+    const signature = f('model.sig');
+    const signed = await runCli([
+      'sign', root, '--private-key', f('leaf.key'), '--signing-certificate', f('leaf.crt'),
+      '--certificate-chain', f('intermediate.crt'), '--signature', signature,
+    ]); // prettier-ignore
+    expect({ code: signed.code, stderr: signed.code ? signed.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    const upstreamVerify = (anchor: string) =>
+      execFileAsync(toolPath('model_signing'), [
+        'verify', 'certificate', root, '--signature', signature, '--certificate_chain', f(anchor),
+      ]); // prettier-ignore
+    await upstreamVerify('root.crt');
+    await expect(upstreamVerify('stranger.crt')).rejects.toThrow();
+    const ours = await verify(root, signature, '--certificate-chain', f('root.crt'));
+    expect({ code: ours.code, stderr: ours.code ? ours.stderr : '' }).toEqual({ code: 0, stderr: '' });
+  });
+
+  it("refuses, before hashing, a private key that is not the signing certificate's (usage, exit 2)", async () => {
+    const dir = await temp.make();
+    const root = await model(dir);
+    await certificateChain(dir);
+    const f = (name: string) => path.join(dir, name);
+    const signed = await runCli([
+      'sign', root, '--private-key', f('stranger.key'), '--signing-certificate', f('leaf.crt'),
+      '--certificate-chain', f('intermediate.crt'), '--signature', f('model.sig'),
+    ]); // prettier-ignore
+    expect(signed.code).toBe(2);
+    expect(errorLines(signed.stderr)[0]).toMatch(
+      /the private key is not the key of signing certificate CN=test leaf/,
+    );
+    await expect(readFile(f('model.sig'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
 });
 
 describe("upstream's verify options, on our verify", () => {

@@ -239,7 +239,7 @@ describe('buildImage into a RegistrySink (one pass, layer keys)', () => {
   function reads(): { hook: ContentCheckHook; bytes: number } {
     const counter = {
       bytes: 0,
-      hook: (() => ({
+      hook: (async () => ({
         update: (chunk: Uint8Array) => void (counter.bytes += chunk.byteLength),
         finish: () => undefined,
       })) as ContentCheckHook,
