@@ -59,6 +59,8 @@ export interface Faults {
   missing: Set<string>;
   /** Artifact path -> how many more downloads are cut after half the bytes. */
   truncate: Map<string, number>;
+  /** Artifact path -> bytes added to the size the listing gives (the body stays whole). */
+  misreport: Map<string, number>;
   /** How many more API requests are answered 503 (then 429 when `rateLimit`). */
   unavailable: number;
   rateLimit: number;
@@ -76,7 +78,13 @@ export class MlflowDouble {
   readonly requests: RecordedRequest[] = [];
   /** Artifact bytes written to the network, by artifact path (what a client made the double send). */
   readonly bytesServed = new Map<string, number>();
-  readonly faults: Faults = { missing: new Set(), truncate: new Map(), unavailable: 0, rateLimit: 0 };
+  readonly faults: Faults = {
+    missing: new Set(),
+    truncate: new Map(),
+    misreport: new Map(),
+    unavailable: 0,
+    rateLimit: 0,
+  };
   private server: Server | undefined;
   private nextId = 100;
 
@@ -371,7 +379,10 @@ export class MlflowDouble {
       const rest = found.relative ? file.slice(found.relative.length + 1) : file;
       const [first, ...more] = rest.split('/');
       if (more.length > 0) entries.set(first!, { path: first!, is_dir: true });
-      else entries.set(first!, { path: first!, is_dir: false, file_size: sizeOf(source) });
+      else {
+        const misreported = sizeOf(source) + (this.faults.misreport.get(file) ?? 0);
+        entries.set(first!, { path: first!, is_dir: false, file_size: misreported });
+      }
     }
     return this.json(response, entries.size ? { files: [...entries.values()] } : {});
   }

@@ -134,6 +134,31 @@ const CASES: BadInput[] = [
     warning: /downloading weights\.safetensors failed .*; try 2 of 4/,
   },
   {
+    name: 'artifact larger than its listing',
+    registry: 'mlflow',
+    arrange: (served) => {
+      served.mlflow!.faults.misreport.set('weights.safetensors', -10);
+      return [];
+    },
+    exit: 1,
+    cause:
+      /file weights\.safetensors got more than \d+ bytes, the registry said \d+, after 4 tries\. Fix: the registry serves a truncated or different file/,
+    code: 'download-size-mismatch',
+    status: 'refused',
+  },
+  {
+    name: 'artifact smaller than its listing',
+    registry: 'mlflow',
+    arrange: (served) => {
+      served.mlflow!.faults.misreport.set('config.json', 7);
+      return [];
+    },
+    exit: 1,
+    cause: /file config\.json got \d+ bytes, the registry said \d+, after 4 tries/,
+    code: 'download-size-mismatch',
+    status: 'refused',
+  },
+  {
     name: 'artifact missing',
     registry: 'mlflow',
     arrange: (served) => {

@@ -1,6 +1,8 @@
 /**
  * An HTTP proxy in front of a test registry that forwards every request as it is and records what
  * went up: method, path and body bytes. Tests use it to tell which blobs a push really uploaded.
+ * Told to, it also lies: it replaces the `Docker-Content-Digest` of chosen responses, as a broken
+ * registry or a meddling proxy would.
  */
 import { createServer, request, type Server } from 'node:http';
 
@@ -19,7 +21,14 @@ export interface RecordingProxy {
   stop(): Promise<void>;
 }
 
-export async function startRecordingProxy(targetPort: number): Promise<RecordingProxy> {
+export interface ProxyLies {
+  /** Responses to requests this matches get `Docker-Content-Digest: WRONG_DIGEST`. */
+  readonly contentDigest?: (method: string, url: string) => boolean;
+}
+
+export const WRONG_DIGEST = `sha256:${'0'.repeat(64)}`;
+
+export async function startRecordingProxy(targetPort: number, lies: ProxyLies = {}): Promise<RecordingProxy> {
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((incoming, outgoing) => {
     let bodyBytes = 0;
@@ -32,7 +41,13 @@ export async function startRecordingProxy(targetPort: number): Promise<Recording
         headers: incoming.headers,
       },
       (response) => {
-        outgoing.writeHead(response.statusCode ?? 502, response.headers);
+        const headers = { ...response.headers };
+        if (
+          lies.contentDigest?.(incoming.method ?? '', incoming.url ?? '') &&
+          headers['docker-content-digest']
+        )
+          headers['docker-content-digest'] = WRONG_DIGEST;
+        outgoing.writeHead(response.statusCode ?? 502, headers);
         response.pipe(outgoing);
       },
     );

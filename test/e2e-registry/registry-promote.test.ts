@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { startFaultProxy } from '../registry/fault-proxy.js';
-import { startRecordingProxy } from './recording-proxy.js';
+import { startRecordingProxy, WRONG_DIGEST } from './recording-proxy.js';
 import { startRegistry, type TestRegistry } from '../registry/registry-server.js';
 import {
   copyExampleRegistry,
@@ -186,6 +186,48 @@ describe('model-promote promote --image-repository (docker-registry 2.8)', () =>
       await proxy.stop();
     }
   }, 180_000);
+
+  it.each([
+    {
+      what: 'stored manifest',
+      repository: 'lying-manifest',
+      lie: (method: string, url: string) => method === 'PUT' && url.includes('/manifests/'),
+    },
+    {
+      what: 'stored blob',
+      repository: 'lying-blob',
+      lie: (method: string, url: string) => method === 'PUT' && url.includes('/blobs/uploads/'),
+    },
+  ])(
+    'a registry answering a wrong Docker-Content-Digest for a $what: refused, named, no tag',
+    async ({ repository, lie }) => {
+      // A repository of its own: blobs already in it would not be uploaded again.
+      const proxy = await startRecordingProxy(registry.port, { contentDigest: lie });
+      try {
+        const output = path.join(await temp.make(), 'out');
+        const run = await runCli(
+          promoteArgs(
+            { registry: models, output },
+            '--image-repository',
+            `${proxy.host}/${repository}`,
+            '--json',
+          ),
+        );
+        expect(run.code).toBe(1);
+        const record = JSON.parse(run.stdout);
+        expect(record.status).toBe('failed');
+        expect(record.error.code).toBe('digest-mismatch');
+        expect(record.error.message).toContain(
+          `the registry stored ${WRONG_DIGEST}, the bytes sent are sha256:`,
+        );
+        expect(errorLines(run.stderr)).toHaveLength(1);
+        expect(await tags(registry.host, repository)).toEqual([]);
+        expect(record.image).toBeUndefined();
+      } finally {
+        await proxy.stop();
+      }
+    },
+  );
 
   describe('with htpasswd Basic auth', () => {
     let secured: TestRegistry;
