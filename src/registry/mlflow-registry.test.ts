@@ -1,9 +1,10 @@
 /** The MLflow and GitLab registries driven through the MLflow test double (test/doubles). */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MlflowDouble, type FileSource } from '../../test/doubles/mlflow-double.js';
+import { writeSparseSafetensors } from '../../test/e2e/helpers.js';
 import { MemoryLogger } from '../logger.js';
 import { extractInterface, listedFiles } from '../schema/index.js';
 import { verifyModel } from '../signing/verify-model.js';
@@ -161,14 +162,8 @@ describe('MLflow registry', () => {
     const { double, registry, root } = ctx;
     const folder = await mkdtemp(path.join(tmpdir(), 'mlflow-big-'));
     dirs.push(folder);
-    const header = Buffer.from(
-      JSON.stringify({ w: { dtype: 'F32', shape: [16, 1048576], data_offsets: [0, 64 * MiB] } }),
-    );
-    const length = Buffer.alloc(8);
-    length.writeBigUInt64LE(BigInt(header.length));
     const weights = path.join(folder, 'model.safetensors');
-    await writeFile(weights, Buffer.concat([length, header]));
-    await truncate(weights, 8 + header.length + 64 * MiB);
+    await writeSparseSafetensors(weights, 64 * MiB);
     double.addVersion(
       'sentiment',
       '3',

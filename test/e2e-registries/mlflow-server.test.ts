@@ -3,18 +3,33 @@
  * the example versions registered by the MLflow Python client as users register them: files as
  * run artifacts, labels as version tags, aliases. Then, through the CLI: by alias and by version,
  * the write-back read through the Python client (tags and the environment alias), `history`
- * agreeing with it, and a missing alias named with the aliases there are. The MLflow double
+ * agreeing with it, a missing alias named with the aliases there are, and the schema gate reading
+ * a version's interface through a byte-counting proxy without its weights. The MLflow double
  * (test/doubles) stays for faults the real server will not produce.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { EXAMPLES, errorLines, promoteArgs, readJson, runCli, TempDirs } from '../e2e/helpers.js';
+import {
+  EXAMPLES,
+  errorLines,
+  promoteArgs,
+  readJson,
+  runCli,
+  TempDirs,
+  writeSparseSafetensors,
+} from '../e2e/helpers.js';
+import { MemoryLogger } from '../../src/logger.js';
+import { DownloadCache } from '../../src/registry/download-cache.js';
+import { openMlflowRegistry } from '../../src/registry/mlflow-registry.js';
+import { extractInterface, listedFiles } from '../../src/schema/index.js';
 import { startMlflowServer, type MlflowServer } from '../mlflow/mlflow-server.js';
+import { startFaultProxy } from '../registry/fault-proxy.js';
 import { setRegistryEnv } from './helpers.js';
 
 const temp = new TempDirs();
+const MiB = 1024 * 1024;
 const restoreEnv = setRegistryEnv({
   MLFLOW_TRACKING_TOKEN: undefined,
   MLFLOW_TRACKING_USERNAME: undefined,
@@ -123,6 +138,35 @@ describe('promote from the real MLflow server', () => {
         }))
         .sort((a, b) => a.version.localeCompare(b.version)),
     ).toEqual(fromMlflow.sort((a, b) => a.version.localeCompare(b.version)));
+  });
+
+  it("the schema gate reads a version's interface without its weights: bytes counted at the socket", async () => {
+    const folder = await temp.make();
+    const headerLength = await writeSparseSafetensors(path.join(folder, 'model.safetensors'), 64 * MiB);
+    await writeFile(path.join(folder, 'model.sig'), '{}');
+    const version = await server.register('big-interface', folder, {});
+    const proxy = await startFaultProxy(Number(new URL(server.url).port));
+    try {
+      const registry = openMlflowRegistry(`mlflow+http://${proxy.host}`, {
+        env: {},
+        logger: new MemoryLogger(),
+        cache: new DownloadCache(await temp.make()),
+      });
+      const listing = await registry.listVersion('big-interface', version);
+      const found = await extractInterface(
+        listedFiles(listing.label, listing.files, listing.signatureName, folder),
+      );
+      expect(found).toMatchObject({
+        source: 'safetensors',
+        tensors: [{ name: 'w', dtype: 'float32', shape: [16, 1048576] }],
+      });
+      // The server may have buffered some megabytes into the socket before the client closed it,
+      // never the 64 MiB of weights.
+      expect(proxy.counts.bytesDown).toBeGreaterThan(headerLength);
+      expect(proxy.counts.bytesDown).toBeLessThan(16 * MiB);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('a missing alias is refused, naming the aliases there are; nothing is written', async () => {

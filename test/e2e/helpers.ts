@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,4 +152,19 @@ export async function signatureSubject(signatureFile: string): Promise<string> {
     subject: { digest: { sha256: string } }[];
   };
   return `sha256:${statement.subject[0]!.digest.sha256}`;
+}
+
+/**
+ * A safetensors file whose header declares one float32 tensor `w` of `weightBytes` bytes, the
+ * weights a sparse hole: a big model that costs no disk. Returns the header's length in bytes.
+ */
+export async function writeSparseSafetensors(file: string, weightBytes: number): Promise<number> {
+  const header = Buffer.from(
+    JSON.stringify({ w: { dtype: 'F32', shape: [16, weightBytes / 64], data_offsets: [0, weightBytes] } }),
+  );
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(header.length));
+  await writeFile(file, Buffer.concat([length, header]));
+  await truncate(file, 8 + header.length + weightBytes);
+  return header.length;
 }
