@@ -371,7 +371,7 @@ export class MlflowRegistry implements ModelRegistry {
         } catch (error) {
           if (error instanceof MlflowApiError) {
             throw new MlflowError(
-              error.status === 404 ? 'failed' : 'failed',
+              'failed',
               'artifact-missing',
               `${error.message}`,
               "check the version's artifacts in the registry",
