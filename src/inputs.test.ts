@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { PromotionError } from './errors.js';
 import {
+  MAX_EPOCH_SECONDS,
   parseBoolean,
+  parseDuration,
+  parseEpoch,
   parsePolicyInputs,
   parsePromotionInputs,
   secretValues,
@@ -105,7 +108,9 @@ describe('parsePromotionInputs', () => {
   it.each([
     { name: 'epoch not a number', values: { 'source-date-epoch': 'yesterday' } },
     { name: 'rollout-timeout 0', values: { 'rollout-timeout': '0' } },
-    { name: 'rollout-timeout with a unit', values: { 'rollout-timeout': '10m' } },
+    { name: 'rollout-timeout in words', values: { 'rollout-timeout': 'ten minutes' } },
+    { name: 'rollout-timeout above a day', values: { 'rollout-timeout': '2147484' } },
+    { name: 'epoch after the year 9999', values: { 'source-date-epoch': '99999999999999999999' } },
   ])('$name is a usage error', ({ values }) => {
     usage(() => parsePromotionInputs(reader({ ...REQUIRED, ...values }), {}));
   });
@@ -128,6 +133,55 @@ describe('parsePromotionInputs', () => {
     });
     expect(parsed.registryPassword).toBe('given');
   });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['600', 600],
+    ['600s', 600],
+    ['10m', 600],
+    ['1h30m', 5400],
+    ['1h 5m 30s', 3930],
+    ['24h', 86_400],
+    ['1', 1],
+  ])('%s is %i seconds', (raw, seconds) => {
+    expect(parseDuration('rollout-timeout', raw)).toBe(seconds);
+  });
+
+  it.each([
+    ['0', /out of range: it must be from 1 s to 24 h/],
+    ['0m', /out of range/],
+    ['24h1s', /out of range/],
+    // Above Node's timer limit (2,147,483 s), where a timer fires at once.
+    ['2147484', /out of range/],
+    ['99999999999999999999', /out of range|must be seconds/],
+    ['', /must be seconds or a duration/],
+    ['10 minutes', /must be seconds or a duration like 10m or 1h30m, not "10 minutes"/],
+    ['1.5h', /must be seconds/],
+    ['-5', /must be seconds/],
+    ['m', /must be seconds/],
+  ])('"%s" is refused: %s', (raw, message) => {
+    expect(usage(() => parseDuration('rollout-timeout', raw)).message).toMatch(message);
+  });
+});
+
+describe('parseEpoch', () => {
+  it.each([
+    [undefined, 0],
+    ['', 0],
+    ['0', 0],
+    ['1700000000', 1_700_000_000],
+    [String(MAX_EPOCH_SECONDS), MAX_EPOCH_SECONDS],
+  ])('%s -> %i', (raw, seconds) => {
+    expect(parseEpoch(raw)).toBe(seconds);
+  });
+
+  it.each(['-1', '1e9', '12.5', String(MAX_EPOCH_SECONDS + 1), '99999999999999999999'])(
+    '"%s" is refused',
+    (raw) => {
+      expect(usage(() => parseEpoch(raw)).message).toMatch(/source-date-epoch/);
+    },
+  );
 });
 
 describe('secretValues', () => {

@@ -118,7 +118,8 @@ export const INPUTS = [
   },
   {
     name: 'rollout-timeout',
-    description: 'How long to wait for the rollout and checks, in seconds.',
+    description:
+      'How long to wait for the rollout and checks: seconds (`600`) or a duration (`10m`, `1h30m`), from 1 s to 24 h.',
     default: '600',
   },
   {
@@ -248,7 +249,7 @@ export function parsePromotionInputs(
     kubeconfig: get('kubeconfig'),
     manifests: list(read, 'manifests'),
     force: bool('force'),
-    rolloutTimeoutSeconds: parseSeconds('rollout-timeout', get('rollout-timeout') ?? '600'),
+    rolloutTimeoutSeconds: parseDuration('rollout-timeout', get('rollout-timeout') ?? '600'),
     githubToken: get('github-token'),
     gitlabToken: get('gitlab-token'),
     comment: bool('comment'),
@@ -265,14 +266,25 @@ function withEnv(read: InputReader, env: NodeJS.ProcessEnv): (name: InputName) =
     value(read, name) ?? (SPECS.get(name)?.env ? env[SPECS.get(name)!.env!]?.trim() || undefined : undefined);
 }
 
-function parseSeconds(name: string, raw: string): number {
-  if (!/^\d+$/.test(raw) || Number(raw) === 0) {
+/** The longest wait a duration input takes: a day, far below Node's timer limit (about 24.8 days). */
+export const MAX_DURATION_SECONDS = 24 * 60 * 60;
+const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$/;
+
+/** Seconds from `600`, `600s`, `10m`, `1h30m` or `1h5m30s`; refuses 0, more than a day, and anything else. */
+export function parseDuration(name: string, raw: string): number {
+  const match = DURATION.exec(raw.replace(/\s+/g, ''));
+  const [hours = '0', minutes = '0', seconds = '0'] = match ? match.slice(1).map((p) => p ?? '0') : [];
+  const total = Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds);
+  if (!match || raw.trim() === '' || !Number.isSafeInteger(total)) {
     throw new UsageError(
-      `${name} must be a whole number of seconds above 0, not "${raw}"`,
-      `e.g. --${name} 600`,
+      `${name} must be seconds or a duration like 10m or 1h30m, not "${raw}"`,
+      `e.g. --${name} 10m`,
     );
   }
-  return Number(raw);
+  if (total < 1 || total > MAX_DURATION_SECONDS) {
+    throw new UsageError(`${name} ${raw} is out of range: it must be from 1 s to 24 h`, `e.g. --${name} 10m`);
+  }
+  return total;
 }
 
 export function parsePolicyInputs(read: InputReader): PolicyInputs {
@@ -335,13 +347,24 @@ export function parseBoolean(name: string, raw: string | undefined): boolean {
   throw new UsageError(`${name} must be true or false, not "${raw}"`, `set ${name} to true or false`);
 }
 
-function parseEpoch(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 0;
-  if (!/^\d+$/.test(raw)) {
+/** 9999-12-31T23:59:59Z: the last second an RFC 3339 timestamp (the image's `created`) can say. */
+export const MAX_EPOCH_SECONDS = 253_402_300_799;
+
+/** Whole seconds since 1970, up to the year 9999; empty means 0. */
+export function parseEpoch(raw: string | undefined, name = 'source-date-epoch'): number {
+  if (raw === undefined || raw.trim() === '') return 0;
+  if (!/^\d+$/.test(raw.trim())) {
     throw new UsageError(
-      `source-date-epoch must be whole seconds since 1970, not "${raw}"`,
+      `${name} must be whole seconds since 1970, not "${raw}"`,
       'e.g. $(git log -1 --format=%ct)',
     );
   }
-  return Number(raw);
+  const seconds = Number(raw.trim());
+  if (seconds > MAX_EPOCH_SECONDS) {
+    throw new UsageError(
+      `${name} ${raw.trim()} is after the year 9999, which no image timestamp can say`,
+      'e.g. $(git log -1 --format=%ct)',
+    );
+  }
+  return seconds;
 }

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { parseEpoch } from '../inputs.js';
 import { RegistryClient } from '../oci/remote/client.js';
 import { credentialProvider } from '../oci/remote/credentials.js';
 import { modelRepository, parseOciLocation } from '../registry/oci-model-registry.js';
 import { publishModel } from '../registry/publish-model.js';
 import type { CommandAction } from './program.js';
+import { stderrLogger } from './stderr-logger.js';
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const LABEL_KEY = /^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/;
@@ -79,15 +80,10 @@ export function publishCommand(): [Command, CommandAction] {
             'use letters, digits, ".", "_" and "-" (at most 128)',
           );
       }
-      const epochText =
-        (options.sourceDateEpoch as string | undefined) ?? process.env.SOURCE_DATE_EPOCH ?? '0';
-      const sourceDateEpoch = Number(epochText);
-      if (!Number.isSafeInteger(sourceDateEpoch) || sourceDateEpoch < 0) {
-        throw new UsageError(
-          `--source-date-epoch ${epochText} is not a number of seconds`,
-          'give whole seconds since 1970',
-        );
-      }
+      const sourceDateEpoch = parseEpoch(
+        (options.sourceDateEpoch as string | undefined) ?? process.env.SOURCE_DATE_EPOCH,
+        '--source-date-epoch',
+      );
       const location = parseOciLocation(registry);
       const repository = modelRepository(location, model);
       const logger = stderrLogger(io.stderr, options.verbose === true);
@@ -125,12 +121,4 @@ export function publishCommand(): [Command, CommandAction] {
       return 0;
     },
   ];
-}
-
-function stderrLogger(write: (text: string) => void, verbose: boolean): Logger {
-  return {
-    info: (message) => write(`${message}\n`),
-    warn: (message) => write(`warning: ${message}\n`),
-    debug: (message) => (verbose ? write(`debug: ${message}\n`) : undefined),
-  };
 }

@@ -38,6 +38,18 @@ describe('parseCatalog: errors name file:line:column and the field', () => {
       ],
     },
     {
+      name: 'an alias bomb (each level nine times the last)',
+      text:
+        'a: &a [x, x, x, x, x, x, x, x, x]\n' +
+        ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']
+          .map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)
+          .join('\n') +
+        '\n',
+      issues: [
+        'examples/catalog.yaml:1:1: YAML: Excessive alias count indicates a resource exhaustion attack',
+      ],
+    },
+    {
       name: 'duplicate key',
       text: `${withImage}        image: {}\n`,
       issues: ['examples/catalog.yaml:8:9: YAML: Map keys must be unique'],

@@ -88,7 +88,14 @@ export function parseCatalog(text: string, file: string, directory: string): Loa
     }));
     throw invalid(file, issues);
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 1000 });
+  let raw: unknown;
+  try {
+    // The yaml library refuses a document whose aliases would expand beyond this (an alias bomb).
+    raw = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw invalid(file, [{ location: at(0), path: '', message: `YAML: ${message}` }]);
+  }
   if (raw === null || raw === undefined) {
     throw invalid(file, [{ location: at(0), path: '', message: 'the catalog is empty' }]);
   }

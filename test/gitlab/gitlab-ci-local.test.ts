@@ -132,9 +132,9 @@ describe('the GitLab component under gitlab-ci-local', () => {
       says: '`dry-run` input: provided value is not a boolean',
     },
     {
-      why: 'a number given words',
+      why: 'a duration given words',
       inputs: { ...good, 'rollout-timeout': 'soon' },
-      says: '`rollout-timeout` input: provided value is not a number',
+      says: '`rollout-timeout` input: `soon` does not match required regex',
     },
     {
       why: 'a missing required input',
@@ -172,7 +172,7 @@ describe('the GitLab component under gitlab-ci-local', () => {
     const inputs = {
       ...good,
       'dry-run': true,
-      'rollout-timeout': 30,
+      'rollout-timeout': '1h30m',
       manifests: ['k8s/*.yaml'],
       'kubernetes-agent': 'group/agents:prod',
     };
@@ -194,7 +194,7 @@ describe('the GitLab component under gitlab-ci-local', () => {
       kubernetes: { agent: 'group/agents:prod' },
     });
     expect(job.variables.MODEL_PROMOTE_INPUT_FLAGS).toContain('dry-run=true');
-    expect(job.variables.MODEL_PROMOTE_INPUT_FLAGS).toContain('rollout-timeout=30');
+    expect(job.variables.MODEL_PROMOTE_INPUT_FLAGS).toContain('rollout-timeout=1h30m');
     expect(job.variables.MODEL_PROMOTE_INPUT_MANIFESTS).toBe('json:["k8s/*.yaml"]');
   }, 30_000);
 });
