@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { openRegistry } from '../registry/open-registry.js';
 import { addInputOptions } from './options.js';
 import type { CommandAction } from './program.js';
+import { stderrLogger } from './stderr-logger.js';
 
 export function historyCommand(): [Command, CommandAction] {
   const command = addInputOptions(
@@ -21,9 +22,9 @@ export function historyCommand(): [Command, CommandAction] {
       };
       if (!registry || !model)
         throw new UsageError('history needs --registry and --model', 'name the registry and the model');
-      const entries = (await openRegistry(registry, io.cwd).history(model)).filter(
-        (entry) => !environment || entry.environment === environment,
-      );
+      const entries = (
+        await openRegistry(registry, io.cwd, { logger: stderrLogger(io.stderr) }).history(model)
+      ).filter((entry) => !environment || entry.environment === environment);
       if (options.json) io.stdout(`${JSON.stringify(entries, null, 2)}\n`);
       else if (!entries.length) io.stdout(`${model}: no promotions recorded\n`);
       else {

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PromotionError } from '../errors.js';
+import { MemoryLogger } from '../logger.js';
 import { compareVersions, FolderRegistry, resolveVersion } from './folder-registry.js';
 import type { PromotionHistoryEntry } from './model-version.js';
 
@@ -164,6 +165,50 @@ describe('FolderRegistry.resolve', () => {
     expect(error.message).toContain(file);
   });
 
+  it('a version that is a link to a folder inside the registry is followed, and the log says so; latest sees it', async () => {
+    const reg = await registry({ versions: ['1'] });
+    const store = path.join(root!, 'shared', 'm-v2');
+    await mkdir(store, { recursive: true });
+    await writeFile(path.join(store, 'model.sig'), '{}');
+    await symlink(store, path.join(root!, 'm', '2'));
+    const logger = new MemoryLogger();
+    const linked = new FolderRegistry(root!, logger);
+    const found = await linked.resolve('m', 'latest');
+    expect(found.version).toBe('2');
+    expect(found.directory).toBe(await realpath(store));
+    expect(logger.lines).toEqual([
+      expect.stringMatching(/^m version 2 is a symbolic link: reading it from .*shared\/m-v2$/),
+    ]);
+    expect((await reg.resolve('m', '2')).version).toBe('2');
+  });
+
+  it.each([
+    {
+      name: 'outside the registry',
+      target: (outside: string) => outside,
+      says: /outside the registry folder/,
+    },
+    {
+      name: 'nowhere (broken)',
+      target: (outside: string) => path.join(outside, 'gone'),
+      says: /nothing \(a broken link\)/,
+    },
+  ])('a version linked $name is refused loudly, by latest too, never skipped', async ({ target, says }) => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'outside-'));
+    try {
+      const reg = await registry({ versions: ['1'] });
+      await symlink(target(outside), path.join(root!, 'm', '2'));
+      for (const ask of ['2', 'latest']) {
+        const error = await refusal(reg.resolve('m', ask));
+        expect(error).toMatchObject({ code: 'version-link-outside', kind: 'usage' });
+        expect(error.message).toMatch(says);
+        expect(error.hint).toContain('link it to a version folder inside');
+      }
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
   it('a missing registry folder is registry-not-found', async () => {
     const error = await refusal(new FolderRegistry('/nonexistent/registry').resolve('m', '1'));
     expect(error.code).toBe('registry-not-found');
@@ -204,6 +249,20 @@ describe('FolderRegistry history', () => {
     await reg.recordPromotion(await reg.resolve('m', '1'), entry('1', '2025-01-01T00:00:00Z'));
     await expect(readFile(path.join(root!, 'm', '1', '1.promotions.jsonl'))).rejects.toThrow();
     expect(await reg.history('m')).toHaveLength(1);
+  });
+
+  it('a line a crashed writer cut short is skipped with a warning, and the next line is whole', async () => {
+    await registry({ versions: ['1'] });
+    const logger = new MemoryLogger();
+    const reg = new FolderRegistry(root!, logger);
+    const file = path.join(root!, 'm', '1.promotions.jsonl');
+    await writeFile(file, `${JSON.stringify(entry('1', '2025-01-01T00:00:00Z'))}\n{"promotionId": "p-cut`);
+    await reg.recordPromotion(await reg.resolve('m', '1'), entry('1', '2025-01-02T00:00:00Z'));
+    expect((await reg.history('m')).map((e) => e.time)).toEqual([
+      '2025-01-01T00:00:00Z',
+      '2025-01-02T00:00:00Z',
+    ]);
+    expect(logger.lines).toEqual(['warning: m/1.promotions.jsonl line 2 is not a promotion record: skipped']);
   });
 
   it('an empty history is []', async () => {

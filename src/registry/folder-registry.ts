@@ -11,10 +11,11 @@
  * Metadata sits beside the version folder, not inside it, so that it is never part of the signed
  * model: anything inside VERSION/ must be covered by the signature.
  */
-import { appendFile, readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { silentLogger, type Logger } from '../logger.js';
 import type { ModelRegistry, ModelVersion, PromotionHistoryEntry } from './model-version.js';
 import { RegistryError } from './registry-error.js';
 
@@ -43,7 +44,10 @@ type ModelMetadata = z.infer<typeof modelMetadataSchema>;
 const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export class FolderRegistry implements ModelRegistry {
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly logger: Logger = silentLogger,
+  ) {}
 
   async resolve(model: string, versionOrAlias: string): Promise<ModelVersion> {
     const modelDir = await this.modelDirectory(model);
@@ -53,7 +57,7 @@ export class FolderRegistry implements ModelRegistry {
     });
     const versions = await this.versions(modelDir);
     const version = resolveVersion(model, versionOrAlias, metadata, versions);
-    const versionDir = path.join(modelDir, version);
+    const versionDir = await this.versionDirectory(modelDir, model, version);
     const versionMetadata = await readMetadata(
       path.join(modelDir, `${version}.yaml`),
       versionMetadataSchema,
@@ -86,10 +90,23 @@ export class FolderRegistry implements ModelRegistry {
     };
   }
 
+  /**
+   * Appends one line in one write (O_APPEND), so concurrent writers never interleave; a line a
+   * crashed writer left without its newline is ended first, so it spoils only itself.
+   */
   async recordPromotion(version: ModelVersion, entry: PromotionHistoryEntry): Promise<void> {
     const file = path.join(await this.modelDirectory(version.model), `${version.version}.promotions.jsonl`);
     try {
-      await appendFile(file, `${JSON.stringify(entry)}\n`);
+      const handle = await open(file, 'a+');
+      try {
+        const { size } = await handle.stat();
+        const last = Buffer.alloc(1);
+        if (size > 0) await handle.read(last, 0, 1, size - 1);
+        const unterminated = size > 0 && last[0] !== 0x0a;
+        await handle.write(`${unterminated ? '\n' : ''}${JSON.stringify(entry)}\n`);
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       throw new RegistryError(
         'failed',
@@ -101,16 +118,49 @@ export class FolderRegistry implements ModelRegistry {
     }
   }
 
+  /** Every readable history line; a line that is not one (a crashed writer's) is skipped with a warning. */
   async history(model: string): Promise<PromotionHistoryEntry[]> {
     const modelDir = await this.modelDirectory(model);
     const files = (await readdir(modelDir)).filter((name) => name.endsWith('.promotions.jsonl'));
     const entries: PromotionHistoryEntry[] = [];
-    for (const name of files) {
+    for (const name of files.sort(compareVersions)) {
       const text = await readFile(path.join(modelDir, name), 'utf8');
-      for (const line of text.split('\n'))
-        if (line.trim()) entries.push(JSON.parse(line) as PromotionHistoryEntry);
+      for (const [index, line] of text.split('\n').entries()) {
+        if (!line.trim()) continue;
+        const entry = historyEntry(line);
+        if (entry) entries.push(entry);
+        else this.logger.warn(`${model}/${name} line ${index + 1} is not a promotion record: skipped`);
+      }
     }
     return entries.sort((a, b) => a.time.localeCompare(b.time));
+  }
+
+  /**
+   * The version's folder. A version that is a symbolic link is followed only to a folder inside the
+   * registry, and the log says so: a link elsewhere would let the registry's content come from
+   * anywhere on the machine.
+   */
+  private async versionDirectory(modelDir: string, model: string, version: string): Promise<string> {
+    const link = path.join(modelDir, version);
+    const target = await realpath(link).catch(() => undefined);
+    if (target === link) return link;
+    const root = await realpath(this.root);
+    const inside = target !== undefined && !path.relative(root, target).startsWith('..');
+    if (!target || !inside || !(await isDirectory(target))) {
+      const where = !target
+        ? 'nothing (a broken link)'
+        : inside
+          ? `${target}, not a folder`
+          : `${target}, outside the registry folder`;
+      throw new RegistryError(
+        'usage',
+        'version-link-outside',
+        `${model} version ${version} is a symbolic link to ${where}`,
+        `make ${link} a folder of the registry, or link it to a version folder inside ${this.root}`,
+      );
+    }
+    this.logger.info(`${model} version ${version} is a symbolic link: reading it from ${target}`);
+    return target;
   }
 
   private async modelDirectory(model: string): Promise<string> {
@@ -219,12 +269,27 @@ async function readMetadata<T extends z.ZodType>(
   return parsed.data;
 }
 
+/**
+ * Folders, and symbolic links (whatever they point at), so that no version is invisible: `latest`
+ * must never skip one a person can see. `versionDirectory` decides whether a link may be followed.
+ */
 async function subdirectories(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && !e.name.startsWith('.'))
     .map((e) => e.name)
     .sort(compareVersions);
+}
+
+function historyEntry(line: string): PromotionHistoryEntry | undefined {
+  try {
+    const entry = JSON.parse(line) as Partial<PromotionHistoryEntry> | null;
+    return entry && typeof entry === 'object' && typeof entry.time === 'string'
+      ? (entry as PromotionHistoryEntry)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function isDirectory(p: string): Promise<boolean> {

@@ -37,9 +37,9 @@ export function openRegistry(
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1]?.toLowerCase();
   switch (scheme) {
     case undefined:
-      return new FolderRegistry(path.resolve(cwd, location));
+      return new FolderRegistry(path.resolve(cwd, location), context.logger);
     case 'file':
-      return new FolderRegistry(new URL(location).pathname);
+      return new FolderRegistry(new URL(location).pathname, context.logger);
     case 'oci':
       return new OciModelRegistry(location, {
         cache: downloadCache(context, cwd),

@@ -7,7 +7,8 @@ export type RegistryCode =
   | 'invalid-metadata'
   | 'signature-missing'
   | 'unsupported-registry'
-  | 'history-write-failed';
+  | 'history-write-failed'
+  | 'version-link-outside';
 
 export class RegistryError extends PromotionError<RegistryCode> {
   override readonly name = 'RegistryError';
