@@ -50,6 +50,14 @@ describe('parseCatalog: errors name file:line:column and the field', () => {
       ],
     },
     {
+      name: 'a number out of its range',
+      text: `${withImage}        scaling: { minReplicas: 1, maxReplicas: 100000 }\n        accelerator: { vendor: nvidia, count: -1 }\n`,
+      issues: [
+        'examples/catalog.yaml:8:36: environments.production.pools[0].scaling.maxReplicas: must be <= 1000',
+        'examples/catalog.yaml:9:40: environments.production.pools[0].accelerator.count: must be >= 0',
+      ],
+    },
+    {
       name: 'duplicate key',
       text: `${withImage}        image: {}\n`,
       issues: ['examples/catalog.yaml:8:9: YAML: Map keys must be unique'],

@@ -94,7 +94,7 @@ export const acceleratorSchema = z
     vendor: z.enum(['nvidia', 'amd', 'intel', 'google', 'aws', 'none']),
     product: z.string().optional().describe('e.g. A100-SXM4-80GB, MI300X, tpu-v5e, inferentia2'),
     memory: quantity.optional().describe('Memory per accelerator, e.g. 80Gi.'),
-    count: z.number().int().nonnegative().default(1).describe('Accelerators per replica.'),
+    count: z.number().int().min(0).max(64).default(1).describe('Accelerators per replica (0 to 64).'),
     resourceName: z
       .string()
       .optional()
@@ -110,14 +110,19 @@ export const tolerationSchema = z
     operator: z.enum(['Exists', 'Equal']).optional(),
     value: z.string().optional(),
     effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
-    tolerationSeconds: z.number().int().optional(),
+    tolerationSeconds: z.number().int().min(0).max(2_147_483_647).optional(),
   })
   .strict();
 
+/** Replicas of one pool: beyond this a catalog is a typo, not a plan. */
+const MAX_REPLICAS = 1000;
+/** A latency objective, in milliseconds: above zero, at most an hour. */
+const latencyMs = z.number().positive().max(3_600_000);
+
 export const scalingSchema = z
   .object({
-    minReplicas: z.number().int().min(1).default(1),
-    maxReplicas: z.number().int().min(1).default(1),
+    minReplicas: z.number().int().min(1).max(MAX_REPLICAS).default(1),
+    maxReplicas: z.number().int().min(1).max(MAX_REPLICAS).default(1),
     targetCPUUtilization: z.number().int().min(1).max(100).optional(),
     metrics: z
       .array(z.record(z.string(), z.unknown()))
@@ -141,7 +146,7 @@ export const servingSchema = z
       .describe('Readiness probe path; healthPath if absent.'),
     inferencePath: z.string().startsWith('/').default('/v1/predict'),
     latencySLO: z
-      .object({ p50Ms: z.number().positive().optional(), p95Ms: z.number().positive().optional() })
+      .object({ p50Ms: latencyMs.optional(), p95Ms: latencyMs.optional() })
       .strict()
       .optional()
       .describe('Latency objectives checked by the post-deploy verification.'),
@@ -208,7 +213,13 @@ export const poolSchema = z
   .object({
     name,
     description: z.string().optional(),
-    priority: z.number().int().default(0).describe('Higher wins among matching pools.'),
+    priority: z
+      .number()
+      .int()
+      .min(-1_000_000)
+      .max(1_000_000)
+      .default(0)
+      .describe('Higher wins among matching pools (-1000000 to 1000000).'),
     requirements: selectorSchema.default({}).describe('What the model labels must satisfy.'),
     accelerator: acceleratorSchema.optional(),
     driver: z
