@@ -308,7 +308,9 @@ export function parsePolicyInputs(read: InputReader): PolicyInputs {
     if (!identity || !issuer) {
       throw new UsageError(
         `keyless policy needs both identity and issuer (got only ${identity ? 'identity' : 'issuer'})`,
-        'add --issuer URL (e.g. https://token.actions.githubusercontent.com) or --identity',
+        identity
+          ? 'add --issuer URL, the OIDC issuer of the identity (e.g. https://token.actions.githubusercontent.com)'
+          : 'add --identity, the signer identity (certificate SAN), exact or as an anchored /regex/',
       );
     }
     const trustedRoot = get('trusted-root');

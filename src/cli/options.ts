@@ -18,7 +18,12 @@ export function addInputOptions(command: Command, names: readonly InputName[]): 
       : spec.list
         ? `--${name} <value...>`
         : `--${name} <value>`;
-    const option = new Option(flags, spec.description);
+    // --no-NAME does the opposite of what the input's description says it turns on.
+    const description =
+      spec.boolean && spec.default === 'true'
+        ? `Turn off what is on by default: ${spec.description}`
+        : spec.description;
+    const option = new Option(flags, description);
     if (spec.list) option.argParser(collect);
     if (!spec.boolean && spec.default !== undefined) option.default(spec.default);
     command.addOption(option);

@@ -4,6 +4,7 @@
  * policy; nothing given on the command line can weaken it.
  */
 import { readFile } from 'node:fs/promises';
+import { pemProblem } from '../signing/policy.js';
 import { formatFieldPath, type LoadedCatalog } from './catalog-loader.js';
 import { EnvironmentError } from './environment-error.js';
 import { environmentOf } from './resolve-pool.js';
@@ -46,21 +47,34 @@ export async function environmentSigningPolicy(
     asWritten: string,
     index?: number,
   ): Promise<TrustFile> => {
-    try {
-      return { path: absolute, written: asWritten, content: await readFile(absolute, 'utf8') };
-    } catch (error) {
+    const refuse = (reason: string, hint: string, error?: unknown): EnvironmentError => {
       const fieldPath = index === undefined ? [...base, field] : [...base, field, index];
       const location = loaded.locate(fieldPath);
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : String(error);
       const issue = { location, path: formatFieldPath(fieldPath), message: `${asWritten}: ${reason}` };
-      throw new EnvironmentError(
+      return new EnvironmentError(
         'usage',
         'invalid-catalog',
         `${location.file}:${location.line}:${location.column}: ${issue.path}: ${issue.message} (resolved to ${absolute})`,
-        'paths in the catalog are relative to the catalog file; fix the path or add the file',
+        hint,
         { issues: [issue], cause: error },
       );
+    };
+    let content: string;
+    try {
+      content = await readFile(absolute, 'utf8');
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : String(error);
+      throw refuse(
+        reason,
+        'paths in the catalog are relative to the catalog file; fix the path or add the file',
+        error,
+      );
     }
+    const what =
+      field === 'publicKeys' ? 'public key' : field === 'certificateChain' ? 'certificate' : undefined;
+    const problem = what && pemProblem(content, what);
+    if (problem) throw refuse(problem, `point ${field} at ${what} PEM files`);
+    return { path: absolute, written: asWritten, content };
   };
   const readAll = (field: 'publicKeys' | 'certificateChain'): Promise<TrustFile[]> =>
     Promise.all((policy[field] ?? []).map((p, i) => read(field, p, written[field]?.[i] ?? p, i)));

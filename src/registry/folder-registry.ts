@@ -67,10 +67,11 @@ export class FolderRegistry implements ModelRegistry {
     );
     const signaturePath = path.join(versionDir, SIGNATURE_FILE);
     if (!(await isFile(signaturePath))) {
+      const there = await stat(signaturePath).catch(() => undefined);
       throw new RegistryError(
         'refused',
         'signature-missing',
-        `${model} version ${version} has no signature: ${signaturePath} does not exist`,
+        `${model} version ${version} has no signature: ${signaturePath} ${there ? 'is not a file' : 'does not exist'}`,
         `sign the version (model-promote sign ${versionDir} --private-key KEY) or add its model.sig`,
       );
     }

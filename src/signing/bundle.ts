@@ -43,7 +43,8 @@ export function parseBundle(bytes: Uint8Array): SignatureBundle {
   try {
     json = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (cause) {
-    throw malformed(`it is not JSON (${(cause as Error).message})`, cause);
+    // JSON.parse's message quotes the file's text: outside text that must not reach the log raw.
+    throw malformed('it is not JSON', cause);
   }
   if (!isObject(json)) throw malformed('it is not a JSON object');
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { ResolvedSigningPolicy } from '../environments/signing-policy.js';
 import { UsageError } from '../errors.js';
 import type { PolicyInputs } from '../inputs.js';
-import type { SigningPolicy } from './policy.js';
+import { pemProblem, type SigningPolicy } from './policy.js';
 
 export interface PolicyRequirement {
   /** Names the source in messages and in the record: `environment production`, `inputs`. */
@@ -63,7 +63,14 @@ export async function requirementFromInputs(
     case 'key':
       return {
         source: 'inputs',
-        alternatives: [{ method: 'key', publicKeys: [await read(inputs.publicKey, 'public-key')] }],
+        alternatives: [
+          {
+            method: 'key',
+            publicKeys: [
+              checkedPem(await read(inputs.publicKey, 'public-key'), inputs.publicKey, 'public-key'),
+            ],
+          },
+        ],
       };
     case 'certificate':
       return {
@@ -71,11 +78,22 @@ export async function requirementFromInputs(
         alternatives: [
           {
             method: 'certificate',
-            anchors: await Promise.all(inputs.anchors.map((f) => read(f, 'certificate-chain'))),
+            anchors: await Promise.all(
+              inputs.anchors.map(async (f) =>
+                checkedPem(await read(f, 'certificate-chain'), f, 'certificate-chain'),
+              ),
+            ),
           },
         ],
       };
   }
+}
+
+/** The file's text, or a usage error that names the file (not its place in a list) and the input. */
+function checkedPem(text: string, file: string, input: 'public-key' | 'certificate-chain'): string {
+  const problem = pemProblem(text, input === 'public-key' ? 'public key' : 'certificate');
+  if (problem) throw new UsageError(`${input} file ${file}: ${problem}`, `fix the file given as ${input}`);
+  return text;
 }
 
 async function readInputFile(file: string, input: string): Promise<string> {

@@ -76,21 +76,31 @@ export function identityMatcher(pattern: string): (identity: string) => boolean 
   return (identity) => identity === pattern;
 }
 
+/**
+ * Why `pem` is not a `what`, or undefined when it is one. A private key is refused as a public key
+ * although node would derive one from it: a policy file holding a private key is a leak to fix.
+ */
+export function pemProblem(pem: string, what: 'public key' | 'certificate'): string | undefined {
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+    return `it holds a PRIVATE key: give the ${what === 'public key' ? 'public key' : 'certificate'} (and keep the private key secret)`;
+  }
+  try {
+    if (what === 'public key') createPublicKey(pem);
+    else new X509Certificate(pem);
+    return undefined;
+  } catch {
+    return `it is not a PEM ${what} (-----BEGIN ${what === 'public key' ? 'PUBLIC KEY' : 'CERTIFICATE'}-----)`;
+  }
+}
+
 function pemList(value: unknown, field: string, what: 'public key' | 'certificate'): string[] {
   if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string')) {
     throw invalid(`${field} needs at least one PEM ${what}`, `give the PEM text of each trusted ${what}`);
   }
   value.forEach((pem: string, i) => {
-    try {
-      if (what === 'public key') createPublicKey(pem);
-      else new X509Certificate(pem);
-    } catch (cause) {
-      throw invalid(
-        `${field}[${i}] is not a PEM ${what}`,
-        `give the PEM text (-----BEGIN ...) of the ${what}`,
-        cause,
-      );
-    }
+    const problem = pemProblem(pem, what);
+    if (problem)
+      throw invalid(`${field}[${i}]: ${problem}`, `give the PEM text (-----BEGIN ...) of the ${what}`);
   });
   return value;
 }

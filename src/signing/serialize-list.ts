@@ -101,7 +101,7 @@ async function classify(
       throw new SerializeError(
         'symlink-not-allowed',
         `'${name}' is a symbolic link and the signature does not allow symlinks`,
-        'replace the link with the file it points to, or sign the model with --allow_symlinks',
+        'replace the link with the file it points to; if the signer followed links (model_signing sign --allow_symlinks), verify with --allow-symlinks',
       );
     }
     let target: Stats;

@@ -112,6 +112,20 @@ describe('verifyKeyless', () => {
     );
   });
 
+  it.each([
+    { identity: '.*@us\\.ibm\\.com', says: /is compared exactly: write it between slashes/ },
+    { identity: '/stefanb/', says: /must match the whole identity \(it is anchored at both ends\)/ },
+    { identity: 'someone@us.ibm.com', says: /^trust that identity in the policy/ },
+  ])('a refused identity $identity: the hint says how identities match', ({ identity, says }) => {
+    let hint: string | undefined;
+    try {
+      verifyKeyless(bundle('v1.1.0'), [{ identity, issuer: IBM }], undefined);
+    } catch (error) {
+      hint = (error as SigningError).hint;
+    }
+    expect(hint).toMatch(says);
+  });
+
   it('refuses a trusted root that does not hold the signing CA', () => {
     const root = JSON.parse(readFileSync(ROOT_FIXTURE, 'utf8')) as { certificateAuthorities: unknown[] };
     root.certificateAuthorities = [];

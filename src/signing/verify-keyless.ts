@@ -101,7 +101,7 @@ export function verifyKeyless(
     throw new SigningError(
       'wrong-identity',
       `verifying keyless model signature: it was signed by ${san || '(no identity)'}, not ${identities.map((i) => i.identity).join(' or ')}`,
-      'trust that identity in the policy if it is a legitimate signer, or get the model signed by a trusted identity',
+      identityHint(identities.map((i) => i.identity)),
     );
   }
   if (!sameIdentity.some((allowed) => allowed.issuer === issuer)) {
@@ -167,4 +167,22 @@ function badRoot(cause?: unknown): SigningError {
     'pass the parsed trusted_root.json of your Sigstore instance, or leave it out to use the public-good root',
     cause === undefined ? {} : { cause },
   );
+}
+
+/**
+ * Why an identity did not match, when the policy's spelling suggests a misunderstanding: a pattern
+ * without slashes is compared exactly, and a `/regex/` must match the whole identity.
+ */
+export function identityHint(patterns: readonly string[]): string {
+  const base =
+    'trust that identity in the policy if it is a legitimate signer, or get the model signed by a trusted identity';
+  const regexes = patterns.filter((p) => p.length > 2 && p.startsWith('/') && p.endsWith('/'));
+  const lookLikeRegex = patterns.filter((p) => !regexes.includes(p) && /[*+?^$\\[\]()|]/.test(p));
+  if (lookLikeRegex.length > 0) {
+    return `${base}; ${lookLikeRegex[0]} is compared exactly: write it between slashes (/.../) to use it as a regular expression, which must match the whole identity`;
+  }
+  if (regexes.length > 0) {
+    return `${base}; a /regex/ identity must match the whole identity (it is anchored at both ends), e.g. /https://github\\.com/org/.*/`;
+  }
+  return base;
 }

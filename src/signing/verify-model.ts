@@ -138,10 +138,17 @@ async function readSignature(file: string): Promise<Uint8Array> {
   try {
     return await readFile(file);
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is a folder, not a file'
+          : `cannot be read (${code ?? (error as Error).message})`;
     throw new SigningError(
       'malformed-bundle',
-      `signature ${file} cannot be read: ${(error as Error).message}`,
-      'add the model.sig written by the signer',
+      `signature ${file} ${why}`,
+      'give the model.sig file the signer wrote',
       {
         cause: error,
       },

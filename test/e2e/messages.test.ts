@@ -1,0 +1,106 @@
+/**
+ * Messages that misled, each found by hand (issue 12 §7), through the CLI: every case exits with the
+ * right code and one `error:` line that names the real problem and a fix that works.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  copyExampleRegistry,
+  errorLines,
+  EXAMPLE_PRIVATE_KEY,
+  EXAMPLE_PUBLIC_KEY,
+  EXAMPLES,
+  promoteArgs,
+  runCli,
+  TempDirs,
+} from './helpers.js';
+
+const temp = new TempDirs();
+afterAll(() => temp.cleanup());
+const MODEL = path.join(EXAMPLES, 'registry/sentiment/2');
+
+interface Case {
+  readonly name: string;
+  readonly argv: (dir: string) => Promise<string[]> | string[];
+  readonly exit: number;
+  readonly line: RegExp;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'a private key given as --public-key is refused, not used',
+    argv: () => ['verify', MODEL, '--public-key', EXAMPLE_PRIVATE_KEY],
+    exit: 2,
+    line: /^error: public-key file .*example-signing\.key\.pem: it holds a PRIVATE key/,
+  },
+  {
+    name: 'a bad certificate file is named by its path, not anchors[0]',
+    argv: () => ['verify', MODEL, '--certificate-chain', path.join(EXAMPLES, 'catalog.yaml')],
+    exit: 2,
+    line: /^error: certificate-chain file .*examples\/catalog\.yaml: it is not a PEM certificate/,
+  },
+  {
+    name: 'a signature that is not JSON: one line, the file text not quoted',
+    argv: async (dir) => {
+      const signature = path.join(dir, 'bad.sig');
+      await writeFile(signature, 'garbage\n::error::INJECTED\n');
+      return ['verify', MODEL, '--public-key', EXAMPLE_PUBLIC_KEY, '--signature', signature];
+    },
+    exit: 1,
+    line: /^error: signature does not satisfy the policy of inputs: reading signature bundle: it is not JSON\. Fix: /,
+  },
+  {
+    name: 'a signature path that is a folder says so',
+    argv: (dir) => ['verify', MODEL, '--public-key', EXAMPLE_PUBLIC_KEY, '--signature', dir],
+    exit: 1,
+    line: /^error: signature .* is a folder, not a file\. Fix: give the model\.sig file/,
+  },
+  {
+    name: '--issuer alone asks for --identity',
+    argv: () => ['verify', MODEL, '--issuer', 'https://token.actions.githubusercontent.com'],
+    exit: 2,
+    line: /got only issuer\)\. Fix: add --identity, the signer identity/,
+  },
+  {
+    name: 'a symlink in the model points at --allow-symlinks, which verify has',
+    argv: async (dir) => {
+      const copy = path.join(dir, 'model');
+      await cp(MODEL, copy, { recursive: true });
+      await rm(path.join(copy, 'vocab.txt'));
+      await symlink(path.join(MODEL, 'vocab.txt'), path.join(copy, 'vocab.txt'));
+      return ['verify', copy, '--public-key', EXAMPLE_PUBLIC_KEY];
+    },
+    exit: 1,
+    line: /'vocab\.txt' is a symbolic link .*verify with --allow-symlinks/,
+  },
+  {
+    name: "a version whose model.sig is a folder: 'is not a file', not 'does not exist'",
+    argv: async (dir) => {
+      const registry = await copyExampleRegistry(dir);
+      const signature = path.join(registry, 'sentiment/2/model.sig');
+      await rm(signature);
+      await mkdir(signature);
+      return promoteArgs({ registry, output: path.join(dir, 'out') });
+    },
+    exit: 1,
+    line: /has no signature: .*sentiment\/2\/model\.sig is not a file/,
+  },
+];
+
+describe('messages that used to mislead', () => {
+  it.each(CASES)('$name', async ({ argv, exit, line }) => {
+    const run = await runCli(await argv(await temp.make()));
+    expect(run.code).toBe(exit);
+    const errors = errorLines(run.stderr);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(line);
+    expect(run.stderr).not.toMatch(/^::/m);
+  });
+
+  it.each(['comment', 'deployment'])('--no-%s says it turns the default off', async (name) => {
+    const run = await runCli(['promote', '--help']);
+    const help = run.stdout.replace(/\s+/g, ' ');
+    expect(help).toMatch(new RegExp(`--no-${name} Turn off what is on by default: `));
+  });
+});
