@@ -5,6 +5,7 @@
  * `x-ratelimit-reset`), so the retry plugin does not also hammer a 429.
  */
 import { getOctokit } from '@actions/github';
+import { defaults as githubDefaults } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import type { Logger } from '../logger.js';
@@ -27,6 +28,46 @@ export interface GithubClientOptions {
    */
   readonly retryAfterUnitMs?: number;
   readonly spaceWrites?: boolean;
+  /**
+   * How long, from the first request GitHub did not answer, requests are still tried (default
+   * 12 s). Reporting is best effort: an unreachable API costs the run this long in total, not
+   * every request's own retries one after another.
+   */
+  readonly unreachableBudgetMs?: number;
+}
+
+/** Thrown in place of a request once GitHub has not answered for the whole budget. */
+export class GithubUnreachableError extends Error {
+  // @octokit/request passes an AbortError through as it is, and plugin-retry does not retry it.
+  override readonly name = 'AbortError';
+  readonly unreachable = true;
+}
+
+/**
+ * fetch that remembers when GitHub first did not answer; once the budget has passed since, it fails
+ * at once instead of connecting again, and no attempt waits longer than the budget.
+ */
+function budgetedFetch(budgetMs: number): typeof fetch {
+  // @actions/github's fetch goes through the runner's proxy (HTTPS_PROXY, NO_PROXY): keep it.
+  const proxyFetch = (githubDefaults.request?.fetch as typeof fetch | undefined) ?? fetch;
+  let firstFailure: number | undefined;
+  return async (input, init) => {
+    if (firstFailure !== undefined && Date.now() - firstFailure >= budgetMs) {
+      throw new GithubUnreachableError(
+        `no answer for ${Number((budgetMs / 1000).toFixed(1))} s; not trying again`,
+      );
+    }
+    const timeout = AbortSignal.timeout(budgetMs);
+    try {
+      return await fetch(input, {
+        ...init,
+        signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      firstFailure ??= Date.now();
+      throw error;
+    }
+  };
 }
 
 /** Status codes the retry plugin leaves alone: client errors, and rate limits (the throttling plugin's). */
@@ -59,6 +100,8 @@ export function createGithubClient(options: GithubClientOptions): GithubClient {
     options.token,
     {
       baseUrl: options.baseUrl,
+      // The whole `request` replaces @actions/github's default one, so its proxy agent is kept too.
+      request: { ...githubDefaults.request, fetch: budgetedFetch(options.unreachableBudgetMs ?? 12_000) },
       throttle,
       retry: {
         doNotRetry: DO_NOT_RETRY,

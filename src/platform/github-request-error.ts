@@ -5,7 +5,7 @@
  */
 import { PromotionError } from '../errors.js';
 
-export type GithubRequestErrorCode = 'github-forbidden' | 'github-request';
+export type GithubRequestErrorCode = 'github-forbidden' | 'github-request' | 'github-unreachable';
 
 export class GithubRequestError extends PromotionError<GithubRequestErrorCode> {
   override readonly name = 'GithubRequestError';
@@ -39,9 +39,29 @@ export function githubRequestError(error: unknown, doing: string, permission: st
       { cause: error },
     );
   }
+  if (!answered(error)) {
+    return new GithubRequestError(
+      'github-unreachable',
+      `${doing}: GitHub did not answer (${reason})`,
+      "check that the runner reaches GitHub's API (GITHUB_API_URL, proxy settings); the promotion itself is not affected",
+      undefined,
+      { cause: error },
+    );
+  }
   const message =
     status === undefined ? `${doing}: ${reason}` : `${doing}: GitHub answered ${status} (${reason})`;
   return new GithubRequestError('github-request', message, 'try the run again', status, { cause: error });
+}
+
+/**
+ * Whether an HTTP answer came back. @octokit/request reports a request that got none (refused,
+ * reset, timed out) as a RequestError with status 500 and no `response`; the budget's own refusal
+ * is an AbortError.
+ */
+function answered(error: unknown): boolean {
+  const failed = error as { name?: unknown; response?: unknown; status?: unknown } | null;
+  if (failed?.name === 'AbortError' || failed?.name === 'TimeoutError') return false;
+  return !(typeof failed?.status === 'number' && failed.response === undefined);
 }
 
 function statusOf(error: unknown): number | undefined {

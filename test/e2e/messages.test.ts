@@ -3,7 +3,7 @@
  * right code and one `error:` line that names the real problem and a fix that works.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   copyExampleRegistry,
@@ -85,6 +85,20 @@ const CASES: Case[] = [
     },
     exit: 1,
     line: /has no signature: .*sentiment\/2\/model\.sig is not a file/,
+  },
+  {
+    name: 'staging without a policy is refused, as examples/catalog.yaml now says (it said unsigned was fine)',
+    argv: async (dir) => {
+      const comment = await readFile(path.join(EXAMPLES, 'catalog.yaml'), 'utf8');
+      expect(comment).toContain('a promotion to staging must bring one as inputs');
+      return promoteArgs({
+        registry: await copyExampleRegistry(dir),
+        output: path.join(dir, 'out'),
+        environment: 'staging',
+      });
+    },
+    exit: 2,
+    line: /^error: no signing policy: nothing says whose signature to trust/,
   },
 ];
 
