@@ -59,7 +59,7 @@ function budgetedFetch(budgetMs: number): typeof fetch {
     }
     const timeout = AbortSignal.timeout(budgetMs);
     try {
-      return await fetch(input, {
+      return await proxyFetch(input, {
         ...init,
         signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
       });
