@@ -48,6 +48,7 @@ export async function promote(inputs: PromotionInputs, options: PromoteOptions):
   let staging: string | undefined;
   let error: PromotionError | undefined;
   try {
+    await context.output.claim(record.promotionId);
     plan = await planPromotion(context);
     if (inputs.dryRun) {
       const diffs = await previewPromotion(context, plan);
@@ -74,10 +75,14 @@ export async function promote(inputs: PromotionInputs, options: PromoteOptions):
     if (error instanceof EnvironmentError && error.explanation.length && record.environment === undefined) {
       record.environment = { name: inputs.environment, explanation: error.explanation };
     }
-    await context.output.discard(staging);
+    if (context.output.isClaimed) await context.output.discard(staging);
   }
   record.finishedAt = clock().toISOString();
-  await report(context, plan);
+  try {
+    await report(context, plan);
+  } finally {
+    await context.output.release();
+  }
   return { record, ...(error && { error }) };
 }
 
@@ -102,10 +107,13 @@ async function report(context: PromotionContext, plan: PromotionPlan | undefined
       warn('attaching the promotion record to the image', error);
     }
   }
-  try {
-    await output.writeReport(record, renderSummaryMarkdown(record));
-  } catch (error) {
-    warn(`writing the promotion record to ${output.dir}`, error);
+  // A folder that could not be claimed is not ours to write: the record reaches the platform only.
+  if (output.isClaimed) {
+    try {
+      await output.writeReport(record, renderSummaryMarkdown(record));
+    } catch (error) {
+      warn(`writing the promotion record to ${output.dir}`, error);
+    }
   }
   if (!plan || inputs.dryRun) return;
   try {

@@ -68,7 +68,10 @@ export function outputsOf(record: PromotionRecord): Record<OutputName, string> {
     'image-digest': record.image?.digest ?? '',
     'model-digest': record.model?.digest ?? '',
     'manifests-path': record.manifests?.path ?? '',
-    'record-path': path.join(record.request.output, 'promotion.json'),
+    // An output folder that could not be claimed holds no record of this promotion.
+    'record-path': record.error?.code.startsWith('output-folder-')
+      ? ''
+      : path.join(record.request.output, 'promotion.json'),
   };
 }
 

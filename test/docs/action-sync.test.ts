@@ -159,7 +159,12 @@ describe('the CLI', () => {
       expect(option.long).toBe(
         input.boolean && input.default === 'true' ? `--no-${input.name}` : `--${input.name}`,
       );
-      expect(option.description).toBe(input.description);
+      // --no-NAME turns off what the description says the input turns on, and says so.
+      expect(option.description).toBe(
+        input.boolean && input.default === 'true'
+          ? `Turn off what is on by default: ${input.description}`
+          : input.description,
+      );
     }
   });
 });

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { main } from '../../src/cli/program.js';
+import { MARKER_FILE } from '../../src/report/output-folder.js';
 
 export const execFileAsync = promisify(execFile);
 
@@ -112,9 +113,12 @@ export async function listFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** The top-level names in `dir` ([] when absent). */
+/**
+ * The top-level names in `dir` ([] when absent), but the output folder's marker: every folder a
+ * promotion claims has one (src/report/output-folder.ts), and output-folder.test.ts checks it.
+ */
 export async function listTop(dir: string): Promise<string[]> {
-  return (await readdir(dir).catch(() => [] as string[])).sort();
+  return (await readdir(dir).catch(() => [] as string[])).filter((name) => name !== MARKER_FILE).sort();
 }
 
 export async function readJson<T = Record<string, unknown>>(file: string): Promise<T> {

@@ -3,7 +3,7 @@
  * right code and one `error:` line that names the real problem and a fix that works.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   copyExampleRegistry,
@@ -116,5 +116,73 @@ describe('messages that used to mislead', () => {
     const run = await runCli(['promote', '--help']);
     const help = run.stdout.replace(/\s+/g, ' ');
     expect(help).toMatch(new RegExp(`--no-${name} Turn off what is on by default: `));
+  });
+});
+
+describe('the output folder is ours only where we wrote it (issue 12 §3)', () => {
+  it('--output . in a repository: refused before verification, exit 2, not a file touched', async () => {
+    const dir = await temp.make();
+    const registry = await copyExampleRegistry(dir);
+    const repo = path.join(dir, 'repo');
+    await mkdir(path.join(repo, 'manifests'), { recursive: true });
+    await writeFile(path.join(repo, 'manifests', 'deployment.yaml'), 'kind: Deployment\n');
+    await writeFile(path.join(repo, 'README.md'), '# mine\n');
+    const run = await runCli(promoteArgs({ registry, output: '.' }), repo);
+    expect(run.code).toBe(2);
+    expect(errorLines(run.stderr)).toEqual([
+      expect.stringMatching(
+        /^error: output folder .*\/repo holds files model-promote did not write \(README\.md\)/,
+      ),
+    ]);
+    expect(run.stderr).not.toMatch(/verif/i);
+    expect((await readdir(repo)).sort()).toEqual(['README.md', 'manifests']);
+    expect(await readFile(path.join(repo, 'manifests', 'deployment.yaml'), 'utf8')).toBe(
+      'kind: Deployment\n',
+    );
+  });
+
+  it.each([
+    { name: 'under /proc', output: () => '/proc/self/x', says: /is under \/proc, a kernel file system/ },
+    {
+      name: 'a file',
+      output: async (dir: string) => {
+        await writeFile(path.join(dir, 'out'), 'mine');
+        return path.join(dir, 'out');
+      },
+      says: /is a file, not a folder/,
+    },
+    {
+      name: 'under a file',
+      output: async (dir: string) => {
+        await writeFile(path.join(dir, 'out'), 'mine');
+        return path.join(dir, 'out', 'deeper');
+      },
+      says: /is under a file, not a folder/,
+    },
+  ])('an output $name: exit 2 with the fix, before the model is read', async ({ output, says }) => {
+    const dir = await temp.make();
+    const registry = await copyExampleRegistry(dir);
+    const run = await runCli(promoteArgs({ registry, output: await output(dir) }));
+    expect(run.code).toBe(2);
+    const [line] = errorLines(run.stderr);
+    expect(line).toMatch(says);
+    expect(line).toContain('Fix: give --output');
+    expect(run.stderr).not.toMatch(/verif/i);
+  });
+
+  it('a second promotion into a folder a live one holds fails naming the first', async () => {
+    const dir = await temp.make();
+    const registry = await copyExampleRegistry(dir);
+    const output = path.join(dir, 'out');
+    await mkdir(output);
+    await writeFile(
+      path.join(output, '.model-promote.lock'),
+      JSON.stringify({ pid: process.pid, startedAt: '2026-12-05T10:00:00Z', promotionId: 'p-first' }),
+    );
+    const run = await runCli(promoteArgs({ registry, output }));
+    expect(run.code).toBe(2);
+    expect(errorLines(run.stderr)[0]).toMatch(
+      /is being written by another promotion \(p-first, process \d+, started 2026-12-05T10:00:00Z\)/,
+    );
   });
 });
