@@ -111,6 +111,10 @@ describe('parsePromotionInputs', () => {
     { name: 'rollout-timeout in words', values: { 'rollout-timeout': 'ten minutes' } },
     { name: 'rollout-timeout above a day', values: { 'rollout-timeout': '2147484' } },
     { name: 'epoch after the year 9999', values: { 'source-date-epoch': '99999999999999999999' } },
+    { name: 'a model name with a newline', values: { model: 'sentiment\n::error::x' } },
+    { name: 'a version with an escape sequence', values: { version: 'v1\u001b[31m' } },
+    { name: 'an environment with a carriage return', values: { environment: 'prod\rstaging' } },
+    { name: 'a registry with a NUL', values: { registry: 'registry\u0000' } },
   ])('$name is a usage error', ({ values }) => {
     usage(() => parsePromotionInputs(reader({ ...REQUIRED, ...values }), {}));
   });

@@ -233,10 +233,10 @@ export function parsePromotionInputs(
   const get = withEnv(read, env);
   const bool = (name: InputName) => parseBoolean(name, get(name) ?? SPECS.get(name)?.default);
   return {
-    registry: required(get, 'registry'),
-    model: required(get, 'model'),
-    version: get('version') ?? 'latest',
-    environment: required(get, 'environment'),
+    registry: plain('registry', required(get, 'registry')),
+    model: plain('model', required(get, 'model')),
+    version: plain('version', get('version') ?? 'latest'),
+    environment: plain('environment', required(get, 'environment')),
     catalog: get('catalog') ?? DEFAULT_CATALOG_PATH,
     output: get('output') ?? DEFAULT_OUTPUT,
     dryRun: bool('dry-run'),
@@ -334,6 +334,22 @@ function list(read: InputReader, name: InputName): string[] {
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
+}
+
+/**
+ * Names shown in logs, summaries and comments: a control character (a newline that starts a forged
+ * log line, an escape sequence) has no place in one, so it is refused where it enters.
+ */
+function plain(name: InputName, text: string): string {
+  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(text);
+  if (control) {
+    const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new UsageError(
+      `input ${name} holds a control character (${code} at position ${control.index + 1})`,
+      `give ${name} as plain text on one line`,
+    );
+  }
+  return text;
 }
 
 function required(get: (name: InputName) => string | undefined, name: InputName): string {

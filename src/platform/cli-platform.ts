@@ -6,6 +6,7 @@ import type { PromotionError } from '../errors.js';
 import type { InputReader, OutputName } from '../inputs.js';
 import { gitlabCiEnv } from './gitlab-ci-env.js';
 import { gitlabReporters } from './gitlab-reporters.js';
+import { escapeControls } from './neutralize.js';
 import type { Platform } from './platform.js';
 
 export interface CliPlatformOptions {
@@ -20,9 +21,10 @@ export function cliPlatform(options: CliPlatformOptions): Platform {
   const secrets = new Set<string>();
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const print = (line: string) => {
+    // Masked before escaping: a secret holding a control character must still be found whole.
     let masked = line;
     for (const secret of secrets) masked = masked.replaceAll(secret, '***');
-    write(masked);
+    write(escapeControls(masked));
   };
   const env = options.env ?? process.env;
   const gitlab = gitlabCiEnv(env);

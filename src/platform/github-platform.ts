@@ -10,6 +10,7 @@ import type { InputName, OutputName } from '../inputs.js';
 import type { Logger } from '../logger.js';
 import { runUrlFromEnv } from './github-context.js';
 import { githubReporters, type GithubReportersOptions } from './github-reporters.js';
+import { escapeControls, neutralizeGithubCommands } from './neutralize.js';
 import { locationOf, type Platform } from './platform.js';
 
 export interface GithubPlatformOptions {
@@ -20,10 +21,11 @@ export interface GithubPlatformOptions {
 
 export function githubPlatform(options: GithubPlatformOptions = {}): Platform {
   const env = options.env ?? process.env;
+  // warning() and debug() are commands whose data the toolkit escapes; info() is printed as it is.
   const logger: Logger = {
-    info: (message) => core.info(message),
-    warn: (message) => core.warning(message),
-    debug: (message) => core.debug(message),
+    info: (message) => core.info(neutralizeGithubCommands(escapeControls(message))),
+    warn: (message) => core.warning(escapeControls(message)),
+    debug: (message) => core.debug(escapeControls(message)),
   };
   const runUrl = runUrlFromEnv(env);
   return {
@@ -45,13 +47,14 @@ export function githubPlatform(options: GithubPlatformOptions = {}): Platform {
     },
     fail(error: PromotionError) {
       const location = locationOf(error);
+      const message = escapeControls(describeError(error));
       if (!location) {
-        core.setFailed(describeError(error));
+        core.setFailed(message);
         return;
       }
       // One annotation, on the file and line: setFailed's own would repeat it without the place.
       process.exitCode = core.ExitCode.Failure;
-      core.error(describeError(error), {
+      core.error(message, {
         title: `model-promote: ${error.code}`,
         file: annotationPath(location.file, env.GITHUB_WORKSPACE),
         ...(location.line !== undefined && { startLine: location.line }),

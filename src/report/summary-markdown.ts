@@ -108,13 +108,18 @@ function versionText(requested: string, version: string): string {
   return requested === version ? `v${version}` : `${requested} (v${version})`;
 }
 
+/** Outside text on one line: control characters (newlines included) become spaces. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+}
+
 function code(text: string): string {
-  return `\`${text.replaceAll('`', "'")}\``;
+  return `\`${oneLine(text).replaceAll('`', "'")}\``;
 }
 
 /** Keeps a value inside its table cell. */
 function escapeCell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  return oneLine(text).replaceAll('|', '\\|');
 }
 
 export function formatBytes(bytes: number): string {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { copyExampleRegistry, EXAMPLES, listTop, NODE_24, readJson, REPO, TempDirs } from './helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- action.yml and the record are read as plain data */
@@ -225,6 +225,27 @@ describe('the Action (node dist/index.js)', () => {
     const run = await runAction({ ...WITH, model: '' });
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/^::error::input model is required\. Fix: /m);
+  });
+
+  it('registry text cannot forge workflow commands, escape sequences or summary lines', async () => {
+    const injected = '40Gi\n::error file=x::INJECTED\n  ##[error]LEGACY\n\u001b[31mRED';
+    const run = await runAction({ ...WITH, version: 'champion' }, async (workspace) => {
+      // A label the pool selection reads and explains: it reaches the log, the summary and the record.
+      const file = path.join(workspace, 'examples/registry/sentiment/2.yaml');
+      const labels = parseYaml(await readFile(file, 'utf8'));
+      labels.labels.workload = injected;
+      await writeFile(file, stringifyYaml(labels));
+    });
+    expect(`${run.stdout}${run.summary}`).toContain('INJECTED');
+    expect(run.stdout).not.toMatch(/^\s*::error file=x/m);
+    expect(run.stdout).not.toMatch(/^\s*##\[error\]/m);
+    expect(run.stdout).not.toContain('\u001b');
+    expect(run.summary).not.toMatch(/^\s*(::|##\[)/m);
+    expect(run.summary).not.toContain('\u001b');
+    // The injected newlines start no line of the summary: every line holding the text also holds what came before it.
+    expect(
+      run.summary.split('\n').filter((line) => line.includes('INJECTED') && !line.includes('40Gi')),
+    ).toEqual([]);
   });
 
   it('never prints a secret input, except in the ::add-mask:: command that hides it', async () => {

@@ -186,3 +186,23 @@ describe('the output folder is ours only where we wrote it (issue 12 §3)', () =
     );
   });
 });
+
+describe('registry text in the CLI log (GitLab runs the CLI)', () => {
+  it('carries no escape sequence, carriage return or GitLab section marker', async () => {
+    const dir = await temp.make();
+    const registry = await copyExampleRegistry(dir);
+    const file = path.join(registry, 'sentiment/2.yaml');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace(
+        'labels:\n',
+        'labels:\n  workload: "40Gi\\r\\u001b[0Ksection_start:1:fake\\r\\u001b[0KINJECTED"\n',
+      ),
+    );
+    const run = await runCli(promoteArgs({ registry, output: path.join(dir, 'out') }));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('INJECTED');
+    expect(run.stderr).not.toMatch(/[\u001b\r]/);
+    expect(run.stderr).toContain('\\x1b[0Ksection_start');
+  });
+});
