@@ -4,6 +4,7 @@
  */
 import { DEFAULT_CATALOG_PATH } from './environments/catalog-loader.js';
 import { UsageError } from './errors.js';
+import { firstControl } from './outside-text.js';
 
 export interface InputSpec {
   readonly name: string;
@@ -341,11 +342,10 @@ function list(read: InputReader, name: InputName): string[] {
  * log line, an escape sequence) has no place in one, so it is refused where it enters.
  */
 function plain(name: InputName, text: string): string {
-  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(text);
+  const control = firstControl(text);
   if (control) {
-    const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
     throw new UsageError(
-      `input ${name} holds a control character (${code} at position ${control.index + 1})`,
+      `input ${name} holds a control character (${control.code} at position ${control.index + 1})`,
       `give ${name} as plain text on one line`,
     );
   }

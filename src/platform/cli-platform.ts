@@ -6,7 +6,7 @@ import type { PromotionError } from '../errors.js';
 import type { InputReader, OutputName } from '../inputs.js';
 import { gitlabCiEnv } from './gitlab-ci-env.js';
 import { gitlabReporters } from './gitlab-reporters.js';
-import { escapeControls } from './neutralize.js';
+import { escapeControls } from '../outside-text.js';
 import type { Platform } from './platform.js';
 
 export interface CliPlatformOptions {

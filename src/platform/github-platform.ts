@@ -10,7 +10,7 @@ import type { InputName, OutputName } from '../inputs.js';
 import type { Logger } from '../logger.js';
 import { runUrlFromEnv } from './github-context.js';
 import { githubReporters, type GithubReportersOptions } from './github-reporters.js';
-import { escapeControls, neutralizeGithubCommands } from './neutralize.js';
+import { escapeControls, neutralizeGithubCommands } from '../outside-text.js';
 import { locationOf, type Platform } from './platform.js';
 
 export interface GithubPlatformOptions {

@@ -2,6 +2,7 @@
 import type { DeployReport } from '../deploy/deploy.js';
 import { renderCompatibilityMarkdown } from '../schema/compare-interfaces.js';
 import type { PromotionRecord } from './promotion-record.js';
+import { oneLine } from '../outside-text.js';
 
 const STATUS_LINE: Record<PromotionRecord['status'], string> = {
   succeeded: '✅ promoted',
@@ -106,11 +107,6 @@ function deploySection(deploy: DeployReport): string[] {
 
 function versionText(requested: string, version: string): string {
   return requested === version ? `v${version}` : `${requested} (v${version})`;
-}
-
-/** Outside text on one line: control characters (newlines included) become spaces. */
-function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
 }
 
 function code(text: string): string {

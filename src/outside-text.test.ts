@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { escapeControls, neutralizeGithubCommands } from './neutralize.js';
+import { escapeControls, neutralizeGithubCommands } from './outside-text.js';
 
 describe('escapeControls', () => {
   it.each([

@@ -5,8 +5,26 @@
  * command. Every platform passes what it prints through these.
  */
 
+/* eslint-disable no-control-regex -- matching control characters is what this module is for */
 /** C0 and C1 control characters, DEL; newline and tab are left alone. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Every control character, newline and tab included. */
+const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_RUNS = /[\u0000-\u001f\u007f-\u009f]+/g;
+/* eslint-enable no-control-regex */
+
+/** The first control character of `text` (newline and tab included), with its index. */
+export function firstControl(text: string): { code: string; index: number } | undefined {
+  const found = ANY_CONTROL.exec(text);
+  return found
+    ? { code: `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`, index: found.index }
+    : undefined;
+}
+
+/** Outside text on one line: each run of control characters (newlines included) becomes a space. */
+export function oneLine(text: string): string {
+  return text.replace(CONTROL_RUNS, ' ');
+}
 
 /** Shows each control character as a visible escape (`\x1b`), keeping newlines and tabs. */
 export function escapeControls(text: string): string {
