@@ -5,6 +5,7 @@ import {
   parseBoolean,
   parseDuration,
   parseEpoch,
+  secretParts,
   parsePolicyInputs,
   parsePromotionInputs,
   secretValues,
@@ -186,6 +187,32 @@ describe('parseEpoch', () => {
       expect(usage(() => parseEpoch(raw)).message).toMatch(/source-date-epoch/);
     },
   );
+});
+
+describe('secretParts', () => {
+  it('a kubeconfig: the whole, and each credential in it line by line', () => {
+    const kubeconfig = [
+      'apiVersion: v1',
+      'users:',
+      '- name: ci',
+      '  user:',
+      '    token: "eyJhbGciOiJSUzI1NiJ9.planted"',
+      '    client-key-data: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t',
+      '    password: hunter2!',
+      'clusters:',
+      '- cluster: { server: https://10.0.0.1 }',
+    ].join('\n');
+    expect(secretParts(kubeconfig)).toEqual([
+      kubeconfig,
+      'eyJhbGciOiJSUzI1NiJ9.planted',
+      'LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t',
+      'hunter2!',
+    ]);
+  });
+
+  it('a one-line secret is masked whole, trimmed too', () => {
+    expect(secretParts(' ghp_abc ')).toEqual([' ghp_abc ', 'ghp_abc']);
+  });
 });
 
 describe('secretValues', () => {

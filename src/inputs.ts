@@ -217,11 +217,38 @@ export interface PromotionInputs {
 
 const SPECS: ReadonlyMap<string, InputSpec> = new Map(INPUTS.map((spec) => [spec.name, spec]));
 
-/** The values of every input marked secret, to mask before anything is logged. */
+/**
+ * What to mask for every input marked secret, before anything is logged: each whole value, and
+ * inside a multi-line one (a kubeconfig) every secret-looking value line by line, since a log line
+ * quoting one line of it is not masked by the whole.
+ */
 export function secretValues(read: InputReader, env: NodeJS.ProcessEnv = process.env): string[] {
   return INPUTS.filter((spec: InputSpec) => spec.secret)
     .map((spec: InputSpec) => withEnv(read, env)(spec.name as InputName))
-    .filter((v): v is string => Boolean(v));
+    .filter((v): v is string => Boolean(v))
+    .flatMap(secretParts);
+}
+
+/** Keys whose values are credentials in kubeconfigs, Docker configs and the like. */
+const SECRET_KEY = /(token|password|passwd|secret|credential|auth|key-data|certificate-data|private)/i;
+/** An opaque value on a line of its own: long, no spaces (a base64 key block, a token). */
+const OPAQUE = /^[A-Za-z0-9+/=._~-]{20,}$/;
+
+/** The value, and the secret-looking parts of it: `key: value` credentials and opaque lines. */
+export function secretParts(value: string): string[] {
+  const parts = new Set<string>([value]);
+  if (value.trim() !== value) parts.add(value.trim());
+  for (const raw of value.split(/\r?\n/)) {
+    const line = raw.trim();
+    const pair = /^-?\s*"?([\w.-]+)"?\s*[:=]\s*(.+)$/.exec(line);
+    if (pair && SECRET_KEY.test(pair[1]!)) {
+      const secret = pair[2]!.trim().replace(/^(["'])(.*)\1$/, '$2');
+      if (secret.length >= 6) parts.add(secret);
+    } else if (OPAQUE.test(line)) {
+      parts.add(line);
+    }
+  }
+  return [...parts];
 }
 
 /** Reads an input by its action.yml name; lists come one value per line. Empty means unset. */

@@ -49,11 +49,12 @@ export function loadKubeConfig(input: ClusterAccessInput): KubeConfig {
         if (looksLikeContent(text)) kc.loadFromString(text);
         else if (existsSync(text.trim())) kc.loadFromFile(text.trim());
         else {
+          // The input is a secret: it may be content that merely looks like a path. Never echo it.
           throw new DeployError(
             'usage',
             'kubeconfig-invalid',
-            `kubeconfig ${text.trim()} does not exist`,
-            'pass the kubeconfig file path, or its content (e.g. from a secret)',
+            'the kubeconfig input names no file that exists, and is not kubeconfig content',
+            'pass the kubeconfig file path, or its content (YAML with apiVersion, clusters, users, contexts)',
           );
         }
         break;
@@ -89,9 +90,9 @@ export function loadKubeConfig(input: ClusterAccessInput): KubeConfig {
     throw new DeployError(
       'usage',
       'kubeconfig-invalid',
-      `reading the kubeconfig (${source}): ${error instanceof Error ? error.message : String(error)}`,
+      `reading the kubeconfig (${source}): ${withoutSource(error)}`,
       'check that the kubeconfig is valid YAML with clusters, users and contexts',
-      { cause: error },
+      // The parser's error quotes the kubeconfig's text (tokens included): it is not kept as cause.
     );
   }
   if (input.context !== undefined) selectContext(kc, input.context);
@@ -104,6 +105,18 @@ export function loadKubeConfig(input: ClusterAccessInput): KubeConfig {
     );
   }
   return kc;
+}
+
+/**
+ * What is wrong with a kubeconfig, without its text: YAML errors (js-yaml's in client-node, yaml's
+ * here) quote the lines around the fault, which may hold a token or a client key. Their first line
+ * is the reason and the position only.
+ */
+function withoutSource(error: unknown): string {
+  const first = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/:$/, '');
+  if (error instanceof Error && /YAML/.test(error.name)) return `it is not valid YAML (${first})`;
+  if (error instanceof SyntaxError) return 'it is not valid JSON';
+  return first;
 }
 
 function contextNames(kc: KubeConfig): string {
@@ -143,7 +156,18 @@ export function acceptsLayoutImages(
   }
   if (!text) return false;
   type Named<T> = { name?: string } & T;
-  const config = (parseYaml(text) ?? {}) as {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    throw new DeployError(
+      'usage',
+      'kubeconfig-invalid',
+      `reading the kubeconfig (${source}): ${withoutSource(error)}`,
+      'check that the kubeconfig is valid YAML with clusters, users and contexts',
+    );
+  }
+  const config = (parsed ?? {}) as {
     'current-context'?: string;
     contexts?: Named<{ context?: { cluster?: string } }>[];
     clusters?: Named<{ cluster?: { extensions?: Named<object>[] } }>[];

@@ -248,6 +248,66 @@ describe('the Action (node dist/index.js)', () => {
     ).toEqual([]);
   });
 
+  const PLANTED = 'kc-token-PLANTED-9f8e7d6c5b4a';
+  const kubeconfig = (userLines: string[], server = 'https://127.0.0.1:9') =>
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters: [{ name: c, cluster: { server: ' + server + ', insecure-skip-tls-verify: true } }]',
+      'users:',
+      '- name: u',
+      '  user:',
+      ...userLines,
+      'contexts: [{ name: ctx, context: { cluster: c, user: u } }]',
+      'current-context: ctx',
+    ].join('\n');
+  it.each<{ path: string; inputs: Record<string, string> }>([
+    {
+      path: 'kubeconfig content that is not YAML (the fault on the token line)',
+      inputs: { kubeconfig: kubeconfig([`    token: ${PLANTED}`, '   broken: [']) },
+    },
+    {
+      path: 'kubeconfig content for a cluster that does not answer',
+      inputs: { kubeconfig: kubeconfig([`    token: ${PLANTED}`]) },
+    },
+    { path: 'a one-line kubeconfig that is neither a file nor content', inputs: { kubeconfig: PLANTED } },
+    {
+      path: 'a registry password for a registry that does not answer',
+      inputs: {
+        'registry-password': PLANTED,
+        'registry-username': 'ci',
+        'image-repository': '127.0.0.1:9/demo',
+      },
+    },
+    {
+      path: 'a GitHub token for an API that does not answer (deployment and comment on)',
+      inputs: {
+        'github-token': PLANTED,
+        deployment: 'true',
+        comment: 'true',
+        'image-repository': '127.0.0.1:9/demo',
+      },
+    },
+  ])('a planted secret reaches no output: $path', async ({ inputs }) => {
+    const run = await runAction({ ...WITH, ...inputs, 'rollout-timeout': '5' });
+    expect(run.code).not.toBe(0);
+    const places: Record<string, string> = {
+      log: `${run.stdout}\n${run.stderr}`
+        .split('\n')
+        .filter((line) => !line.startsWith('::add-mask::'))
+        .join('\n'),
+      summary: run.summary,
+      outputs: JSON.stringify(run.outputs),
+      record: await readFile(path.join(run.workspace, 'out/promote/promotion.json'), 'utf8').catch(() => ''),
+      'summary.md': await readFile(path.join(run.workspace, 'out/promote/summary.md'), 'utf8').catch(
+        () => '',
+      ),
+    };
+    for (const [place, text] of Object.entries(places))
+      expect({ place, leaked: text.includes(PLANTED) }).toEqual({ place, leaked: false });
+    expect(run.stdout).toContain(`::add-mask::${PLANTED}`);
+  });
+
   it('never prints a secret input, except in the ::add-mask:: command that hides it', async () => {
     const run = await runAction({ ...WITH, 'registry-password': SECRET });
     const leaks = `${run.stdout}\n${run.stderr}`
