@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { clusterSource, loadKubeConfig, looksLikeContent } from './cluster-access.js';
+import { acceptsLayoutImages, clusterSource, loadKubeConfig, looksLikeContent } from './cluster-access.js';
 import { apiFailure } from './cluster-error.js';
 
 const KUBECONFIG = `apiVersion: v1
@@ -18,6 +18,24 @@ describe('cluster access', () => {
     expect(clusterSource(undefined, { KUBECONFIG: '/x' })).toBe('KUBECONFIG');
     expect(clusterSource('x', {})).toBe('input');
   });
+  it('a kubeconfig that is not YAML is named with the reason and position, never its text', () => {
+    const broken = 'apiVersion: v1\nusers:\n- name: u\n  user:\n    token: planted-secret-1234\n   bad: [\n';
+    for (const read of [
+      () => loadKubeConfig({ kubeconfig: broken, env: {} }),
+      () => acceptsLayoutImages(broken, {}),
+    ]) {
+      let message = '';
+      try {
+        read();
+      } catch (error) {
+        message = (error as Error).message;
+        expect((error as Error).cause).toBeUndefined();
+      }
+      expect(message).toMatch(/^reading the kubeconfig \(input\): it is not valid YAML \(.*(line 6|\(6:)/);
+      expect(message).not.toContain('planted-secret-1234');
+    }
+  });
+
   it('picks the pool context; an unknown one names the contexts', () => {
     expect(loadKubeConfig({ kubeconfig: KUBECONFIG, context: 'two', env: {} }).getCurrentContext()).toBe(
       'two',
@@ -26,7 +44,9 @@ describe('cluster access', () => {
       'context "three" is not in the kubeconfig (contexts: one, two)',
     );
     expect(() => loadKubeConfig({ env: {} })).toThrow(/no cluster to deploy to/);
-    expect(() => loadKubeConfig({ kubeconfig: '/does/not/exist', env: {} })).toThrow(/does not exist/);
+    expect(() => loadKubeConfig({ kubeconfig: '/does/not/exist', env: {} })).toThrow(
+      /^the kubeconfig input names no file that exists, and is not kubeconfig content$/,
+    );
   });
   it('turns Status bodies into lines naming the object', () => {
     const invalid = apiFailure(
