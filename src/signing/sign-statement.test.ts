@@ -42,10 +42,10 @@ describe('signStatement', () => {
 
   it.each(['P-256', 'P-521'])(
     'signs with a %s key that verifySignature then accepts, manifest included',
-    (namedCurve) => {
+    async (namedCurve) => {
       const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve });
       const signed = signStatement(statement, privateKey.export({ type: 'sec1', format: 'pem' }) as string);
-      const check = verifySignature(Buffer.from(JSON.stringify(signed)), {
+      const check = await verifySignature(Buffer.from(JSON.stringify(signed)), {
         method: 'key',
         publicKeys: [publicKey.export({ type: 'spki', format: 'pem' }) as string],
       });
@@ -73,7 +73,7 @@ describe('createStatementSigner, the certificate method', () => {
     chain: [pem('int-ca-cert.pem')],
   };
 
-  it('writes the chain, leaf first, as model_signing v1.1.0 does; the certificate method verifies it', () => {
+  it('writes the chain, leaf first, as model_signing v1.1.0 does; the certificate method verifies it', async () => {
     const signed = createStatementSigner(pem('signing-key.pem'), certificates, NOW)(statement);
     expect(shape(signed)).toEqual(
       shape({ ...upstream, verificationMaterial: upstreamCertificate.verificationMaterial }),
@@ -81,7 +81,7 @@ describe('createStatementSigner, the certificate method', () => {
     expect((signed as typeof upstreamCertificate).verificationMaterial).toEqual(
       upstreamCertificate.verificationMaterial,
     );
-    const check = verifySignature(Buffer.from(JSON.stringify(signed)), {
+    const check = await verifySignature(Buffer.from(JSON.stringify(signed)), {
       method: 'certificate',
       anchors: [pem('ca-cert.pem')],
     });

@@ -34,9 +34,9 @@ function chainBundle(chainPems: string[], privateKeyPem: string = read(join(KEYS
   return parseBundle(Buffer.from(JSON.stringify(bundle)));
 }
 
-function code(action: () => unknown, message?: RegExp): string {
+async function code(action: () => Promise<unknown>, message?: RegExp): Promise<string> {
   try {
-    action();
+    await action();
   } catch (error) {
     expect(error).toBeInstanceOf(SigningError);
     expect((error as SigningError).hint).toBeTruthy();
@@ -49,21 +49,21 @@ function code(action: () => unknown, message?: RegExp): string {
 const generated = (name: string) => read(join(OMS, 'generated', name));
 
 describe('verifyWithCertificate', () => {
-  it('verifies upstream fixture chain and a bundle we sign in the same PKI', () => {
+  it('verifies upstream fixture chain and a bundle we sign in the same PKI', async () => {
     const upstream = parseBundle(readFileSync(join(OMS, 'model-transparency/v1.1.0-certificate/model.sig')));
-    expect(verifyWithCertificate(upstream, [ROOT], NOW, false)).toEqual({
+    expect(await verifyWithCertificate(upstream, [ROOT], NOW, false)).toEqual({
       signer: 'CN=intermediate-ca',
       issuer: 'CN=root-ca',
     });
-    expect(verifyWithCertificate(chainBundle([LEAF, INTERMEDIATE]), [ROOT], NOW, false).issuer).toBe(
+    expect((await verifyWithCertificate(chainBundle([LEAF, INTERMEDIATE]), [ROOT], NOW, false)).issuer).toBe(
       'CN=root-ca',
     );
   });
 
-  it('accepts the intermediate itself as trust anchor', () => {
-    expect(verifyWithCertificate(chainBundle([LEAF, INTERMEDIATE]), [INTERMEDIATE], NOW, false).issuer).toBe(
-      'CN=intermediate-ca',
-    );
+  it('accepts the intermediate itself as trust anchor', async () => {
+    expect(
+      (await verifyWithCertificate(chainBundle([LEAF, INTERMEDIATE]), [INTERMEDIATE], NOW, false)).issuer,
+    ).toBe('CN=intermediate-ca');
   });
 
   const cases: {
@@ -141,11 +141,13 @@ describe('verifyWithCertificate', () => {
     },
   ];
 
-  it.each(cases)('refuses $name with $code', ({ bundle, anchors, now, code: expected, message }) => {
-    expect(code(() => verifyWithCertificate(bundle(), anchors, now ?? NOW, false), message)).toBe(expected);
+  it.each(cases)('refuses $name with $code', async ({ bundle, anchors, now, code: expected, message }) => {
+    expect(await code(() => verifyWithCertificate(bundle(), anchors, now ?? NOW, false), message)).toBe(
+      expected,
+    );
   });
 
-  it('refuses a tampered certificate in the upstream chain', () => {
+  it('refuses a tampered certificate in the upstream chain', async () => {
     const tampered = structuredClone(fixture);
     const leaf = Buffer.from(
       tampered.verificationMaterial.x509CertificateChain.certificates[0]!.rawBytes,
@@ -154,12 +156,12 @@ describe('verifyWithCertificate', () => {
     leaf.writeUInt8(leaf.readUInt8(leaf.length - 10) ^ 0x01, leaf.length - 10); // in the signature value: parses, no longer verifies
     tampered.verificationMaterial.x509CertificateChain.certificates[0]!.rawBytes = leaf.toString('base64');
     const bundle = parseBundle(Buffer.from(JSON.stringify(tampered)));
-    expect(code(() => verifyWithCertificate(bundle, [ROOT], NOW, false))).toBe('untrusted-chain');
+    expect(await code(() => verifyWithCertificate(bundle, [ROOT], NOW, false))).toBe('untrusted-chain');
   });
 
-  it('accepts v0.2.0 buggy-PAE signatures only when asked to', () => {
+  it('accepts v0.2.0 buggy-PAE signatures only when asked to', async () => {
     const v020 = parseBundle(readFileSync(join(OMS, 'model-transparency/v0.2.0-certificate/model.sig')));
-    expect(code(() => verifyWithCertificate(v020, [ROOT], NOW, false))).toBe('bad-signature');
-    expect(verifyWithCertificate(v020, [ROOT], NOW, true).signer).toBe('CN=intermediate-ca');
+    expect(await code(() => verifyWithCertificate(v020, [ROOT], NOW, false))).toBe('bad-signature');
+    expect((await verifyWithCertificate(v020, [ROOT], NOW, true)).signer).toBe('CN=intermediate-ca');
   });
 });

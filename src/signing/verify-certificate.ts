@@ -1,10 +1,14 @@
 /**
  * The certificate method: the bundle's `x509CertificateChain` (leaf first, then intermediates) must
- * lead to one of the policy's trust anchors. Done with node:crypto because sigstore-js refuses a
- * certificate chain inside a v0.3 bundle.
+ * lead to one of the policy's trust anchors. sigstore-js refuses a certificate chain inside a v0.3
+ * bundle, so the path is found here (node:crypto, for messages that say where it broke), then
+ * validated by pkijs's RFC 5280 engine (CA flags, key usage, validity, name constraints, policies),
+ * plus the two rules that engine leaves out: pathLenConstraint, and critical extensions nobody here
+ * understands. The leaf must be fit for code signing, as upstream model_signing requires.
  */
 import { X509Certificate } from 'node:crypto';
 import { X509Certificate as ParsedCertificate } from '@sigstore/core';
+import * as pkijs from 'pkijs';
 import type { SignatureBundle } from './bundle.js';
 import { SigningError } from './signing-error.js';
 import { verifyEnvelopeSignature } from './verify-key.js';
@@ -20,12 +24,12 @@ export interface CertificateSigner {
   issuer: string;
 }
 
-export function verifyWithCertificate(
+export async function verifyWithCertificate(
   bundle: SignatureBundle,
   anchorsPem: readonly string[],
   now: Date,
   v020Compat: boolean,
-): CertificateSigner {
+): Promise<CertificateSigner> {
   const material = bundle.material;
   if (material.kind !== 'certificate-chain') {
     throw new SigningError(
@@ -45,6 +49,7 @@ export function verifyWithCertificate(
   // if the signature was made while it was valid. Upstream checks at the leaf's notBefore instead,
   // which never refuses an expired chain; we prefer to fail closed.
   for (const certificate of path) checkValidity(certificate, now);
+  await validatePath(path, now);
 
   if (!verifyEnvelopeSignature(bundle.envelope, leaf.publicKey, v020Compat)) {
     throw new SigningError(
@@ -85,6 +90,75 @@ function buildPath(
     'untrusted-chain',
     `verifying certificate chain of ${oneLine(leaf.subject)}: it does not lead to any of the ${anchors.length} trust anchor(s) (stopped at ${oneLine(current.subject)}, issued by ${oneLine(current.issuer)})`,
     'give the root (or intermediate) CA certificate that issued the signing certificate as a trust anchor, or get a model signed under a trusted CA',
+  );
+}
+
+/** OIDs of the extensions a critical flag may carry: those the checks here (or pkijs's) process. */
+const UNDERSTOOD_EXTENSIONS = new Map([
+  ['2.5.29.15', 'keyUsage'],
+  ['2.5.29.17', 'subjectAltName'],
+  ['2.5.29.19', 'basicConstraints'],
+  ['2.5.29.30', 'nameConstraints'],
+  ['2.5.29.32', 'certificatePolicies'],
+  ['2.5.29.33', 'policyMappings'],
+  ['2.5.29.36', 'policyConstraints'],
+  ['2.5.29.37', 'extendedKeyUsage'],
+  ['2.5.29.54', 'inhibitAnyPolicy'],
+]);
+const BASIC_CONSTRAINTS = '2.5.29.19';
+
+/**
+ * RFC 5280 validation of `path` (leaf first, trust anchor last) at `now`. pkijs checks signatures,
+ * dates, name chaining, CA flags and key usage of issuers, name constraints and policies; this adds
+ * the critical-extension rule (§4.2: refuse a critical extension not understood) and
+ * pathLenConstraint (§4.2.1.9: how many intermediates may follow a CA), which pkijs does not check.
+ */
+async function validatePath(path: X509Certificate[], now: Date): Promise<void> {
+  const parsed = path.map((certificate) => pkijs.Certificate.fromBER(certificate.raw));
+  parsed.forEach((certificate, i) => {
+    for (const extension of certificate.extensions ?? []) {
+      if (extension.critical && !UNDERSTOOD_EXTENSIONS.has(extension.extnID)) {
+        throw chainRule(
+          path[i]!,
+          `it has a critical extension ${extension.extnID} that is not understood (RFC 5280 §4.2)`,
+        );
+      }
+    }
+  });
+  // The CA at index k (k >= 1) has k - 1 intermediates between it and the leaf.
+  parsed.forEach((certificate, k) => {
+    if (k === 0) return;
+    const constraints = certificate.extensions?.find((e) => e.extnID === BASIC_CONSTRAINTS)?.parsedValue as
+      pkijs.BasicConstraints | undefined;
+    const limit = constraints?.pathLenConstraint;
+    if (typeof limit === 'number' && k - 1 > limit) {
+      throw chainRule(
+        path[k]!,
+        `its pathLenConstraint is ${limit}, but ${k - 1} intermediate certificate(s) follow it (RFC 5280 §4.2.1.9)`,
+      );
+    }
+  });
+  // pkijs takes the end-entity certificate last.
+  const engine = new pkijs.CertificateChainValidationEngine({
+    trustedCerts: parsed.slice(-1),
+    certs: parsed.slice(0, -1).reverse(),
+    checkDate: now,
+  });
+  const result = await engine.verify();
+  if (!result.result) {
+    throw new SigningError(
+      'untrusted-chain',
+      `verifying certificate chain of ${oneLine(path[0]!.subject)}: ${result.resultMessage || 'RFC 5280 path validation failed'}`,
+      'get the model signed with a certificate whose chain meets RFC 5280 (CA flags, key usage, name constraints), or trust another anchor',
+    );
+  }
+}
+
+function chainRule(certificate: X509Certificate, why: string): SigningError {
+  return new SigningError(
+    'untrusted-chain',
+    `verifying certificate chain: certificate ${oneLine(certificate.subject)}: ${why}`,
+    'sign with a certificate whose chain meets RFC 5280, or fix the CA that issued it',
   );
 }
 

@@ -77,7 +77,8 @@ export async function verifyModel(
     );
   }
   const bundle = await readSignature(model.signaturePath);
-  const checks = requirements.map((requirement) => satisfy(bundle, requirement));
+  const checks: SignatureCheck[] = [];
+  for (const requirement of requirements) checks.push(await satisfy(bundle, requirement));
   const signature = checks[0]!;
   const { manifest } = signature;
   checkResourceNames(manifest.resources, manifest.serialization.method);
@@ -112,11 +113,11 @@ export async function verifyModel(
 }
 
 /** Any alternative will do; when none does, the refusal that speaks of the bundle's own method wins. */
-function satisfy(bundle: Uint8Array, requirement: PolicyRequirement): SignatureCheck {
+async function satisfy(bundle: Uint8Array, requirement: PolicyRequirement): Promise<SignatureCheck> {
   const failures: PromotionError[] = [];
   for (const policy of requirement.alternatives) {
     try {
-      return verifySignature(bundle, policy);
+      return await verifySignature(bundle, policy);
     } catch (error) {
       if (!(error instanceof PromotionError)) throw error;
       failures.push(error);

@@ -23,9 +23,9 @@ const folders = readdirSync(OMS)
   .filter((name) => /^v\d+\.\d+\.\d+-/.test(name))
   .map((folder) => ({ folder, kind: folder.replace(/^v[\d.]+-/, '') }));
 
-function refusal(action: () => unknown): SigningError {
+async function refusal(action: () => Promise<unknown>): Promise<SigningError> {
   try {
-    action();
+    await action();
   } catch (error) {
     expect(error).toBeInstanceOf(SigningError);
     return error as SigningError;
@@ -48,10 +48,10 @@ describe('verifySignature over every model_signing release fixture', () => {
     expect(folders).toHaveLength(13);
   });
 
-  it.each(folders)('$folder verifies and lists exactly its files', ({ folder, kind }) => {
+  it.each(folders)('$folder verifies and lists exactly its files', async ({ folder, kind }) => {
     const policy = POLICIES[kind];
     if (!policy) throw new Error(`no policy for ${kind}`);
-    const check = verifySignature(readFileSync(join(OMS, folder, 'model.sig')), policy);
+    const check = await verifySignature(readFileSync(join(OMS, folder, 'model.sig')), policy);
 
     expect(check.method).toBe(policy.method);
     const { manifest } = check;
@@ -82,8 +82,11 @@ describe('verifySignature over every model_signing release fixture', () => {
 
   it.each(folders.filter((f) => f.kind === 'sigstore'))(
     '$folder names its signer and signing time',
-    ({ folder }) => {
-      const check = verifySignature(readFileSync(join(OMS, folder, 'model.sig')), POLICIES['sigstore']!);
+    async ({ folder }) => {
+      const check = await verifySignature(
+        readFileSync(join(OMS, folder, 'model.sig')),
+        POLICIES['sigstore']!,
+      );
       expect(check).toMatchObject({
         signer: 'stefanb@us.ibm.com',
         issuer: 'https://sigstore.verify.ibm.com/oauth2',
@@ -94,20 +97,29 @@ describe('verifySignature over every model_signing release fixture', () => {
 
   it.each(folders.filter((f) => f.kind === 'elliptic-key'))(
     '$folder names the key by fingerprint',
-    ({ folder }) => {
-      const check = verifySignature(readFileSync(join(OMS, folder, 'model.sig')), POLICIES['elliptic-key']!);
+    async ({ folder }) => {
+      const check = await verifySignature(
+        readFileSync(join(OMS, folder, 'model.sig')),
+        POLICIES['elliptic-key']!,
+      );
       // certtool's "Public Key ID sha256" for keys/certificate/signing-key-pub.pem
       expect(check.signer).toBe('sha256:c1e49d63327f85c7e2971aefd30b5a0d1c6b9b5e1a892e7f5fba995adace816d');
     },
   );
 
-  it.each(folders.filter((f) => f.kind === 'certificate'))('$folder names leaf and anchor', ({ folder }) => {
-    const check = verifySignature(readFileSync(join(OMS, folder, 'model.sig')), POLICIES['certificate']!);
-    expect(check).toMatchObject({ signer: 'CN=intermediate-ca', issuer: 'CN=root-ca' });
-  });
+  it.each(folders.filter((f) => f.kind === 'certificate'))(
+    '$folder names leaf and anchor',
+    async ({ folder }) => {
+      const check = await verifySignature(
+        readFileSync(join(OMS, folder, 'model.sig')),
+        POLICIES['certificate']!,
+      );
+      expect(check).toMatchObject({ signer: 'CN=intermediate-ca', issuer: 'CN=root-ca' });
+    },
+  );
 
-  it('maps the v0.1 statement of v0.2.0 to a files manifest', () => {
-    const check = verifySignature(
+  it('maps the v0.1 statement of v0.2.0 to a files manifest', async () => {
+    const check = await verifySignature(
       readFileSync(join(OMS, 'v0.2.0-certificate/model.sig')),
       POLICIES['certificate']!,
     );
@@ -152,21 +164,21 @@ describe('verifySignature refuses', () => {
       code: 'method-mismatch',
     },
   ];
-  it.each(cases)('$name with $code', ({ folder, policy, code }) => {
-    expect(refusal(() => verifySignature(readFileSync(join(OMS, folder, 'model.sig')), policy)).code).toBe(
-      code,
-    );
+  it.each(cases)('$name with $code', async ({ folder, policy, code }) => {
+    expect(
+      (await refusal(() => verifySignature(readFileSync(join(OMS, folder, 'model.sig')), policy))).code,
+    ).toBe(code);
   });
 
   it.each(['bundleV03-dsse', 'bundleV03-intoto'])(
     'the generic Sigstore bundle %s as not a model signature, even from a trusted identity',
-    (name) => {
+    async (name) => {
       const bytes = readFileSync(join(SIGSTORE, `${name}.sigstore.json`));
       const policy: SigningPolicy = {
         method: 'keyless',
         identities: [{ identity: 'brian@dehamer.com', issuer: 'https://github.com/login/oauth' }],
       };
-      const error = refusal(() => verifySignature(bytes, policy));
+      const error = await refusal(() => verifySignature(bytes, policy));
       expect({ code: error.code, kind: error.kind }).toEqual({
         code: 'not-a-model-signature',
         kind: 'refused',
@@ -175,8 +187,8 @@ describe('verifySignature refuses', () => {
     },
   );
 
-  it('a malformed policy as a usage error before reading the bundle', () => {
-    const error = refusal(() => verifySignature(Buffer.from('{}'), { method: 'key', publicKeys: [] }));
+  it('a malformed policy as a usage error before reading the bundle', async () => {
+    const error = await refusal(() => verifySignature(Buffer.from('{}'), { method: 'key', publicKeys: [] }));
     expect({ code: error.code, kind: error.kind }).toEqual({ code: 'invalid-policy', kind: 'usage' });
   });
 });

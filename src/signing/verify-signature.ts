@@ -26,11 +26,11 @@ export interface VerifyOptions {
   now?: Date;
 }
 
-export function verifySignature(
+export async function verifySignature(
   bundleBytes: Uint8Array,
   policy: SigningPolicy,
   options: VerifyOptions = {},
-): SignatureCheck {
+): Promise<SignatureCheck> {
   const checked = parseSigningPolicy(policy);
   const bundle = parseBundle(bundleBytes);
   // Read before verifying so a bundle that is not a model signature at all is named as such instead
@@ -51,7 +51,7 @@ export function verifySignature(
     case 'certificate':
       return {
         method: 'certificate',
-        ...verifyWithCertificate(bundle, checked.anchors, options.now ?? new Date(), v020Compat),
+        ...(await verifyWithCertificate(bundle, checked.anchors, options.now ?? new Date(), v020Compat)),
         manifest,
       };
     default: {
