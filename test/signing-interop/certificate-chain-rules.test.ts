@@ -4,18 +4,17 @@
  * signed by our signer with the leaf's key (the chain is what is under test, not the signature).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseBundle } from '../../src/signing/bundle.js';
 import { signStatement } from '../../src/signing/sign-statement.js';
 import { SigningError } from '../../src/signing/signing-error.js';
 import { verifyWithCertificate } from '../../src/signing/verify-certificate.js';
-import { execFileAsync } from '../e2e/helpers.js';
+import { OpensslPki } from './openssl-pki.js';
 
 let dir: string;
 const f = (name: string) => path.join(dir, name);
-const openssl = (...args: string[]) => execFileAsync('openssl', args);
 const STATEMENT = Buffer.from(
   JSON.stringify({
     _type: 'https://in-toto.io/Statement/v1',
@@ -60,35 +59,6 @@ extendedKeyUsage=codeSigning
 1.3.6.1.4.1.55555.1=critical,ASN1:UTF8String:must-understand
 `;
 
-async function key(name: string): Promise<void> {
-  await openssl(
-    'genpkey',
-    '-algorithm',
-    'EC',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-out',
-    f(`${name}.key`),
-  );
-}
-
-async function root(name: string, section: string): Promise<void> {
-  await key(name);
-  await openssl(
-    'req', '-x509', '-new', '-key', f(`${name}.key`), '-subj', `/CN=${name}`, '-days', '2',
-    '-config', f('ext.cnf'), '-extensions', section, '-out', f(`${name}.crt`),
-  ); // prettier-ignore
-}
-
-async function issue(name: string, issuer: string, section: string): Promise<void> {
-  await key(name);
-  await openssl('req', '-new', '-key', f(`${name}.key`), '-subj', `/CN=${name}`, '-out', f(`${name}.csr`));
-  await openssl(
-    'x509', '-req', '-in', f(`${name}.csr`), '-CA', f(`${issuer}.crt`), '-CAkey', f(`${issuer}.key`),
-    '-CAcreateserial', '-days', '2', '-extfile', f('ext.cnf'), '-extensions', section, '-out', f(`${name}.crt`),
-  ); // prettier-ignore
-}
-
 /** A bundle signed by `leaf`'s key carrying `chain` (leaf first), verified against `anchor`. */
 async function verdict(chain: string[], anchor: string): Promise<string> {
   const signed = signStatement(STATEMENT, await readFile(f(`${chain[0]}.key`), 'utf8')) as Record<
@@ -118,8 +88,10 @@ async function verdict(chain: string[], anchor: string): Promise<string> {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'chain-rules-'));
-  await writeFile(f('ext.cnf'), EXTENSIONS);
-  await root('root', 'ca');
+  const pki = new OpensslPki(dir);
+  const issue = (name: string, issuer: string, section: string) => pki.issue(name, issuer, section);
+  await pki.extensions(EXTENSIONS);
+  await pki.root('root', 'ca');
   await issue('int-pathlen0', 'root', 'ca_pathlen0');
   await issue('int-below-pathlen0', 'int-pathlen0', 'ca');
   await issue('int-no-certsign', 'root', 'ca_no_certsign');

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { toolPath } from '../control-plane/tools.js';
+import { CA_SECTION, LEAF_SECTION, OpensslPki } from './openssl-pki.js';
 import { signStatement } from '../../src/signing/sign-statement.js';
 import { errorLines, execFileAsync, NODE_24, REPO, runCli, TempDirs } from '../e2e/helpers.js';
 
@@ -44,53 +45,15 @@ async function model(dir: string): Promise<string> {
 
 /**
  * A PKI made by openssl in `dir`: root -> intermediate -> leaf (code signing), and a stranger root.
- * Files: NAME.key and NAME.crt for root, intermediate, leaf, stranger.
+ * Files: NAME.key and NAME.crt for root, intermediate, leaf, stranger; subjects CN=NAME.
  */
 async function certificateChain(dir: string): Promise<void> {
-  const f = (name: string) => path.join(dir, name);
-  const ext = f('ext.cnf');
-  await writeFile(
-    ext,
-    '[ca]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' +
-      '[leaf]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n',
-  );
-  for (const name of ['root', 'intermediate', 'leaf', 'stranger']) {
-    await openssl(
-      'genpkey',
-      '-algorithm',
-      'EC',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-out',
-      f(`${name}.key`),
-    );
-  }
-  for (const name of ['root', 'stranger']) {
-    await openssl(
-      'req', '-x509', '-new', '-key', f(`${name}.key`), '-subj', `/CN=test ${name}`, '-days', '2',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-      '-out', f(`${name}.crt`),
-    ); // prettier-ignore
-  }
-  for (const [name, issuer, section] of [
-    ['intermediate', 'root', 'ca'],
-    ['leaf', 'intermediate', 'leaf'],
-  ] as const) {
-    await openssl(
-      'req',
-      '-new',
-      '-key',
-      f(`${name}.key`),
-      '-subj',
-      `/CN=test ${name}`,
-      '-out',
-      f(`${name}.csr`),
-    );
-    await openssl(
-      'x509', '-req', '-in', f(`${name}.csr`), '-CA', f(`${issuer}.crt`), '-CAkey', f(`${issuer}.key`), '-CAcreateserial',
-      '-days', '2', '-extfile', ext, '-extensions', section, '-out', f(`${name}.crt`),
-    ); // prettier-ignore
-  }
+  const pki = new OpensslPki(dir);
+  await pki.extensions(CA_SECTION + LEAF_SECTION);
+  await pki.root('root', 'ca');
+  await pki.root('stranger', 'ca');
+  await pki.issue('intermediate', 'root', 'ca');
+  await pki.issue('leaf', 'intermediate', 'leaf');
 }
 
 async function verify(dir: string, signature: string, ...policy: string[]) {
@@ -332,7 +295,7 @@ describe('signed by ours with the certificate method, verified by upstream model
     ]); // prettier-ignore
     expect(signed.code).toBe(2);
     expect(errorLines(signed.stderr)[0]).toMatch(
-      /the private key is not the key of signing certificate CN=test leaf/,
+      /the private key is not the key of signing certificate CN=leaf/,
     );
     await expect(readFile(f('model.sig'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
