@@ -71,12 +71,11 @@ describe('parsePromotionInputs', () => {
 
   it.each([
     { name: 'true', raw: 'true', expected: true },
+    { name: 'True', raw: 'True', expected: true },
     { name: 'TRUE', raw: 'TRUE', expected: true },
-    { name: 'yes', raw: 'yes', expected: true },
-    { name: '1', raw: '1', expected: true },
     { name: 'false', raw: 'false', expected: false },
-    { name: 'No', raw: 'No', expected: false },
-    { name: '0', raw: '0', expected: false },
+    { name: 'False', raw: 'False', expected: false },
+    { name: 'FALSE', raw: 'FALSE', expected: false },
   ])('boolean $name -> $expected', ({ raw, expected }) => {
     expect(parsePromotionInputs(reader({ ...REQUIRED, 'dry-run': raw, comment: raw }), {})).toMatchObject({
       dryRun: expected,
@@ -84,11 +83,14 @@ describe('parsePromotionInputs', () => {
     });
   });
 
-  it('a boolean that is not one is a usage error', () => {
-    expect(usage(() => parseBoolean('force', 'maybe')).message).toBe(
-      'force must be true or false, not "maybe"',
-    );
-  });
+  it.each(['maybe', 'yes', 'No', '1', '0', 'tRue'])(
+    'a boolean "%s" is a usage error naming the input, as @actions/core has it',
+    (raw) => {
+      expect(usage(() => parseBoolean('force', raw)).message).toBe(
+        `force must be true or false, not "${raw}"`,
+      );
+    },
+  );
 
   it('lists come one per line, blank lines dropped', () => {
     const parsed = parsePromotionInputs(reader({ ...REQUIRED, manifests: 'a.yaml\n\n  k8s/*.yaml  \n' }), {});

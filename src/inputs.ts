@@ -173,10 +173,23 @@ export const OUTPUTS = [
     name: 'image',
     description: 'The built image, by digest (`REPO@sha256:...` or `oci-layout:DIR@sha256:...`).',
   },
-  { name: 'image-digest', description: 'Digest of the built image manifest.' },
+  { name: 'digest', description: 'Digest of the built image manifest.' },
+  { name: 'image-digest', description: 'Same as `digest` (kept for workflows written before it).' },
   { name: 'model-digest', description: 'Digest of the signed model (the OMS signature subject).' },
   { name: 'manifests-path', description: 'Folder of the rendered Kubernetes manifests.' },
   { name: 'record-path', description: 'Path of the promotion record (promotion.json).' },
+  {
+    name: 'url',
+    description:
+      "The serving endpoint of the chosen pool, for the job's `environment: url:` (empty when the pool names none).",
+  },
+  { name: 'model', description: 'The model promoted, as named in the registry.' },
+  { name: 'model-version', description: 'The version promoted (an alias resolved to its version).' },
+  {
+    name: 'metadata',
+    description:
+      'The key facts as one JSON object: status, model, version, environment, pool, image, digest, url, promotion id.',
+  },
 ] as const;
 
 export type OutputName = (typeof OUTPUTS)[number]['name'];
@@ -385,11 +398,21 @@ function required(get: (name: InputName) => string | undefined, name: InputName)
   return found;
 }
 
+/**
+ * The booleans @actions/core's getBooleanInput accepts (YAML 1.2's core schema), and nothing else:
+ * `yes` or `1` would work here but fail the same workflow on another action, so they are refused.
+ */
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+
 export function parseBoolean(name: string, raw: string | undefined): boolean {
   if (raw === undefined) return false;
-  if (/^(true|yes|1)$/i.test(raw)) return true;
-  if (/^(false|no|0)$/i.test(raw)) return false;
-  throw new UsageError(`${name} must be true or false, not "${raw}"`, `set ${name} to true or false`);
+  if (TRUE.includes(raw)) return true;
+  if (FALSE.includes(raw)) return false;
+  throw new UsageError(
+    `${name} must be true or false, not "${raw}"`,
+    `set ${name} to true or false (also True, TRUE, False, FALSE)`,
+  );
 }
 
 /** 9999-12-31T23:59:59Z: the last second an RFC 3339 timestamp (the image's `created`) can say. */

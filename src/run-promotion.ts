@@ -65,6 +65,7 @@ export function outputsOf(record: PromotionRecord): Record<OutputName, string> {
     environment: record.request.environment,
     pool: record.environment?.pool ?? '',
     image: record.image?.reference ?? '',
+    digest: record.image?.digest ?? '',
     'image-digest': record.image?.digest ?? '',
     'model-digest': record.model?.digest ?? '',
     'manifests-path': record.manifests?.path ?? '',
@@ -72,6 +73,20 @@ export function outputsOf(record: PromotionRecord): Record<OutputName, string> {
     'record-path': record.error?.code.startsWith('output-folder-')
       ? ''
       : path.join(record.request.output, 'promotion.json'),
+    url: record.environment?.endpoint ?? '',
+    model: record.request.model,
+    'model-version': record.model?.version ?? '',
+    metadata: JSON.stringify({
+      status: record.status,
+      model: record.request.model,
+      version: record.model?.version ?? null,
+      environment: record.request.environment,
+      pool: record.environment?.pool ?? null,
+      image: record.image?.reference ?? null,
+      digest: record.image?.digest ?? null,
+      url: record.environment?.endpoint ?? null,
+      promotionId: record.promotionId,
+    }),
   };
 }
 

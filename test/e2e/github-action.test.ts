@@ -136,11 +136,27 @@ describe('the Action (node dist/index.js)', () => {
       environment: 'production',
       pool: 'gpu-a100-80g',
       image: `oci-layout:out/promote/image@${record.image.digest}`,
+      digest: record.image.digest,
       'image-digest': record.image.digest,
       'model-digest': record.model.digest,
       'manifests-path': 'out/promote/manifests',
       'record-path': 'out/promote/promotion.json',
+      url: record.environment.endpoint,
+      model: 'sentiment',
+      'model-version': '2',
+      metadata: JSON.stringify({
+        status: 'succeeded',
+        model: 'sentiment',
+        version: '2',
+        environment: 'production',
+        pool: 'gpu-a100-80g',
+        image: `oci-layout:out/promote/image@${record.image.digest}`,
+        digest: record.image.digest,
+        url: record.environment.endpoint,
+        promotionId: record.promotionId,
+      }),
     });
+    expect(run.outputs.url).toMatch(/^https:\/\//);
     expect(record.runUrl).toBe('https://github.com/example-org/models/actions/runs/4242');
     expect(run.summary).toContain(
       '### Model promotion: `sentiment` champion (v2) → `production`: ✅ promoted',
