@@ -60,6 +60,18 @@ async function verify(dir: string, signature: string, ...policy: string[]) {
   return runCli(['verify', dir, '--signature', signature, ...policy, '--json']);
 }
 
+/** Upstream's CLI, key method: `model_signing sign key TARGET --private_key KEY --signature SIG ...`. */
+function upstreamSignKey(target: string, key: string, signature: string, ...options: string[]) {
+  return execFileAsync(toolPath('model_signing'), [
+    'sign', 'key', target, '--private_key', key, '--signature', signature, ...options,
+  ]); // prettier-ignore
+}
+
+/** The CLI run succeeded; its stderr is shown when it did not. */
+function expectSuccess(run: { code: number; stderr: string }): void {
+  expect({ code: run.code, stderr: run.code ? run.stderr : '' }).toEqual({ code: 0, stderr: '' });
+}
+
 /** Each way a copy of the model can differ from what was signed, and the file the refusal names. */
 const TAMPERS = [
   {
@@ -83,17 +95,9 @@ describe('signed by upstream model_signing, verified by ours', () => {
       const root = await model(dir);
       const { key, pub } = await keyPair(dir, curve);
       const signature = path.join(dir, 'model.sig');
-      await execFileAsync(toolPath('model_signing'), [
-        'sign',
-        'key',
-        root,
-        '--private_key',
-        key,
-        '--signature',
-        signature,
-      ]);
+      await upstreamSignKey(root, key, signature);
       const ok = await verify(root, signature, '--public-key', pub);
-      expect({ code: ok.code, stderr: ok.code ? ok.stderr : '' }).toEqual({ code: 0, stderr: '' });
+      expectSuccess(ok);
       for (const tamper of TAMPERS) {
         const copy = path.join(dir, `copy-${tamper.name.replaceAll(' ', '-')}`);
         await cp(root, copy, { recursive: true });
@@ -123,7 +127,7 @@ describe('signed by upstream model_signing, verified by ours', () => {
       SIGN_WITH_LIBRARY, root, signature, key, hash, serialization, String(shard || 1), '[]',
     ]); // prettier-ignore
     const ok = await verify(root, signature, '--public-key', pub);
-    expect({ code: ok.code, stderr: ok.code ? ok.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    expectSuccess(ok);
     await appendFile(path.join(root, 'tokenizer', 'vocab.txt'), 'd\n');
     const refused = await verify(root, signature, '--public-key', pub);
     expect(refused.code).toBe(1);
@@ -136,17 +140,9 @@ describe('signed by upstream model_signing, verified by ours', () => {
     await writeFile(file, randomBytes(2 * 1024 * 1024 + 3));
     const { key, pub } = await keyPair(dir, 'P-384');
     const signature = path.join(dir, 'model.sig');
-    await execFileAsync(toolPath('model_signing'), [
-      'sign',
-      'key',
-      file,
-      '--private_key',
-      key,
-      '--signature',
-      signature,
-    ]);
+    await upstreamSignKey(file, key, signature);
     const ok = await verify(file, signature, '--public-key', pub);
-    expect({ code: ok.code, stderr: ok.code ? ok.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    expectSuccess(ok);
     await appendFile(file, 'x');
     const refused = await verify(file, signature, '--public-key', pub);
     expect(refused.code).toBe(1);
@@ -184,15 +180,7 @@ describe('signed by upstream model_signing, verified by ours', () => {
     const root = await model(dir);
     const { key, pub } = await keyPair(dir, 'P-256');
     const signature = path.join(dir, 'model.sig');
-    await execFileAsync(toolPath('model_signing'), [
-      'sign',
-      'key',
-      root,
-      '--private_key',
-      key,
-      '--signature',
-      signature,
-    ]);
+    await upstreamSignKey(root, key, signature);
     // The same statement with another hash_type, signed again with the same key: a valid signature.
     const bundle = JSON.parse(await readFile(signature, 'utf8')) as { dsseEnvelope: { payload: string } };
     const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')) as {
@@ -219,7 +207,7 @@ describe('signed by upstream model_signing, verified by ours', () => {
       '--certificate_chain', f('intermediate.crt'), '--signature', signature,
     ]); // prettier-ignore
     const ok = await verify(root, signature, '--certificate-chain', f('root.crt'));
-    expect({ code: ok.code, stderr: ok.code ? ok.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    expectSuccess(ok);
     const other = await verify(
       root,
       signature,
@@ -240,10 +228,7 @@ describe('signed by ours, verified by upstream model_signing', () => {
       const { key, pub } = await keyPair(dir, curve);
       const signature = path.join(dir, 'model.sig');
       const signed = await runCli(['sign', root, '--private-key', key, '--signature', signature]);
-      expect({ code: signed.code, stderr: signed.code ? signed.stderr : '' }).toEqual({
-        code: 0,
-        stderr: '',
-      });
+      expectSuccess(signed);
       const upstreamVerify = () =>
         execFileAsync(toolPath('model_signing'), [
           'verify',
@@ -273,7 +258,7 @@ describe('signed by ours with the certificate method, verified by upstream model
       'sign', root, '--private-key', f('leaf.key'), '--signing-certificate', f('leaf.crt'),
       '--certificate-chain', f('intermediate.crt'), '--signature', signature,
     ]); // prettier-ignore
-    expect({ code: signed.code, stderr: signed.code ? signed.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    expectSuccess(signed);
     const upstreamVerify = (anchor: string) =>
       execFileAsync(toolPath('model_signing'), [
         'verify', 'certificate', root, '--signature', signature, '--certificate_chain', f(anchor),
@@ -281,7 +266,7 @@ describe('signed by ours with the certificate method, verified by upstream model
     await upstreamVerify('root.crt');
     await expect(upstreamVerify('stranger.crt')).rejects.toThrow();
     const ours = await verify(root, signature, '--certificate-chain', f('root.crt'));
-    expect({ code: ours.code, stderr: ours.code ? ours.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    expectSuccess(ours);
   });
 
   it("refuses, before hashing, a private key that is not the signing certificate's (usage, exit 2)", async () => {
@@ -314,7 +299,7 @@ describe("upstream's verify options, on our verify", () => {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain('ignore-me');
       const ok = await verify(folder, signature, '--public-key', PUBLIC_KEY, '--ignore-paths', 'ignore-me');
-      expect({ code: ok.code, stderr: ok.code ? ok.stderr : '' }).toEqual({ code: 0, stderr: '' });
+      expectSuccess(ok);
       const unsigned = await verify(folder, signature, '--public-key', PUBLIC_KEY, '--ignore-unsigned-files');
       expect(unsigned.code).toBe(0);
     },
@@ -325,15 +310,13 @@ describe("upstream's verify options, on our verify", () => {
     const root = await model(dir);
     const { key, pub } = await keyPair(dir, 'P-256');
     const signature = path.join(dir, 'model.sig');
-    await execFileAsync(toolPath('model_signing'), [
-      'sign', 'key', root, '--private_key', key, '--signature', signature, '--no-ignore-git-paths',
-    ]); // prettier-ignore
+    await upstreamSignKey(root, key, signature, '--no-ignore-git-paths');
     // By default .git is left out, so the signed .git/HEAD is missing (upstream says the same).
     const refused = await verify(root, signature, '--public-key', pub);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('missing (.git/HEAD)');
     const ok = await verify(root, signature, '--public-key', pub, '--no-ignore-git-paths');
-    expect({ code: ok.code, stderr: ok.code ? ok.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    expectSuccess(ok);
   });
 
   it('--allow-symlinks follows a link upstream followed when it signed', async () => {
@@ -345,10 +328,8 @@ describe("upstream's verify options, on our verify", () => {
     await symlink(target, path.join(root, 'linked.bin'));
     const { key, pub } = await keyPair(dir, 'P-256');
     const signature = path.join(dir, 'model.sig');
-    await execFileAsync(toolPath('model_signing'), [
-      'sign', 'key', root, '--private_key', key, '--signature', signature, '--allow_symlinks',
-    ]); // prettier-ignore
+    await upstreamSignKey(root, key, signature, '--allow_symlinks');
     const ok = await verify(root, signature, '--public-key', pub, '--allow-symlinks');
-    expect({ code: ok.code, stderr: ok.code ? ok.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    expectSuccess(ok);
   });
 });
