@@ -66,12 +66,12 @@ export class FolderRegistry implements ModelRegistry {
       },
     );
     const signaturePath = path.join(versionDir, SIGNATURE_FILE);
-    if (!(await isFile(signaturePath))) {
-      const there = await stat(signaturePath).catch(() => undefined);
+    const signature = await stat(signaturePath).catch(() => undefined);
+    if (!signature?.isFile()) {
       throw new RegistryError(
         'refused',
         'signature-missing',
-        `${model} version ${version} has no signature: ${signaturePath} ${there ? 'is not a file' : 'does not exist'}`,
+        `${model} version ${version} has no signature: ${signaturePath} ${signature ? 'is not a file' : 'does not exist'}`,
         `sign the version (model-promote sign ${versionDir} --private-key KEY) or add its model.sig`,
       );
     }
@@ -295,8 +295,4 @@ function historyEntry(line: string): PromotionHistoryEntry | undefined {
 
 async function isDirectory(p: string): Promise<boolean> {
   return (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
-}
-
-async function isFile(p: string): Promise<boolean> {
-  return (await stat(p).catch(() => undefined))?.isFile() ?? false;
 }

@@ -82,7 +82,7 @@ export function identityMatcher(pattern: string): (identity: string) => boolean 
  */
 export function pemProblem(pem: string, what: 'public key' | 'certificate'): string | undefined {
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
-    return `it holds a PRIVATE key: give the ${what === 'public key' ? 'public key' : 'certificate'} (and keep the private key secret)`;
+    return `it holds a PRIVATE key: give the ${what} (and keep the private key secret)`;
   }
   try {
     if (what === 'public key') createPublicKey(pem);

@@ -5,7 +5,7 @@
 import { createPrivateKey, createPublicKey, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { IN_TOTO_PAYLOAD_TYPE, pae } from './bundle.js';
 import { SigningError } from './signing-error.js';
-import { checkLeafUsage, checkValidity, oneLine } from './verify-certificate.js';
+import { checkLeafUsage, checkValidity, distinguishedName } from './verify-certificate.js';
 import { ecdsaHashFor, publicKeyHint } from './verify-key.js';
 
 export const BUNDLE_MEDIA_TYPE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json';
@@ -76,7 +76,7 @@ function certificateChain(
   }
   if (!leaf.checkPrivateKey(privateKey)) {
     throw invalidCertificate(
-      `the private key is not the key of signing certificate ${oneLine(leaf.subject)}`,
+      `the private key is not the key of signing certificate ${distinguishedName(leaf.subject)}`,
       'give the private key that the signing certificate was issued for',
     );
   }

@@ -59,7 +59,7 @@ export async function verifyWithCertificate(
     );
   }
   const anchor = path[path.length - 1] ?? leaf;
-  return { signer: oneLine(leaf.subject), issuer: oneLine(anchor.subject) };
+  return { signer: distinguishedName(leaf.subject), issuer: distinguishedName(anchor.subject) };
 }
 
 /**
@@ -88,22 +88,22 @@ function buildPath(
   }
   throw new SigningError(
     'untrusted-chain',
-    `verifying certificate chain of ${oneLine(leaf.subject)}: it does not lead to any of the ${anchors.length} trust anchor(s) (stopped at ${oneLine(current.subject)}, issued by ${oneLine(current.issuer)})`,
+    `verifying certificate chain of ${distinguishedName(leaf.subject)}: it does not lead to any of the ${anchors.length} trust anchor(s) (stopped at ${distinguishedName(current.subject)}, issued by ${distinguishedName(current.issuer)})`,
     'give the root (or intermediate) CA certificate that issued the signing certificate as a trust anchor, or get a model signed under a trusted CA',
   );
 }
 
 /** OIDs of the extensions a critical flag may carry: those the checks here (or pkijs's) process. */
-const UNDERSTOOD_EXTENSIONS = new Map([
-  ['2.5.29.15', 'keyUsage'],
-  ['2.5.29.17', 'subjectAltName'],
-  ['2.5.29.19', 'basicConstraints'],
-  ['2.5.29.30', 'nameConstraints'],
-  ['2.5.29.32', 'certificatePolicies'],
-  ['2.5.29.33', 'policyMappings'],
-  ['2.5.29.36', 'policyConstraints'],
-  ['2.5.29.37', 'extendedKeyUsage'],
-  ['2.5.29.54', 'inhibitAnyPolicy'],
+const UNDERSTOOD_EXTENSIONS = new Set([
+  '2.5.29.15', // keyUsage
+  '2.5.29.17', // subjectAltName
+  '2.5.29.19', // basicConstraints
+  '2.5.29.30', // nameConstraints
+  '2.5.29.32', // certificatePolicies
+  '2.5.29.33', // policyMappings
+  '2.5.29.36', // policyConstraints
+  '2.5.29.37', // extendedKeyUsage
+  '2.5.29.54', // inhibitAnyPolicy
 ]);
 const BASIC_CONSTRAINTS = '2.5.29.19';
 
@@ -148,7 +148,7 @@ async function validatePath(path: X509Certificate[], now: Date): Promise<void> {
   if (!result.result) {
     throw new SigningError(
       'untrusted-chain',
-      `verifying certificate chain of ${oneLine(path[0]!.subject)}: ${result.resultMessage || 'RFC 5280 path validation failed'}`,
+      `verifying certificate chain of ${distinguishedName(path[0]!.subject)}: ${result.resultMessage || 'RFC 5280 path validation failed'}`,
       'get the model signed with a certificate whose chain meets RFC 5280 (CA flags, key usage, name constraints), or trust another anchor',
     );
   }
@@ -157,7 +157,7 @@ async function validatePath(path: X509Certificate[], now: Date): Promise<void> {
 function chainRule(certificate: X509Certificate, why: string): SigningError {
   return new SigningError(
     'untrusted-chain',
-    `verifying certificate chain: certificate ${oneLine(certificate.subject)}: ${why}`,
+    `verifying certificate chain: certificate ${distinguishedName(certificate.subject)}: ${why}`,
     'sign with a certificate whose chain meets RFC 5280, or fix the CA that issued it',
   );
 }
@@ -181,7 +181,7 @@ function checkIssuerIsCa(certificate: X509Certificate): void {
   if (!certificate.ca || (usage !== undefined && !usage.keyCertSign)) {
     throw new SigningError(
       'untrusted-chain',
-      `verifying certificate chain: intermediate ${oneLine(certificate.subject)} is not a CA (basicConstraints CA and keyCertSign required)`,
+      `verifying certificate chain: intermediate ${distinguishedName(certificate.subject)} is not a CA (basicConstraints CA and keyCertSign required)`,
       'the chain in the signature was altered or built from a non-CA certificate; sign with a certificate issued by a real CA',
     );
   }
@@ -201,7 +201,7 @@ export function checkLeafUsage(leaf: X509Certificate): void {
   if (!signing || !codeSigning) {
     throw new SigningError(
       'bad-key-usage',
-      `verifying signing certificate ${oneLine(leaf.subject)}: its key usage does not allow signing code (needs digitalSignature${extended ? ' and extendedKeyUsage codeSigning' : ''})`,
+      `verifying signing certificate ${distinguishedName(leaf.subject)}: its key usage does not allow signing code (needs digitalSignature${extended ? ' and extendedKeyUsage codeSigning' : ''})`,
       'issue the signing certificate with keyUsage digitalSignature (and extendedKeyUsage codeSigning)',
     );
   }
@@ -213,7 +213,7 @@ export function checkValidity(certificate: X509Certificate, at: Date): void {
   if (at < notBefore || at > notAfter) {
     throw new SigningError(
       'certificate-expired',
-      `verifying certificate ${oneLine(certificate.subject)}: it is valid from ${notBefore.toISOString()} to ${notAfter.toISOString()}, not at ${at.toISOString()}`,
+      `verifying certificate ${distinguishedName(certificate.subject)}: it is valid from ${notBefore.toISOString()} to ${notAfter.toISOString()}, not at ${at.toISOString()}`,
       'renew the certificate and sign the model again',
     );
   }
@@ -233,6 +233,6 @@ function readCertificate(der: Buffer, index: number): X509Certificate {
 }
 
 /** Node joins RDNs with newlines; one line reads better in messages and reports. */
-export function oneLine(name: string): string {
+export function distinguishedName(name: string): string {
   return name.split('\n').filter(Boolean).join(', ');
 }

@@ -4,6 +4,7 @@
  * signed by our signer with the leaf's key (the chain is what is under test, not the signature).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,7 +69,7 @@ async function verdict(chain: string[], anchor: string): Promise<string> {
   const certificates = await Promise.all(
     chain.map(async (name) => {
       const pem = await readFile(f(`${name}.crt`), 'utf8');
-      return { rawBytes: Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64').toString('base64') };
+      return { rawBytes: new X509Certificate(pem).raw.toString('base64') };
     }),
   );
   const bundle = parseBundle(
