@@ -2,7 +2,7 @@
  * Every input, once. action.yml, the CLI flags and (later) the GitLab component's `spec: inputs`
  * use these names with these meanings; tests keep action.yml and the README equal to this table.
  */
-import { DEFAULT_CATALOG_PATH } from './environments/catalog-loader.js';
+import { DEFAULT_CATALOG_PATH } from './environments/catalog-path.js';
 import { UsageError } from './errors.js';
 import { firstControl } from './outside-text.js';
 

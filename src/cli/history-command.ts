@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { openRegistry } from '../registry/open-registry.js';
 import { addInputOptions } from './options.js';
 import type { CommandAction } from './program.js';
 import { stderrLogger } from './stderr-logger.js';
@@ -22,6 +21,7 @@ export function historyCommand(): [Command, CommandAction] {
       };
       if (!registry || !model)
         throw new UsageError('history needs --registry and --model', 'name the registry and the model');
+      const { openRegistry } = await import('../registry/open-registry.js');
       const entries = (
         await openRegistry(registry, io.cwd, { logger: stderrLogger(io.stderr) }).history(model)
       ).filter((entry) => !environment || entry.environment === environment);

@@ -1,7 +1,5 @@
 import { Command, Option } from 'commander';
 import { INPUTS, type InputName } from '../inputs.js';
-import { cliPlatform } from '../platform/cli-platform.js';
-import { runPromotion } from '../run-promotion.js';
 import { addInputOptions, inputReader } from './options.js';
 import type { CommandAction } from './program.js';
 
@@ -15,6 +13,10 @@ export function promoteCommand(): [Command, CommandAction] {
   return [
     command,
     async (options, _args, io) => {
+      const [{ cliPlatform }, { runPromotion }] = await Promise.all([
+        import('../platform/cli-platform.js'),
+        import('../run-promotion.js'),
+      ]);
       const platform = cliPlatform({
         readInput: inputReader(options),
         verbose: Boolean(options.verbose),

@@ -2,10 +2,6 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { parseEpoch } from '../inputs.js';
-import { RegistryClient } from '../oci/remote/client.js';
-import { credentialProvider } from '../oci/remote/credentials.js';
-import { modelRepository, parseOciLocation } from '../registry/oci-model-registry.js';
-import { publishModel } from '../registry/publish-model.js';
 import type { CommandAction } from './program.js';
 import { stderrLogger } from './stderr-logger.js';
 
@@ -84,6 +80,17 @@ export function publishCommand(): [Command, CommandAction] {
         (options.sourceDateEpoch as string | undefined) ?? process.env.SOURCE_DATE_EPOCH,
         '--source-date-epoch',
       );
+      const [
+        { RegistryClient },
+        { credentialProvider },
+        { modelRepository, parseOciLocation },
+        { publishModel },
+      ] = await Promise.all([
+        import('../oci/remote/client.js'),
+        import('../oci/remote/credentials.js'),
+        import('../registry/oci-model-registry.js'),
+        import('../registry/publish-model.js'),
+      ]);
       const location = parseOciLocation(registry);
       const repository = modelRepository(location, model);
       const logger = stderrLogger(io.stderr, options.verbose === true);

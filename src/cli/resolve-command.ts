@@ -1,9 +1,5 @@
 import { Command, Option } from 'commander';
-import { loadCatalog } from '../environments/catalog-loader.js';
-import { renderExplanationTable } from '../environments/explanation-table.js';
-import { resolvePool } from '../environments/resolve-pool.js';
 import { UsageError } from '../errors.js';
-import { openRegistry } from '../registry/open-registry.js';
 import { addInputOptions } from './options.js';
 import type { CommandAction } from './program.js';
 
@@ -24,6 +20,11 @@ export function resolveCommand(): [Command, CommandAction] {
       const environment = options.environment as string | undefined;
       if (!environment)
         throw new UsageError('--environment is required', 'name an environment of the catalog');
+      const [{ loadCatalog }, { renderExplanationTable }, { resolvePool }] = await Promise.all([
+        import('../environments/catalog-loader.js'),
+        import('../environments/explanation-table.js'),
+        import('../environments/resolve-pool.js'),
+      ]);
       const catalog = await loadCatalog(options.catalog as string, io.cwd);
       const labels = options.label
         ? parseLabels(options.label as string[])
@@ -65,5 +66,6 @@ async function registryLabels(
       'give --registry and --model (and --version), or --label key=value',
     );
   }
+  const { openRegistry } = await import('../registry/open-registry.js');
   return (await openRegistry(registry, cwd).resolve(model, version ?? 'latest')).labels;
 }

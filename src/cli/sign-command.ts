@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { signModel } from '../signing/sign-model.js';
 import type { CommandAction } from './program.js';
 
 export function signCommand(): [Command, CommandAction] {
@@ -30,6 +29,7 @@ export function signCommand(): [Command, CommandAction] {
       if (!options.privateKey)
         throw new UsageError('sign needs --private-key FILE', 'give the PEM private key to sign with');
       const directory = path.resolve(io.cwd, modelDir!);
+      const { signModel } = await import('../signing/sign-model.js');
       const signed = await signModel(directory, {
         privateKeyPath: path.resolve(io.cwd, options.privateKey as string),
         ...(options.signature !== undefined && {

@@ -1,12 +1,7 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { parsePolicyInputs } from '../inputs.js';
-import { formatBytes } from '../report/summary-markdown.js';
-import { requirementFromInputs, usesPublicGood, withPublicGoodRoot } from '../signing/policy-sources.js';
-import { refreshPublicGoodRoot } from '../signing/public-good-root.js';
-import { verifyModel } from '../signing/verify-model.js';
 import { UsageError } from '../errors.js';
-import { cliPlatform } from '../platform/cli-platform.js';
 import { addInputOptions, inputReader } from './options.js';
 import type { CommandAction } from './program.js';
 
@@ -38,6 +33,19 @@ export function verifyCommand(): [Command, CommandAction] {
         io.cwd,
         (options.signature as string | undefined) ?? path.join(directory, 'model.sig'),
       );
+      const [
+        { formatBytes },
+        { requirementFromInputs, usesPublicGood, withPublicGoodRoot },
+        { refreshPublicGoodRoot },
+        { verifyModel },
+        { cliPlatform },
+      ] = await Promise.all([
+        import('../report/summary-markdown.js'),
+        import('../signing/policy-sources.js'),
+        import('../signing/public-good-root.js'),
+        import('../signing/verify-model.js'),
+        import('../platform/cli-platform.js'),
+      ]);
       const requirement = await requirementFromInputs(parsePolicyInputs(inputReader(options)), io.cwd);
       if (!requirement) {
         throw new UsageError(

@@ -15,9 +15,9 @@ import {
   type CatalogIssue,
   type SourceLocation,
 } from './environment-error.js';
+import { DEFAULT_CATALOG_PATH } from './catalog-path.js';
 
-/** Where the catalog is looked for when no `--catalog` (Action input `catalog`) is given. */
-export const DEFAULT_CATALOG_PATH = '.model-promote/catalog.yaml';
+export { DEFAULT_CATALOG_PATH };
 
 export type FieldPath = readonly (string | number)[];
 

@@ -48,15 +48,12 @@ export const DEFAULT_BLOCK_SIZE = 256 * 1024;
 export const PROGRESS_STEP = 16 * 1024 * 1024;
 
 /**
- * The worker's module. The Action and the CLI run as ncc bundles, and ncc does not bundle worker
- * entry points, so the build bundles hash-worker.ts on its own into `hash-worker/index.js` beside
- * each bundle; from source (tests, tsx) Node runs the TypeScript file itself.
+ * The worker's module: from source (tests, tsx) Node runs hash-worker.ts itself; in dist/ the
+ * build writes the bundled worker beside the chunk that holds this code (scripts/build.ts checks).
  */
 export function workerModule(): URL {
-  // Not `new URL('…', import.meta.url)`: ncc would copy (or stub) that file at build time.
-  const here = import.meta.url;
-  const bundled = new URL('./hash-worker/index.js', here);
-  return existsSync(bundled) ? bundled : new URL('./hash-worker.ts', here);
+  const bundled = new URL('./hash-worker.js', import.meta.url);
+  return existsSync(bundled) ? bundled : new URL('./hash-worker.ts', import.meta.url);
 }
 
 type WorkerMessage =

@@ -149,7 +149,7 @@ describe('signed by upstream model_signing, verified by ours', () => {
     expect(refused.stderr).toContain('model.safetensors');
   });
 
-  it('blake3 through the bundled CLI (dist/cli, whose hash workers are bundled on their own)', async () => {
+  it('blake3 through the bundled CLI (dist/cli, whose hash worker is an entry point of its own)', async () => {
     const dir = await temp.make();
     const root = await model(dir);
     const { key, pub } = await keyPair(dir, 'P-256');
