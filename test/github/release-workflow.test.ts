@@ -129,9 +129,8 @@ describe('release-plan.sh', () => {
 });
 
 describe('release.yml', () => {
-  test('runs for semver tags only, one release at a time', () => {
+  test('runs for semver tags only', () => {
     expect(release.on).toEqual({ push: { tags: ['v*.*.*'] } });
-    expect(release.concurrency).toEqual({ group: 'release', 'cancel-in-progress': false });
   });
 
   test('check: plans from the pushed tag with every tag fetched, before it installs, and checks dist/', () => {
@@ -163,12 +162,20 @@ describe('release.yml', () => {
       if (s.uses?.startsWith('actions/setup-node@')) expect(s.with?.['package-manager-cache']).toBe(false);
   });
 
-  test('major-tag: after the publication, only when the plan says so, the planned tag at this commit', () => {
+  test('major-tag: after the publication, one at a time, only when a new plan against every tag still says so', () => {
     const major = job(release, 'major-tag');
     expect(major.needs).toEqual(['check', 'publish']);
     expect(major.if).toBe("needs.check.outputs.move-major == 'true'");
+    expect(major.concurrency).toEqual({ group: 'release-major-tag', 'cancel-in-progress': false });
+    expect(major.steps[0]!.with).toMatchObject({ 'fetch-depth': 0 });
+    const replan = step(release, 'major-tag', 'plan');
+    expect(replan).toMatchObject({
+      run: 'bash .github/scripts/release-plan.sh',
+      env: { TAG: '${{ github.ref_name }}' },
+    });
     const move = step(release, 'major-tag', 'Point the major tag at this release');
-    expect(move.env!.MAJOR_TAG).toBe('${{ needs.check.outputs.major-tag }}');
+    expect(move.if).toBe("steps.plan.outputs.move-major == 'true'");
+    expect(move.env!.MAJOR_TAG).toBe('${{ steps.plan.outputs.major-tag }}');
     expect(move.run).toContain('git push --force origin "refs/tags/$MAJOR_TAG"');
   });
 });

@@ -23,6 +23,7 @@ export function workflowPaths(dir: string): string[] {
 export interface Step {
   id?: string;
   name?: string;
+  if?: string;
   uses?: string;
   run?: string;
   with?: Record<string, string | number | boolean>;
@@ -35,6 +36,7 @@ export interface Job {
   environment?: unknown;
   permissions?: Record<string, string>;
   outputs?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean | string };
   'timeout-minutes'?: number;
   steps: Step[];
 }
