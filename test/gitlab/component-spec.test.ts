@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { INPUTS, type InputSpec } from '../../src/inputs.js';
 import { gitlabCiSchema } from './gitlab-ci-schema.js';
 import { MINIMUM_GITLAB, requiredGitlab } from './gitlab-versions.js';
@@ -189,5 +189,18 @@ describe('the GitLab the component needs', () => {
     for (const readme of ['README.md', 'gitlab/README.md']) {
       expect(readFileSync(path.join(repo, readme), 'utf8')).toContain(`GitLab ${MINIMUM_GITLAB} or later`);
     }
+  });
+
+  it('releases on semantic-version tags, pre-releases included, with the image GitLab names for releases', () => {
+    const ci = parse(readFileSync(path.join(repo, 'gitlab/.gitlab-ci.yml'), 'utf8')) as {
+      release: { image: string; rules: { if: string }[] };
+    };
+    expect(ci.release.image).toBe('registry.gitlab.com/gitlab-org/cli:latest');
+    const [, pattern] = /^\$CI_COMMIT_TAG =~ \/(.*)\/$/.exec(ci.release.rules[0]!.if)!;
+    const tag = new RegExp(pattern!);
+    expect(['1.2.3', '0.1.0', '1.0.0-rc.1', '2.0.0-alpha.beta.1'].filter((t) => tag.test(t))).toHaveLength(4);
+    expect(['v1.2.3', '1.2', '01.2.3', '1.2.3-', '1.2.3+build', 'latest'].filter((t) => tag.test(t))).toEqual(
+      [],
+    );
   });
 });
