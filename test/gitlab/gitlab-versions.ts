@@ -9,7 +9,7 @@
 export const MINIMUM_GITLAB = '17.0';
 
 interface Header {
-  spec?: { inputs?: Record<string, Record<string, unknown> | null>; [key: string]: unknown };
+  spec?: { inputs?: Record<string, object | null>; [key: string]: unknown };
 }
 
 interface Feature {
@@ -18,7 +18,8 @@ interface Feature {
   readonly uses: (header: Header, body: string) => boolean;
 }
 
-const inputs = (header: Header) => Object.values(header.spec?.inputs ?? {}).map((input) => input ?? {});
+const inputs = (header: Header) =>
+  Object.values(header.spec?.inputs ?? {}).map((input) => (input ?? {}) as Record<string, unknown>);
 
 export const FEATURES: readonly Feature[] = [
   { name: 'include:component and spec:inputs (generally available)', since: '17.0', uses: () => true },
