@@ -5,16 +5,18 @@
  * (--shell-executor-no-image, --force-shell-executor: no containers) with Node 24 from npm's PATH.
  *
  * The CLI is dist/cli/index.js (what the component's release runs; CI checks it is fresh), or
- * MODEL_PROMOTE_TEST_CLI.
+ * MODEL_PROMOTE_TEST_CLI. Without the `cli` input the job installs the npm release instead: that
+ * runs against a stand-in npm registry (npm-registry-double.ts) with the real npm client.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
+import { startNpmRegistryDouble, type NpmRegistryDouble } from './npm-registry-double.js';
 
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -174,7 +176,6 @@ describe('the GitLab component under gitlab-ci-local', () => {
       'dry-run': true,
       'rollout-timeout': '1h30m',
       manifests: ['k8s/*.yaml'],
-      'kubernetes-agent': 'group/agents:prod',
     };
     await writeFile(
       path.join(project, file),
@@ -191,10 +192,169 @@ describe('the GitLab component under gitlab-ci-local', () => {
       name: 'production',
       url: '$MODEL_PROMOTE_URL',
       deployment_tier: 'production',
-      kubernetes: { agent: 'group/agents:prod' },
     });
     expect(job.variables.MODEL_PROMOTE_INPUT_FLAGS).toContain('dry-run=true');
     expect(job.variables.MODEL_PROMOTE_INPUT_FLAGS).toContain('rollout-timeout=1h30m');
     expect(job.variables.MODEL_PROMOTE_INPUT_MANIFESTS).toBe('json:["k8s/*.yaml"]');
   }, 30_000);
+
+  async function include(file: string, inputs: Record<string, unknown>): Promise<void> {
+    await writeFile(
+      path.join(project, file),
+      `include:\n  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/promote@${sha}\n    inputs: ${JSON.stringify(inputs)}\n`,
+    );
+  }
+
+  describe('secrets and the kubeconfig', () => {
+    // A stand-in for the CLI: records its arguments and the environment it was given.
+    const probe = `require('node:fs').writeFileSync('probe.json', JSON.stringify({
+      argv: process.argv.slice(2),
+      KUBECONFIG: process.env.KUBECONFIG,
+      kubeconfig: process.env.KUBECONFIG && require('node:fs').readFileSync(process.env.KUBECONFIG, 'utf8'),
+      GITLAB_TOKEN: process.env.GITLAB_TOKEN,
+      MODEL_PROMOTE_REGISTRY_PASSWORD: process.env.MODEL_PROMOTE_REGISTRY_PASSWORD,
+    }));`;
+    const kubeconfig = 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n';
+
+    beforeAll(async () => {
+      await writeFile(path.join(project, 'probe.js'), probe);
+      // gitlab-ci-local's variables file is where it takes CI/CD variables of type File.
+      await writeFile(
+        path.join(project, '.gitlab-ci-local-variables.yml'),
+        `KUBE_FILE:\n  type: file\n  values:\n    '*': ${JSON.stringify(kubeconfig)}\nKUBE_TEXT: ${JSON.stringify(kubeconfig)}\nMY_TOKEN: token-4f9a\n`,
+      );
+    });
+
+    async function probed(inputs: Record<string, unknown>, args: string[] = []) {
+      await rm(path.join(project, 'probe.json'), { force: true });
+      await include('probe.gitlab-ci.yml', { ...good, 'job-name': 'probe', cli: 'node probe.js', ...inputs });
+      const result = await gitlabCi(project, ['--file', 'probe.gitlab-ci.yml', ...args, 'probe']);
+      expect({ code: result.code, output: result.output }).toMatchObject({ code: 0 });
+      return JSON.parse(await readFile(path.join(project, 'probe.json'), 'utf8')) as Record<
+        string,
+        unknown
+      > & {
+        argv: string[];
+      };
+    }
+
+    it('a file variable reaches the CLI as KUBECONFIG, and secrets as environment variables, not arguments', async () => {
+      const seen = await probed({
+        kubeconfig: '$KUBE_FILE',
+        'gitlab-token': '$MY_TOKEN',
+        'registry-password': '$MY_TOKEN',
+      });
+      expect(seen).toMatchObject({
+        kubeconfig,
+        GITLAB_TOKEN: 'token-4f9a',
+        MODEL_PROMOTE_REGISTRY_PASSWORD: 'token-4f9a',
+      });
+      expect(seen.argv.slice(0, 3)).toEqual(['promote', '--registry', 'test/registry']);
+      expect(seen.argv.join(' ')).not.toMatch(
+        /kubeconfig|gitlab-token|registry-password|token-4f9a|apiVersion/,
+      );
+    }, 60_000);
+
+    it('a plain variable holding the kubeconfig is written to a private file', async () => {
+      const seen = await probed({ kubeconfig: '$KUBE_TEXT' });
+      expect(String(seen.kubeconfig).trim()).toBe(kubeconfig.trim());
+      expect(seen.KUBECONFIG).not.toContain('apiVersion');
+    }, 60_000);
+
+    it('without the input, the KUBECONFIG the agent for Kubernetes sets is left as it is', async () => {
+      const agentConfig = path.join(project, 'agent-kubeconfig');
+      await writeFile(agentConfig, kubeconfig);
+      const seen = await probed({}, ['--variable', `KUBECONFIG=${agentConfig}`]);
+      expect(seen).toMatchObject({ KUBECONFIG: agentConfig, kubeconfig });
+    }, 60_000);
+
+    it('a kubeconfig input that names no file stops the job, saying how to pass one', async () => {
+      await include('probe.gitlab-ci.yml', {
+        ...good,
+        'job-name': 'probe',
+        cli: 'node probe.js',
+        kubeconfig: 'kube/missing.yaml',
+      });
+      const result = await gitlabCi(project, ['--file', 'probe.gitlab-ci.yml', 'probe']);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain('the kubeconfig input names no file');
+    }, 60_000);
+  });
+
+  describe('the npm release of the CLI, from a stand-in registry', () => {
+    let registry: NpmRegistryDouble;
+    let marker: string;
+    const version = (JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string })
+      .version;
+
+    beforeAll(async () => {
+      marker = path.join(project, 'stand-in-ran.json');
+      registry = await startNpmRegistryDouble({ dir: project, name: '@model-promote/cli', version, marker });
+      await include('npm.gitlab-ci.yml', { ...good, 'job-name': 'npm-release' });
+    }, 60_000);
+
+    afterAll(async () => {
+      await registry?.close();
+    });
+
+    async function job() {
+      await rm(marker, { force: true });
+      const result = await gitlabCi(project, [
+        '--file',
+        'npm.gitlab-ci.yml',
+        '--variable',
+        `NPM_CONFIG_REGISTRY=${registry.url}`,
+        '--variable',
+        `NPM_CONFIG_CACHE=${path.join(project, '.npm-cache')}`,
+        '--variable',
+        'NPM_CONFIG_UPDATE_NOTIFIER=false',
+        // No retries: a refusal must not wait out npm's back-off against hosts that cannot answer.
+        '--variable',
+        'NPM_CONFIG_FETCH_RETRIES=0',
+        '--variable',
+        'NPM_CONFIG_FETCH_TIMEOUT=10000',
+        'npm-release',
+      ]);
+      return { ...result, ran: existsSync(marker) };
+    }
+
+    const signatures = [{ keyid: 'SHA256:stand-in', sig: 'MEUCIQDstandin' }];
+
+    it('refuses a version with no provenance attestation, before downloading it', async () => {
+      registry.serve({ provenance: false, signatures });
+      const result = await job();
+      expect(result).toMatchObject({ ran: false });
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain(
+        `refusing to run @model-promote/cli@${version}: the registry has no SLSA provenance attestation`,
+      );
+      expect(registry.requests).not.toContain('/tarballs/cli.tgz');
+    }, 90_000);
+
+    it('refuses a version with no registry signature', async () => {
+      registry.serve({ provenance: true });
+      const result = await job();
+      expect(result).toMatchObject({ ran: false });
+      expect(result.output).toContain('the registry has no signature for it');
+    }, 90_000);
+
+    it('refuses a tarball that is not the one the registry signed', async () => {
+      registry.serve({ provenance: true, signatures, tamperTarball: true });
+      const result = await job();
+      expect(result).toMatchObject({ ran: false });
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(/EINTEGRITY|integrity checksum failed/i);
+    }, 90_000);
+
+    it("refuses what npm audit signatures cannot verify (offline: Sigstore's TUF root is out of reach)", async () => {
+      registry.serve({ provenance: true, signatures });
+      const result = await job();
+      expect(result).toMatchObject({ ran: false });
+      expect(result.output).toContain(
+        `npm audit signatures failed for @model-promote/cli@${version}: refusing to run it`,
+      );
+      // It got as far as installing (with no install scripts), and ran nothing it installed.
+      expect(registry.requests).toContain('/tarballs/cli.tgz');
+    }, 90_000);
+  });
 });
