@@ -38,7 +38,7 @@ afterAll(() => rm(work, { recursive: true, force: true }));
 describe('the npm package', () => {
   it('declares no dependencies and is not the private repository manifest', async () => {
     const manifest = JSON.parse(
-      await readFile(path.join(installed, 'node_modules/model-promote/package.json'), 'utf8'),
+      await readFile(path.join(installed, 'node_modules/@model-promote/cli/package.json'), 'utf8'),
     ) as Record<string, unknown>;
     const repository = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')) as Record<
       string,

@@ -153,7 +153,11 @@ describe('release.yml', () => {
     const publish = job(release, 'publish');
     expect(publish.needs).toBe('check');
     const command = step(release, 'publish', 'npm publish');
-    expect(command.run).toBe('npm publish --provenance --access public --ignore-scripts --tag "$NPM_TAG"');
+    // The staged package (no dependencies: dist/ bundles them), packed by Node alone.
+    expect(command.run!.trim().split('\n')).toEqual([
+      'node scripts/pack.ts --destination "$RUNNER_TEMP/package"',
+      'npm publish "$RUNNER_TEMP"/package/*.tgz --provenance --access public --ignore-scripts --tag "$NPM_TAG"',
+    ]);
     expect(command.env).toEqual({ NPM_TAG: '${{ needs.check.outputs.npm-tag }}' });
     expect(publish.steps.some((s) => s.run?.includes('npm ci') || s.run?.includes('npm install'))).toBe(
       false,
