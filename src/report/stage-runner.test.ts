@@ -43,6 +43,29 @@ describe('StageRunner', () => {
     expect(groups).toEqual(['fetch']);
   });
 
+  it("logs the stage's lines and its detail inside its group, in order", async () => {
+    const record = { stages: [] } as unknown as PromotionRecord;
+    const log: string[] = [];
+    const logger = { info: (m: string) => log.push(m), warn: (m: string) => log.push(m), debug() {} };
+    const runner = new StageRunner(record, logger, undefined, async (name, work) => {
+      log.push(`open ${name}`);
+      try {
+        return await work();
+      } finally {
+        log.push(`close ${name}`);
+      }
+    });
+    await runner.run(
+      'verify',
+      async () => {
+        log.push('hashing');
+        return 4;
+      },
+      (n) => `${n} files`,
+    );
+    expect(log).toEqual(['open verify', 'hashing', 'verify: 4 files', 'close verify']);
+  });
+
   it('records no detail when none is given', async () => {
     const { record, runner } = setup();
     await runner.run('plan', async () => undefined);

@@ -20,10 +20,15 @@ export class StageRunner {
     const startedAt = this.clock().toISOString();
     const t0 = performance.now();
     try {
-      const result = await this.group(name, work);
-      const said = detail?.(result);
+      // The detail is logged inside the group: logged after it, every group closed empty and the
+      // stage's one line sat below it, outside.
+      const { result, said } = await this.group(name, async () => {
+        const result = await work();
+        const said = detail?.(result);
+        if (said) this.logger.info(`${name}: ${said}`);
+        return { result, said };
+      });
       this.push(name, startedAt, performance.now() - t0, 'ok', said);
-      if (said) this.logger.info(`${name}: ${said}`);
       return result;
     } catch (error) {
       const failure = asPromotionError(error);
