@@ -18,10 +18,9 @@ import {
 } from './promotion-plan.js';
 import { OutputFolder } from './report/output-folder.js';
 import { renderPlanText } from './report/plan-text.js';
-import type { PromotionRecord } from './report/promotion-record.js';
+import { newPromotionId, newRecord, recordError, type PromotionRecord } from './report/promotion-record.js';
 import { StageRunner } from './report/stage-runner.js';
 import { renderSummaryMarkdown } from './report/summary-markdown.js';
-import { TOOL_VERSION } from './version.js';
 
 export type { PromoteOptions } from './promotion-plan.js';
 export { imageTags } from './promotion-plan.js';
@@ -34,7 +33,11 @@ export interface PromotionResult {
 export async function promote(inputs: PromotionInputs, options: PromoteOptions): Promise<PromotionResult> {
   const clock = options.clock ?? (() => new Date());
   const cwd = options.cwd ?? process.cwd();
-  const record = newRecord(inputs, options.promotionId ?? newPromotionId(clock()), clock(), options.runUrl);
+  const record = newRecord(inputs, {
+    promotionId: options.promotionId ?? newPromotionId(clock()),
+    now: clock(),
+    ...(options.runUrl && { runUrl: options.runUrl }),
+  });
   const context: PromotionContext = {
     inputs,
     options,
@@ -66,12 +69,7 @@ export async function promote(inputs: PromotionInputs, options: PromoteOptions):
   } catch (thrown) {
     error = asPromotionError(thrown);
     record.status = error.kind === 'refused' ? 'refused' : 'failed';
-    record.error = {
-      kind: error.kind,
-      code: error.code,
-      message: error.message,
-      ...(error.hint && { hint: error.hint }),
-    };
+    record.error = recordError(error);
     if (error instanceof EnvironmentError && error.explanation.length && record.environment === undefined) {
       record.environment = { name: inputs.environment, explanation: error.explanation };
     }
@@ -130,39 +128,4 @@ async function report(context: PromotionContext, plan: PromotionPlan | undefined
   } catch (error) {
     warn('writing the promotion back to the registry', error);
   }
-}
-
-function newRecord(
-  inputs: PromotionInputs,
-  promotionId: string,
-  now: Date,
-  runUrl: string | undefined,
-): PromotionRecord {
-  return {
-    schemaVersion: 1,
-    promotionId,
-    tool: { name: 'model-promote', version: TOOL_VERSION },
-    startedAt: now.toISOString(),
-    status: 'failed',
-    dryRun: inputs.dryRun,
-    request: {
-      registry: inputs.registry,
-      model: inputs.model,
-      version: inputs.version,
-      environment: inputs.environment,
-      catalog: inputs.catalog,
-      output: inputs.output,
-    },
-    ...(runUrl && { runUrl }),
-    stages: [],
-  };
-}
-
-/** Sortable and unique enough to name a promotion in annotations and history. */
-function newPromotionId(now: Date): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${crypto.randomUUID().slice(0, 8)}`;
 }

@@ -164,6 +164,7 @@ export async function planPromotion(context: PromotionContext): Promise<Promotio
     digest: verified.digest,
     files: verified.files.length,
     bytes: verified.bytes,
+    ...(previousVersion !== undefined && { previousVersion }),
   };
   record.signature = {
     method: verified.signature.method,

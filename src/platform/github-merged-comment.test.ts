@@ -112,12 +112,10 @@ describe('mergedCommentBody', () => {
         OUTCOME_TAG,
         '### After the merge: `sentiment` v2 → `production`: ✅ promoted',
         '',
-        '| | |',
-        '|---|---|',
-        '| Image digest | `sha256:bbb` |',
-        '| Environment URL | https://sentiment.example.com |',
-        `| Commit | [\`6dcb09b5b578\`](https://github.com/o/r/commit/${SHA}) |`,
-        `| Run | [model-promote run](${RUN}) |`,
+        '- **Image digest:** `sha256:bbb`',
+        '- **Environment URL:** https://sentiment.example.com',
+        `- **Commit:** [\`6dcb09b5b578\`](https://github.com/o/r/commit/${SHA})`,
+        `- **Run:** [model-promote run](${RUN})`,
         '',
         '<details><summary>The promotion</summary>',
         '',
@@ -163,9 +161,11 @@ describe('mergedCommentBody', () => {
     });
     const body = mergedCommentBody({ marker: MARKER, record, summaryMarkdown: 's', sha: SHA, runUrl: RUN });
     expect(body).toContain(': ↩️ failed and rolled back\n');
-    expect(body).toContain('| Rolled back | `eu` `models` to v1: smoke \\| p95 too high |');
+    expect(body).toContain('- **Rolled back:** `eu` `models` to v1: smoke \\| p95 too high');
     expect(body).not.toContain('`us`');
-    expect(body).toContain('> **smoke-failed**: smoke test \\| failed at step 2\n> Fix: look at the logs');
+    // The error's first line: its detail lines are in the summary collapsed below.
+    expect(body).toContain('> **smoke-failed**: smoke test \\| failed\n> Fix: look at the logs');
+    expect(body).not.toContain('at step 2');
     expect(body).not.toContain(PLAN_START);
   });
 

@@ -4,10 +4,11 @@
  * the pull request's runs had posted kept collapsed below, between hidden tags so every re-run keeps
  * it once. Pure; github-pr-comment.ts finds the PR and writes the comment.
  */
+import { GITHUB_COMMENT_LIMIT } from '../report/markdown-limit.js';
 import type { PromotionRecord } from '../report/promotion-record.js';
 
 /** GitHub refuses a comment body longer than this. */
-export const COMMENT_LIMIT = 65_536;
+export const COMMENT_LIMIT = GITHUB_COMMENT_LIMIT;
 
 /** Hidden lines of the comment after a merge: it shows an outcome; where the kept plan is. */
 export const OUTCOME_TAG = '<!-- model-promote:after-merge -->';
@@ -83,9 +84,11 @@ export function mergedCommentBody(parts: MergedCommentParts): string {
   const shortSha = code(parts.sha.slice(0, 12));
   rows.push(['Commit', parts.commitUrl ? `[${shortSha}](${parts.commitUrl})` : shortSha]);
   if (runUrl) rows.push(['Run', `[model-promote run](${runUrl})`]);
-  head.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`), '');
+  // A list, not a table: a GitHub table needs a header row, and these pairs have none.
+  head.push(...rows.map(([k, v]) => `- **${k}:** ${cell(v)}`), '');
   if (record.error) {
-    head.push(`> **${record.error.code}**: ${cell(record.error.message)}`);
+    // The first line: the rest (a table of pools, a list of problems) is in the summary below.
+    head.push(`> **${record.error.code}**: ${cell(record.error.message.split('\n')[0] ?? '')}`);
     if (record.error.hint) head.push(`> Fix: ${cell(record.error.hint)}`);
     head.push('');
   }

@@ -8,6 +8,7 @@
  * merged PR) the same comment shows the promotion's outcome on top, and keeps what the pull
  * request's last run posted (the plan) collapsed below it; it is created when there is none.
  */
+import { fitMarkdown, GITHUB_COMMENT_LIMIT } from '../report/markdown-limit.js';
 import type { Logger } from '../logger.js';
 import type { PromotionInputs } from '../inputs.js';
 import type { PromotionRecord } from '../report/promotion-record.js';
@@ -24,10 +25,21 @@ export function commentMarker(model: string, environment: string): string {
   return `<!-- model-promote:${safe(model)}:${safe(environment)} -->`;
 }
 
-/** The comment: the summary, a link to the run, and the marker. Pure. */
+/**
+ * The comment: the summary, a link to the run, and the marker; within GitHub's limit on comments,
+ * a summary too long cut where it must be and pointing at the run. Pure.
+ */
 export function commentBody(summaryMarkdown: string, marker: string, runUrl?: string): string {
   const footer = runUrl ? `<sub>[model-promote run](${runUrl})</sub>` : '<sub>model-promote</sub>';
-  return `${marker}\n${summaryMarkdown.trimEnd()}\n\n${footer}\n`;
+  const frame = (text: string) => `${marker}\n${text.trimEnd()}\n\n${footer}\n`;
+  const room = GITHUB_COMMENT_LIMIT - frame('').length;
+  return frame(
+    fitMarkdown(summaryMarkdown.trimEnd(), room, {
+      note: runUrl
+        ? `_… cut here: too long for a comment; the whole summary is on the [run's page](${runUrl})._`
+        : "_… cut here: too long for a comment; the whole summary is on the run's page._",
+    }),
+  );
 }
 
 interface PullRequestSummary {

@@ -6,6 +6,7 @@
  * `CI_JOB_TOKEN` cannot write notes, so this needs a token with `api` scope (`gitlab-token`, env
  * GITLAB_TOKEN); without one it says so once and does nothing.
  */
+import { fitMarkdown, GITLAB_NOTE_LIMIT } from '../report/markdown-limit.js';
 import type { PromotionInputs } from '../inputs.js';
 import type { Logger } from '../logger.js';
 import type { PromotionRecord } from '../report/promotion-record.js';
@@ -18,17 +19,18 @@ export const NO_TOKEN_WARNING =
   'with the `api` scope (Reporter role), store it as a masked CI/CD variable GITLAB_TOKEN (or pass it as the ' +
   'gitlab-token input), or set comment: false to silence this.';
 
-/** GitLab refuses note bodies above 1,000,000 characters. */
-const MAX_NOTE = 1_000_000;
-
 export function noteMarker(model: string, environment: string): string {
-  return `<!-- model-promote:${model}:${environment} -->`;
+  // A name cannot close the HTML comment early.
+  const safe = (text: string) => text.replaceAll('--', '-‐').replaceAll('>', '›');
+  return `<!-- model-promote:${safe(model)}:${safe(environment)} -->`;
 }
 
+/** The marker and the summary, within GitLab's limit on notes (cut at a line, never mid-table). */
 export function noteBody(record: PromotionRecord, summaryMarkdown: string): string {
   const marker = noteMarker(record.request.model, record.request.environment);
-  const body = `${marker}\n${summaryMarkdown}`;
-  return body.length <= MAX_NOTE ? body : `${body.slice(0, MAX_NOTE - 40)}\n\n… (truncated: see the job)`;
+  return `${marker}\n${fitMarkdown(summaryMarkdown, GITLAB_NOTE_LIMIT - marker.length - 1, {
+    note: "_… cut here: too long for a note; the whole summary is in the job's artifacts (summary.md)._",
+  })}`;
 }
 
 interface Note {

@@ -5,7 +5,8 @@
 import type { DeployReport } from '../deploy/deploy.js';
 import type { ExplanationRow } from '../environments/resolve-pool.js';
 import type { CompatibilityResult } from '../schema/compare-interfaces.js';
-import type { ErrorKind } from '../errors.js';
+import type { ErrorKind, PromotionError } from '../errors.js';
+import { TOOL_VERSION } from '../version.js';
 
 export type PromotionStatus = 'succeeded' | 'planned' | 'refused' | 'failed';
 export type StageOutcome = 'ok' | 'failed' | 'refused' | 'skipped';
@@ -44,6 +45,8 @@ export interface PromotionRecord {
     readonly digest: string;
     readonly files: number;
     readonly bytes: number;
+    /** The version the environment ran before, from the registry's history: none on a first promotion. */
+    readonly previousVersion?: string;
   };
   signature?: {
     readonly method: string;
@@ -89,4 +92,51 @@ export interface PromotionRecord {
     readonly message: string;
     readonly hint?: string;
   };
+}
+
+/** What was asked: the inputs a record repeats, as given. */
+export type PromotionRequest = PromotionRecord['request'] & { readonly dryRun: boolean };
+
+/** A record before its first stage: status `failed` until the promotion says otherwise. */
+export function newRecord(
+  request: PromotionRequest,
+  at: { readonly promotionId: string; readonly now: Date; readonly runUrl?: string },
+): PromotionRecord {
+  return {
+    schemaVersion: 1,
+    promotionId: at.promotionId,
+    tool: { name: 'model-promote', version: TOOL_VERSION },
+    startedAt: at.now.toISOString(),
+    status: 'failed',
+    dryRun: request.dryRun,
+    request: {
+      registry: request.registry,
+      model: request.model,
+      version: request.version,
+      environment: request.environment,
+      catalog: request.catalog,
+      output: request.output,
+    },
+    ...(at.runUrl && { runUrl: at.runUrl }),
+    stages: [],
+  };
+}
+
+/** The error as the record keeps it: what, why and how to fix it. */
+export function recordError(error: PromotionError): NonNullable<PromotionRecord['error']> {
+  return {
+    kind: error.kind,
+    code: error.code,
+    message: error.message,
+    ...(error.hint && { hint: error.hint }),
+  };
+}
+
+/** Sortable and unique enough to name a promotion in annotations and history. */
+export function newPromotionId(now: Date): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${crypto.randomUUID().slice(0, 8)}`;
 }

@@ -119,8 +119,8 @@ describe('the Action on a runner', () => {
     )?.[2];
     expect(digest).toBeDefined();
     expect(body).toContain('`production`: ✅ promoted');
-    expect(body).toContain(`| Image digest | \`${digest}\` |`);
-    expect(body).toContain('| Environment URL | https://models.example.com/ |');
+    expect(body).toContain(`- **Image digest:** \`${digest}\``);
+    expect(body).toContain('- **Environment URL:** https://models.example.com/');
     // The plan, as the pull request showed it, below the outcome.
     expect(body).toContain(plan.split('\n').slice(1).join('\n').trim());
     expect(stdout.join('')).not.toMatch(/::warning::/);

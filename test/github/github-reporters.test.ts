@@ -169,10 +169,10 @@ describe('the merged PR after the push-to-main promotion', () => {
     const body = github.comments[0]!.body;
     expect(body.startsWith(`${MARKER}\n`)).toBe(true);
     expect(body).toContain('### After the merge: `sentiment` v2 → `production`: ✅ promoted');
-    expect(body).toContain(`| Image digest | \`sha256:${'b'.repeat(64)}\` |`);
-    expect(body).toContain('| Environment URL | https://sentiment.models.example.com |');
+    expect(body).toContain(`- **Image digest:** \`sha256:${'b'.repeat(64)}\``);
+    expect(body).toContain('- **Environment URL:** https://sentiment.models.example.com');
     expect(body).toContain(
-      '| Run | [model-promote run](https://github.com/octo-org/models/actions/runs/42) |',
+      '- **Run:** [model-promote run](https://github.com/octo-org/models/actions/runs/42)',
     );
     expect(body).toContain(`https://github.com/octo-org/models/commit/${SHA}`);
     expect(body).toContain('PUSH SUMMARY');
@@ -204,7 +204,7 @@ describe('the merged PR after the push-to-main promotion', () => {
     expect(github.comments).toHaveLength(1);
     const body = github.comments[0]!.body;
     expect(body).toContain('`production`: ↩️ failed and rolled back');
-    expect(body).toContain('| Rolled back | `eu-1` `models` to v1: smoke test failed |');
+    expect(body).toContain('- **Rolled back:** `eu-1` `models` to v1: smoke test failed');
     expect(body).toContain('> **rollout-timeout**: rollout did not finish');
     expect(body).not.toContain('FIRST');
     expect(body).not.toContain('✅ promoted');
