@@ -4,11 +4,22 @@
  * never hide or change the promotion's own result.
  */
 import path from 'node:path';
-import { asPromotionError, exitCodeFor } from './errors.js';
-import { parsePromotionInputs, secretValues, type OutputName } from './inputs.js';
+import { DEFAULT_CATALOG_PATH } from './environments/catalog-loader.js';
+import { asPromotionError, type PromotionError } from './errors.js';
+import {
+  DEFAULT_OUTPUT,
+  parseBoolean,
+  parsePromotionInputs,
+  secretValues,
+  type InputName,
+  type OutputName,
+  type PromotionInputs,
+} from './inputs.js';
+import { oneLine } from './outside-text.js';
 import type { Platform, PromotionReporter } from './platform/platform.js';
 import { promote, type PromotionResult } from './promote.js';
-import type { PromotionRecord } from './report/promotion-record.js';
+import { OutputFolder } from './report/output-folder.js';
+import { newPromotionId, newRecord, recordError, type PromotionRecord } from './report/promotion-record.js';
 import { renderSummaryMarkdown } from './report/summary-markdown.js';
 import { pushgatewayReporter } from './report/telemetry-pushgateway.js';
 
@@ -16,33 +27,43 @@ export async function runPromotion(
   platform: Platform,
   options: { cwd?: string; onRecord?: (record: PromotionRecord) => void } = {},
 ): Promise<number> {
-  let result: PromotionResult;
+  const cwd = options.cwd ?? process.cwd();
+  let inputs: PromotionInputs | undefined;
   let reporters: readonly PromotionReporter[] = [];
+  let result: PromotionResult;
+  let recordWritten: boolean;
   try {
     for (const secret of secretValues(platform.readInput)) platform.mask(secret);
-    const inputs = parsePromotionInputs(platform.readInput);
+    const parsed = parsePromotionInputs(platform.readInput);
+    inputs = parsed;
     reporters = [
-      ...(platform.reporters?.(inputs) ?? []),
-      ...(inputs.pushgatewayUrl ? [pushgatewayReporter(inputs.pushgatewayUrl, platform.logger)] : []),
+      ...(platform.reporters?.(parsed) ?? []),
+      ...(parsed.pushgatewayUrl ? [pushgatewayReporter(parsed.pushgatewayUrl, platform.logger)] : []),
     ];
-    await each(platform, reporters, (reporter) => reporter.started(inputs));
-    result = await promote(inputs, {
+    await each(platform, reporters, (reporter) => reporter.started(parsed));
+    result = await promote(parsed, {
       logger: platform.logger,
       group: (title, work) => platform.group(title, work),
-      ...(options.cwd && { cwd: options.cwd }),
+      cwd,
       ...(platform.runUrl && { runUrl: platform.runUrl }),
       mask: (secret) => platform.mask(secret),
     });
+    // An output folder that could not be claimed holds no record of this promotion.
+    recordWritten = !result.record.error?.code.startsWith('output-folder-');
   } catch (thrown) {
+    // The promotion could not start (an input missing or malformed): it still reports, so a
+    // workflow reading `status` and the summary learns what was wrong and how to fix it.
     const error = asPromotionError(thrown);
-    platform.fail(error);
-    return error.exitCode;
+    const record = unstartedRecord(platform, error, inputs);
+    if (!inputs) reporters = platform.reporters?.(undefined) ?? [];
+    recordWritten = await writeUnstartedRecord(record, cwd, platform);
+    result = { record, error };
   }
   const { record, error } = result;
   options.onRecord?.(record);
   const summary = renderSummaryMarkdown(record);
   try {
-    await platform.setOutputs(outputsOf(record));
+    await platform.setOutputs(outputsOf(record, recordWritten));
     await platform.writeSummary(summary);
   } catch (thrown) {
     platform.logger.warn(`reporting the promotion: ${asPromotionError(thrown).message}`);
@@ -50,7 +71,7 @@ export async function runPromotion(
   await each(platform, reporters, (reporter) => reporter.finished(record, summary));
   if (error) {
     platform.fail(error);
-    return exitCodeFor(error.kind);
+    return error.exitCode;
   }
   platform.logger.info(
     `${record.status}: ${record.request.model} v${record.model?.version} -> ${record.request.environment}`,
@@ -58,8 +79,79 @@ export async function runPromotion(
   return 0;
 }
 
+/**
+ * The record of a promotion that stopped before its first stage. What was asked comes from the
+ * inputs as given (one line each: the error may be about the very text), defaults filled in.
+ */
+export function unstartedRecord(
+  platform: Pick<Platform, 'readInput' | 'runUrl'>,
+  error: PromotionError,
+  inputs: PromotionInputs | undefined,
+  now: Date = new Date(),
+): PromotionRecord {
+  const given = (name: InputName, fallback = '') => oneLine(platform.readInput(name)?.trim() || fallback);
+  const request = inputs ?? {
+    registry: given('registry'),
+    model: given('model'),
+    version: given('version', 'latest'),
+    environment: given('environment'),
+    catalog: given('catalog', DEFAULT_CATALOG_PATH),
+    output: given('output', DEFAULT_OUTPUT),
+    dryRun: givenDryRun(given('dry-run', 'false')),
+  };
+  const record = newRecord(request, {
+    promotionId: newPromotionId(now),
+    now,
+    ...(platform.runUrl && { runUrl: platform.runUrl }),
+  });
+  record.status = error.kind === 'refused' ? 'refused' : 'failed';
+  record.error = recordError(error);
+  record.finishedAt = now.toISOString();
+  return record;
+}
+
+/** The dry-run input when it can be read; a malformed one (the error, maybe) counts as false. */
+function givenDryRun(raw: string): boolean {
+  try {
+    return parseBoolean('dry-run', raw);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Leaves the record in the output folder, as every failed promotion does (and removes an earlier
+ * run's artifacts, which no longer describe the last promotion). A folder that cannot be claimed
+ * is not ours to write: the record then reaches the platform only.
+ */
+async function writeUnstartedRecord(
+  record: PromotionRecord,
+  cwd: string,
+  platform: Platform,
+): Promise<boolean> {
+  const folder = new OutputFolder(path.resolve(cwd, record.request.output));
+  try {
+    await folder.claim(record.promotionId);
+  } catch (thrown) {
+    platform.logger.debug(`no record written: ${asPromotionError(thrown).message}`);
+    return false;
+  }
+  try {
+    await folder.discard(undefined);
+    await folder.writeReport(record, renderSummaryMarkdown(record));
+    return true;
+  } catch (thrown) {
+    platform.logger.warn(
+      `writing the promotion record to ${folder.dir}: ${asPromotionError(thrown).message}`,
+    );
+    return false;
+  } finally {
+    await folder.release();
+  }
+}
+
 /** Every output, always set (empty when the promotion stopped before it), so workflows can test them. */
-export function outputsOf(record: PromotionRecord): Record<OutputName, string> {
+export function outputsOf(record: PromotionRecord, recordWritten = true): Record<OutputName, string> {
   return {
     status: record.status,
     environment: record.request.environment,
@@ -69,10 +161,7 @@ export function outputsOf(record: PromotionRecord): Record<OutputName, string> {
     'image-digest': record.image?.digest ?? '',
     'model-digest': record.model?.digest ?? '',
     'manifests-path': record.manifests?.path ?? '',
-    // An output folder that could not be claimed holds no record of this promotion.
-    'record-path': record.error?.code.startsWith('output-folder-')
-      ? ''
-      : path.join(record.request.output, 'promotion.json'),
+    'record-path': recordWritten ? path.join(record.request.output, 'promotion.json') : '',
     url: record.environment?.endpoint ?? '',
     model: record.request.model,
     'model-version': record.model?.version ?? '',

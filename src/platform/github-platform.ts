@@ -61,13 +61,16 @@ export function githubPlatform(options: GithubPlatformOptions = {}): Platform {
         ...(location.column !== undefined && { startColumn: location.column }),
       });
     },
+    // A deployment or a PR comment needs the inputs (token, model, environment): none without them.
     reporters: (inputs) =>
-      githubReporters(inputs, {
-        logger,
-        env,
-        ...(env.GITHUB_WORKSPACE && { cwd: env.GITHUB_WORKSPACE }),
-        ...(options.client && { client: options.client }),
-      }),
+      !inputs
+        ? []
+        : githubReporters(inputs, {
+            logger,
+            env,
+            ...(env.GITHUB_WORKSPACE && { cwd: env.GITHUB_WORKSPACE }),
+            ...(options.client && { client: options.client }),
+          }),
   };
 }
 

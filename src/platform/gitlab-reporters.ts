@@ -11,14 +11,15 @@ import { gitlabMergeRequestNoteReporter } from './gitlab-merge-request-note.js';
 import type { PromotionReporter } from './platform.js';
 
 export function gitlabReporters(
-  inputs: PromotionInputs,
+  inputs: PromotionInputs | undefined,
   ci: GitlabCiEnv,
   logger: Logger,
   env: NodeJS.ProcessEnv = process.env,
 ): PromotionReporter[] {
   return [
     gitlabDotenvReporter({ file: dotenvPath(env), logger }),
-    ...(inputs.comment
+    // Without inputs (they could not be read) the dotenv report still says the job failed and why.
+    ...(inputs?.comment
       ? [
           gitlabMergeRequestNoteReporter({
             ci,

@@ -23,8 +23,11 @@ export interface Platform {
   writeSummary(markdown: string): Promise<void>;
   /** Marks the job failed with one line; points at a file and line when the error has one. */
   fail(error: PromotionError): void;
-  /** Where this platform shows promotions besides the log (deployments, PR/MR comments). */
-  reporters?(inputs: PromotionInputs): readonly PromotionReporter[];
+  /**
+   * Where this platform shows promotions besides the log (deployments, PR/MR comments). Without
+   * inputs (they could not be read) only those that need none: GitLab's dotenv report.
+   */
+  reporters?(inputs: PromotionInputs | undefined): readonly PromotionReporter[];
 }
 
 /**

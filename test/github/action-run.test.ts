@@ -175,4 +175,34 @@ describe('the Action on a runner', () => {
       /^::error title=model-promote%3A invalid-catalog,file=examples\/catalog.yaml,line=5,col=\d+::/,
     );
   });
+
+  test.each<{ name: string; inputs: Record<string, string>; error: string }>([
+    { name: 'a missing input', inputs: { model: '' }, error: 'input model is required' },
+    {
+      name: 'a bad boolean',
+      inputs: { 'dry-run': 'yes' },
+      error: 'dry-run must be true or false, not "yes"',
+    },
+  ])(
+    '$name: exit 2, and still the status output and a summary saying what to fix',
+    async ({ inputs, error }) => {
+      const env = runnerEnv(inputs, { name: 'workflow_dispatch' });
+      expect(await runAction(env)).toBe(2);
+      const outputs = readFileSync(path.join(workspace, 'output'), 'utf8');
+      expect(outputs).toMatch(/^status<<(\S+)\nfailed\n\1$/m);
+      expect(outputs).toMatch(/^image<<(\S+)\n\n?\1$/m);
+      // The job summary's own file is checked where the Action runs in a process of its own
+      // (test/e2e/github-action.test.ts): @actions/core keeps the first GITHUB_STEP_SUMMARY it saw.
+      const summary = readFileSync(path.join(workspace, 'out/summary.md'), 'utf8');
+      expect(summary).toContain('❌ failed');
+      expect(summary).toContain(`> **usage**: ${error}`);
+      expect(summary).toMatch(/^> Fix: \S/m);
+      // Nothing to report a deployment or a comment for: the promotion never started.
+      expect(github.deployments).toHaveLength(0);
+      expect(github.comments).toHaveLength(0);
+      expect(stdout.join('')).toMatch(
+        new RegExp(`^::error::${error.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\. Fix: `, 'm'),
+      );
+    },
+  );
 });
