@@ -54,13 +54,15 @@ export async function promote(inputs: PromotionInputs, options: PromoteOptions):
     await context.output.claim(record.promotionId);
     plan = await planPromotion(context);
     if (inputs.dryRun) {
-      const diffs = await previewPromotion(context, plan);
+      staging = await context.output.createStaging();
+      const diffs = await previewPromotion(context, plan, staging);
       options.logger.info(
         renderPlanText({ model: { name: plan.version.model, version: plan.version.version }, ...plan }),
       );
       for (const diff of diffs) options.logger.info(diff);
       record.status = 'planned';
-      await context.output.discard(undefined); // the folder describes this plan: no earlier run's artifacts
+      // The folder describes this plan: its manifests, and no earlier run's image.
+      await context.output.commit(staging);
     } else {
       staging = await context.output.createStaging();
       await applyPromotion(context, plan, staging);

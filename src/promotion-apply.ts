@@ -75,8 +75,15 @@ export async function applyPromotion(
   if (plan.cluster) await deployStage(context, plan, built, objects);
 }
 
-/** `dry-run`: the exact image digest and manifests, and what the cluster would change. Writes nothing. */
-export async function previewPromotion(context: PromotionContext, plan: PromotionPlan): Promise<string[]> {
+/**
+ * `dry-run`: the exact image digest, and what the cluster would change. Changes nothing outside
+ * this machine and writes no image; the rendered manifests go to `staging`, for review.
+ */
+export async function previewPromotion(
+  context: PromotionContext,
+  plan: PromotionPlan,
+  staging: string,
+): Promise<string[]> {
   const { stages, record, cwd, output } = context;
   if (plan.choice.pool.builder) {
     stages.skip(
@@ -102,8 +109,19 @@ export async function previewPromotion(context: PromotionContext, plan: Promotio
     (b) => `would be ${b.reference} (dry run: nothing written)`,
   );
   record.image = imageRecord(plan, built);
-  const objects = render(context, plan, built);
-  record.manifests = { objects: objects.map((o) => `${o.kind}/${o.metadata.name}`) };
+  const objects = await stages.run(
+    'manifests',
+    async () => {
+      const objects = render(context, plan, built);
+      await writeManifests(path.join(staging, 'manifests'), objects);
+      return objects;
+    },
+    (objects) => `${objects.map((o) => o.kind).join(', ')} (dry run: written for review, not applied)`,
+  );
+  record.manifests = {
+    path: displayPath(cwd, output.artifactPath('manifests')),
+    objects: objects.map((o) => `${o.kind}/${o.metadata.name}`),
+  };
   if (!plan.cluster) return [];
   const cluster = plan.cluster;
   const preview = await stages.run(

@@ -10,7 +10,9 @@ import path from 'node:path';
 import type { InputName } from './inputs.js';
 import { cliPlatform } from './platform/cli-platform.js';
 import type { PromotionRecord } from './report/promotion-record.js';
-import { runPromotion } from './run-promotion.js';
+import { dotenvVariables } from './platform/gitlab-dotenv.js';
+import { outputsOf, runPromotion } from './run-promotion.js';
+import { promotionRecord } from '../test/telemetry/record-fixture.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const dirs: string[] = [];
@@ -115,5 +117,28 @@ describe('a promotion that cannot start still reports', () => {
     expect(code).toBe(2);
     expect(outputs).toMatchObject({ status: 'failed', 'record-path': '' });
     expect(await readdir(output)).toEqual(['notes.txt']);
+  });
+});
+
+describe('outputs of a dry run', () => {
+  it('name no image (none was built) but the digest a promotion will build, and the manifests written', () => {
+    const planned = promotionRecord({
+      status: 'planned',
+      dryRun: true,
+      manifests: { path: 'out/x/manifests', objects: ['Deployment/sentiment'] },
+    });
+    expect(outputsOf(planned)).toMatchObject({
+      status: 'planned',
+      image: '',
+      digest: 'sha256:bb',
+      'manifests-path': 'out/x/manifests',
+    });
+    expect(JSON.parse(outputsOf(planned).metadata)).toMatchObject({ image: null, digest: 'sha256:bb' });
+    expect(dotenvVariables(planned)).toMatchObject({
+      MODEL_PROMOTE_IMAGE: '',
+      MODEL_PROMOTE_IMAGE_DIGEST: 'sha256:bb',
+    });
+    // The same record promoted for real names its image.
+    expect(outputsOf({ ...planned, dryRun: false }).image).toBe('oci-layout:out/x/image@sha256:bb');
   });
 });

@@ -152,11 +152,14 @@ async function writeUnstartedRecord(
 
 /** Every output, always set (empty when the promotion stopped before it), so workflows can test them. */
 export function outputsOf(record: PromotionRecord, recordWritten = true): Record<OutputName, string> {
+  // A dry run builds no image: its reference would name nothing. The digest is the one a
+  // promotion will build (the build is deterministic), so a plan can be checked against it.
+  const image = record.dryRun ? undefined : record.image?.reference;
   return {
     status: record.status,
     environment: record.request.environment,
     pool: record.environment?.pool ?? '',
-    image: record.image?.reference ?? '',
+    image: image ?? '',
     digest: record.image?.digest ?? '',
     'image-digest': record.image?.digest ?? '',
     'model-digest': record.model?.digest ?? '',
@@ -171,7 +174,7 @@ export function outputsOf(record: PromotionRecord, recordWritten = true): Record
       version: record.model?.version ?? null,
       environment: record.request.environment,
       pool: record.environment?.pool ?? null,
-      image: record.image?.reference ?? null,
+      image: image ?? null,
       digest: record.image?.digest ?? null,
       url: record.environment?.endpoint ?? null,
       promotionId: record.promotionId,

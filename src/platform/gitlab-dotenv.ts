@@ -24,7 +24,8 @@ export function dotenvVariables(record: PromotionRecord): Record<string, string>
     MODEL_PROMOTE_MODEL_VERSION: record.model?.version ?? '',
     MODEL_PROMOTE_ENVIRONMENT: record.request.environment,
     MODEL_PROMOTE_POOL: record.environment?.pool ?? '',
-    MODEL_PROMOTE_IMAGE: record.image?.reference ?? '',
+    // As the Action's `image`: a dry run builds none.
+    MODEL_PROMOTE_IMAGE: (!record.dryRun && record.image?.reference) || '',
     MODEL_PROMOTE_IMAGE_DIGEST: record.image?.digest ?? '',
     MODEL_PROMOTE_MODEL_DIGEST: record.model?.digest ?? '',
     MODEL_PROMOTE_URL: record.environment?.endpoint ?? '',

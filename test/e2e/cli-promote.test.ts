@@ -98,12 +98,12 @@ describe('model-promote promote (the demo)', () => {
     expect(run.stderr).toContain('verify: 4 files match');
   });
 
-  it('--dry-run writes only the record and summary, status planned, and prints the plan', async () => {
+  it('--dry-run writes the record, summary and manifests (no image), status planned, and prints the plan', async () => {
     const output = path.join(await temp.make(), 'out');
     const historyBefore = await listFiles(registry);
     const run = await runCli(promoteArgs({ registry, output }, '--dry-run', '--json'));
     expect(run.code).toBe(0);
-    expect(await listTop(output)).toEqual(['promotion.json', 'summary.md']);
+    expect(await listTop(output)).toEqual(['manifests', 'promotion.json', 'summary.md']);
     const record = await readJson<any>(path.join(output, 'promotion.json'));
     expect(record).toMatchObject({ status: 'planned', dryRun: true, environment: { pool: 'gpu-a100-80g' } });
     expect(JSON.parse(run.stdout)).toEqual(record);
@@ -111,8 +111,8 @@ describe('model-promote promote (the demo)', () => {
     expect(run.stderr).toContain('pool gpu-a100-80g in namespace models-prod');
     expect(await readFile(path.join(output, 'summary.md'), 'utf8')).toContain('planned (dry run');
     expect(await listFiles(registry)).toEqual(historyBefore); // a plan writes no history
-    // The plan names the exact image and objects a real run makes (the build is deterministic),
-    // though it wrote neither.
+    // The plan names the exact image and objects a real run makes (the build is deterministic);
+    // it writes the manifests for review, and no image.
     const real = await runCli(
       promoteArgs({ registry, output: path.join(await temp.make(), 'out') }, '--json'),
     );
@@ -120,15 +120,21 @@ describe('model-promote promote (the demo)', () => {
     expect(record.image.digest).toBe(applied.image.digest);
     expect(record.image.layoutPath).toBeUndefined();
     expect(record.manifests.objects).toEqual(applied.manifests.objects);
-    expect(record.manifests.path).toBeUndefined();
+    expect(record.manifests.path).toBe(path.join(output, 'manifests'));
+    expect(await listTop(path.join(output, 'manifests'))).toEqual(
+      await listTop(path.join(applied.request.output, 'manifests')),
+    );
+    expect(await readFile(path.join(output, 'manifests/all.yaml'), 'utf8')).toContain(record.image.digest);
     expect(record.stages.find((s: any) => s.name === 'build').detail).toContain('dry run: nothing written');
   });
 
-  it('--dry-run after a promotion leaves no image/ or manifests/ of the earlier run', async () => {
+  it('--dry-run after a promotion leaves no image/ of the earlier run, and its own manifests', async () => {
     const output = path.join(await temp.make(), 'out');
     expect((await runCli(promoteArgs({ registry, output }))).code).toBe(0);
     expect((await runCli(promoteArgs({ registry, output }, '--dry-run'))).code).toBe(0);
-    expect(await listTop(output)).toEqual(['promotion.json', 'summary.md']);
+    expect(await listTop(output)).toEqual(['manifests', 'promotion.json', 'summary.md']);
+    const { promotionId } = await readJson<any>(path.join(output, 'promotion.json'));
+    expect(await readFile(path.join(output, 'manifests/all.yaml'), 'utf8')).toContain(promotionId);
   });
 
   it('writes the promotion into the registry history', async () => {
