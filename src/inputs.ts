@@ -166,18 +166,33 @@ export const INPUTS = [
 export type InputName = (typeof INPUTS)[number]['name'];
 
 export const OUTPUTS = [
-  { name: 'status', description: 'Outcome: `succeeded`, `planned` (dry run), `refused` or `failed`.' },
+  {
+    name: 'status',
+    description:
+      'Outcome: `succeeded`, `planned` (dry run), `refused` or `failed` (also when an input is missing or malformed).',
+  },
   { name: 'environment', description: 'The environment promoted to.' },
   { name: 'pool', description: 'The compute pool chosen from the model labels.' },
   {
     name: 'image',
-    description: 'The built image, by digest (`REPO@sha256:...` or `oci-layout:DIR@sha256:...`).',
+    description:
+      'The built image, by digest (`REPO@sha256:...` or `oci-layout:DIR@sha256:...`); empty in a dry run, which builds none.',
   },
-  { name: 'digest', description: 'Digest of the built image manifest.' },
+  {
+    name: 'digest',
+    description: 'Digest of the built image manifest; in a dry run, the digest the promotion will build.',
+  },
   { name: 'image-digest', description: 'Same as `digest` (kept for workflows written before it).' },
   { name: 'model-digest', description: 'Digest of the signed model (the OMS signature subject).' },
-  { name: 'manifests-path', description: 'Folder of the rendered Kubernetes manifests.' },
-  { name: 'record-path', description: 'Path of the promotion record (promotion.json).' },
+  {
+    name: 'manifests-path',
+    description: 'Folder of the rendered Kubernetes manifests (a dry run writes them too, for review).',
+  },
+  {
+    name: 'record-path',
+    description:
+      'Path of the promotion record (promotion.json); empty when the output folder could not be used.',
+  },
   {
     name: 'url',
     description:

@@ -115,6 +115,26 @@ function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
+/** The log's groups, in order: each title with the lines logged inside it. */
+function stageGroups(stdout: string): { title: string; lines: string[] }[] {
+  const groups: { title: string; lines: string[] }[] = [];
+  let open: { title: string; lines: string[] } | undefined;
+  for (const line of stdout.split('\n')) {
+    const title = /^::group::(.*)$/.exec(line)?.[1];
+    if (title !== undefined) {
+      expect(open).toBeUndefined();
+      open = { title, lines: [] };
+    } else if (line === '::endgroup::') {
+      groups.push(open!);
+      open = undefined;
+    } else if (open) {
+      open.lines.push(line);
+    }
+  }
+  expect(open).toBeUndefined();
+  return groups;
+}
+
 const WITH = {
   registry: 'examples/registry',
   model: 'sentiment',
@@ -164,24 +184,54 @@ describe('the Action (node dist/index.js)', () => {
     expect(run.summary).toBe(
       (await readFile(path.join(run.workspace, 'out/promote/summary.md'), 'utf8')) + '\n',
     );
-    expect(run.stdout).toMatch(/^::group::verify$/m);
-    expect(run.stdout).toMatch(/^::endgroup::$/m);
+    // Each stage's lines sit inside its group: none opens empty, and the stage's line is in it.
+    const groups = stageGroups(run.stdout);
+    expect(groups.map((g) => g.title)).toEqual([
+      'configure',
+      'fetch',
+      'verify',
+      'schema',
+      'resolve',
+      'plan',
+      'build',
+      'manifests',
+    ]);
+    for (const { title, lines } of groups)
+      expect({ title, line: lines.at(-1) }).toEqual({
+        title,
+        line: expect.stringMatching(new RegExp(`^${title}: \\S`)),
+      });
+    expect(groups.find((g) => g.title === 'verify')!.lines).toEqual([
+      expect.stringMatching(/^verify: .* \(100%\), .*, done$/),
+      expect.stringMatching(/^verify: 4 files match sha256:[0-9a-f]{64}, signed by /),
+    ]);
     expect(run.stdout).not.toMatch(/^::error/m);
   });
 
-  it('dry-run (INPUT_DRY-RUN=true): planned, the image it would build, nothing written', async () => {
+  it('dry-run (INPUT_DRY-RUN=true): planned, the digest it would build, no image, manifests for review', async () => {
     const run = await runAction({ ...WITH, 'dry-run': 'true' });
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({
       status: 'planned',
       pool: 'gpu-a100-80g',
+      // No image was built: no reference to a layout that does not exist.
+      image: '',
       // The build is deterministic: a plan names the digest the promotion will produce.
-      image: expect.stringMatching(/^oci-layout:out\/promote\/image@sha256:[0-9a-f]{64}$/),
-      'image-digest': expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
-      'manifests-path': '',
+      digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      'manifests-path': 'out/promote/manifests',
     });
+    expect(run.outputs['image-digest']).toBe(run.outputs.digest);
+    expect(JSON.parse(run.outputs.metadata!)).toMatchObject({ image: null, digest: run.outputs.digest });
     expect(run.outputs['model-digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(await listTop(path.join(run.workspace, 'out/promote'))).toEqual(['promotion.json', 'summary.md']);
+    // Every path an output names is on disk, and nothing else was written.
+    expect(await listTop(path.join(run.workspace, 'out/promote'))).toEqual([
+      'manifests',
+      'promotion.json',
+      'summary.md',
+    ]);
+    const manifests = path.join(run.workspace, run.outputs['manifests-path']!);
+    expect(await readFile(path.join(manifests, 'all.yaml'), 'utf8')).toContain(run.outputs.digest);
+    await readFile(path.join(run.workspace, run.outputs['record-path']!));
     expect(run.summary).toContain('planned (dry run');
   });
 
@@ -237,10 +287,27 @@ describe('the Action (node dist/index.js)', () => {
     },
   );
 
-  it('a missing required input fails the step with ::error:: and exit 2', async () => {
-    const run = await runAction({ ...WITH, model: '' });
+  it.each<{ name: string; inputs: Record<string, string>; error: string }>([
+    { name: 'a missing required input', inputs: { model: '' }, error: 'input model is required' },
+    {
+      name: 'a malformed boolean',
+      inputs: { force: 'yes' },
+      error: 'force must be true or false, not "yes"',
+    },
+  ])('$name fails the step with ::error:: and exit 2, and still sets status and the summary', async (c) => {
+    const run = await runAction({ ...WITH, ...c.inputs });
     expect(run.code).toBe(2);
-    expect(run.stdout).toMatch(/^::error::input model is required\. Fix: /m);
+    expect(run.stdout).toContain(`::error::${c.error}. Fix: `);
+    expect(run.outputs).toMatchObject({
+      status: 'failed',
+      image: '',
+      'record-path': 'out/promote/promotion.json',
+    });
+    expect(run.summary).toContain('❌ failed');
+    expect(run.summary).toContain(`> **usage**: ${c.error}\n> Fix: `);
+    expect(run.summary).toBe(
+      (await readFile(path.join(run.workspace, 'out/promote/summary.md'), 'utf8')) + '\n',
+    );
   });
 
   it('registry text cannot forge workflow commands, escape sequences or summary lines', async () => {
