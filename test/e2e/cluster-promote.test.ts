@@ -105,7 +105,8 @@ describe('model-promote promote --kubeconfig (the test cluster)', () => {
     expect(run.stderr).toMatch(/^ +-.*model-promote\.dev\/version: "?2"?$/m);
     expect(run.stderr).toMatch(/^ +\+.*model-promote\.dev\/version: "?1"?$/m);
     expect(await liveVersion()).toBe('2');
-    expect(await listTop(output)).toEqual(['promotion.json', 'summary.md']);
+    // The rendered manifests are written for review; no image.
+    expect(await listTop(output)).toEqual(['manifests', 'promotion.json', 'summary.md']);
   });
 
   it('a rollout that cannot pull its image is rolled back to the running version: exit 1, reason and evidence', async () => {
