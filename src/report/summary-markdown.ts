@@ -149,7 +149,9 @@ function rank(row: ExplanationRow): number {
  */
 function compatibilitySection(result: CompatibilityResult, record: PromotionRecord): string[] {
   const lines = ['#### Interface compatibility', ''];
-  const next = `${code(result.next.file)} (${oneLine(result.next.source)})`;
+  const described = (side: { file: string; source: string }) =>
+    side.source === side.file ? code(side.file) : `${code(side.file)} (${oneLine(side.source)})`;
+  const next = described(result.next);
   if (!result.previous) {
     const running = record.model?.previousVersion;
     const environment = named(record.request.environment, 'the environment');
@@ -165,7 +167,7 @@ function compatibilitySection(result: CompatibilityResult, record: PromotionReco
     lines.push(`${why} This version's interface (${next}): ${sides.join(', ') || 'nothing declared'}.`);
     return lines;
   }
-  lines.push(`Compared ${code(result.previous.file)} (${oneLine(result.previous.source)}) with ${next}.`, '');
+  lines.push(`Compared ${described(result.previous)} with ${next}.`, '');
   const rows: [string, Change][] = [
     ...result.breaking.map((c): [string, Change] => ['breaking', c]),
     ...result.additions.map((c): [string, Change] => ['addition', c]),
