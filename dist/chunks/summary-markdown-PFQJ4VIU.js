@@ -1,0 +1,21 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  CHANGE_ROWS_SHOWN,
+  ERROR_DETAIL_LINES_SHOWN,
+  POOL_ROWS_SHOWN,
+  SUMMARY_LIMIT_BYTES,
+  formatBytes,
+  formatDuration,
+  renderSummaryMarkdown
+} from "./chunk-E6OD42AG.js";
+import "./chunk-6ECF3WWP.js";
+import "./chunk-HANBNIMK.js";
+export {
+  CHANGE_ROWS_SHOWN,
+  ERROR_DETAIL_LINES_SHOWN,
+  POOL_ROWS_SHOWN,
+  SUMMARY_LIMIT_BYTES,
+  formatBytes,
+  formatDuration,
+  renderSummaryMarkdown
+};
