@@ -17,7 +17,6 @@ import type { InterfaceSource, ModelInterface, TensorSpec } from './model-interf
 import { type ModelFiles, PrefixReader } from './model-files.js';
 import { parseDeclaredSchema } from './read-declared-schema.js';
 import { parseMlmodelSignature } from './read-mlmodel.js';
-import { readOnnxInterface } from './read-onnx.js';
 import { readSafetensorsHeader } from './read-safetensors.js';
 import { SchemaError } from './schema-error.js';
 
@@ -46,6 +45,8 @@ export async function extractInterface(model: ModelFiles): Promise<ModelInterfac
   if (onnxFile) {
     const local = await model.local(onnxFile);
     try {
+      // Loaded for ONNX models only: the protobuf runtime is needed for nothing else.
+      const { readOnnxInterface } = await import('./read-onnx.js');
       const { inputs, outputs } = await readOnnxInterface(local.path, onnxFile);
       return interfaceOf('onnx', onnxFile, inputs, outputs, []);
     } finally {

@@ -8,7 +8,8 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { X509Certificate as ParsedCertificate } from '@sigstore/core';
-import * as pkijs from 'pkijs';
+// Loaded when a certificate chain is checked: pkijs and asn1js are a large part of what verify loads.
+import type * as Pkijs from 'pkijs';
 import type { SignatureBundle } from './bundle.js';
 import { SigningError } from './signing-error.js';
 import { verifyEnvelopeSignature } from './verify-key.js';
@@ -114,6 +115,7 @@ const BASIC_CONSTRAINTS = '2.5.29.19';
  * pathLenConstraint (§4.2.1.9: how many intermediates may follow a CA), which pkijs does not check.
  */
 async function validatePath(path: X509Certificate[], now: Date): Promise<void> {
+  const pkijs = await import('pkijs');
   const parsed = path.map((certificate) => pkijs.Certificate.fromBER(certificate.raw));
   parsed.forEach((certificate, i) => {
     for (const extension of certificate.extensions ?? []) {
@@ -129,7 +131,7 @@ async function validatePath(path: X509Certificate[], now: Date): Promise<void> {
   parsed.forEach((certificate, k) => {
     if (k === 0) return;
     const constraints = certificate.extensions?.find((e) => e.extnID === BASIC_CONSTRAINTS)?.parsedValue as
-      pkijs.BasicConstraints | undefined;
+      Pkijs.BasicConstraints | undefined;
     const limit = constraints?.pathLenConstraint;
     if (typeof limit === 'number' && k - 1 > limit) {
       throw chainRule(
