@@ -15,7 +15,7 @@ import { pushFromLayout } from './push-layout.js';
 import { RegistrySink } from './registry-sink.js';
 
 const run = promisify(execFile);
-const FAST = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
+const FAST = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, jitter: true };
 const USER = 'promoter';
 const PASSWORD = 'correct horse battery staple';
 

@@ -14,7 +14,7 @@ import {
   type RetryPolicy,
   TransientFailure,
   withRetry,
-} from './retry.js';
+} from '../../retry.js';
 import type { Transport } from './transport.js';
 
 interface CachedToken {

@@ -18,10 +18,11 @@ import {
   isNetworkError,
   isRetryableStatus,
   parseRetryAfter,
+  RetriesExhausted,
   type RetryPolicy,
   TransientFailure,
   withRetry,
-} from './retry.js';
+} from '../../retry.js';
 import {
   BodyTooLargeError,
   type HttpRequest,
@@ -312,29 +313,32 @@ export class RegistryClient {
     }
   }
 
-  /** Maps what is left after the retries to a RegistryError; anything else passes through. */
-  finalError(error: unknown, what: string): unknown {
-    if (error instanceof TransientFailure) {
+  /** Maps what is left after the retries to a RegistryError naming the count; anything else passes through. */
+  finalError(error: unknown, what: string, triesSoFar = 1): unknown {
+    const count = error instanceof RetriesExhausted ? error.tries : triesSoFar;
+    const tries = count > 1 ? `, after ${count} tries` : '';
+    const last = error instanceof RetriesExhausted ? error.cause : error;
+    if (last instanceof TransientFailure) {
       return new RegistryError(
         'failed',
         'registry-error',
-        `${what}: ${error.message}, still failing after ${this.retry.attempts} tries`,
+        `${what}: ${last.message}${count > 1 ? `, still failing after ${count} tries` : ''}`,
         `the registry ${this.registry} is failing or overloaded: try again later`,
         { cause: error },
       );
     }
-    if (isNetworkError(error) || isDnsError(error)) {
+    if (isNetworkError(last) || isDnsError(last)) {
       const code =
-        (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+        (last as NodeJS.ErrnoException).code ?? (last instanceof Error ? last.message : String(last));
       return new RegistryError(
         'failed',
         'registry-unreachable',
-        `${what}: cannot reach ${this.origin} (${code})`,
+        `${what}: cannot reach ${this.origin} (${code})${tries}`,
         `check the registry name and that ${this.registry} is up and reachable from here${isLoopback(this.registry) ? '' : ' over HTTPS (set insecure for a plain-HTTP registry)'}`,
         { cause: error },
       );
     }
-    return error;
+    return last;
   }
 
   private async attempt(options: SendOptions, authorize: boolean): Promise<HttpResponse> {

@@ -20,10 +20,10 @@ import { RegistryClient } from './client.js';
 import { pushFromLayout } from './push-layout.js';
 import { RegistryBaseSource } from './registry-base.js';
 import { RegistrySink } from './registry-sink.js';
-import type { RetryPolicy } from './retry.js';
+import type { RetryPolicy } from '../../retry.js';
 
 const run = promisify(execFile);
-const FAST: RetryPolicy = { attempts: 6, baseDelayMs: 10, maxDelayMs: 100 };
+const FAST: RetryPolicy = { attempts: 6, baseDelayMs: 10, maxDelayMs: 100, jitter: true };
 const SMALL = { chunkSize: 256 * 1024, monolithicMaxBytes: 64 * 1024 };
 const ONE_PASS = { ...SMALL, hashBeforeUpload: false };
 
@@ -143,7 +143,7 @@ describe('RegistrySink on an open registry', () => {
   it('says a registry that is not listening is unreachable', async () => {
     const dead = new RegistryClient({
       registry: '127.0.0.1:1',
-      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1, jitter: true },
     });
     await expect(dead.ping()).rejects.toMatchObject({ code: 'registry-unreachable' });
   });
