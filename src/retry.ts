@@ -84,7 +84,7 @@ export function isNetworkError(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code && NETWORK_CODES.has(code)) return true;
-    if (e instanceof Error && /socket hang up|premature close|aborted/i.test(e.message)) return true;
+    if (/socket hang up|premature close|aborted/i.test(messageOf(e))) return true;
   }
   return false;
 }
@@ -162,11 +162,16 @@ export async function withRetry<T>(
 
 /** The failure's message, with its cause's when it has one (`fetch failed (connect ECONNREFUSED)`). */
 export function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause;
-  return cause instanceof Error && !error.message.includes(cause.message)
-    ? `${error.message} (${cause.message})`
-    : error.message;
+  const message = messageOf(error);
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  const inner = cause === undefined ? undefined : messageOf(cause);
+  return inner && !message.includes(inner) ? `${message} (${inner})` : message;
+}
+
+// Not `instanceof Error`: fetch's errors come from another realm under test runners and workers.
+function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
 }
 
 /** The policy's way to wait: its `sleep` (tests), else a timer that ends early when `signal` aborts. */

@@ -24,6 +24,7 @@ import { Limiter } from '../limiter.js';
 import { parseBundle } from '../signing/bundle.js';
 import { parseStatement } from '../signing/statement.js';
 import { DownloadError } from './download-cache-error.js';
+import { DEFAULT_RETRY, RetriesExhausted, type RetryPolicy, withRetry } from '../retry.js';
 
 export { DownloadError, type DownloadErrorCode } from './download-cache-error.js';
 
@@ -172,30 +173,43 @@ export class DownloadCache {
     target: string,
     options: MaterializeOptions,
   ): Promise<{ sha256: string; size: number }> {
-    const retries = options.retries ?? 3;
-    const baseDelay = this.options.retryDelayMs ?? 500;
-    for (let attempt = 0; ; attempt++) {
-      const temp = path.join(this.root, 'tmp', `${randomBytes(8).toString('hex')}.part`);
-      try {
-        const got = await writeHashed(file, temp, options);
-        // The version links our own bytes before the blob is named, so `hashed` never describes a
-        // file someone else put in the cache meanwhile.
-        await chmod(temp, 0o444);
-        await link(temp, target).catch(() => copyFile(temp, target));
-        await rename(temp, this.blobPath(got.sha256));
-        return got;
-      } catch (error) {
-        await unlink(temp).catch(() => undefined);
-        await unlink(target).catch(() => undefined);
-        if (options.signal?.aborted) throw abortedError(options.label, options.signal);
-        const final = attempt >= retries || !retryable(error);
-        if (final) throw finalError(file, options.label, error, attempt + 1);
-        const delay = Math.min(baseDelay * 2 ** attempt, 30_000);
-        options.logger.warn(
-          `${options.label}: downloading ${file.path} failed (${describe(error)}); try ${attempt + 2} of ${retries + 1} in ${delay} ms`,
-        );
-        await sleep(delay, options.signal);
-      }
+    // Fewer tries than a request: each one may stream gigabytes again. And any failure is worth
+    // one more (a stream cut midway, a short file) except what the registry refused outright.
+    const policy: RetryPolicy = {
+      ...DEFAULT_RETRY,
+      attempts: (options.retries ?? 3) + 1,
+      ...(this.options.retryDelayMs !== undefined && { baseDelayMs: this.options.retryDelayMs }),
+      isTransient: worthAnotherTry,
+    };
+    const what = `${options.label}: downloading ${file.path} failed`;
+    try {
+      return await withRetry(
+        what,
+        policy,
+        options.logger,
+        async () => {
+          const temp = path.join(this.root, 'tmp', `${randomBytes(8).toString('hex')}.part`);
+          try {
+            const got = await writeHashed(file, temp, options);
+            // The version links our own bytes before the blob is named, so `hashed` never describes a
+            // file someone else put in the cache meanwhile.
+            await chmod(temp, 0o444);
+            await link(temp, target).catch(() => copyFile(temp, target));
+            await rename(temp, this.blobPath(got.sha256));
+            return got;
+          } catch (error) {
+            await unlink(temp).catch(() => undefined);
+            await unlink(target).catch(() => undefined);
+            throw error;
+          }
+        },
+        options.signal,
+      );
+    } catch (error) {
+      if (options.signal?.aborted) throw abortedError(options.label, options.signal);
+      throw error instanceof RetriesExhausted
+        ? finalError(file, options.label, error.cause, error.tries)
+        : finalError(file, options.label, error, 1);
     }
   }
 }
@@ -260,7 +274,7 @@ class DigestMismatch extends Error {
   }
 }
 
-function retryable(error: unknown): boolean {
+function worthAnotherTry(error: unknown): boolean {
   // Bad requests (unknown blob, no permission) do not get better by asking again.
   if (error instanceof PromotionError) return error.kind !== 'usage' && error.code !== 'registry-denied';
   return true;
@@ -306,18 +320,6 @@ function abortedError(label: string, signal: AbortSignal): DownloadError {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** Relative POSIX paths without `.`, `..` or empty segments, each once. */
