@@ -23,7 +23,7 @@ import type { Logger } from './logger.js';
 import type { ModelRegistry, ModelVersion } from './registry/model-version.js';
 import { openRegistry } from './registry/open-registry.js';
 import type { OutputFolder } from './report/output-folder.js';
-import { byteProgress } from './report/progress.js';
+import { byteProgress } from './progress.js';
 import type { PromotionRecord } from './report/promotion-record.js';
 import type { StageRunner } from './report/stage-runner.js';
 import {

@@ -3,6 +3,9 @@ import type { DeployReport } from '../deploy/deploy.js';
 import { renderCompatibilityMarkdown } from '../schema/compare-interfaces.js';
 import type { PromotionRecord } from './promotion-record.js';
 import { oneLine } from '../outside-text.js';
+import { formatBytes } from '../format-bytes.js';
+
+export { formatBytes };
 
 const STATUS_LINE: Record<PromotionRecord['status'], string> = {
   succeeded: '✅ promoted',
@@ -116,17 +119,6 @@ function code(text: string): string {
 /** Keeps a value inside its table cell. */
 function escapeCell(text: string): string {
   return oneLine(text).replaceAll('|', '\\|');
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 export function formatDuration(ms: number): string {
