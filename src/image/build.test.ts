@@ -10,7 +10,7 @@ import { scratchImage } from './base-image.js';
 import { type BuildInput, buildImage } from './build.js';
 import type { LayerDigest, LayerDigestStore } from './layer-key.js';
 import type { ModelFile } from './layer-plan.js';
-import type { ContentCheckHook } from './tar-layer.js';
+import type { ContentCheckHook } from '../oci/tar-layer.js';
 import { planImage } from './plan.js';
 import {
   MiB,

@@ -12,7 +12,7 @@ import { type TinyImage, writeTinyImage } from '../../../test/registry/tiny-imag
 import { scratchImage } from '../../image/base-image.js';
 import { type BuildHooks, type BuildInput, buildImage } from '../../image/build.js';
 import type { LayerDigest, LayerDigestStore } from '../../image/layer-key.js';
-import type { ContentCheckHook } from '../../image/tar-layer.js';
+import type { ContentCheckHook } from '../tar-layer.js';
 import { testModel, testPool } from '../../image/test-fixtures.js';
 import { MemoryLogger } from '../../logger.js';
 import { OciLayoutSink } from '../layout-sink.js';
