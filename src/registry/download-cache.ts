@@ -21,8 +21,6 @@ import { once } from 'node:events';
 import { PromotionError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Limiter } from '../limiter.js';
-import { parseBundle } from '../signing/bundle.js';
-import { parseStatement } from '../signing/statement.js';
 import { DownloadError } from './download-cache-error.js';
 import { DEFAULT_RETRY, RetriesExhausted, type RetryPolicy, withRetry } from '../retry.js';
 
@@ -396,69 +394,4 @@ async function replaceDirectory(staging: string, directory: string): Promise<voi
       if (attempt >= 3 || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw error;
     }
   }
-}
-
-/**
- * Unverified cache keys from a signature bundle: the statement's `path -> sha256 hex`, for the
- * `files` method with sha256 only (shards and other hashes give none). Never trusted: a wrong or
- * forged entry only makes the cache look in the wrong place, and the verifier still hashes.
- */
-export function expectedDigests(bundleBytes: Uint8Array): Map<string, string> {
-  const expected = new Map<string, string>();
-  try {
-    const manifest = parseStatement(parseBundle(bundleBytes).envelope.payload);
-    if (manifest.serialization.method !== 'files' || manifest.serialization.hashType !== 'sha256')
-      return expected;
-    for (const resource of manifest.resources) {
-      if (resource.algorithm === 'sha256' && HEX64.test(resource.digest))
-        expected.set(resource.name, resource.digest);
-    }
-  } catch {
-    // Not a bundle we can read: no cache keys. The verifier will say what is wrong with it.
-  }
-  return expected;
-}
-
-/** A signature is small; a registry that serves more than this for one is not believed. */
-const MAX_SIGNATURE_BYTES = 16 * 1024 * 1024;
-
-/**
- * Materializes a signed model version. The signature is read first (whole: it is small), so the
- * digests it lists — not trusted yet, only cache keys — let files already in the cache be reused.
- */
-export async function materializeSigned(
-  cache: Pick<DownloadCache, 'materialize'>,
-  versionKey: string,
-  files: readonly RemoteFile[],
-  signature: RemoteFile,
-  options: Omit<MaterializeOptions, 'expected'>,
-): Promise<Materialized> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of await signature.open()) {
-    size += chunk.byteLength;
-    if (size > MAX_SIGNATURE_BYTES) {
-      throw new DownloadError(
-        'refused',
-        'download-size-mismatch',
-        `${signature.path} of ${options.label} is over ${MAX_SIGNATURE_BYTES} bytes: not an OMS signature`,
-        'check that the registry serves the model.sig written by the signer',
-      );
-    }
-    chunks.push(chunk);
-  }
-  const bundle = Buffer.concat(chunks);
-  const inMemory: RemoteFile = {
-    path: signature.path,
-    size: bundle.byteLength,
-    open: async () =>
-      (async function* () {
-        yield bundle;
-      })(),
-  };
-  return cache.materialize(
-    versionKey,
-    files.map((file) => (file === signature ? inMemory : file)),
-    { ...options, expected: expectedDigests(bundle) },
-  );
 }

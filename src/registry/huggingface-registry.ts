@@ -14,11 +14,16 @@
  * Token: HF_TOKEN (or HUGGING_FACE_HUB_TOKEN), masked.
  */
 import { downloadFile, HubApiError, listFiles, modelInfo } from '@huggingface/hub';
-import { materializeSigned, type RemoteFile } from './download-cache.js';
+import type { RemoteFile } from './download-cache.js';
+import { materializeSigned } from './signed-download.js';
 import { HubError } from './huggingface-error.js';
 import { describeFetchFailure, retryingFetch } from './registry-fetch.js';
-import type { RemoteRegistryOptions } from './mlflow-registry.js';
-import type { ModelRegistry, ModelVersion, PromotionHistoryEntry } from './model-version.js';
+import type {
+  ModelRegistry,
+  ModelVersion,
+  PromotionHistoryEntry,
+  RemoteRegistryOptions,
+} from './model-version.js';
 import { RegistryError } from './registry-error.js';
 
 export const SIGNATURE_FILE = 'model.sig';
