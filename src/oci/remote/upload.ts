@@ -23,7 +23,7 @@ import { DigestCounter } from '../digest.js';
 import type { BlobSource } from '../sink.js';
 import { repositoryScope } from './challenge.js';
 import { checkStoredDigest, type RegistryClient, UploadLost } from './client.js';
-import { describeErrorBody, RegistryError } from './remote-error.js';
+import { describeErrorBody, OciRegistryError } from './remote-error.js';
 import {
   backoffDelay,
   isTransient,
@@ -152,7 +152,7 @@ export async function uploadBlob(
     const last = error instanceof RetriesExhausted ? error.cause : error;
     if (last instanceof UploadLost) {
       const tries = error instanceof RetriesExhausted ? error.tries : 1;
-      throw new RegistryError(
+      throw new OciRegistryError(
         'failed',
         'blob-upload-failed',
         `${last.message.startsWith(what) ? last.message : `${what}: ${last.message}`}, after ${tries} tries`,
@@ -186,7 +186,7 @@ async function startSession(
   if (response.status === 201) return 'mounted';
   const location = response.header('location');
   if (!location)
-    throw new RegistryError(
+    throw new OciRegistryError(
       'failed',
       'registry-response-invalid',
       `${what}: the registry started an upload without a Location`,
@@ -274,7 +274,7 @@ async function putStreamed(upload: Upload): Promise<{ digest: Digest; size: numb
         const refusal = `${response.status} to a streamed PATCH (${describeErrorBody(await response.text(64 * 1024).catch(() => ''))})`;
         if (attempt === 1 && held === 0) throw new StreamRefused(refusal);
         if (response.status === 416) throw new TransientFailure(`${refusal} at byte ${held}`);
-        throw new RegistryError('failed', 'blob-upload-failed', `${what}: ${refusal} at byte ${held}`);
+        throw new OciRegistryError('failed', 'blob-upload-failed', `${what}: ${refusal} at byte ${held}`);
       }
       await response.discard();
       session.location = new URL(response.header('location') ?? session.location.href, response.url);
@@ -318,7 +318,7 @@ async function* unsentBytes(
     yield start >= skip ? chunk : chunk.subarray(skip - start);
   }
   if (size !== undefined && counter.size !== size) {
-    throw new RegistryError(
+    throw new OciRegistryError(
       'failed',
       'digest-mismatch',
       `${what}: the source gave ${counter.size > size ? 'more than' : 'only'} ${Math.min(counter.size, size)} of the expected ${size} bytes`,
@@ -453,7 +453,7 @@ function checkBytes(
     (blob.digest !== undefined && blob.digest !== digest) ||
     (blob.size !== undefined && blob.size !== size)
   ) {
-    throw new RegistryError(
+    throw new OciRegistryError(
       'failed',
       'digest-mismatch',
       `${what}: the source gave ${digest} (${size} bytes), expected ${blob.digest ?? digest} (${blob.size ?? size} bytes)`,
