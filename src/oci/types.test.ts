@@ -45,9 +45,13 @@ describe('parseManifest', () => {
       problem: /^m is not valid: annotations\.a: /,
     },
   ])('refuses $name', ({ value, problem }) => {
-    expect(() => parseManifest(json(value), 'm')).toThrow(
-      expect.objectContaining({ code: 'manifest-invalid', message: expect.stringMatching(problem) }) as Error,
-    );
+    let thrown: unknown;
+    try {
+      parseManifest(json(value), 'm');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'manifest-invalid', message: expect.stringMatching(problem) });
   });
 });
 
