@@ -22,7 +22,7 @@ import {
   testPool,
   tool,
   writeModel,
-} from './test-fixtures.js';
+} from '../../test/image/image-fixtures.js';
 
 const scratch = scratchImage({ os: 'linux', architecture: 'amd64' });
 let work: string;

@@ -13,7 +13,7 @@ import { scratchImage } from '../../image/base-image.js';
 import { type BuildHooks, type BuildInput, buildImage } from '../../image/build.js';
 import type { LayerDigest, LayerDigestStore } from '../../image/layer-key.js';
 import type { ContentCheckHook } from '../tar-layer.js';
-import { testModel, testPool } from '../../image/test-fixtures.js';
+import { testModel, testPool } from '../../../test/image/image-fixtures.js';
 import { MemoryLogger } from '../../logger.js';
 import { OciLayoutSink } from '../layout-sink.js';
 import { RegistryClient } from './client.js';
