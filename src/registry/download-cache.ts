@@ -22,7 +22,7 @@ import { PromotionError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Limiter } from '../limiter.js';
 import { DownloadError } from './download-cache-error.js';
-import { DEFAULT_RETRY, RetriesExhausted, type RetryPolicy, withRetry } from '../retry.js';
+import { DEFAULT_RETRY, describeCause, RetriesExhausted, type RetryPolicy, withRetry } from '../retry.js';
 
 export { DownloadError, type DownloadErrorCode } from './download-cache-error.js';
 
@@ -302,7 +302,7 @@ function finalError(file: RemoteFile, label: string, error: unknown, tries: numb
   return new DownloadError(
     'failed',
     'download-failed',
-    `${label}: downloading ${file.path} failed${after}: ${describe(error)}`,
+    `${label}: downloading ${file.path} failed${after}: ${describeCause(error)}`,
     error instanceof PromotionError && error.hint
       ? error.hint
       : 'check the registry is reachable, then try again',
@@ -314,10 +314,6 @@ function abortedError(label: string, signal: AbortSignal): DownloadError {
   return new DownloadError('failed', 'aborted', `${label}: download aborted`, undefined, {
     cause: signal.reason,
   });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Relative POSIX paths without `.`, `..` or empty segments, each once. */
