@@ -21,7 +21,7 @@ import { DigestOnlySink } from './oci/digest-sink.js';
 import { isLoopback } from './oci/remote/reference.js';
 import { attachReferrer, SIGSTORE_BUNDLE_TYPE, type ReferrerArtifact } from './oci/remote/referrers.js';
 import type { PromotionContext, PromotionPlan } from './promotion-plan.js';
-import { byteProgress } from './report/progress.js';
+import { byteProgress } from './progress.js';
 import { DownloadCache } from './registry/download-cache.js';
 import type { PromotionRecord } from './report/promotion-record.js';
 import { createContentCheck } from './signing/serialize.js';

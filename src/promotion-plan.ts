@@ -23,7 +23,7 @@ import type { Logger } from './logger.js';
 import type { ModelRegistry, ModelVersion } from './registry/model-version.js';
 import { openRegistry } from './registry/open-registry.js';
 import type { OutputFolder } from './report/output-folder.js';
-import { byteProgress } from './report/progress.js';
+import { byteProgress } from './progress.js';
 import type { PromotionRecord } from './report/promotion-record.js';
 import type { StageRunner } from './report/stage-runner.js';
 import {
@@ -96,9 +96,36 @@ export interface PromotionPlan {
 }
 
 export async function planPromotion(context: PromotionContext): Promise<PromotionPlan> {
-  const { inputs, options, cwd, record, stages } = context;
+  const { catalog, requirements } = await configure(context);
+  const registry = context.options.registry ?? openModelRegistry(context);
+  const { version, previousVersion } = await fetchVersion(context, registry);
+  const verified = await verify(context, version, requirements, previousVersion);
+  const compatibility = await checkSchema(context, registry, version, verified, previousVersion);
+  const choice = await resolve(context, catalog, version);
+  const planned = await planImageAndTarget(context, catalog, version, verified, choice);
+  return {
+    catalog,
+    registry,
+    version,
+    ...(previousVersion !== undefined && { previousVersion }),
+    verified,
+    ...(compatibility && { compatibility }),
+    choice,
+    clients: planned.clients,
+    base: planned.base,
+    imageInput: planned.imageInput,
+    image: planned.image,
+    ...(planned.target && { target: planned.target }),
+    ...(planned.cluster && { cluster: planned.cluster }),
+  };
+}
 
-  const { catalog, requirements } = await stages.run(
+/** configure: the catalog, the signing policies (and the public-good root they may need), the manifest globs. */
+function configure(
+  context: PromotionContext,
+): Promise<{ catalog: LoadedCatalog; requirements: PolicyRequirement[] }> {
+  const { inputs, options, cwd, stages } = context;
+  return stages.run(
     'configure',
     async () => {
       const catalog = await loadCatalog(inputs.catalog, cwd);
@@ -118,17 +145,27 @@ export async function planPromotion(context: PromotionContext): Promise<Promotio
     ({ requirements }) =>
       `catalog ${inputs.catalog}; signing policy from ${requirements.map((r) => r.source).join(' and ') || 'nowhere'}`,
   );
+}
 
-  const registry =
-    options.registry ??
-    openRegistry(inputs.registry, cwd, {
-      logger: options.logger,
-      env: context.env,
-      insecure: inputs.insecureRegistry,
-      ...(inputs.cacheDir && { cacheDir: inputs.cacheDir }),
-      ...(options.mask && { mask: options.mask }),
-    });
-  const { version, previousVersion } = await stages.run(
+/** The registry the inputs name. */
+function openModelRegistry(context: PromotionContext): ModelRegistry {
+  const { inputs, options, cwd } = context;
+  return openRegistry(inputs.registry, cwd, {
+    logger: options.logger,
+    env: context.env,
+    insecure: inputs.insecureRegistry,
+    ...(inputs.cacheDir && { cacheDir: inputs.cacheDir }),
+    ...(options.mask && { mask: options.mask }),
+  });
+}
+
+/** fetch: the version, and the one the environment runs now (from the promotion history). */
+function fetchVersion(
+  context: PromotionContext,
+  registry: ModelRegistry,
+): Promise<{ version: ModelVersion; previousVersion: string | undefined }> {
+  const { inputs, stages } = context;
+  return stages.run(
     'fetch',
     async () => {
       const version = await registry.resolve(inputs.model, inputs.version);
@@ -141,7 +178,16 @@ export async function planPromotion(context: PromotionContext): Promise<Promotio
       `${version.model} ${version.requested === version.version ? '' : `${version.requested} -> `}v${version.version}` +
       (previousVersion ? `; ${inputs.environment} runs v${previousVersion}` : ''),
   );
+}
 
+/** verify: the signature and every file against it; the record learns the model and its signer. */
+async function verify(
+  context: PromotionContext,
+  version: ModelVersion,
+  requirements: readonly PolicyRequirement[],
+  previousVersion: string | undefined,
+): Promise<VerifiedModel> {
+  const { options, record, stages } = context;
   const verified = await stages.run(
     'verify',
     async () => {
@@ -173,8 +219,19 @@ export async function planPromotion(context: PromotionContext): Promise<Promotio
     ...(verified.signature.signedAt && { signedAt: verified.signature.signedAt }),
     policies: verified.satisfied,
   };
+  return verified;
+}
 
-  const compatibility = await stages.run(
+/** schema: the model's interface against the running version's, when both declare one. */
+async function checkSchema(
+  context: PromotionContext,
+  registry: ModelRegistry,
+  version: ModelVersion,
+  verified: VerifiedModel,
+  previousVersion: string | undefined,
+): Promise<CompatibilityResult | undefined> {
+  const { inputs, record, stages } = context;
+  return stages.run(
     'schema',
     async () => {
       const next = await extractInterface(await folderFiles(verified.directory, version.signatureName));
@@ -194,7 +251,15 @@ export async function planPromotion(context: PromotionContext): Promise<Promotio
           ? `interface from ${result.next.file}; nothing to compare with`
           : `${result.breaking.length} breaking, ${result.additions.length} added (v${previousVersion} -> v${version.version})`,
   );
+}
 
+/** resolve: the pool the version's labels select; the record learns why. */
+async function resolve(
+  context: PromotionContext,
+  catalog: LoadedCatalog,
+  version: ModelVersion,
+): Promise<PoolChoice> {
+  const { inputs, record, stages } = context;
   const choice = await stages.run(
     'resolve',
     async () => resolvePool(catalog, inputs.environment, version.labels),
@@ -207,8 +272,19 @@ export async function planPromotion(context: PromotionContext): Promise<Promotio
     ...(choice.pool.endpoint && { endpoint: choice.pool.endpoint }),
     explanation: choice.explanation,
   };
+  return choice;
+}
 
-  const planned = await stages.run(
+/** plan: the registry clients and target (reached now), the base image, the image plan and the cluster plan. */
+function planImageAndTarget(
+  context: PromotionContext,
+  catalog: LoadedCatalog,
+  version: ModelVersion,
+  verified: VerifiedModel,
+  choice: PoolChoice,
+) {
+  const { inputs, options, stages } = context;
+  return stages.run(
     'plan',
     async () => {
       const targetRegistry = inputs.imageRepository
@@ -262,21 +338,6 @@ export async function planPromotion(context: PromotionContext): Promise<Promotio
       `${image.layers.length} model layer(s) on ${image.base.reference}${image.base.digest ? `@${image.base.digest}` : ''}` +
       `, to ${target?.name ?? 'an OCI layout'}; ${cluster ? 'deploy to the cluster' : 'render manifests only (no cluster)'}`,
   );
-  return {
-    catalog,
-    registry,
-    version,
-    ...(previousVersion !== undefined && { previousVersion }),
-    verified,
-    ...(compatibility && { compatibility }),
-    choice,
-    clients: planned.clients,
-    base: planned.base,
-    imageInput: planned.imageInput,
-    image: planned.image,
-    ...(planned.target && { target: planned.target }),
-    ...(planned.cluster && { cluster: planned.cluster }),
-  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { describePermission, requiredPermissions } from './access-check.js';
 import { renderManifests } from './render.js';
-import { renderInput } from './render-fixture.js';
+import { renderInput } from '../../test/deploy/render-fixture.js';
 
 const names = (objects: Parameters<typeof requiredPermissions>[0], dryRun = false) =>
   requiredPermissions(objects, dryRun).map(describePermission);

@@ -5,6 +5,7 @@
  * uid, timestamps, status) left out.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { structuredPatch } from 'diff';
 import { stringify } from 'yaml';
 import type { Logger } from '../logger.js';
 import { applyObject } from './apply.js';
@@ -40,41 +41,19 @@ export function comparable(object: LiveObject | KubernetesObject | undefined): s
     .filter((line) => line !== '');
 }
 
-/** A line diff (LCS), with `context` unchanged lines kept around each change. */
+/**
+ * A line diff (jsdiff's Myers diff), with `context` unchanged lines kept around each change and
+ * `...` where unchanged lines were left out.
+ */
 export function diffLines(before: readonly string[], after: readonly string[], context = 3): string[] {
-  const n = before.length;
-  const m = after.length;
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--)
-      lcs[i]![j] =
-        before[i] === after[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-  const ops: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && before[i] === after[j]) {
-      ops.push(`  ${before[i]}`);
-      i++;
-      j++;
-    } else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push(`+ ${after[j++]}`);
-    else ops.push(`- ${before[i++]}`);
-  }
-  const keep = ops.map(() => false);
-  ops.forEach((op, k) => {
-    if (op.startsWith('  ')) return;
-    for (let c = Math.max(0, k - context); c <= Math.min(ops.length - 1, k + context); c++) keep[c] = true;
+  const text = (lines: readonly string[]) => lines.map((line) => `${line}\n`).join('');
+  const { hunks } = structuredPatch('live', 'planned', text(before), text(after), undefined, undefined, {
+    context,
   });
-  const out: string[] = [];
-  let skipped = false;
-  ops.forEach((op, k) => {
-    if (keep[k]) {
-      if (skipped) out.push('  ...');
-      skipped = false;
-      out.push(op);
-    } else skipped = true;
-  });
-  return out;
+  return hunks.flatMap((hunk, i) => [
+    ...(i > 0 || hunk.oldStart > 1 || hunk.newStart > 1 ? ['  ...'] : []),
+    ...hunk.lines.map((line) => `${line[0] === ' ' ? ' ' : line[0]} ${line.slice(1)}`),
+  ]);
 }
 
 export interface DiffOptions {

@@ -16,18 +16,14 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Pool } from '../environments/catalog-schema.js';
 import type { Logger } from '../logger.js';
 import { checkAccess, requiredPermissions } from './access-check.js';
-import { applyObject } from './apply.js';
 import { dryRunDiff, type ObjectDiff } from './apply-diff.js';
 import { loadKubeConfig } from './cluster-access.js';
 import { apiFailure, DeployError, type FailureEvidence } from './cluster-error.js';
-import { displayName, KubeCluster, type LiveObject } from './cluster.js';
+import { KubeCluster } from './cluster.js';
+import { ClusterDeploy, type Target } from './cluster-deploy.js';
 import { acquireLease, type HeldLease } from './lease.js';
 import { PREFIX } from './labels.js';
-import { refOf, rollback, type Snapshot } from './rollback.js';
-import { collectEvidence, unreadyFirst } from './rollout-evidence.js';
-import { waitForDeployment, waitForInferenceService } from './rollout-wait.js';
-import { serviceProxyTransport, smokeTest, type SmokeTransport } from './smoke.js';
-import { newPods, verifyPodDigests } from './verify.js';
+import type { SmokeTransport } from './smoke.js';
 
 export interface DeployInput {
   /** The rendered objects, in apply order (renderManifests). */
@@ -100,23 +96,11 @@ export interface Deployed {
   release(): Promise<void>;
 }
 
-const VERSION_ANNOTATION = `${PREFIX}/version`;
 const LAYOUT = /^oci-layout:/;
 
 function withNamespace(object: KubernetesObject, namespace: string): KubernetesObject {
   if (!object.metadata?.namespace) return object;
   return { ...object, metadata: { ...object.metadata, namespace } };
-}
-
-/**
- * The Deployment with the live replica count: when an HPA already scales it, the promotion must not
- * scale it back to the minimum, nor drop the field (server-side apply would then delete it, and
- * the Deployment would fall to 1 replica).
- */
-function withReplicas(object: KubernetesObject, replicas: number | undefined): KubernetesObject {
-  const copy = structuredClone(object) as KubernetesObject & { spec?: { replicas?: number } };
-  if (copy.spec && replicas !== undefined) copy.spec.replicas = replicas;
-  return copy;
 }
 
 /** Refuses, before anything is written, what cannot work: a layout image on a real cluster, a missing namespace. */
@@ -159,9 +143,28 @@ async function preflight(
 
 /** Deploys to one cluster and keeps the Lease; the caller releases (deploy() does). */
 export async function deployOne(input: DeployInput): Promise<Deployed> {
-  const { pool, logger } = input;
-  const namespace = input.target?.namespace ?? pool.namespace;
-  const context = input.target?.context ?? pool.context;
+  const target = await connect(input);
+  if (input.dryRun) return dryRun(target, input);
+  const lease = await takeLease(target, input);
+  const run = new ClusterDeploy(target, input, lease);
+  try {
+    await run.applyWorkload();
+    const rollout = await run.awaitRollout();
+    await run.applyAfterRollout();
+    return run.succeeded(rollout);
+  } catch (thrown) {
+    try {
+      throw await run.failed(thrown);
+    } finally {
+      await lease.release();
+    }
+  }
+}
+
+/** The cluster from the kubeconfig, the objects in the target namespace, and the preflight checks. */
+async function connect(input: DeployInput): Promise<Target> {
+  const namespace = input.target?.namespace ?? input.pool.namespace;
+  const context = input.target?.context ?? input.pool.context;
   const kc = loadKubeConfig({
     ...(input.kubeconfig !== undefined ? { kubeconfig: input.kubeconfig } : {}),
     ...(context !== undefined ? { context } : {}),
@@ -171,213 +174,38 @@ export async function deployOne(input: DeployInput): Promise<Deployed> {
   const objects = input.objects.map((o) => withNamespace(o, namespace));
   const userObjects = (input.userObjects ?? []).map((o) => withNamespace(o, namespace));
   await preflight(cluster, input, namespace, [...objects, ...userObjects]);
-  const base = { cluster: cluster.name, namespace, version: input.model.version };
+  return { cluster, namespace, objects, userObjects };
+}
 
-  if (input.dryRun) {
-    const diff = await dryRunDiff(cluster, [...objects, ...userObjects], { force: input.force, logger });
-    const result: DeployResult = { ...base, applied: [], rolledBack: false, rolloutSeconds: 0, diff };
-    return { result, rollback: async () => [], release: async () => undefined };
-  }
+/** `--dry-run`: the server-side dry run of every object against the live ones; nothing is written. */
+async function dryRun(target: Target, input: DeployInput): Promise<Deployed> {
+  const { cluster, namespace, objects, userObjects } = target;
+  const diff = await dryRunDiff(cluster, [...objects, ...userObjects], {
+    force: input.force,
+    logger: input.logger,
+  });
+  const result: DeployResult = {
+    cluster: cluster.name,
+    namespace,
+    version: input.model.version,
+    applied: [],
+    rolledBack: false,
+    rolloutSeconds: 0,
+    diff,
+  };
+  return { result, rollback: async () => [], release: async () => undefined };
+}
 
-  const timeoutMs = input.timeouts.rolloutSeconds * 1000;
-  const lease: HeldLease = await acquireLease(cluster, {
+function takeLease({ cluster, namespace }: Target, input: DeployInput): Promise<HeldLease> {
+  return acquireLease(cluster, {
     namespace,
     model: input.model.name,
     holder: input.promotionId,
     waitMs: (input.timeouts.leaseWaitSeconds ?? 300) * 1000,
     ...(input.timeouts.leaseSeconds !== undefined ? { leaseSeconds: input.timeouts.leaseSeconds } : {}),
-    logger,
+    logger: input.logger,
     annotations: { [`${PREFIX}/version`]: input.model.version },
   });
-  const snapshots: Snapshot[] = [];
-  const applied: string[] = [];
-  let previousVersion: string | undefined;
-  let workload: LiveObject | undefined;
-
-  /** Stops here once the Lease is someone else's: what this promotion would do next may undo theirs. */
-  const checkLease = (where: string) => {
-    if (!lease.lost) return;
-    throw new DeployError(
-      'failed',
-      'lease-lost',
-      `${lease.lost}: stopped ${where}`,
-      'another promotion is deploying this model here now: let it finish, then check which version runs and promote again',
-    );
-  };
-  const apply = async (object: KubernetesObject): Promise<LiveObject> => {
-    checkLease(`before applying ${displayName(object)}`);
-    const before = await cluster.read(refOf(object));
-    snapshots.push({ ref: refOf(object), ...(before ? { before } : {}) });
-    const live = await applyObject(cluster, object, { force: input.force, logger });
-    applied.push(displayName(object));
-    logger.info(`applied ${displayName(object)}${before ? '' : ' (created)'}`);
-    return live;
-  };
-
-  try {
-    const later = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
-    const first = objects.filter((o) => o.kind !== 'HorizontalPodAutoscaler');
-    let rolloutSeconds = 0;
-    let noticedAt: number | undefined;
-    let smoke: Awaited<ReturnType<typeof smokeTest>> | undefined;
-    for (const object of first) {
-      let toApply = object;
-      if (object.kind === 'Deployment' || object.kind === 'InferenceService') {
-        const live = await cluster.read(refOf(object));
-        previousVersion = live?.metadata.annotations?.[VERSION_ANNOTATION];
-        // A live HPA owns the replica count: keep what it decided instead of scaling to the minimum.
-        const hpa = later[0] && live ? await cluster.read(refOf(later[0])) : undefined;
-        if (object.kind === 'Deployment' && hpa && live)
-          toApply = withReplicas(object, (live.spec as { replicas?: number } | undefined)?.replicas);
-      }
-      const live = await apply(toApply);
-      if (object.kind === 'Deployment' || object.kind === 'InferenceService') workload = live;
-    }
-    logger.info(
-      `${input.model.name}: ${previousVersion ? `v${previousVersion} -> ` : ''}v${input.model.version} in ${cluster.name}/${namespace}`,
-    );
-    const wait = {
-      timeoutMs,
-      logger,
-      ...(input.progressEveryMs ? { progressEveryMs: input.progressEveryMs } : {}),
-    };
-    if (workload?.kind === 'Deployment') {
-      const done = await waitForDeployment(cluster, workload, input.image.reference, wait);
-      rolloutSeconds = done.seconds;
-      noticedAt = done.noticedAt;
-      workload = done.object;
-      const pods = await verifyPodDigests(cluster, workload, input.image.reference, input.image.digest);
-      logger.info(`verified: ${pods.length} pod(s) of the new ReplicaSet run ${input.image.digest}`);
-      const service = objects.find((o) => o.kind === 'Service');
-      if (service?.metadata?.name) {
-        const target = {
-          namespace,
-          service: service.metadata.name,
-          healthPath: pool.serving.healthPath,
-          inferencePath: pool.serving.inferencePath,
-          ...(input.inputExample !== undefined ? { inputExample: input.inputExample } : {}),
-          ...(pool.serving.latencySLO ? { slo: pool.serving.latencySLO } : {}),
-          ...(input.smokeRequests !== undefined ? { requests: input.smokeRequests } : {}),
-        };
-        smoke = await smokeTest(input.smokeTransport ?? serviceProxyTransport(cluster, target), target);
-        logger.info(
-          `smoke: ${smoke.requests} requests, p50 ${smoke.p50Ms} ms, p95 ${smoke.p95Ms} ms; reply ${JSON.stringify(smoke.reply)}`,
-        );
-      }
-    } else if (workload) {
-      const done = await waitForInferenceService(cluster, workload, wait);
-      rolloutSeconds = done.seconds;
-      noticedAt = done.noticedAt;
-      logger.info(
-        'smoke: skipped for the kserve form (KServe owns the predictor Service; see docs/deploy.md)',
-      );
-    }
-    for (const object of [...later, ...userObjects]) await apply(object);
-    checkLease('after the rollout, before reporting it');
-
-    const result: DeployResult = {
-      ...base,
-      ...(previousVersion !== undefined ? { previousVersion } : {}),
-      rollout: { seconds: rolloutSeconds },
-      rolloutSeconds,
-      ...(smoke ? { smoke: { p50Ms: smoke.p50Ms, p95Ms: smoke.p95Ms, requests: smoke.requests } } : {}),
-      ...(smoke?.reply !== undefined ? { smokeReply: smoke.reply } : {}),
-      applied,
-      rolledBack: false,
-      ...(noticedAt !== undefined ? { noticedAt } : {}),
-    };
-    return {
-      result,
-      rollback: (reason) => restore(cluster, snapshots, reason, timeoutMs, logger),
-      release: () => lease.release(),
-    };
-  } catch (thrown) {
-    const error =
-      thrown instanceof DeployError
-        ? thrown
-        : apiFailure(thrown, { verb: 'deploy', kind: 'objects', cluster: cluster.name });
-    try {
-      const evidence = await failureEvidence(cluster, namespace, workload);
-      let restored: string[] = [];
-      let rollbackError: DeployError | undefined;
-      // Once another promotion holds the Lease, restoring our snapshots would undo its work. Read
-      // once: the report must say what was decided here, even if the Lease is lost meanwhile.
-      const lost = lease.lost;
-      const rollBack = snapshots.length > 0 && !lost;
-      if (rollBack) {
-        logger.warn(`deploy failed: ${error.message}; rolling back`);
-        for (const line of evidence.events) logger.info(`  event: ${line}`);
-        for (const line of evidence.logTail) logger.info(`  log: ${line}`);
-        restored = await restore(cluster, snapshots, error.message, timeoutMs, logger).catch((e: unknown) => {
-          rollbackError =
-            e instanceof DeployError
-              ? e
-              : apiFailure(e, { verb: 'rollback', kind: 'objects', cluster: cluster.name });
-          return [];
-        });
-      }
-      const back = lost
-        ? '; not rolled back: another promotion holds the Lease now'
-        : snapshots.length === 0
-          ? ''
-          : previousVersion
-            ? `; rolled back to v${previousVersion}`
-            : '; removed what it created';
-      const report: DeployReport = {
-        ...base,
-        ...(previousVersion !== undefined ? { previousVersion } : {}),
-        applied,
-        rolledBack: rollBack && !rollbackError,
-        reason: error.message,
-        evidence,
-      };
-      const failed = rollbackError
-        ? new DeployError(
-            'failed',
-            'rollback-failed',
-            `${error.message}; and ${rollbackError.message}`,
-            rollbackError.hint,
-            {
-              cause: error,
-              evidence,
-            },
-          )
-        : new DeployError(error.kind, error.code, `${error.message}${back}`, error.hint, {
-            cause: error.cause ?? error,
-            evidence,
-          });
-      Object.assign(failed, { report, restored });
-      throw failed;
-    } finally {
-      await lease.release();
-    }
-  }
-}
-
-async function restore(
-  cluster: KubeCluster,
-  snapshots: readonly Snapshot[],
-  reason: string,
-  timeoutMs: number,
-  logger: Logger,
-) {
-  logger.info(`rolling back ${cluster.name}: ${reason}`);
-  return rollback(cluster, snapshots, { logger, timeoutMs });
-}
-
-async function failureEvidence(
-  cluster: KubeCluster,
-  namespace: string,
-  workload: LiveObject | undefined,
-): Promise<FailureEvidence> {
-  if (!workload || workload.kind !== 'Deployment') {
-    return workload
-      ? collectEvidence(cluster, namespace, [], [workload.metadata.name])
-      : { events: [], logTail: [] };
-  }
-  const current = (await cluster.read(refOf(workload)).catch(() => undefined)) ?? workload;
-  const { pods } = await newPods(cluster, current).catch(() => ({ pods: [] as LiveObject[] }));
-  return collectEvidence(cluster, namespace, unreadyFirst(pods), [workload.metadata.name]);
 }
 
 /** The record entry a failed deploy carries (rolledBack, reason, evidence). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DNS_LABEL, LABEL_VALUE, labelValue, promotionMetadata, resourceName } from './labels.js';
-import { MODEL_DIGEST, renderInput } from './render-fixture.js';
+import { MODEL_DIGEST, renderInput } from '../../test/deploy/render-fixture.js';
 
 const validLabel = (value: string) => value.length <= 63 && LABEL_VALUE.test(value);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { resourcesFor } from './render-container.js';
-import { pool } from './render-fixture.js';
+import { pool } from '../../test/deploy/render-fixture.js';
 
 describe('resourcesFor', () => {
   const cases: Array<{

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Container, Toleration, Volume } from 'kubernetes-models/v1';
 import { z } from 'zod';
-import { IMAGE, pool, renderInput } from './render-fixture.js';
+import { IMAGE, pool, renderInput } from '../../test/deploy/render-fixture.js';
 import { renderManifests, type RenderInput } from './render.js';
 
 /*

@@ -3,7 +3,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { DNS_LABEL, LABEL_VALUE } from './labels.js';
-import { IMAGE, IMAGE_DIGEST, MODEL_DIGEST, pool, renderInput } from './render-fixture.js';
+import { IMAGE, IMAGE_DIGEST, MODEL_DIGEST, pool, renderInput } from '../../test/deploy/render-fixture.js';
 import { renderManifests, type KubernetesObject, type RenderInput } from './render.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rendered objects are read as plain data */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { LiveObject } from './cluster.js';
 import { equalIgnoreHash, undoPatch } from './rollback.js';
-import { diffLines } from './apply-diff.js';
 
 describe('kubectl rollout undo logic', () => {
   const template = (image: string, hash?: string) => ({
@@ -35,8 +34,5 @@ describe('kubectl rollout undo logic', () => {
       },
       { op: 'replace', path: '/metadata/labels', value: { app: 'm' } },
     ]);
-  });
-  it('diffLines keeps context around changes', () => {
-    expect(diffLines(['a', 'b', 'c'], ['a', 'x', 'c'], 1)).toEqual(['  a', '+ x', '- b', '  c']);
   });
 });

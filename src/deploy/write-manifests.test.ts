@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { pool, renderInput } from './render-fixture.js';
+import { pool, renderInput } from '../../test/deploy/render-fixture.js';
 import { renderManifests } from './render.js';
 import { writeManifests } from './write-manifests.js';
 

@@ -7,7 +7,15 @@ import { MediaType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, Platform } from '../oci/types.js';
 import { resolveBaseImage } from './base-image.js';
 import { buildImage } from './build.js';
-import { MiB, readJson, tempDir, testModel, testPool, tool, writeModel } from './test-fixtures.js';
+import {
+  MiB,
+  readJson,
+  tempDir,
+  testModel,
+  testPool,
+  tool,
+  writeModel,
+} from '../../test/image/image-fixtures.js';
 
 let work: string;
 /** Made by umoci: one layer holding /etc/base.txt, Env BASE_ENV=1 and LANG=C, tag `base`. */

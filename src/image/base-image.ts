@@ -1,6 +1,7 @@
 /**
  * The image a model image is built on. A BaseImage is read-only: its config, and layers that can be
- * streamed. One BaseImageSource per place a base lives; registry bases arrive with registry support.
+ * streamed. One BaseImageSource per place a base lives: an OCI layout on this machine
+ * (layout-base.ts) or a registry (oci/remote/registry-base.ts, which the caller hands in).
  */
 import { isAbsolute, resolve } from 'node:path';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
@@ -37,7 +38,7 @@ export interface ResolveBaseOptions {
   readonly platform?: string;
   /** Folder relative layout paths start from (the catalog's); default the working directory. */
   readonly relativeTo?: string;
-  /** A registry source, once there is one. */
+  /** Reads registry bases (the plan gives RegistryClients.baseSource()); without it they are refused. */
   readonly registry?: BaseImageSource<Extract<ImageLocation, { kind: 'registry' }>>;
 }
 
@@ -75,8 +76,8 @@ export async function resolveBaseImage(text: string, options: ResolveBaseOptions
       throw new ImageError(
         'usage',
         'base-registry-unsupported',
-        `base image ${text} is in a registry, which model-promote cannot read yet (platform ${formatPlatform(platform)})`,
-        'registry bases arrive with registry support; until then copy it to a layout (skopeo copy docker://IMAGE oci:DIR:TAG) and write oci-layout:DIR:TAG',
+        `base image ${text} is in a registry, and this caller reads layout bases only (platform ${formatPlatform(platform)})`,
+        'give resolveBaseImage a registry source, or copy the base to a layout (skopeo copy docker://IMAGE oci:DIR:TAG) and write oci-layout:DIR:TAG',
       );
   }
 }

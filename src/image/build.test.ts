@@ -10,7 +10,7 @@ import { scratchImage } from './base-image.js';
 import { type BuildInput, buildImage } from './build.js';
 import type { LayerDigest, LayerDigestStore } from './layer-key.js';
 import type { ModelFile } from './layer-plan.js';
-import type { ContentCheckHook } from './tar-layer.js';
+import type { ContentCheckHook } from '../oci/tar-layer.js';
 import { planImage } from './plan.js';
 import {
   MiB,
@@ -22,7 +22,7 @@ import {
   testPool,
   tool,
   writeModel,
-} from './test-fixtures.js';
+} from '../../test/image/image-fixtures.js';
 
 const scratch = scratchImage({ os: 'linux', architecture: 'amd64' });
 let work: string;

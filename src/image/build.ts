@@ -13,7 +13,7 @@ import { mapLimited } from '../limiter.js';
 import { applyConfigChanges } from './image-config.js';
 import { type LayerDigest, type LayerDigestStore, layerKey } from './layer-key.js';
 import { type ImagePlan, type ImagePlanInput, planImage } from './plan.js';
-import { type ContentCheckHook, writeTarLayer } from './tar-layer.js';
+import { type ContentCheckHook, writeTarLayer } from '../oci/tar-layer.js';
 
 export interface BuildInput extends ImagePlanInput {
   /** Folder holding the files (their paths are relative to it). */

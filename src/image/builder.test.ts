@@ -23,7 +23,7 @@ import {
 } from './builder.js';
 import { applyConfigChanges } from './image-config.js';
 import { planImage } from './plan.js';
-import { tempDir, testModel, testPool, tool, writeModel } from './test-fixtures.js';
+import { tempDir, testModel, testPool, tool, writeModel } from '../../test/image/image-fixtures.js';
 
 const storage = { root: '/t/root', runroot: '/t/runroot' };
 const AMD64 = { os: 'linux', architecture: 'amd64' };

@@ -18,7 +18,7 @@ import { type ContainerfileBase, CONTEXT_MODEL_DIR, renderContainerfile } from '
 import type { BaseImage } from './base-image.js';
 import type { ModelFile } from './layer-plan.js';
 import { planImage } from './plan.js';
-import type { ContentCheckHook } from './tar-layer.js';
+import type { ContentCheckHook } from '../oci/tar-layer.js';
 
 import type { BuilderConfig } from '../environments/catalog-schema.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { configChanges } from './image-config.js';
 import { checkStep, fromOperand, quoteWord, renderContainerfile } from './containerfile.js';
-import { testModel, testPool } from './test-fixtures.js';
+import { testModel, testPool } from '../../test/image/image-fixtures.js';
 
 const DIGEST = `sha256:${'b'.repeat(64)}`;
 

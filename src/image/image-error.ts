@@ -8,9 +8,7 @@ export type ImageErrorCode =
   | 'base-platform-not-found'
   | 'base-unreadable'
   | 'model-empty'
-  | 'model-path-invalid'
-  | 'model-file-changed'
-  | 'content-check-failed';
+  | 'model-path-invalid';
 
 export class ImageError extends PromotionError<ImageErrorCode> {
   override readonly name = 'ImageError';

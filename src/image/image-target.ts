@@ -9,7 +9,7 @@ import { RegistryClient } from '../oci/remote/client.js';
 import { credentialProvider, type Credential, type CredentialProvider } from '../oci/remote/credentials.js';
 import { parseImageReference } from '../oci/remote/reference.js';
 import { RegistryBaseSource } from '../oci/remote/registry-base.js';
-import { RegistryError } from '../oci/remote/remote-error.js';
+import { OciRegistryError } from '../oci/remote/remote-error.js';
 import { RegistrySink } from '../oci/remote/registry-sink.js';
 import type { ImageSink } from '../oci/sink.js';
 
@@ -86,7 +86,7 @@ export function layoutTarget(directory: string, displayPath: string): ImageTarge
 export function parseRepository(text: string): { registry: string; repository: string } {
   const ref = parseImageReference(text);
   if (ref.tag !== undefined || ref.digest !== undefined) {
-    throw new RegistryError(
+    throw new OciRegistryError(
       'usage',
       'reference-invalid',
       `image-repository ${text} names a tag or digest`,

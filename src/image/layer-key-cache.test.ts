@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MemoryLogger } from '../logger.js';
 import { LAYER_DIGESTS_FILE, LayerKeyCache } from './layer-key-cache.js';
-import { tempDir } from './test-fixtures.js';
+import { tempDir } from '../../test/image/image-fixtures.js';
 
 const key = (n: number) => n.toString(16).padStart(64, '0');
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, 'f')}`;

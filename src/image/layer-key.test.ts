@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { type ModelFile, planLayers } from './layer-plan.js';
 import { layerKey } from './layer-key.js';
-import { TAR_LAYER_FORMAT } from './tar-layer.js';
+import { TAR_LAYER_FORMAT } from '../oci/tar-layer.js';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PlannedLayer } from './layer-plan.js';
-import { TAR_LAYER_FORMAT } from './tar-layer.js';
+import { TAR_LAYER_FORMAT } from '../oci/tar-layer.js';
 
 /** What a store remembers of a layer: the digest and size of its tar bytes. */
 export interface LayerDigest {

@@ -4,19 +4,14 @@
  */
 import { posix } from 'node:path';
 import { ImageError } from './image-error.js';
+import type { LayerEntry, LayerFile } from '../oci/tar-layer.js';
 
 /** Files of at least this size get their own layer. */
 export const OWN_LAYER_THRESHOLD = 64 * 1024 * 1024;
 
-export interface ModelFile {
-  /** Relative POSIX path inside the model folder, e.g. `weights/model.safetensors`. */
-  readonly path: string;
-  readonly size: number;
-}
-
-export type LayerEntry =
-  | { readonly kind: 'directory'; /** tar name, ends with `/` */ readonly name: string }
-  | { readonly kind: 'file'; /** tar name */ readonly name: string; readonly file: ModelFile };
+/** A verified model file, as the plan places it into a layer. */
+export type ModelFile = LayerFile;
+export type { LayerEntry };
 
 export interface PlannedLayer {
   /** `shared`: the small files together; `file`: one big file. */

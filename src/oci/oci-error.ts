@@ -11,7 +11,9 @@ export type OciErrorCode =
   | 'manifest-invalid'
   | 'tag-invalid'
   | 'platform-invalid'
-  | 'location-invalid';
+  | 'location-invalid'
+  | 'model-file-changed'
+  | 'content-check-failed';
 
 export class OciError extends PromotionError<OciErrorCode> {
   override readonly name = 'OciError';

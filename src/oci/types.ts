@@ -1,4 +1,5 @@
-/** The OCI image-spec documents this project reads and writes, with light structural checks. */
+/** The OCI image-spec documents this project reads and writes, checked on the way in with zod. */
+import { z } from 'zod';
 import { isDigest } from './digest.js';
 import { OciError } from './oci-error.js';
 
@@ -75,60 +76,73 @@ export interface LayoutFile {
   readonly imageLayoutVersion: string;
 }
 
-function invalid(what: string, problem: string): OciError {
-  return new OciError('failed', 'manifest-invalid', `${what} is not valid: ${problem}`);
-}
+const stringMap = z.record(z.string(), z.string());
 
-function parseObject(bytes: Uint8Array, what: string): Record<string, unknown> {
+const platformSchema = z.looseObject({
+  os: z.string(),
+  architecture: z.string(),
+  variant: z.string().optional(),
+  'os.version': z.string().optional(),
+  'os.features': z.array(z.string()).optional(),
+});
+
+const descriptorSchema = z.looseObject({
+  mediaType: z.string(),
+  digest: z.string().refine(isDigest, { error: 'is not sha256:<64 hex>' }),
+  size: z.int().nonnegative(),
+  annotations: stringMap.optional(),
+  platform: platformSchema.optional(),
+  urls: z.array(z.string()).optional(),
+  artifactType: z.string().optional(),
+});
+
+const manifestSchema = z.looseObject({
+  schemaVersion: z.literal(2),
+  mediaType: z.string().optional(),
+  config: descriptorSchema,
+  layers: z.array(descriptorSchema),
+  annotations: stringMap.optional(),
+});
+
+const indexSchema = z.looseObject({
+  schemaVersion: z.literal(2),
+  mediaType: z.string().optional(),
+  manifests: z.array(descriptorSchema),
+  annotations: stringMap.optional(),
+});
+
+// Only what this project reads from a base image is checked; the rest is carried through as it is.
+const imageConfigSchema = z.looseObject({
+  os: z.string(),
+  architecture: z.string(),
+  rootfs: z.looseObject({ type: z.literal('layers'), diff_ids: z.array(z.string()) }),
+});
+
+function parse<T>(schema: z.ZodType<T>, bytes: Uint8Array, what: string): T {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (error) {
     throw invalid(what, `not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw invalid(what, 'not a JSON object');
-  return value as Record<string, unknown>;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw invalid(what, `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
 }
 
-export function checkDescriptor(value: unknown, what: string): Descriptor {
-  const d = value as Partial<Descriptor> | null;
-  if (d === null || typeof d !== 'object') throw invalid(what, 'descriptor is not an object');
-  if (typeof d.mediaType !== 'string') throw invalid(what, 'descriptor has no mediaType');
-  if (typeof d.digest !== 'string' || !isDigest(d.digest)) {
-    throw invalid(what, `descriptor digest ${JSON.stringify(d.digest)} is not sha256:<64 hex>`);
-  }
-  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
-    throw invalid(what, `descriptor ${d.digest} has no valid size`);
-  }
-  return d as Descriptor;
+function invalid(what: string, problem: string): OciError {
+  return new OciError('failed', 'manifest-invalid', `${what} is not valid: ${problem}`);
 }
 
 export function parseManifest(bytes: Uint8Array, what: string): ImageManifest {
-  const m = parseObject(bytes, what);
-  if (m.schemaVersion !== 2) throw invalid(what, 'schemaVersion is not 2');
-  checkDescriptor(m.config, `${what} config`);
-  if (!Array.isArray(m.layers)) throw invalid(what, 'layers is not an array');
-  m.layers.forEach((layer, i) => checkDescriptor(layer, `${what} layer ${i}`));
-  return m as unknown as ImageManifest;
+  return parse(manifestSchema, bytes, what);
 }
 
 export function parseIndex(bytes: Uint8Array, what: string): ImageIndex {
-  const index = parseObject(bytes, what);
-  if (index.schemaVersion !== 2) throw invalid(what, 'schemaVersion is not 2');
-  if (!Array.isArray(index.manifests)) throw invalid(what, 'manifests is not an array');
-  index.manifests.forEach((d, i) => checkDescriptor(d, `${what} manifests[${i}]`));
-  return index as unknown as ImageIndex;
+  return parse(indexSchema, bytes, what);
 }
 
 export function parseImageConfig(bytes: Uint8Array, what: string): ImageConfig {
-  const config = parseObject(bytes, what);
-  if (typeof config.os !== 'string' || typeof config.architecture !== 'string') {
-    throw invalid(what, 'os and architecture are required');
-  }
-  const rootfs = config.rootfs as { type?: unknown; diff_ids?: unknown } | undefined;
-  if (!rootfs || rootfs.type !== 'layers' || !Array.isArray(rootfs.diff_ids)) {
-    throw invalid(what, 'rootfs must be {type: "layers", diff_ids: [...]}');
-  }
-  return config as unknown as ImageConfig;
+  return parse(imageConfigSchema, bytes, what);
 }

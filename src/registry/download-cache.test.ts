@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { MemoryLogger } from '../logger.js';
 import { digestModel } from '../signing/serialize.js';
 import { verifyModel } from '../signing/verify-model.js';
-import { DownloadCache, expectedDigests, type RemoteFile, safeKey } from './download-cache.js';
+import { expectedDigests } from '../signing/listed-digests.js';
+import { DownloadCache, type RemoteFile, safeKey } from './download-cache.js';
 import {
   cacheKey,
   cachePaths,
@@ -306,26 +307,6 @@ describe('knownDigests (files hashed while downloading are not read again)', () 
     expect(await digestModel(EXAMPLE, shards, { knownDigests: known })).toEqual(
       await digestModel(EXAMPLE, shards),
     );
-  });
-});
-
-describe('expectedDigests', () => {
-  it('reads path -> sha256 from a files/sha256 signature', async () => {
-    const expected = await exampleExpected();
-    expect([...expected.keys()].sort()).toEqual([
-      'config.json',
-      'input_example.json',
-      'vocab.txt',
-      'weights.safetensors',
-    ]);
-    expect(expected.get('vocab.txt')).toBe(sha256(await readFile(path.join(EXAMPLE, 'vocab.txt'))));
-  });
-
-  it.each([
-    ['not JSON', Buffer.from('nope')],
-    ['not a bundle', Buffer.from('{"mediaType":"x"}')],
-  ])('gives no keys for %s', (_name, bytes) => {
-    expect(expectedDigests(bytes).size).toBe(0);
   });
 });
 

@@ -21,9 +21,8 @@ import { once } from 'node:events';
 import { PromotionError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Limiter } from '../limiter.js';
-import { parseBundle } from '../signing/bundle.js';
-import { parseStatement } from '../signing/statement.js';
 import { DownloadError } from './download-cache-error.js';
+import { DEFAULT_RETRY, describeCause, RetriesExhausted, type RetryPolicy, withRetry } from '../retry.js';
 
 export { DownloadError, type DownloadErrorCode } from './download-cache-error.js';
 
@@ -172,30 +171,43 @@ export class DownloadCache {
     target: string,
     options: MaterializeOptions,
   ): Promise<{ sha256: string; size: number }> {
-    const retries = options.retries ?? 3;
-    const baseDelay = this.options.retryDelayMs ?? 500;
-    for (let attempt = 0; ; attempt++) {
-      const temp = path.join(this.root, 'tmp', `${randomBytes(8).toString('hex')}.part`);
-      try {
-        const got = await writeHashed(file, temp, options);
-        // The version links our own bytes before the blob is named, so `hashed` never describes a
-        // file someone else put in the cache meanwhile.
-        await chmod(temp, 0o444);
-        await link(temp, target).catch(() => copyFile(temp, target));
-        await rename(temp, this.blobPath(got.sha256));
-        return got;
-      } catch (error) {
-        await unlink(temp).catch(() => undefined);
-        await unlink(target).catch(() => undefined);
-        if (options.signal?.aborted) throw abortedError(options.label, options.signal);
-        const final = attempt >= retries || !retryable(error);
-        if (final) throw finalError(file, options.label, error, attempt + 1);
-        const delay = Math.min(baseDelay * 2 ** attempt, 30_000);
-        options.logger.warn(
-          `${options.label}: downloading ${file.path} failed (${describe(error)}); try ${attempt + 2} of ${retries + 1} in ${delay} ms`,
-        );
-        await sleep(delay, options.signal);
-      }
+    // Fewer tries than a request: each one may stream gigabytes again. And any failure is worth
+    // one more (a stream cut midway, a short file) except what the registry refused outright.
+    const policy: RetryPolicy = {
+      ...DEFAULT_RETRY,
+      attempts: (options.retries ?? 3) + 1,
+      ...(this.options.retryDelayMs !== undefined && { baseDelayMs: this.options.retryDelayMs }),
+      isTransient: worthAnotherTry,
+    };
+    const what = `${options.label}: downloading ${file.path} failed`;
+    try {
+      return await withRetry(
+        what,
+        policy,
+        options.logger,
+        async () => {
+          const temp = path.join(this.root, 'tmp', `${randomBytes(8).toString('hex')}.part`);
+          try {
+            const got = await writeHashed(file, temp, options);
+            // The version links our own bytes before the blob is named, so `hashed` never describes a
+            // file someone else put in the cache meanwhile.
+            await chmod(temp, 0o444);
+            await link(temp, target).catch(() => copyFile(temp, target));
+            await rename(temp, this.blobPath(got.sha256));
+            return got;
+          } catch (error) {
+            await unlink(temp).catch(() => undefined);
+            await unlink(target).catch(() => undefined);
+            throw error;
+          }
+        },
+        options.signal,
+      );
+    } catch (error) {
+      if (options.signal?.aborted) throw abortedError(options.label, options.signal);
+      throw error instanceof RetriesExhausted
+        ? finalError(file, options.label, error.cause, error.tries)
+        : finalError(file, options.label, error, 1);
     }
   }
 }
@@ -260,7 +272,7 @@ class DigestMismatch extends Error {
   }
 }
 
-function retryable(error: unknown): boolean {
+function worthAnotherTry(error: unknown): boolean {
   // Bad requests (unknown blob, no permission) do not get better by asking again.
   if (error instanceof PromotionError) return error.kind !== 'usage' && error.code !== 'registry-denied';
   return true;
@@ -290,7 +302,7 @@ function finalError(file: RemoteFile, label: string, error: unknown, tries: numb
   return new DownloadError(
     'failed',
     'download-failed',
-    `${label}: downloading ${file.path} failed${after}: ${describe(error)}`,
+    `${label}: downloading ${file.path} failed${after}: ${describeCause(error)}`,
     error instanceof PromotionError && error.hint
       ? error.hint
       : 'check the registry is reachable, then try again',
@@ -301,22 +313,6 @@ function finalError(file: RemoteFile, label: string, error: unknown, tries: numb
 function abortedError(label: string, signal: AbortSignal): DownloadError {
   return new DownloadError('failed', 'aborted', `${label}: download aborted`, undefined, {
     cause: signal.reason,
-  });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
   });
 }
 
@@ -394,69 +390,4 @@ async function replaceDirectory(staging: string, directory: string): Promise<voi
       if (attempt >= 3 || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw error;
     }
   }
-}
-
-/**
- * Unverified cache keys from a signature bundle: the statement's `path -> sha256 hex`, for the
- * `files` method with sha256 only (shards and other hashes give none). Never trusted: a wrong or
- * forged entry only makes the cache look in the wrong place, and the verifier still hashes.
- */
-export function expectedDigests(bundleBytes: Uint8Array): Map<string, string> {
-  const expected = new Map<string, string>();
-  try {
-    const manifest = parseStatement(parseBundle(bundleBytes).envelope.payload);
-    if (manifest.serialization.method !== 'files' || manifest.serialization.hashType !== 'sha256')
-      return expected;
-    for (const resource of manifest.resources) {
-      if (resource.algorithm === 'sha256' && HEX64.test(resource.digest))
-        expected.set(resource.name, resource.digest);
-    }
-  } catch {
-    // Not a bundle we can read: no cache keys. The verifier will say what is wrong with it.
-  }
-  return expected;
-}
-
-/** A signature is small; a registry that serves more than this for one is not believed. */
-const MAX_SIGNATURE_BYTES = 16 * 1024 * 1024;
-
-/**
- * Materializes a signed model version. The signature is read first (whole: it is small), so the
- * digests it lists — not trusted yet, only cache keys — let files already in the cache be reused.
- */
-export async function materializeSigned(
-  cache: Pick<DownloadCache, 'materialize'>,
-  versionKey: string,
-  files: readonly RemoteFile[],
-  signature: RemoteFile,
-  options: Omit<MaterializeOptions, 'expected'>,
-): Promise<Materialized> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of await signature.open()) {
-    size += chunk.byteLength;
-    if (size > MAX_SIGNATURE_BYTES) {
-      throw new DownloadError(
-        'refused',
-        'download-size-mismatch',
-        `${signature.path} of ${options.label} is over ${MAX_SIGNATURE_BYTES} bytes: not an OMS signature`,
-        'check that the registry serves the model.sig written by the signer',
-      );
-    }
-    chunks.push(chunk);
-  }
-  const bundle = Buffer.concat(chunks);
-  const inMemory: RemoteFile = {
-    path: signature.path,
-    size: bundle.byteLength,
-    open: async () =>
-      (async function* () {
-        yield bundle;
-      })(),
-  };
-  return cache.materialize(
-    versionKey,
-    files.map((file) => (file === signature ? inMemory : file)),
-    { ...options, expected: expectedDigests(bundle) },
-  );
 }

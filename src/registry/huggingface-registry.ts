@@ -14,11 +14,16 @@
  * Token: HF_TOKEN (or HUGGING_FACE_HUB_TOKEN), masked.
  */
 import { downloadFile, HubApiError, listFiles, modelInfo } from '@huggingface/hub';
-import { materializeSigned, type RemoteFile } from './download-cache.js';
+import type { RemoteFile } from './download-cache.js';
+import { materializeSigned } from './signed-download.js';
 import { HubError } from './huggingface-error.js';
-import { describeFailure, fetchWithRetries, retryingFetch } from './mlflow-http.js';
-import type { RemoteRegistryOptions } from './mlflow-registry.js';
-import type { ModelRegistry, ModelVersion, PromotionHistoryEntry } from './model-version.js';
+import { describeFetchFailure, retryingFetch } from './registry-fetch.js';
+import type {
+  ModelRegistry,
+  ModelVersion,
+  PromotionHistoryEntry,
+  RemoteRegistryOptions,
+} from './model-version.js';
 import { RegistryError } from './registry-error.js';
 
 export const SIGNATURE_FILE = 'model.sig';
@@ -200,12 +205,8 @@ export class HuggingFaceRegistry implements ModelRegistry {
     };
     let response: Response;
     try {
-      response = await fetchWithRetries(
-        url,
-        { headers },
-        { logger: this.options.logger, fetch: this.fetch },
-        `reading the refs of ${repo}`,
-      );
+      // this.fetch retries under the policy already.
+      response = await this.fetch(url, { headers });
     } catch (error) {
       throw unreachable(this.hubUrl, `reading the refs of ${repo}`, error);
     }
@@ -335,7 +336,7 @@ function unreachable(hubUrl: string, what: string, error: unknown): HubError {
   return new HubError(
     'failed',
     'registry-unreachable',
-    `${what}: cannot reach ${hubUrl}: ${describeFailure(error)}`,
+    `${what}: cannot reach ${hubUrl}: ${describeFetchFailure(error)}`,
     'check the hub URL (HF_ENDPOINT or ?endpoint=) and the network',
     { cause: error },
   );

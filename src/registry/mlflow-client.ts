@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../logger.js';
 import { MlflowError } from './mlflow-error.js';
-import { describeFailure, fetchWithRetries, type RetryOptions } from './mlflow-http.js';
+import { describeFetchFailure, fetchWithRetries, type FetchRetryOptions } from './registry-fetch.js';
 
 export interface MlflowTag {
   readonly key: string;
@@ -37,7 +37,7 @@ export interface MlflowFileInfo {
   readonly file_size?: number | string;
 }
 
-export interface MlflowClientOptions extends RetryOptions {
+export interface MlflowClientOptions extends FetchRetryOptions {
   readonly logger: Logger;
   /** `Authorization` (or other) headers sent with every request. */
   readonly headers?: Readonly<Record<string, string>>;
@@ -133,7 +133,7 @@ export class MlflowClient {
       throw new MlflowError(
         'failed',
         'registry-unreachable',
-        `${what}: cannot reach ${this.base}: ${describeFailure(error)}`,
+        `${what}: cannot reach ${this.base}: ${describeFetchFailure(error)}`,
         'check the registry URL and that the server is up',
         {
           cause: error,

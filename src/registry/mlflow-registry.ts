@@ -11,8 +11,8 @@
  * recordPromotion: version tags `model_promote.<env>.*` and, on success, the alias `<env>`.
  * history: read back from those tags. GitLab lacks some endpoints: see mlflow-gitlab.ts.
  */
-import type { Logger } from '../logger.js';
-import { materializeSigned, type DownloadCache, type RemoteFile } from './download-cache.js';
+import type { RemoteFile } from './download-cache.js';
+import { materializeSigned } from './signed-download.js';
 import {
   artifactProxyPath,
   MlflowApiError,
@@ -24,26 +24,19 @@ import {
 import { MlflowError } from './mlflow-error.js';
 import { gitlabDisplayVersion, isGitlabBase, type MlflowDialect } from './mlflow-gitlab.js';
 import { historyFromTags, promotionTags } from './mlflow-history.js';
-import type { ModelRegistry, ModelVersion, PromotionHistoryEntry, VersionListing } from './model-version.js';
+import type {
+  ModelRegistry,
+  ModelVersion,
+  PromotionHistoryEntry,
+  RemoteRegistryOptions,
+  VersionListing,
+} from './model-version.js';
 import { RegistryError } from './registry-error.js';
 
 export const SIGNATURE_FILE = 'model.sig';
 /** Tags written by this tool; never labels. */
 export const TAG_PREFIX = 'model_promote.';
 const MAX_FILES = 100_000;
-
-export interface RemoteRegistryOptions {
-  readonly env: NodeJS.ProcessEnv;
-  readonly logger: Logger;
-  /** Keeps tokens and passwords out of the log. */
-  readonly mask?: (secret: string) => void;
-  readonly cache: Pick<DownloadCache, 'materialize'>;
-  /** Replaces the global fetch (tests). */
-  readonly fetch?: typeof fetch;
-  /** Retries of a failing request or download; default 4 (requests) and 3 (downloads). */
-  readonly retries?: number;
-  readonly retryDelayMs?: number;
-}
 
 /** `mlflow+https://HOST[/PATH]` -> the registry; `mlflow+http://` for plain HTTP. */
 export function openMlflowRegistry(location: string, options: RemoteRegistryOptions): MlflowRegistry {

@@ -1,4 +1,5 @@
-import type { RemoteFile } from './download-cache.js';
+import type { DownloadCache, RemoteFile } from './download-cache.js';
+import type { Logger } from '../logger.js';
 
 /**
  * A model version as the pipeline sees it, whatever registry it came from. Registries that keep
@@ -67,4 +68,18 @@ export interface ModelRegistry {
   recordPromotion(version: ModelVersion, entry: PromotionHistoryEntry): Promise<void>;
   /** Past promotions of a model (all versions, all environments), oldest first. */
   history(model: string): Promise<PromotionHistoryEntry[]>;
+}
+
+/** What every remote registry (MLflow, Hugging Face) is opened with. */
+export interface RemoteRegistryOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly logger: Logger;
+  /** Keeps tokens and passwords out of the log. */
+  readonly mask?: (secret: string) => void;
+  readonly cache: Pick<DownloadCache, 'materialize'>;
+  /** Replaces the global fetch (tests). */
+  readonly fetch?: typeof fetch;
+  /** Retries of a failing request or download; default 4 (requests) and 3 (downloads). */
+  readonly retries?: number;
+  readonly retryDelayMs?: number;
 }

@@ -5,7 +5,7 @@
  */
 import { repositoryScope } from '../oci/remote/challenge.js';
 import type { RegistryClient } from '../oci/remote/client.js';
-import { RegistryError as OciRegistryError } from '../oci/remote/remote-error.js';
+import { OciRegistryError } from '../oci/remote/remote-error.js';
 import { Limiter } from '../limiter.js';
 
 /** No config, signature bundle or history entry is larger than this. */

@@ -26,7 +26,8 @@ import { type CredentialProvider, credentialProvider } from '../oci/remote/crede
 import { attachReferrer, listReferrers, SIGSTORE_BUNDLE_TYPE } from '../oci/remote/referrers.js';
 import type { Descriptor } from '../oci/types.js';
 import { parseManifest } from '../oci/types.js';
-import { DownloadCache, expectedDigests, type RemoteFile } from './download-cache.js';
+import { expectedDigests } from '../signing/listed-digests.js';
+import { DownloadCache, type RemoteFile } from './download-cache.js';
 import { compareVersions, SIGNATURE_FILE } from './folder-registry.js';
 import type { ModelRegistry, ModelVersion, PromotionHistoryEntry, VersionListing } from './model-version.js';
 import { configLabels, type ModelPackFile, parseModelPackManifest } from './modelpack.js';

@@ -5,8 +5,8 @@ import { DownloadCache } from './download-cache.js';
 import { gitHubCachePersistence } from './download-cache-github.js';
 import { FolderRegistry } from './folder-registry.js';
 import { openHuggingFaceRegistry } from './huggingface-registry.js';
-import { openMlflowRegistry, type RemoteRegistryOptions } from './mlflow-registry.js';
-import type { ModelRegistry } from './model-version.js';
+import { openMlflowRegistry } from './mlflow-registry.js';
+import type { ModelRegistry, RemoteRegistryOptions } from './model-version.js';
 import { OciModelRegistry } from './oci-model-registry.js';
 import { RegistryError } from './registry-error.js';
 

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeTarLayer } from '../image/tar-layer.js';
+import { writeTarLayer } from '../oci/tar-layer.js';
 import type { Logger } from '../logger.js';
 import { sha256Digest } from '../oci/digest.js';
 import { stableJson } from '../oci/json.js';
@@ -15,8 +15,8 @@ import { MediaType } from '../oci/media-types.js';
 import type { RegistryClient } from '../oci/remote/client.js';
 import { attachReferrer, SIGSTORE_BUNDLE_TYPE } from '../oci/remote/referrers.js';
 import { RegistrySink, type PushStats } from '../oci/remote/registry-sink.js';
+import { expectedDigests } from '../signing/listed-digests.js';
 import { listModelFiles } from '../signing/serialize.js';
-import { expectedDigests } from './download-cache.js';
 import { SIGNATURE_FILE } from './folder-registry.js';
 import { type BuiltLayer, buildConfig, buildManifest, MODELPACK_CONFIG_TYPE } from './modelpack.js';
 import { RegistryError } from './registry-error.js';
@@ -75,7 +75,7 @@ export async function publishModel(options: PublishOptions): Promise<Published> 
   const layers: BuiltLayer[] = await Promise.all(
     sorted.map(async (file) => {
       const descriptor = await writeTarLayer(
-        { kind: 'file', entries: [{ kind: 'file', name: file.path, file }], files: [file], bytes: file.size },
+        { entries: [{ kind: 'file', name: file.path, file }] },
         { directory: options.directory, sourceDateEpoch },
         sink,
       );

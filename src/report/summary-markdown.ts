@@ -5,6 +5,9 @@ import type { Change, CompatibilityResult } from '../schema/compare-interfaces.j
 import { oneLine } from '../outside-text.js';
 import { fitMarkdown, JOB_SUMMARY_LIMIT_BYTES, utf8Bytes } from './markdown-limit.js';
 import type { PromotionRecord } from './promotion-record.js';
+import { formatBytes } from '../format-bytes.js';
+
+export { formatBytes };
 
 const STATUS_LINE: Record<PromotionRecord['status'], string> = {
   succeeded: '✅ promoted',
@@ -239,17 +242,6 @@ function code(text: string): string {
 /** Keeps a value inside its table cell. */
 function escapeCell(text: string): string {
   return oneLine(text).replaceAll('|', '\\|');
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 export function formatDuration(ms: number): string {

@@ -2,6 +2,7 @@
  * Reading a Sigstore bundle that carries an OMS signature, without trusting any of it yet: this only
  * checks the shape, so each verifier can then decide what the material is worth.
  */
+import { dsse } from '@sigstore/core';
 import { SigningError } from './signing-error.js';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -130,15 +131,12 @@ function parseMaterial(material: unknown): VerificationMaterial {
   throw malformed('verificationMaterial holds no public key, certificate or certificate chain');
 }
 
-/** DSSE pre-authentication encoding, as the DSSE v1 protocol defines it (lengths in bytes). */
+/** DSSE pre-authentication encoding, as the DSSE v1 protocol defines it: sigstore-js's own. */
 export function pae(payloadType: string, payload: Uint8Array): Buffer {
-  const type = Buffer.from(payloadType, 'utf8');
-  return Buffer.concat([
-    Buffer.from(`DSSEv1 ${type.length} `, 'utf8'),
-    type,
-    Buffer.from(` ${payload.length} `, 'utf8'),
-    payload,
-  ]);
+  return dsse.preAuthEncoding(
+    payloadType,
+    Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderManifests } from '../../src/deploy/render.js';
-import { renderInput } from '../../src/deploy/render-fixture.js';
+import { renderInput } from './render-fixture.js';
 import type { DeployInput } from '../../src/deploy/deploy.js';
 import { poolSchema, type Pool } from '../../src/environments/catalog-schema.js';
 import { scratchImage } from '../../src/image/base-image.js';

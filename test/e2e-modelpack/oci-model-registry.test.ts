@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chmod, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MemoryLogger } from '../../src/logger.js';
-import { DownloadCache, expectedDigests } from '../../src/registry/download-cache.js';
+import { DownloadCache } from '../../src/registry/download-cache.js';
+import { expectedDigests } from '../../src/signing/listed-digests.js';
 import { OciModelRegistry } from '../../src/registry/oci-model-registry.js';
 import {
   EXAMPLE_CATALOG,

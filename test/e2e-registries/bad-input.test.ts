@@ -131,7 +131,7 @@ const CASES: BadInput[] = [
     cause: /downloading weights\.safetensors failed, after 4 tries/,
     code: 'download-failed',
     status: 'failed',
-    warning: /downloading weights\.safetensors failed .*; try 2 of 4/,
+    warning: /downloading weights\.safetensors failed: .*; try 2 of 4/,
   },
   {
     name: 'artifact larger than its listing',
@@ -280,7 +280,7 @@ const CASES: BadInput[] = [
     cause: /downloading weights\.safetensors failed, after 4 tries/,
     code: 'download-failed',
     status: 'failed',
-    warning: /downloading weights\.safetensors failed .*; try 2 of 4/,
+    warning: /downloading weights\.safetensors failed: .*; try 2 of 4/,
   },
   {
     name: 'token without access (403)',

@@ -21,6 +21,8 @@ export interface TokenServer {
   readonly certificatePem: string;
   /** Each request: the scopes asked and whether it carried valid credentials. */
   readonly requests: { scopes: string[]; authenticated: boolean }[];
+  /** While true, every request is answered 503 with `Retry-After: 0` (a token service that is down). */
+  unavailable: boolean;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,10 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       const scopes = url.searchParams.getAll('scope');
       const authenticated = req.headers.authorization === expected;
       requests.push({ scopes, authenticated });
+      if (tokenServer.unavailable) {
+        res.writeHead(503, { 'retry-after': '0' }).end('down');
+        return;
+      }
       if (url.pathname !== '/token' || !authenticated) {
         res.writeHead(401, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'bad credentials' }] }));
@@ -100,7 +106,8 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       );
     });
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    return {
+    const tokenServer: TokenServer = {
+      unavailable: false,
       realm: `http://127.0.0.1:${port}/token`,
       service,
       issuer,
@@ -112,6 +119,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
         await rm(dir, { recursive: true, force: true });
       },
     };
+    return tokenServer;
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;

@@ -15,7 +15,7 @@ import { pushFromLayout } from './push-layout.js';
 import { RegistrySink } from './registry-sink.js';
 
 const run = promisify(execFile);
-const FAST = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
+const FAST = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, jitter: true };
 const USER = 'promoter';
 const PASSWORD = 'correct horse battery staple';
 
@@ -199,6 +199,23 @@ describe('token (Bearer) registry', () => {
       `docker://${registry.host}/token/model:latest`,
     ]);
     expect((JSON.parse(stdout) as { Digest: string }).Digest).toBe(image.manifest.digest);
+  });
+
+  it('retries a token service that is down as often as the policy says, once, and names the count', async () => {
+    tokens.unavailable = true;
+    const before = tokens.requests.length;
+    try {
+      const error = await clientWith(registry, USER, PASSWORD)
+        .headManifest('token/model', 'v1')
+        .catch((e: unknown) => e);
+      // The token fetch runs inside a retried request: its own retries running out must end the
+      // request too, not start FAST.attempts more rounds of them.
+      expect(tokens.requests.length - before).toBe(FAST.attempts);
+      expect(error).toMatchObject({ code: 'registry-error' });
+      expect((error as Error).message).toMatch(/: 503 from 127\.0\.0\.1:\d+, still failing after 3 tries$/);
+    } finally {
+      tokens.unavailable = false;
+    }
   });
 
   it('names the credential source when the token server refuses', async () => {

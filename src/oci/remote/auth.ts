@@ -6,7 +6,7 @@
 import type { Logger } from '../../logger.js';
 import { type Challenge, parseChallenges } from './challenge.js';
 import { type Credential, isAnonymous } from './credentials.js';
-import { describeErrorBody, RegistryError } from './remote-error.js';
+import { describeErrorBody, OciRegistryError } from './remote-error.js';
 import {
   DEFAULT_RETRY,
   isRetryableStatus,
@@ -14,7 +14,7 @@ import {
   type RetryPolicy,
   TransientFailure,
   withRetry,
-} from './retry.js';
+} from '../../retry.js';
 import type { Transport } from './transport.js';
 
 interface CachedToken {
@@ -92,7 +92,7 @@ export class Authenticator {
   ): Promise<CachedToken> {
     const realm = challenge.params.realm;
     if (!realm) {
-      throw new RegistryError(
+      throw new OciRegistryError(
         'failed',
         'registry-response-invalid',
         `${this.options.registry} asked for a Bearer token but named no realm`,
@@ -102,7 +102,7 @@ export class Authenticator {
     try {
       url = new URL(realm);
     } catch {
-      throw new RegistryError(
+      throw new OciRegistryError(
         'failed',
         'registry-response-invalid',
         `${this.options.registry} named token realm ${JSON.stringify(realm)}, not a URL`,
@@ -141,7 +141,7 @@ export class Authenticator {
           parseRetryAfter(response.header('retry-after')),
         );
       }
-      throw new RegistryError(
+      throw new OciRegistryError(
         'failed',
         response.status === 403 ? 'registry-denied' : 'registry-unauthorized',
         `${response.status} from token server ${url.host} for ${this.options.registry}: ${describeErrorBody(body)}; ${await this.describe(scopes)}`,
@@ -152,7 +152,7 @@ export class Authenticator {
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
-      throw new RegistryError(
+      throw new OciRegistryError(
         'failed',
         'registry-response-invalid',
         `token server ${url.host} did not answer JSON`,
@@ -160,7 +160,7 @@ export class Authenticator {
     }
     const token = parsed.token ?? parsed.access_token;
     if (!token)
-      throw new RegistryError(
+      throw new OciRegistryError(
         'failed',
         'registry-response-invalid',
         `token server ${url.host} answered no token`,

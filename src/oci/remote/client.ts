@@ -12,16 +12,22 @@ import { Authenticator, credentialHint } from './auth.js';
 import { repositoryScope } from './challenge.js';
 import { ANONYMOUS, type CredentialProvider } from './credentials.js';
 import { isLoopback, registryOrigin } from './reference.js';
-import { describeErrorBody, parseErrorBody, RegistryError, type RegistryErrorCode } from './remote-error.js';
+import {
+  describeErrorBody,
+  parseErrorBody,
+  OciRegistryError,
+  type OciRegistryErrorCode,
+} from './remote-error.js';
 import {
   DEFAULT_RETRY,
   isNetworkError,
   isRetryableStatus,
   parseRetryAfter,
+  RetriesExhausted,
   type RetryPolicy,
   TransientFailure,
   withRetry,
-} from './retry.js';
+} from '../../retry.js';
 import {
   BodyTooLargeError,
   type HttpRequest,
@@ -136,7 +142,7 @@ export class RegistryClient {
     }
     await response.discard();
     if (response.status === 404) {
-      throw new RegistryError(
+      throw new OciRegistryError(
         'usage',
         'registry-response-invalid',
         `${this.origin}/v2/ answered 404: ${this.registry} does not speak the OCI distribution API`,
@@ -176,7 +182,7 @@ export class RegistryClient {
     });
     if (response.status === 404) {
       const body = await response.text();
-      throw new RegistryError(
+      throw new OciRegistryError(
         'usage',
         'manifest-unknown',
         `manifest ${name} is not in the registry (${describeErrorBody(body)})`,
@@ -188,7 +194,7 @@ export class RegistryClient {
       bytes = await response.bytes(MAX_MANIFEST_BYTES);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        throw new RegistryError(
+        throw new OciRegistryError(
           'failed',
           'manifest-too-large',
           `manifest ${name} is larger than ${MAX_MANIFEST_BYTES} bytes`,
@@ -206,7 +212,7 @@ export class RegistryClient {
       (reference.startsWith('sha256:') && reference !== digest) ||
       (claimed?.startsWith('sha256:') && claimed !== digest)
     ) {
-      throw new RegistryError(
+      throw new OciRegistryError(
         'failed',
         'digest-mismatch',
         `manifest ${name} has digest ${digest}, the registry said ${claimed ?? reference}`,
@@ -276,7 +282,7 @@ export class RegistryClient {
       const location = response.header('location');
       await response.discard();
       if (!location || hops >= 5)
-        throw new RegistryError('failed', 'registry-response-invalid', `${what}: too many redirects`);
+        throw new OciRegistryError('failed', 'registry-response-invalid', `${what}: too many redirects`);
       response = await this.send({
         method: 'GET',
         url: new URL(location, response.url),
@@ -292,7 +298,7 @@ export class RegistryClient {
     }
     const actual = `sha256:${hash.digest('hex')}`;
     if (actual !== digest) {
-      throw new RegistryError(
+      throw new OciRegistryError(
         'failed',
         'digest-mismatch',
         `${what}: got ${actual}`,
@@ -312,29 +318,32 @@ export class RegistryClient {
     }
   }
 
-  /** Maps what is left after the retries to a RegistryError; anything else passes through. */
-  finalError(error: unknown, what: string): unknown {
-    if (error instanceof TransientFailure) {
-      return new RegistryError(
+  /** Maps what is left after the retries to a OciRegistryError naming the count; anything else passes through. */
+  finalError(error: unknown, what: string, triesSoFar = 1): unknown {
+    const count = error instanceof RetriesExhausted ? error.tries : triesSoFar;
+    const tries = count > 1 ? `, after ${count} tries` : '';
+    const last = error instanceof RetriesExhausted ? error.cause : error;
+    if (last instanceof TransientFailure) {
+      return new OciRegistryError(
         'failed',
         'registry-error',
-        `${what}: ${error.message}, still failing after ${this.retry.attempts} tries`,
+        `${what}: ${last.message}${count > 1 ? `, still failing after ${count} tries` : ''}`,
         `the registry ${this.registry} is failing or overloaded: try again later`,
         { cause: error },
       );
     }
-    if (isNetworkError(error) || isDnsError(error)) {
+    if (isNetworkError(last) || isDnsError(last)) {
       const code =
-        (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-      return new RegistryError(
+        (last as NodeJS.ErrnoException).code ?? (last instanceof Error ? last.message : String(last));
+      return new OciRegistryError(
         'failed',
         'registry-unreachable',
-        `${what}: cannot reach ${this.origin} (${code})`,
+        `${what}: cannot reach ${this.origin} (${code})${tries}`,
         `check the registry name and that ${this.registry} is up and reachable from here${isLoopback(this.registry) ? '' : ' over HTTPS (set insecure for a plain-HTTP registry)'}`,
         { cause: error },
       );
     }
-    return error;
+    return last;
   }
 
   private async attempt(options: SendOptions, authorize: boolean): Promise<HttpResponse> {
@@ -384,8 +393,8 @@ export class RegistryClient {
         `${options.what}: the registry lost the upload session (${describeErrorBody(body)})`,
       );
     }
-    const error = (kind: 'failed' | 'usage', code: RegistryErrorCode, message: string, hint?: string) =>
-      new RegistryError(kind, code, message, hint);
+    const error = (kind: 'failed' | 'usage', code: OciRegistryErrorCode, message: string, hint?: string) =>
+      new OciRegistryError(kind, code, message, hint);
     if (status === 401 || status === 403) {
       return error(
         'failed',
@@ -435,7 +444,7 @@ export class RegistryClient {
 export function checkStoredDigest(response: HttpResponse, sent: string, what: string, hint: string): void {
   const returned = response.header('docker-content-digest');
   if (returned !== undefined && returned !== sent) {
-    throw new RegistryError(
+    throw new OciRegistryError(
       'failed',
       'digest-mismatch',
       `${what}: the registry stored ${returned}, the bytes sent are ${sent}`,

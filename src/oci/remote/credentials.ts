@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DOCKER_HUB } from './reference.js';
-import { RegistryError } from './remote-error.js';
+import { OciRegistryError } from './remote-error.js';
 
 export interface Credential {
   readonly username?: string;
@@ -66,7 +66,7 @@ export async function resolveCredential(
   };
   if (options.password) {
     if (!options.username) {
-      throw new RegistryError(
+      throw new OciRegistryError(
         'usage',
         'credentials-invalid',
         `registry-password is set for ${registry} but registry-username is not`,
@@ -146,7 +146,7 @@ async function fromDockerConfig(
     config = JSON.parse(await readFile(path, 'utf8')) as DockerConfig;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RegistryError(
+    throw new OciRegistryError(
       'usage',
       'credentials-invalid',
       `docker config ${path} is not readable JSON`,
@@ -181,7 +181,7 @@ async function fromDockerConfig(
       const decoded = Buffer.from(auth.auth, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) {
-        throw new RegistryError(
+        throw new OciRegistryError(
           'usage',
           'credentials-invalid',
           `${source}: "auth" is not base64 of USER:PASSWORD`,
@@ -207,7 +207,7 @@ async function fromHelper(
   mask?: (secret: string) => void,
 ): Promise<Omit<Credential, 'source'> | undefined> {
   if (!/^[A-Za-z0-9._-]+$/.test(helper)) {
-    throw new RegistryError(
+    throw new OciRegistryError(
       'usage',
       'credentials-invalid',
       `credential helper name ${JSON.stringify(helper)} is not a plain name`,
@@ -219,7 +219,7 @@ async function fromHelper(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/credentials not found/i.test(message)) return undefined;
-    throw new RegistryError(
+    throw new OciRegistryError(
       'failed',
       'credential-helper-failed',
       `docker-credential-${helper} get ${server} failed: ${message.split('\n')[0]}`,
@@ -231,7 +231,7 @@ async function fromHelper(
   try {
     parsed = JSON.parse(output) as { Username?: string; Secret?: string };
   } catch {
-    throw new RegistryError(
+    throw new OciRegistryError(
       'failed',
       'credential-helper-failed',
       `docker-credential-${helper} get ${server} did not print JSON`,

@@ -1,5 +1,5 @@
 /** Image references as the distribution reference grammar writes them: `[HOST[:PORT]/]REPO[:TAG][@DIGEST]`. */
-import { RegistryError } from './remote-error.js';
+import { OciRegistryError } from './remote-error.js';
 
 export interface ImageReference {
   /** As written (`docker.io` for Docker Hub, `127.0.0.1:5000`, `ghcr.io`). */
@@ -18,8 +18,8 @@ const HOST = /^(?:\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::[0-9]+)?$/;
 
 export const DOCKER_HUB = 'docker.io';
 
-function invalid(text: string, problem: string): RegistryError {
-  return new RegistryError(
+function invalid(text: string, problem: string): OciRegistryError {
+  return new OciRegistryError(
     'usage',
     'reference-invalid',
     `image reference ${JSON.stringify(text)} ${problem}`,

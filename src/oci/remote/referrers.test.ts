@@ -35,7 +35,7 @@ import {
 import { RegistrySink } from './registry-sink.js';
 
 const run = promisify(execFile);
-const FAST = { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
+const FAST = { attempts: 3, baseDelayMs: 10, maxDelayMs: 50, jitter: true };
 const SIGNATURE = join(process.cwd(), 'examples/registry/sentiment/2/model.sig');
 const SUBJECT: Descriptor = {
   mediaType: MediaType.ImageManifest,

@@ -18,7 +18,7 @@ import { parseIndex } from '../types.js';
 import { repositoryScope } from './challenge.js';
 import type { RegistryClient } from './client.js';
 import { MAX_MANIFEST_BYTES } from './client.js';
-import { RegistryError } from './remote-error.js';
+import { OciRegistryError } from './remote-error.js';
 import { uploadBlob } from './upload.js';
 
 export const EMPTY_MEDIA_TYPE = 'application/vnd.oci.empty.v1+json';
@@ -222,7 +222,7 @@ async function addToTagIndex(
     if (after?.manifests.some((d) => d.digest === entry.digest)) return;
     await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
   }
-  throw new RegistryError(
+  throw new OciRegistryError(
     'failed',
     'registry-error',
     `adding referrer ${entry.digest} to ${client.registry}/${repository}:${tag}: another writer kept replacing the list`,
@@ -241,11 +241,11 @@ async function readTagIndex(
   try {
     fetched = await client.getManifest(repository, tag);
   } catch (error) {
-    if (error instanceof RegistryError && error.code === 'manifest-unknown') return undefined;
+    if (error instanceof OciRegistryError && error.code === 'manifest-unknown') return undefined;
     throw error;
   }
   if (fetched.mediaType !== MediaType.ImageIndex) {
-    throw new RegistryError(
+    throw new OciRegistryError(
       'failed',
       'registry-response-invalid',
       `${name} should hold the referrers index of ${subjectDigest} but is a ${fetched.mediaType}`,

@@ -9,7 +9,7 @@ import { formatPlatform, platformMatches } from '../platform.js';
 import { type Descriptor, type Platform, parseImageConfig, parseIndex, parseManifest } from '../types.js';
 import type { RegistryClient } from './client.js';
 import { formatReference, manifestReference, parseImageReference } from './reference.js';
-import { RegistryError } from './remote-error.js';
+import { OciRegistryError } from './remote-error.js';
 
 type RegistryReference = Extract<ImageLocation, { kind: 'registry' }>;
 
@@ -29,7 +29,7 @@ export function choosePlatformManifest(
   );
   if (chosen) return chosen;
   const offered = manifests.flatMap((d) => (d.platform ? [formatPlatform(d.platform)] : []));
-  throw new RegistryError(
+  throw new OciRegistryError(
     'usage',
     'platform-unknown',
     `${name} has no ${formatPlatform(platform)} image (it has ${offered.join(', ') || 'no platform entries'})`,
@@ -48,13 +48,17 @@ export class RegistryBaseSource implements BaseImageSource<RegistryReference> {
     let fetched = await client.getManifest(ref.repository, manifestReference(ref));
     for (let depth = 0; isIndexMediaType(fetched.mediaType); depth++) {
       if (depth >= 4)
-        throw new RegistryError('failed', 'registry-response-invalid', `${name}: indexes nest deeper than 4`);
+        throw new OciRegistryError(
+          'failed',
+          'registry-response-invalid',
+          `${name}: indexes nest deeper than 4`,
+        );
       const index = parseIndex(fetched.bytes, `index of ${name}`);
       const chosen = choosePlatformManifest(index.manifests, platform, name);
       fetched = await client.getManifest(ref.repository, chosen.digest);
     }
     if (!isManifestMediaType(fetched.mediaType)) {
-      throw new RegistryError(
+      throw new OciRegistryError(
         'failed',
         'manifest-rejected',
         `${name} is a ${fetched.mediaType}, not an image manifest or index`,
@@ -62,7 +66,7 @@ export class RegistryBaseSource implements BaseImageSource<RegistryReference> {
     }
     const manifest = parseManifest(fetched.bytes, `manifest of ${name}`);
     if (manifest.config.size > MAX_CONFIG_BYTES) {
-      throw new RegistryError(
+      throw new OciRegistryError(
         'failed',
         'manifest-too-large',
         `${name}: config is ${manifest.config.size} bytes, more than ${MAX_CONFIG_BYTES}`,
@@ -73,7 +77,7 @@ export class RegistryBaseSource implements BaseImageSource<RegistryReference> {
       configBytes.push(chunk);
     const config = parseImageConfig(Buffer.concat(configBytes), `config of ${name}`);
     if (!platformMatches(platform, config)) {
-      throw new RegistryError(
+      throw new OciRegistryError(
         'usage',
         'platform-unknown',
         `${name} is for ${formatPlatform(config)}, the pool runs ${formatPlatform(platform)}`,
@@ -82,7 +86,7 @@ export class RegistryBaseSource implements BaseImageSource<RegistryReference> {
     }
     const diffIds = config.rootfs.diff_ids;
     if (diffIds.length !== manifest.layers.length) {
-      throw new RegistryError(
+      throw new OciRegistryError(
         'failed',
         'registry-response-invalid',
         `${name}: ${manifest.layers.length} layers but ${diffIds.length} diff_ids`,

@@ -12,18 +12,18 @@ import { type TinyImage, writeTinyImage } from '../../../test/registry/tiny-imag
 import { scratchImage } from '../../image/base-image.js';
 import { type BuildHooks, type BuildInput, buildImage } from '../../image/build.js';
 import type { LayerDigest, LayerDigestStore } from '../../image/layer-key.js';
-import type { ContentCheckHook } from '../../image/tar-layer.js';
-import { testModel, testPool } from '../../image/test-fixtures.js';
+import type { ContentCheckHook } from '../tar-layer.js';
+import { testModel, testPool } from '../../../test/image/image-fixtures.js';
 import { MemoryLogger } from '../../logger.js';
 import { OciLayoutSink } from '../layout-sink.js';
 import { RegistryClient } from './client.js';
 import { pushFromLayout } from './push-layout.js';
 import { RegistryBaseSource } from './registry-base.js';
 import { RegistrySink } from './registry-sink.js';
-import type { RetryPolicy } from './retry.js';
+import type { RetryPolicy } from '../../retry.js';
 
 const run = promisify(execFile);
-const FAST: RetryPolicy = { attempts: 6, baseDelayMs: 10, maxDelayMs: 100 };
+const FAST: RetryPolicy = { attempts: 6, baseDelayMs: 10, maxDelayMs: 100, jitter: true };
 const SMALL = { chunkSize: 256 * 1024, monolithicMaxBytes: 64 * 1024 };
 const ONE_PASS = { ...SMALL, hashBeforeUpload: false };
 
@@ -143,7 +143,7 @@ describe('RegistrySink on an open registry', () => {
   it('says a registry that is not listening is unreachable', async () => {
     const dead = new RegistryClient({
       registry: '127.0.0.1:1',
-      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1, jitter: true },
     });
     await expect(dead.ping()).rejects.toMatchObject({ code: 'registry-unreachable' });
   });

@@ -6,13 +6,13 @@
  * under each tag; once a blob upload has failed the sink refuses to write any manifest.
  */
 import { type Logger, silentLogger } from '../../logger.js';
-import { byteProgress } from '../../report/progress.js';
+import { byteProgress } from '../../progress.js';
 import { DigestCounter, sha256Digest } from '../digest.js';
 import type { BlobSource, BlobToWrite, ImageSink } from '../sink.js';
 import type { Descriptor } from '../types.js';
 import { Limiter } from '../../limiter.js';
 import type { RegistryClient } from './client.js';
-import { RegistryError } from './remote-error.js';
+import { OciRegistryError } from './remote-error.js';
 import { uploadBlob, type UploadOptions } from './upload.js';
 
 export interface RegistrySinkOptions extends Pick<
@@ -87,7 +87,7 @@ export class RegistrySink implements ImageSink {
   async writeManifest(bytes: Uint8Array, mediaType: string, tags: readonly string[]): Promise<Descriptor> {
     const digest = sha256Digest(bytes);
     if (this.failure !== undefined) {
-      throw new RegistryError(
+      throw new OciRegistryError(
         'failed',
         'push-incomplete',
         `not pushing manifest ${digest} to ${this.name}: a blob upload failed (${this.failure instanceof Error ? this.failure.message : String(this.failure)})`,

@@ -1,7 +1,7 @@
 import { PromotionError } from '../../errors.js';
 
 /** Failures talking to an OCI registry; each names the registry, the object and what was tried. */
-export type RegistryErrorCode =
+export type OciRegistryErrorCode =
   | 'reference-invalid'
   | 'registry-insecure'
   | 'registry-unreachable'
@@ -20,8 +20,8 @@ export type RegistryErrorCode =
   | 'credential-helper-failed'
   | 'push-incomplete';
 
-export class RegistryError extends PromotionError<RegistryErrorCode> {
-  override readonly name = 'RegistryError';
+export class OciRegistryError extends PromotionError<OciRegistryErrorCode> {
+  override readonly name = 'OciRegistryError';
 }
 
 /** One entry of the distribution spec's error body `{"errors":[{code,message,detail}]}`. */

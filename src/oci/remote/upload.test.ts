@@ -51,7 +51,7 @@ function resumingClient(host: string, logger: MemoryLogger): RegistryClient {
   return new RegistryClient({
     registry: host,
     logger,
-    retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 50 },
+    retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 50, jitter: true },
   });
 }
 

@@ -23,8 +23,15 @@ import { DigestCounter } from '../digest.js';
 import type { BlobSource } from '../sink.js';
 import { repositoryScope } from './challenge.js';
 import { checkStoredDigest, type RegistryClient, UploadLost } from './client.js';
-import { describeErrorBody, RegistryError } from './remote-error.js';
-import { backoffDelay, isRetryable, TransientFailure } from './retry.js';
+import { describeErrorBody, OciRegistryError } from './remote-error.js';
+import {
+  backoffDelay,
+  isTransient,
+  RetriesExhausted,
+  retrySleep,
+  TransientFailure,
+  withRetry,
+} from '../../retry.js';
 
 export interface UploadOptions {
   /**
@@ -113,40 +120,47 @@ export async function uploadBlob(
       break;
     }
   }
-  const attempts = client.retry.attempts;
-  for (let restart = 0; ; restart++) {
-    try {
-      session ??= (await startSession(client, repository, what)) as Session;
-      const monolithic =
-        blob.digest !== undefined &&
-        blob.size !== undefined &&
-        blob.size <= (options.monolithicMaxBytes ?? 4 * MiB);
-      const upload: Upload = { client, repository, session, blob, source, what, counted };
-      const result = monolithic
-        ? await putWhole(upload, blob as { digest: string; size: number })
-        : await putLarge(upload, options);
-      return { ...result, bytesSent, restarts: restart };
-    } catch (error) {
-      session = undefined;
-      const lost = error instanceof UploadLost || isRetryable(error);
-      if (!lost || restart + 1 >= attempts) {
-        if (error instanceof UploadLost) {
-          throw new RegistryError(
-            'failed',
-            'blob-upload-failed',
-            `${error.message.startsWith(what) ? error.message : `${what}: ${error.message}`}, after ${restart + 1} tries`,
-            'the registry keeps dropping the upload: try again later',
-            { cause: error },
-          );
+  // A lost session or a failed PUT starts the blob over, from a fresh session, under the client's policy.
+  const restartable = {
+    ...client.retry,
+    isTransient: (e: unknown) => e instanceof UploadLost || isTransient(e),
+  };
+  try {
+    return await withRetry(
+      `${what} (starting the blob over)`,
+      restartable,
+      client.logger,
+      async (attempt) => {
+        try {
+          session ??= (await startSession(client, repository, what)) as Session;
+          const monolithic =
+            blob.digest !== undefined &&
+            blob.size !== undefined &&
+            blob.size <= (options.monolithicMaxBytes ?? 4 * MiB);
+          const upload: Upload = { client, repository, session, blob, source, what, counted };
+          const result = monolithic
+            ? await putWhole(upload, blob as { digest: string; size: number })
+            : await putLarge(upload, options);
+          return { ...result, bytesSent, restarts: attempt - 1 };
+        } catch (error) {
+          session = undefined;
+          throw error;
         }
-        throw client.finalError(error, what);
-      }
-      const delay = backoffDelay(restart + 1, client.retry);
-      client.logger.warn(
-        `${what}: ${error instanceof Error ? error.message : String(error)}; starting the blob over (try ${restart + 2} of ${attempts}) in ${delay} ms`,
+      },
+    );
+  } catch (error) {
+    const last = error instanceof RetriesExhausted ? error.cause : error;
+    if (last instanceof UploadLost) {
+      const tries = error instanceof RetriesExhausted ? error.tries : 1;
+      throw new OciRegistryError(
+        'failed',
+        'blob-upload-failed',
+        `${last.message.startsWith(what) ? last.message : `${what}: ${last.message}`}, after ${tries} tries`,
+        'the registry keeps dropping the upload: try again later',
+        { cause: error },
       );
-      await (client.retry.sleep ?? sleep)(delay);
     }
+    throw client.finalError(error, what);
   }
 }
 
@@ -172,7 +186,7 @@ async function startSession(
   if (response.status === 201) return 'mounted';
   const location = response.header('location');
   if (!location)
-    throw new RegistryError(
+    throw new OciRegistryError(
       'failed',
       'registry-response-invalid',
       `${what}: the registry started an upload without a Location`,
@@ -260,7 +274,7 @@ async function putStreamed(upload: Upload): Promise<{ digest: Digest; size: numb
         const refusal = `${response.status} to a streamed PATCH (${describeErrorBody(await response.text(64 * 1024).catch(() => ''))})`;
         if (attempt === 1 && held === 0) throw new StreamRefused(refusal);
         if (response.status === 416) throw new TransientFailure(`${refusal} at byte ${held}`);
-        throw new RegistryError('failed', 'blob-upload-failed', `${what}: ${refusal} at byte ${held}`);
+        throw new OciRegistryError('failed', 'blob-upload-failed', `${what}: ${refusal} at byte ${held}`);
       }
       await response.discard();
       session.location = new URL(response.header('location') ?? session.location.href, response.url);
@@ -304,7 +318,7 @@ async function* unsentBytes(
     yield start >= skip ? chunk : chunk.subarray(skip - start);
   }
   if (size !== undefined && counter.size !== size) {
-    throw new RegistryError(
+    throw new OciRegistryError(
       'failed',
       'digest-mismatch',
       `${what}: the source gave ${counter.size > size ? 'more than' : 'only'} ${Math.min(counter.size, size)} of the expected ${size} bytes`,
@@ -367,7 +381,7 @@ async function putChunked(upload: Upload, chunkSize: number): Promise<{ digest: 
  */
 async function backOff(upload: Upload, error: unknown, attempt: number, where: string): Promise<void> {
   const { client, what } = upload;
-  if (!isRetryable(error) || attempt >= client.retry.attempts) throw error;
+  if (!isTransient(error) || attempt >= client.retry.attempts) throw error;
   const delay = backoffDelay(
     attempt,
     client.retry,
@@ -376,7 +390,7 @@ async function backOff(upload: Upload, error: unknown, attempt: number, where: s
   client.logger.warn(
     `${what}: ${error instanceof Error ? error.message : String(error)} ${where}; asking the registry where the upload stands in ${delay} ms`,
   );
-  await (client.retry.sleep ?? sleep)(delay);
+  await retrySleep(client.retry)(delay);
 }
 
 /** GET on the upload URL: the offset from `Range`; a fresh Location. 404 means the session is gone. */
@@ -414,7 +428,7 @@ async function complete(upload: Upload, digest: Digest, body?: Uint8Array): Prom
   } catch (error) {
     // The PUT may have landed before the connection broke: the blob is there, then all is well.
     if (
-      isRetryable(error) &&
+      isTransient(error) &&
       (await client.headBlob(repository, digest, true).catch(() => undefined)) !== undefined
     )
       return;
@@ -439,7 +453,7 @@ function checkBytes(
     (blob.digest !== undefined && blob.digest !== digest) ||
     (blob.size !== undefined && blob.size !== size)
   ) {
-    throw new RegistryError(
+    throw new OciRegistryError(
       'failed',
       'digest-mismatch',
       `${what}: the source gave ${digest} (${size} bytes), expected ${blob.digest ?? digest} (${blob.size ?? size} bytes)`,
@@ -481,8 +495,4 @@ export async function* fixedChunks(source: AsyncIterable<Uint8Array>, size: numb
     }
   }
   if (filled > 0) yield buffer.subarray(0, filled);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

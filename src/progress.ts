@@ -2,8 +2,8 @@
  * Progress for long byte-moving work, the way CI logs want it: a line every few seconds with bytes,
  * total, percentage and rate, never a line per chunk (logs are not terminals).
  */
-import type { Logger } from '../logger.js';
-import { formatBytes } from './summary-markdown.js';
+import { formatBytes } from './format-bytes.js';
+import type { Logger } from './logger.js';
 
 export interface ByteProgress {
   /** Reports the total done so far (and the total, when it was not known at the start); cheap per chunk. */

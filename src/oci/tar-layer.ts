@@ -7,11 +7,26 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import tar from 'tar-stream';
 import { PromotionError } from '../errors.js';
-import { MediaType } from '../oci/media-types.js';
-import type { ImageSink } from '../oci/sink.js';
-import type { Descriptor } from '../oci/types.js';
-import { ImageError } from './image-error.js';
-import type { LayerEntry, ModelFile, PlannedLayer } from './layer-plan.js';
+import { MediaType } from './media-types.js';
+import { OciError } from './oci-error.js';
+import type { ImageSink } from './sink.js';
+import type { Descriptor } from './types.js';
+
+/** A file to put into a layer, as verified: the image build's and the model publisher's alike. */
+export interface LayerFile {
+  /** Relative POSIX path inside the model folder, e.g. `weights/model.safetensors`. */
+  readonly path: string;
+  readonly size: number;
+}
+
+export type LayerEntry =
+  | { readonly kind: 'directory'; /** tar name, ends with `/` */ readonly name: string }
+  | { readonly kind: 'file'; /** tar name */ readonly name: string; readonly file: LayerFile };
+
+/** What a layer holds: tar entries in order, parent directories before their children. */
+export interface TarLayer {
+  readonly entries: readonly LayerEntry[];
+}
 
 /** Re-checks a file's bytes as they are read (the signing module hashes them against the signature). */
 export interface ContentCheck {
@@ -55,7 +70,7 @@ export const TAR_LAYER_FORMAT = 'model-promote tar layer 1 (tar-stream 3, ustar+
 
 /** Writes one planned layer into the sink; returns its descriptor (digest == diff_id: uncompressed). */
 export async function writeTarLayer(
-  layer: PlannedLayer,
+  layer: TarLayer,
   options: WriteLayerOptions,
   sink: ImageSink,
   annotations?: Readonly<Record<string, string>>,
@@ -94,7 +109,7 @@ class ReaderClosed extends Error {
 
 /** The tar bytes of a layer, produced as the reader pulls them. `done` settles when packing ends. */
 export function packLayer(
-  layer: PlannedLayer,
+  layer: TarLayer,
   options: TarLayerOptions,
 ): { stream: AsyncIterable<Uint8Array>; done: Promise<void> } {
   const pack = tar.pack();
@@ -171,8 +186,8 @@ async function addEntry(
   await Promise.race([closed, entryDone]);
 }
 
-function changed(file: ModelFile, problem: string, cause?: unknown): ImageError {
-  return new ImageError(
+function changed(file: LayerFile, problem: string, cause?: unknown): OciError {
+  return new OciError(
     'failed',
     'model-file-changed',
     `model file ${file.path} ${problem}`,
@@ -182,7 +197,7 @@ function changed(file: ModelFile, problem: string, cause?: unknown): ImageError 
 }
 
 /** Runs a content-check call; anything but a PromotionError becomes `content-check-failed`. */
-function guarded<T>(file: ModelFile, call: () => T): T {
+function guarded<T>(file: LayerFile, call: () => T): T {
   try {
     return call();
   } catch (error) {
@@ -190,9 +205,9 @@ function guarded<T>(file: ModelFile, call: () => T): T {
   }
 }
 
-function checkFailed(file: ModelFile, error: unknown): PromotionError {
+function checkFailed(file: LayerFile, error: unknown): PromotionError {
   if (error instanceof PromotionError) return error;
-  return new ImageError(
+  return new OciError(
     'failed',
     'content-check-failed',
     `checking model file ${file.path}: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MemoryLogger } from '../logger.js';
+import { MemoryLogger } from './logger.js';
 import { byteProgress } from './progress.js';
 
 function fakeClock() {

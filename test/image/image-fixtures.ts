@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import tar from 'tar-stream';
-import { poolSchema, type Pool } from '../environments/catalog-schema.js';
-import { blobPath } from '../oci/digest.js';
-import type { ModelFile } from './layer-plan.js';
+import { poolSchema, type Pool } from '../../src/environments/catalog-schema.js';
+import { blobPath } from '../../src/oci/digest.js';
+import type { ModelFile } from '../../src/image/layer-plan.js';
 
 export const MiB = 1024 * 1024;
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 /** Inputs for the rendering tests (not imported by the pipeline). */
-import { poolSchema, type Pool } from '../environments/catalog-schema.js';
-import type { RenderInput } from './render-input.js';
+import { poolSchema, type Pool } from '../../src/environments/catalog-schema.js';
+import type { RenderInput } from '../../src/deploy/render-input.js';
 
 export const MODEL_DIGEST = `sha256:${'a1'.repeat(32)}`;
 export const IMAGE_DIGEST = `sha256:${'b2'.repeat(32)}`;
