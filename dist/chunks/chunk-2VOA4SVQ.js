@@ -1,0 +1,293 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  formatBytes
+} from "./chunk-R2UCZZQQ.js";
+import {
+  Limiter,
+  require_tar_stream,
+  uploadBlob
+} from "./chunk-75OGKY77.js";
+import {
+  DigestCounter,
+  MediaType,
+  sha256Digest,
+  silentLogger
+} from "./chunk-ECTN6BSE.js";
+import {
+  OciRegistryError
+} from "./chunk-BUKCNMCN.js";
+import {
+  OciError
+} from "./chunk-NE5QDH7Y.js";
+import {
+  PromotionError
+} from "./chunk-237YPWJV.js";
+import {
+  __toESM
+} from "./chunk-HANBNIMK.js";
+
+// src/oci/tar-layer.ts
+var import_tar_stream = __toESM(require_tar_stream(), 1);
+import { createReadStream } from "node:fs";
+import { join } from "node:path";
+var READ_BLOCK = 1024 * 1024;
+var TAR_LAYER_FORMAT = "model-promote tar layer 1 (tar-stream 3, ustar+pax, 0644/0755, uid 0)";
+async function writeTarLayer(layer, options, sink, annotations) {
+  let filled;
+  const { onLayerProgress } = options;
+  const source = () => {
+    let passBytes = 0;
+    const onBytes = onLayerProgress && ((bytes) => onLayerProgress(passBytes += bytes));
+    const { stream, done } = packLayer(layer, onBytes ? { ...options, onBytes } : options);
+    filled = done;
+    return stream;
+  };
+  try {
+    const descriptor = await sink.writeBlob(
+      { mediaType: MediaType.Layer, ...annotations ? { annotations } : {} },
+      source
+    );
+    await filled;
+    return descriptor;
+  } catch (error) {
+    const packError = await filled?.then(
+      () => void 0,
+      (e) => e
+    );
+    throw packError === void 0 || packError instanceof ReaderClosed ? error : packError;
+  }
+}
+var ReaderClosed = class extends Error {
+  name = "ReaderClosed";
+};
+function packLayer(layer, options) {
+  const pack = import_tar_stream.default.pack();
+  pack.on("error", () => void 0);
+  const mtime = new Date(options.sourceDateEpoch * 1e3);
+  const closed = new Promise((_, reject) => {
+    pack.on("close", () => reject(new ReaderClosed("tar stream closed by its reader")));
+  });
+  closed.catch(() => void 0);
+  const done = (async () => {
+    for (const entry of layer.entries) await addEntry(pack, entry, mtime, options, closed);
+    pack.finalize();
+  })();
+  done.catch((error) => pack.destroy(error instanceof Error ? error : new Error(String(error))));
+  return { stream: pack, done };
+}
+async function addEntry(pack, entry, mtime, options, closed) {
+  const header = { name: entry.name, mtime, uid: 0, gid: 0 };
+  if (entry.kind === "directory") {
+    await Promise.race([
+      closed,
+      new Promise(
+        (resolve, reject) => pack.entry(
+          { ...header, type: "directory", mode: 493 },
+          (error) => error ? reject(error) : resolve()
+        )
+      )
+    ]);
+    return;
+  }
+  const file = entry.file;
+  let finished = () => void 0;
+  const entryDone = new Promise((resolve, reject) => {
+    finished = (error) => error ? reject(error) : resolve();
+  });
+  entryDone.catch(() => void 0);
+  const sink = pack.entry({ ...header, type: "file", mode: 420, size: file.size }, finished);
+  sink.on("error", () => void 0);
+  let check;
+  try {
+    check = await options.check?.(file.path, file.size);
+  } catch (error) {
+    throw checkFailed(file, error);
+  }
+  let read = 0;
+  try {
+    for await (const chunk of createReadStream(join(options.directory, file.path), {
+      highWaterMark: READ_BLOCK
+    })) {
+      const bytes = chunk;
+      read += bytes.byteLength;
+      if (read > file.size) break;
+      if (check) guarded(file, () => check.update(bytes));
+      options.onBytes?.(bytes.byteLength);
+      if (!sink.write(bytes)) {
+        await Promise.race([closed, new Promise((resolve) => sink.once("drain", () => resolve()))]);
+      }
+    }
+  } catch (error) {
+    if (error instanceof PromotionError || error instanceof ReaderClosed) throw error;
+    throw changed(file, `cannot be read: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+  if (read > file.size) throw changed(file, `grew beyond the ${file.size} verified bytes`);
+  if (read < file.size) throw changed(file, `has only ${read} of the ${file.size} verified bytes`);
+  if (check) guarded(file, () => check.finish());
+  sink.end(() => void 0);
+  await Promise.race([closed, entryDone]);
+}
+function changed(file, problem, cause) {
+  return new OciError(
+    "failed",
+    "model-file-changed",
+    `model file ${file.path} ${problem}`,
+    "the model folder changed after verification: run the promotion again",
+    { cause }
+  );
+}
+function guarded(file, call) {
+  try {
+    return call();
+  } catch (error) {
+    throw checkFailed(file, error);
+  }
+}
+function checkFailed(file, error) {
+  if (error instanceof PromotionError) return error;
+  return new OciError(
+    "failed",
+    "content-check-failed",
+    `checking model file ${file.path}: ${error instanceof Error ? error.message : String(error)}`,
+    void 0,
+    { cause: error }
+  );
+}
+
+// src/progress.ts
+function byteProgress(logger, label, initialTotal, options = {}) {
+  const now = options.now ?? (() => performance.now());
+  const interval = options.intervalMs ?? 5e3;
+  const start = now();
+  let bytesTotal = initialTotal;
+  let lastLog = start;
+  let latest = 0;
+  const line = (at) => {
+    const seconds = Math.max((at - start) / 1e3, 1e-3);
+    const of = bytesTotal > 0 ? ` / ${formatBytes(bytesTotal)} (${Math.floor(latest / bytesTotal * 100)}%)` : "";
+    return `${label}: ${formatBytes(latest)}${of}, ${formatBytes(latest / seconds)}/s`;
+  };
+  return {
+    update(bytesDone, total) {
+      latest = bytesDone;
+      if (total !== void 0) bytesTotal = total;
+      const at = now();
+      if (at - lastLog >= interval) {
+        lastLog = at;
+        logger.info(line(at));
+      }
+    },
+    done() {
+      logger.info(`${line(now())}, done`);
+    }
+  };
+}
+
+// src/oci/remote/registry-sink.ts
+var RegistrySink = class {
+  constructor(client, repository, options = {}) {
+    this.client = client;
+    this.repository = repository;
+    this.options = options;
+    this.name = `registry:${client.registry}/${repository}`;
+    this.logger = options.logger ?? client.logger ?? silentLogger;
+    this.limit = new Limiter(options.concurrency ?? 3);
+  }
+  client;
+  repository;
+  options;
+  name;
+  stats = {
+    blobsSkipped: 0,
+    blobsMounted: 0,
+    blobsUploaded: 0,
+    bytesUploaded: 0,
+    restarts: 0
+  };
+  logger;
+  limit;
+  failure;
+  async hasBlob(digest) {
+    return await this.client.headBlob(this.repository, digest, true) !== void 0;
+  }
+  writeBlob(blob, source) {
+    return this.limit.run(async () => {
+      try {
+        return await this.pushBlob(blob, source);
+      } catch (error) {
+        this.failure ??= error;
+        throw error;
+      }
+    });
+  }
+  async writeManifest(bytes, mediaType, tags) {
+    const digest = sha256Digest(bytes);
+    if (this.failure !== void 0) {
+      throw new OciRegistryError(
+        "failed",
+        "push-incomplete",
+        `not pushing manifest ${digest} to ${this.name}: a blob upload failed (${this.failure instanceof Error ? this.failure.message : String(this.failure)})`,
+        "nothing was tagged; fix the cause and push again",
+        { cause: this.failure }
+      );
+    }
+    await this.client.putManifest(this.repository, digest, bytes, mediaType);
+    for (const tag of tags) await this.client.putManifest(this.repository, tag, bytes, mediaType);
+    this.logger.info(
+      `pushed ${this.client.registry}/${this.repository}@${digest}${tags.length ? ` as ${tags.join(", ")}` : ""}`
+    );
+    return { mediaType, digest, size: bytes.byteLength };
+  }
+  async pushBlob(blob, source) {
+    let known = {
+      ...blob.digest ? { digest: blob.digest } : {},
+      ...blob.size !== void 0 ? { size: blob.size } : {}
+    };
+    if (known.digest === void 0 && this.options.hashBeforeUpload !== false) {
+      const counter = new DigestCounter();
+      for await (const chunk of source()) counter.update(chunk);
+      known = { digest: counter.digest(), size: counter.size };
+    }
+    if (known.digest !== void 0) {
+      const size = await this.client.headBlob(this.repository, known.digest, true);
+      if (size !== void 0 && (known.size === void 0 || known.size === size)) {
+        this.stats.blobsSkipped++;
+        this.logger.debug(`${this.name} has ${known.digest} already`);
+        return descriptorOf(blob, known.digest, size);
+      }
+    }
+    const label = `pushing ${known.digest?.slice(0, 19) ?? "blob"} to ${this.client.registry}/${this.repository}`;
+    const progress = (known.size ?? Infinity) >= (this.options.progressMinBytes ?? 8 * 1024 * 1024) ? byteProgress(this.logger, label, known.size ?? 0, {
+      intervalMs: this.options.progressIntervalMs ?? 5e3
+    }) : void 0;
+    let sent = 0;
+    const result = await uploadBlob(this.client, this.repository, known, source, {
+      ...this.options.mode ? { mode: this.options.mode } : {},
+      ...this.options.chunkSize ? { chunkSize: this.options.chunkSize } : {},
+      ...this.options.monolithicMaxBytes !== void 0 ? { monolithicMaxBytes: this.options.monolithicMaxBytes } : {},
+      ...this.options.mountFrom ? { mountFrom: this.options.mountFrom } : {},
+      onBytes: (bytes) => {
+        sent += bytes;
+        this.stats.bytesUploaded += bytes;
+        progress?.update(sent);
+      }
+    });
+    this.stats.restarts += result.restarts;
+    if (result.mountedFrom !== void 0) this.stats.blobsMounted++;
+    else {
+      this.stats.blobsUploaded++;
+      progress?.done();
+    }
+    return descriptorOf(blob, result.digest, result.size);
+  }
+};
+function descriptorOf(blob, digest, size) {
+  return blob.annotations ? { mediaType: blob.mediaType, digest, size, annotations: blob.annotations } : { mediaType: blob.mediaType, digest, size };
+}
+
+export {
+  TAR_LAYER_FORMAT,
+  writeTarLayer,
+  byteProgress,
+  RegistrySink
+};

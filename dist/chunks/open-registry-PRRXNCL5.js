@@ -1,0 +1,21 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  downloadCache,
+  openRegistry
+} from "./chunk-RCNAWBQS.js";
+import "./chunk-ABZBNJLJ.js";
+import "./chunk-WFYD4HDW.js";
+import "./chunk-75OGKY77.js";
+import "./chunk-XASWVK5R.js";
+import "./chunk-LIF43B6R.js";
+import "./chunk-366W3JI3.js";
+import "./chunk-ECTN6BSE.js";
+import "./chunk-BUKCNMCN.js";
+import "./chunk-QTXGKDSB.js";
+import "./chunk-NE5QDH7Y.js";
+import "./chunk-237YPWJV.js";
+import "./chunk-HANBNIMK.js";
+export {
+  downloadCache,
+  openRegistry
+};
