@@ -6,9 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { diffText } from './deploy/apply-diff.js';
-import { deployToClusters } from './deploy/cluster-targets.js';
-import { deploy, deployOne, reportOf, type DeployInput, type DeployReport } from './deploy/deploy.js';
+// The cluster modules (and @kubernetes/client-node, most of the bundle) are imported when a
+// promotion reaches a cluster: one that renders manifests only never loads them.
+import type { DeployInput, DeployReport } from './deploy/deploy.js';
 import { renderManifests } from './deploy/render.js';
 import type { KubernetesObject as RenderedObject } from './deploy/render-input.js';
 import { loadUserManifests } from './deploy/user-manifests.js';
@@ -124,6 +124,10 @@ export async function previewPromotion(
   };
   if (!plan.cluster) return [];
   const cluster = plan.cluster;
+  const [{ deployOne }, { diffText }] = await Promise.all([
+    import('./deploy/deploy.js'),
+    import('./deploy/apply-diff.js'),
+  ]);
   const preview = await stages.run(
     'deploy',
     async () =>
@@ -272,6 +276,10 @@ async function deployStage(
   objects: readonly RenderedObject[],
 ): Promise<void> {
   const { stages, record } = context;
+  const [{ deploy, reportOf }, { deployToClusters }] = await Promise.all([
+    import('./deploy/deploy.js'),
+    import('./deploy/cluster-targets.js'),
+  ]);
   const input = { ...(await deployInput(context, plan, built, objects)), ...plan.cluster!, dryRun: false };
   const clusters = plan.choice.pool.clusters;
   try {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { acceptsLayoutImages, clusterSource, loadKubeConfig, looksLikeContent } from './cluster-access.js';
+import { acceptsLayoutImages, clusterSource, looksLikeContent } from './cluster-access.js';
+import { loadKubeConfig } from './kubeconfig.js';
 import { apiFailure } from './cluster-error.js';
 
 const KUBECONFIG = `apiVersion: v1

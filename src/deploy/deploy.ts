@@ -17,7 +17,7 @@ import type { Pool } from '../environments/catalog-schema.js';
 import type { Logger } from '../logger.js';
 import { checkAccess, requiredPermissions } from './access-check.js';
 import { dryRunDiff, type ObjectDiff } from './apply-diff.js';
-import { loadKubeConfig } from './cluster-access.js';
+import { loadKubeConfig } from './kubeconfig.js';
 import { apiFailure, DeployError, type FailureEvidence } from './cluster-error.js';
 import { KubeCluster } from './cluster.js';
 import { ClusterDeploy, type Target } from './cluster-deploy.js';
