@@ -2,7 +2,9 @@ import type { Descriptor } from './types.js';
 
 /**
  * Bytes of one blob, produced on demand. A sink calls it at most once per writeBlob and reads it to
- * the end; the bytes are never gathered in memory by the sink.
+ * the end; the bytes are never gathered in memory by the sink. A chunk is the reader's until it
+ * asks for the next one: the producer may then reuse its memory (tar layers do), so a reader that
+ * keeps a chunk longer (a request body still being sent) keeps a copy.
  */
 export type BlobSource = () => AsyncIterable<Uint8Array>;
 

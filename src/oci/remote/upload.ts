@@ -209,7 +209,7 @@ async function putWhole(
   for await (const chunk of source()) {
     counter.update(chunk);
     if (counter.size > blob.size) break;
-    parts.push(chunk);
+    parts.push(Buffer.from(chunk)); // kept past the next pull (BlobSource's contract)
   }
   const bytes = Buffer.concat(parts);
   checkBytes(what, blob, counter.digest(), counter.size);
@@ -315,7 +315,8 @@ async function* unsentBytes(
     counter.update(chunk);
     if (size !== undefined && counter.size > size) break;
     if (counter.size <= skip) continue;
-    yield start >= skip ? chunk : chunk.subarray(skip - start);
+    // A copy: the request body may still hold it when the source reuses the chunk's memory.
+    yield Buffer.from(start >= skip ? chunk : chunk.subarray(skip - start));
   }
   if (size !== undefined && counter.size !== size) {
     throw new OciRegistryError(
