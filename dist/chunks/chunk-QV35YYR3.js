@@ -1,12 +1,12 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  renderExplanationTable
+} from "./chunk-W363DE5G.js";
+import {
   EnvironmentError,
   QUANTITY_PATTERN,
   selectBaseImage
 } from "./chunk-3G5IPBNU.js";
-import {
-  renderExplanationTable
-} from "./chunk-W363DE5G.js";
 
 // src/environments/quantity.ts
 var BINARY = { Ki: 1n, Mi: 2n, Gi: 3n, Ti: 4n, Pi: 5n, Ei: 6n };

@@ -3,14 +3,14 @@ import {
   DEFAULT_CATALOG_PATH
 } from "./chunk-BDT4GVSW.js";
 import {
-  require_dist
-} from "./chunk-366W3JI3.js";
-import {
   EnvironmentError,
   catalogSchema,
   formatIssue,
   withLayoutPath
 } from "./chunk-3G5IPBNU.js";
+import {
+  require_dist
+} from "./chunk-366W3JI3.js";
 import {
   __toESM
 } from "./chunk-HANBNIMK.js";

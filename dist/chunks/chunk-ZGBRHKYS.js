@@ -1,13 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  formatBytes
+} from "./chunk-R2UCZZQQ.js";
+import {
   JOB_SUMMARY_LIMIT_BYTES,
   fitMarkdown,
   oneLine,
   utf8Bytes
 } from "./chunk-6ECF3WWP.js";
-import {
-  formatBytes
-} from "./chunk-R2UCZZQQ.js";
 
 // src/report/summary-markdown.ts
 var STATUS_LINE = {

@@ -6,11 +6,11 @@ import {
   SUMMARY_LIMIT_BYTES,
   formatDuration,
   renderSummaryMarkdown
-} from "./chunk-GPJQNY24.js";
-import "./chunk-6ECF3WWP.js";
+} from "./chunk-ZGBRHKYS.js";
 import {
   formatBytes
 } from "./chunk-R2UCZZQQ.js";
+import "./chunk-6ECF3WWP.js";
 import "./chunk-HANBNIMK.js";
 export {
   CHANGE_ROWS_SHOWN,

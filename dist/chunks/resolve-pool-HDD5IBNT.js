@@ -1,21 +1,15 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  formatFieldPath,
-  loadCatalog,
-  parseCatalog
-} from "./chunk-GX6EL5QT.js";
-import {
-  DEFAULT_CATALOG_PATH
-} from "./chunk-BDT4GVSW.js";
-import "./chunk-366W3JI3.js";
+  environmentOf,
+  resolvePool
+} from "./chunk-QV35YYR3.js";
+import "./chunk-W363DE5G.js";
 import "./chunk-3G5IPBNU.js";
 import "./chunk-QTXGKDSB.js";
 import "./chunk-NE5QDH7Y.js";
 import "./chunk-237YPWJV.js";
 import "./chunk-HANBNIMK.js";
 export {
-  DEFAULT_CATALOG_PATH,
-  formatFieldPath,
-  loadCatalog,
-  parseCatalog
+  environmentOf,
+  resolvePool
 };

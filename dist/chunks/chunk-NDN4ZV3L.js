@@ -1,24 +1,26 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  Limiter,
+  uploadBlob
+} from "./chunk-7FMVHNR4.js";
+import {
   formatBytes
 } from "./chunk-R2UCZZQQ.js";
-import {
-  Limiter,
-  require_tar_stream,
-  uploadBlob
-} from "./chunk-75OGKY77.js";
 import {
   DigestCounter,
   MediaType,
   sha256Digest,
   silentLogger
-} from "./chunk-ECTN6BSE.js";
+} from "./chunk-4QW5AIDF.js";
+import {
+  OciError
+} from "./chunk-NE5QDH7Y.js";
 import {
   OciRegistryError
 } from "./chunk-BUKCNMCN.js";
 import {
-  OciError
-} from "./chunk-NE5QDH7Y.js";
+  require_tar_stream
+} from "./chunk-SAFSZYGR.js";
 import {
   PromotionError
 } from "./chunk-237YPWJV.js";
@@ -28,9 +30,33 @@ import {
 
 // src/oci/tar-layer.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
-import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
-var READ_BLOCK = 1024 * 1024;
+var READ_BLOCK = 256 * 1024;
+var KEPT_BUFFERS = 8;
+var ReadBuffers = class {
+  free = [];
+  /** Buffers handed out, by their memory, with the length handed out. */
+  lent = /* @__PURE__ */ new Map();
+  take() {
+    return this.free.pop() ?? Buffer.allocUnsafeSlow(READ_BLOCK);
+  }
+  lend(chunk) {
+    this.lent.set(chunk.buffer, chunk.byteLength);
+    return chunk;
+  }
+  giveBack(chunk) {
+    if (chunk.byteOffset !== 0 || this.lent.get(chunk.buffer) !== chunk.byteLength) return;
+    this.lent.delete(chunk.buffer);
+    if (this.free.length < KEPT_BUFFERS) this.free.push(Buffer.from(chunk.buffer, 0, READ_BLOCK));
+  }
+};
+async function* recycling(stream, buffers) {
+  for await (const chunk of stream) {
+    yield chunk;
+    buffers.giveBack(chunk);
+  }
+}
 var TAR_LAYER_FORMAT = "model-promote tar layer 1 (tar-stream 3, ustar+pax, 0644/0755, uid 0)";
 async function writeTarLayer(layer, options, sink, annotations) {
   let filled;
@@ -68,14 +94,15 @@ function packLayer(layer, options) {
     pack.on("close", () => reject(new ReaderClosed("tar stream closed by its reader")));
   });
   closed.catch(() => void 0);
+  const buffers = new ReadBuffers();
   const done = (async () => {
-    for (const entry of layer.entries) await addEntry(pack, entry, mtime, options, closed);
+    for (const entry of layer.entries) await addEntry(pack, entry, mtime, options, closed, buffers);
     pack.finalize();
   })();
   done.catch((error) => pack.destroy(error instanceof Error ? error : new Error(String(error))));
-  return { stream: pack, done };
+  return { stream: recycling(pack, buffers), done };
 }
-async function addEntry(pack, entry, mtime, options, closed) {
+async function addEntry(pack, entry, mtime, options, closed, buffers) {
   const header = { name: entry.name, mtime, uid: 0, gid: 0 };
   if (entry.kind === "directory") {
     await Promise.race([
@@ -105,17 +132,23 @@ async function addEntry(pack, entry, mtime, options, closed) {
   }
   let read = 0;
   try {
-    for await (const chunk of createReadStream(join(options.directory, file.path), {
-      highWaterMark: READ_BLOCK
-    })) {
-      const bytes = chunk;
-      read += bytes.byteLength;
-      if (read > file.size) break;
-      if (check) guarded(file, () => check.update(bytes));
-      options.onBytes?.(bytes.byteLength);
-      if (!sink.write(bytes)) {
-        await Promise.race([closed, new Promise((resolve) => sink.once("drain", () => resolve()))]);
+    const handle = await open(join(options.directory, file.path), "r");
+    try {
+      while (read < file.size) {
+        const buffer = buffers.take();
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, file.size - read), read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+        const bytes = buffers.lend(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+        if (check) guarded(file, () => check.update(bytes));
+        options.onBytes?.(bytes.byteLength);
+        if (!sink.write(bytes)) {
+          await Promise.race([closed, new Promise((resolve) => sink.once("drain", () => resolve()))]);
+        }
       }
+      if (read === file.size && (await handle.read(Buffer.alloc(1), 0, 1, read)).bytesRead > 0) read++;
+    } finally {
+      await handle.close();
     }
   } catch (error) {
     if (error instanceof PromotionError || error instanceof ReaderClosed) throw error;

@@ -1,120 +1,19 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  DEFAULT_OUTPUT,
-  TOOL_VERSION,
-  parseBoolean,
-  parsePromotionInputs,
-  secretValues
-} from "./chunk-4LQ24X45.js";
+  DeployError,
+  apiFailure,
+  isNotFound,
+  statusOf
+} from "./chunk-PJU7HQSL.js";
 import {
-  requirementFromEnvironment,
-  requirementFromInputs,
-  usesPublicGood,
-  withPublicGoodRoot
-} from "./chunk-C2LB2LVF.js";
-import {
-  refreshPublicGoodRoot
-} from "./chunk-EBQLRF5O.js";
-import {
-  verifyModel
-} from "./chunk-X6O4JP3W.js";
-import {
-  pemProblem
-} from "./chunk-FLPVL2F2.js";
-import {
-  renderSummaryMarkdown
-} from "./chunk-GPJQNY24.js";
-import {
-  oneLine
-} from "./chunk-6ECF3WWP.js";
-import {
-  RegistrySink,
-  TAR_LAYER_FORMAT,
-  byteProgress,
-  writeTarLayer
-} from "./chunk-2VOA4SVQ.js";
-import {
-  createContentCheck
-} from "./chunk-5GBMIQOC.js";
-import {
-  formatBytes
-} from "./chunk-R2UCZZQQ.js";
+  require_tar_stream
+} from "./chunk-SAFSZYGR.js";
 import {
   require_src
 } from "./chunk-TA4VEHOB.js";
 import {
-  openRegistry
-} from "./chunk-RCNAWBQS.js";
-import {
-  DownloadCache
-} from "./chunk-WFYD4HDW.js";
-import {
-  PROMOTION_RECORD_TYPE,
-  SIGSTORE_BUNDLE_TYPE,
-  attachReferrer,
-  mapLimited,
-  parseImageConfig,
-  parseIndex,
-  parseManifest,
-  require_tar_stream,
-  stableJson
-} from "./chunk-75OGKY77.js";
-import {
-  SchemaError
-} from "./chunk-N2JUA4T2.js";
-import {
-  formatFieldPath,
-  loadCatalog
-} from "./chunk-GX6EL5QT.js";
-import {
-  DEFAULT_CATALOG_PATH
-} from "./chunk-BDT4GVSW.js";
-import {
   require_dist
 } from "./chunk-366W3JI3.js";
-import {
-  Annotation,
-  DigestCounter,
-  MediaType,
-  RegistryClient,
-  blobPath,
-  isDigest,
-  isIndexMediaType,
-  isManifestMediaType,
-  ociLayerMediaType,
-  sha256Digest,
-  silentLogger
-} from "./chunk-ECTN6BSE.js";
-import {
-  OciRegistryError,
-  credentialProvider,
-  formatReference,
-  isLoopback,
-  manifestReference,
-  parseImageReference
-} from "./chunk-BUKCNMCN.js";
-import {
-  environmentOf,
-  resolvePool
-} from "./chunk-24RTBDHE.js";
-import {
-  EnvironmentError,
-  parseImageLocation
-} from "./chunk-3G5IPBNU.js";
-import {
-  external_exports
-} from "./chunk-QTXGKDSB.js";
-import {
-  OciError
-} from "./chunk-NE5QDH7Y.js";
-import {
-  PromotionError,
-  UsageError,
-  asPromotionError
-} from "./chunk-237YPWJV.js";
-import {
-  renderExplanationTable
-} from "./chunk-W363DE5G.js";
 import {
   __commonJS,
   __require,
@@ -1168,7 +1067,7 @@ var require_util = __commonJS({
     var { IncomingMessage } = __require("node:http");
     var stream = __require("node:stream");
     var net4 = __require("node:net");
-    var { stringify: stringify4 } = __require("node:querystring");
+    var { stringify: stringify3 } = __require("node:querystring");
     var { EventEmitter: EE, addAbortListener: addAbortListenerNative } = __require("node:events");
     var timers = require_timers();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
@@ -1224,7 +1123,7 @@ var require_util = __commonJS({
       if (pathHasQueryOrFragment(url)) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify4(queryParams);
+      const stringified = stringify3(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -1269,14 +1168,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path10 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path2 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path10 && path10[0] !== "/") {
-          path10 = `/${path10}`;
+        if (path2 && path2[0] !== "/") {
+          path2 = `/${path2}`;
         }
-        return new URL(`${origin}${path10}`);
+        return new URL(`${origin}${path2}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -2128,9 +2027,9 @@ var require_diagnostics = __commonJS({
         "undici:client:sendHeaders",
         (evt) => {
           const {
-            request: { method, path: path10, origin }
+            request: { method, path: path2, origin }
           } = evt;
-          debugLog("sending request to %s %s%s", method, origin, path10);
+          debugLog("sending request to %s %s%s", method, origin, path2);
         }
       );
     }
@@ -2148,14 +2047,14 @@ var require_diagnostics = __commonJS({
         "undici:request:headers",
         (evt) => {
           const {
-            request: { method, path: path10, origin },
+            request: { method, path: path2, origin },
             response: { statusCode }
           } = evt;
           debugLog(
             "received response to %s %s%s - HTTP %d",
             method,
             origin,
-            path10,
+            path2,
             statusCode
           );
         }
@@ -2164,23 +2063,23 @@ var require_diagnostics = __commonJS({
         "undici:request:trailers",
         (evt) => {
           const {
-            request: { method, path: path10, origin }
+            request: { method, path: path2, origin }
           } = evt;
-          debugLog("trailers received from %s %s%s", method, origin, path10);
+          debugLog("trailers received from %s %s%s", method, origin, path2);
         }
       );
       diagnosticsChannel.subscribe(
         "undici:request:error",
         (evt) => {
           const {
-            request: { method, path: path10, origin },
+            request: { method, path: path2, origin },
             error
           } = evt;
           debugLog(
             "request to %s %s%s errored - %s",
             method,
             origin,
-            path10,
+            path2,
             error.message
           );
         }
@@ -4605,7 +4504,7 @@ var require_request = __commonJS({
     };
     var Request2 = class {
       constructor(origin, {
-        path: path10,
+        path: path2,
         method,
         body,
         headers: headers2,
@@ -4622,11 +4521,11 @@ var require_request = __commonJS({
         maxRedirections,
         typeOfService
       }, handler) {
-        if (typeof path10 !== "string") {
+        if (typeof path2 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path2[0] !== "/" && !(path2.startsWith("http://") || path2.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path10)) {
+        } else if (invalidPathRegex.test(path2)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -4706,7 +4605,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? serializePathWithQuery(path10, query) : path10;
+        this.path = query ? serializePathWithQuery(path2, query) : path2;
         this.origin = origin;
         this.protocol = getProtocolFromUrlString(origin);
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" || method === "QUERY" : idempotent;
@@ -5126,9 +5025,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve3(data);
+              return err ? reject(err) : resolve(data);
             });
           });
         }
@@ -5166,9 +5065,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve3(data);
+              return err2 ? reject(err2) : resolve(data);
             });
           });
         }
@@ -5290,7 +5189,7 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : true;
-      return function connect3({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect2({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls3) {
@@ -6053,10 +5952,10 @@ var require_simd = __commonJS({
     function destroy(parser) {
       this.destroy(parser);
     }
-    function parse4(parser, data, limit) {
+    function parse2(parser, data, limit) {
       return this.parse(parser, data, limit) >>> 0;
     }
-    function fail2(parser, code, description) {
+    function fail(parser, code, description) {
       const len = description.length;
       const ptr = this.alloc(len);
       const buffer = new Uint8Array(this.memory.buffer, ptr, len);
@@ -6931,8 +6830,8 @@ var require_simd = __commonJS({
         dealloc: dealloc.bind(wasm),
         create: create.bind(wasm),
         destroy: destroy.bind(wasm),
-        parse: parse4.bind(wasm),
-        fail: fail2.bind(wasm),
+        parse: parse2.bind(wasm),
+        fail: fail.bind(wasm),
         hasDebug: hasDebug.bind(wasm),
         clear: wasm.clear,
         complete: wasm.complete,
@@ -6985,10 +6884,10 @@ var require_no_simd = __commonJS({
     function destroy(parser) {
       this.destroy(parser);
     }
-    function parse4(parser, data, limit) {
+    function parse2(parser, data, limit) {
       return this.parse(parser, data, limit) >>> 0;
     }
-    function fail2(parser, code, description) {
+    function fail(parser, code, description) {
       const len = description.length;
       const ptr = this.alloc(len);
       const buffer = new Uint8Array(this.memory.buffer, ptr, len);
@@ -7863,8 +7762,8 @@ var require_no_simd = __commonJS({
         dealloc: dealloc.bind(wasm),
         create: create.bind(wasm),
         destroy: destroy.bind(wasm),
-        parse: parse4.bind(wasm),
-        fail: fail2.bind(wasm),
+        parse: parse2.bind(wasm),
+        fail: fail.bind(wasm),
         hasDebug: hasDebug.bind(wasm),
         clear: wasm.clear,
         complete: wasm.complete,
@@ -10319,7 +10218,7 @@ var require_client_h1 = __commonJS({
       }
     }
     function writeH1(client, request) {
-      const { method, path: path10, host, upgrade, blocking, reset } = request;
+      const { method, path: path2, host, upgrade, blocking, reset } = request;
       let { body, headers: headers2, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -10395,7 +10294,7 @@ var require_client_h1 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request);
-      let header = `${method} ${path10} HTTP/1.1\r
+      let header = `${method} ${path2} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -10581,12 +10480,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -10765,7 +10664,7 @@ var require_client_h2 = __commonJS({
   "node_modules/@kubernetes/client-node/node_modules/undici/lib/dispatcher/client-h2.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { pipeline: pipeline3 } = __require("node:stream");
+    var { pipeline } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -11569,7 +11468,7 @@ var require_client_h2 = __commonJS({
       const headersTimeout = request.headersTimeout ?? client[kHeadersTimeout];
       const bodyTimeout = request.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
-      const { method, path: path10, host, upgrade, expectContinue, signal: signal3, protocol, headers: reqHeaders } = request;
+      const { method, path: path2, host, upgrade, expectContinue, signal: signal3, protocol, headers: reqHeaders } = request;
       if (upgrade != null && upgrade !== "websocket") {
         util.errorRequest(client, request, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
         return false;
@@ -11635,7 +11534,7 @@ var require_client_h2 = __commonJS({
           }
           headers2[HTTP2_HEADER_METHOD] = "CONNECT";
           headers2[HTTP2_HEADER_PROTOCOL] = "websocket";
-          headers2[HTTP2_HEADER_PATH] = path10;
+          headers2[HTTP2_HEADER_PATH] = path2;
           if (protocol === "ws:" || protocol === "wss:") {
             headers2[HTTP2_HEADER_SCHEME] = protocol === "ws:" ? "http" : "https";
           } else {
@@ -11657,7 +11556,7 @@ var require_client_h2 = __commonJS({
         setupUpgradeStream(stream, state);
         return true;
       }
-      headers2[HTTP2_HEADER_PATH] = path10;
+      headers2[HTTP2_HEADER_PATH] = path2;
       headers2[HTTP2_HEADER_SCHEME] = protocol === "http:" ? "http" : "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       let body = state.body;
@@ -12058,7 +11957,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe = pipeline3(
+      const pipe = pipeline(
         body,
         h2stream,
         (err) => {
@@ -12110,12 +12009,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -12258,7 +12157,7 @@ var require_client = __commonJS({
         tls: tls3,
         strictContentLength,
         maxCachedSessions,
-        connect: connect4,
+        connect: connect3,
         maxRequestsPerClient,
         localAddress,
         maxResponseSize,
@@ -12319,7 +12218,7 @@ var require_client = __commonJS({
         if (bodyTimeout != null && (!Number.isInteger(bodyTimeout) || bodyTimeout < 0)) {
           throw new InvalidArgumentError("bodyTimeout must be a positive integer or zero");
         }
-        if (connect4 != null && typeof connect4 !== "function" && typeof connect4 !== "object") {
+        if (connect3 != null && typeof connect3 !== "function" && typeof connect3 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (maxRequestsPerClient != null && (!Number.isInteger(maxRequestsPerClient) || maxRequestsPerClient < 0)) {
@@ -12378,8 +12277,8 @@ var require_client = __commonJS({
           }
         }
         super({ webSocket, eventSource });
-        if (typeof connect4 !== "function") {
-          connect4 = buildConnector({
+        if (typeof connect3 !== "function") {
+          connect3 = buildConnector({
             ...tls3,
             maxCachedSessions,
             allowH2,
@@ -12387,11 +12286,11 @@ var require_client = __commonJS({
             useH2c: h2Options?.useH2c ?? useH2c,
             timeout: connectTimeout,
             ...typeof autoSelectFamily === "boolean" ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect4
+            ...connect3
           });
         } else {
-          const customConnect = connect4;
-          connect4 = (opts, callback) => customConnect({
+          const customConnect = connect3;
+          connect3 = (opts, callback) => customConnect({
             ...opts,
             ...socketPath != null ? { socketPath } : null,
             ...allowH2 != null ? { allowH2 } : null
@@ -12399,7 +12298,7 @@ var require_client = __commonJS({
         }
         this[kUrl] = util.parseOrigin(url);
         this[kHostAuthority] = `${this[kUrl].hostname}${this[kUrl].port ? `:${this[kUrl].port}` : ""}`;
-        this[kConnector] = connect4;
+        this[kConnector] = connect3;
         this[kPipelining] = pipelining != null ? pipelining : 1;
         this[kMaxHeadersSize] = maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
@@ -12471,7 +12370,7 @@ var require_client = __commonJS({
         );
       }
       [kConnect](cb) {
-        connect3(this);
+        connect2(this);
         this[kCancelConnect] = null;
         this.once("connect", cb);
       }
@@ -12497,16 +12396,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve3) => {
+        return new Promise((resolve) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve3;
+            this[kClosedResolve] = resolve;
           } else {
-            resolve3(null);
+            resolve(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -12519,7 +12418,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve3(null);
+            resolve(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -12577,7 +12476,7 @@ var require_client = __commonJS({
         assert(client[kSize] === 0);
       }
     }
-    function connect3(client) {
+    function connect2(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
       let { host, hostname, protocol, port } = client[kUrl];
@@ -12808,7 +12707,7 @@ var require_client = __commonJS({
         }
         if (!client[kHTTPContext]) {
           client[kServerName] = request.servername;
-          connect3(client);
+          connect2(client);
           return;
         }
         if (client[kHTTPContext].destroyed) {
@@ -13110,8 +13009,8 @@ var require_pool_base = __commonJS({
         if (this[kQueued] === 0) {
           return closeClients(this);
         } else {
-          return new Promise((resolve3) => {
-            this[kClosedResolve] = resolve3;
+          return new Promise((resolve) => {
+            this[kClosedResolve] = resolve;
           });
         }
       }
@@ -13185,8 +13084,8 @@ var require_pool_base = __commonJS({
         }
         let done = false;
         let resolveClosed;
-        const closed = new Promise((resolve3) => {
-          resolveClosed = resolve3;
+        const closed = new Promise((resolve) => {
+          resolveClosed = resolve;
         });
         this[kRetiring].set(client, closed);
         client.close(() => {
@@ -13265,7 +13164,7 @@ var require_pool = __commonJS({
       constructor(origin, {
         connections,
         factory = defaultFactory,
-        connect: connect3,
+        connect: connect2,
         connectTimeout,
         tls: tls3,
         maxCachedSessions,
@@ -13283,11 +13182,11 @@ var require_pool = __commonJS({
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect3 != null && typeof connect3 !== "function" && typeof connect3 !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
-        if (typeof connect3 !== "function") {
-          connect3 = buildConnector({
+        if (typeof connect2 !== "function") {
+          connect2 = buildConnector({
             ...tls3,
             maxCachedSessions,
             allowH2,
@@ -13295,13 +13194,13 @@ var require_pool = __commonJS({
             socketPath,
             timeout: connectTimeout,
             ...typeof autoSelectFamily === "boolean" ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect3
+            ...connect2
           });
         }
         super(options);
         this[kConnections] = connections || null;
         this[kUrl] = util.parseOrigin(origin);
-        this[kOptions] = { ...util.deepClone(options), connect: connect3, allowH2, useH2c, clientTtl, socketPath };
+        this[kOptions] = { ...util.deepClone(options), connect: connect2, allowH2, useH2c, clientTtl, socketPath };
         this[kFactory] = factory;
         this[kProtocol] = null;
         this[kProtocolProbe] = null;
@@ -13447,15 +13346,15 @@ var require_balanced_pool = __commonJS({
       return new Pool(origin, opts);
     }
     var BalancedPool = class extends PoolBase {
-      constructor(upstreams = [], { factory = defaultFactory, connect: connect3, tls: tls3, ...opts } = {}) {
+      constructor(upstreams = [], { factory = defaultFactory, connect: connect2, tls: tls3, ...opts } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
         super(opts);
         this[kOriginless] = true;
-        if (connect3 && typeof connect3 !== "function") connect3 = { ...connect3 };
+        if (connect2 && typeof connect2 !== "function") connect2 = { ...connect2 };
         if (tls3 && typeof tls3 !== "function") tls3 = { ...tls3 };
-        this[kOptions] = { ...util.deepClone(opts), connect: connect3, tls: tls3 };
+        this[kOptions] = { ...util.deepClone(opts), connect: connect2, tls: tls3 };
         this[kIndex] = -1;
         this[kCurrentWeight] = 0;
         this[kMaxWeightPerServer] = this[kOptions].maxWeightPerServer || 100;
@@ -13588,7 +13487,7 @@ var require_round_robin_pool = __commonJS({
       constructor(origin, {
         connections,
         factory = defaultFactory,
-        connect: connect3,
+        connect: connect2,
         connectTimeout,
         tls: tls3,
         maxCachedSessions,
@@ -13605,24 +13504,24 @@ var require_round_robin_pool = __commonJS({
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect3 != null && typeof connect3 !== "function" && typeof connect3 !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
-        if (typeof connect3 !== "function") {
-          connect3 = buildConnector({
+        if (typeof connect2 !== "function") {
+          connect2 = buildConnector({
             ...tls3,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout,
             ...typeof autoSelectFamily === "boolean" ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect3
+            ...connect2
           });
         }
         super(options);
         this[kConnections] = connections || null;
         this[kUrl] = util.parseOrigin(origin);
-        this[kOptions] = { ...util.deepClone(options), connect: connect3, allowH2, clientTtl, socketPath };
+        this[kOptions] = { ...util.deepClone(options), connect: connect2, allowH2, clientTtl, socketPath };
         this[kFactory] = factory;
         this[kIndex] = -1;
         this.on("connect", (origin2, targets) => {
@@ -13717,24 +13616,24 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     var Agent3 = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxOrigins = Infinity, connect: connect3, tls: tls3, ...options } = {}) {
+      constructor({ factory = defaultFactory, maxOrigins = Infinity, connect: connect2, tls: tls3, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect3 != null && typeof connect3 !== "function" && typeof connect3 !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (typeof maxOrigins !== "number" || Number.isNaN(maxOrigins) || maxOrigins <= 0) {
           throw new InvalidArgumentError("maxOrigins must be a number greater than 0");
         }
         super(options);
-        if (connect3 && typeof connect3 !== "function") {
-          connect3 = { ...connect3 };
+        if (connect2 && typeof connect2 !== "function") {
+          connect2 = { ...connect2 };
         }
         if (tls3 && typeof tls3 !== "function") {
           tls3 = { ...tls3 };
         }
-        this[kOptions] = { ...util.deepClone(options), maxOrigins, connect: connect3, tls: tls3 };
+        this[kOptions] = { ...util.deepClone(options), maxOrigins, connect: connect2, tls: tls3 };
         this[kFactory] = factory;
         this[kClients] = /* @__PURE__ */ new Map();
         this[kOrigins] = /* @__PURE__ */ new Set();
@@ -14750,7 +14649,7 @@ var require_proxy_agent = __commonJS({
     var Http1ProxyWrapper = class extends DispatcherBase {
       #client;
       #proxyServername;
-      constructor(proxyUrl, { headers: headers2 = {}, connect: connect3, factory, proxyServername }) {
+      constructor(proxyUrl, { headers: headers2 = {}, connect: connect2, factory, proxyServername }) {
         if (!proxyUrl) {
           throw new InvalidArgumentError("Proxy URL is mandatory");
         }
@@ -14758,9 +14657,9 @@ var require_proxy_agent = __commonJS({
         this[kProxyHeaders] = headers2;
         this.#proxyServername = proxyServername;
         if (factory) {
-          this.#client = factory(proxyUrl, { connect: connect3 });
+          this.#client = factory(proxyUrl, { connect: connect2 });
         } else {
-          this.#client = new Client(proxyUrl, { connect: connect3 });
+          this.#client = new Client(proxyUrl, { connect: connect2 });
         }
       }
       [kDispatch](opts, handler) {
@@ -14776,10 +14675,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path10 = "/",
+          path: path2 = "/",
           headers: headers2 = {}
         } = opts;
-        opts.path = origin + path10;
+        opts.path = origin + path2;
         opts.headers = { ...this[kProxyHeaders], ...headers2 };
         if (!hasHostHeader(headers2)) {
           opts.headers.host = new URL(origin).host;
@@ -14825,7 +14724,7 @@ var require_proxy_agent = __commonJS({
         } else if (username) {
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:`).toString("base64")}`;
         }
-        const connect3 = buildConnector({ timeout: connectTimeout, ...opts.proxyTls });
+        const connect2 = buildConnector({ timeout: connectTimeout, ...opts.proxyTls });
         const connectHTTP1 = buildConnector({ timeout: connectTimeout, ...opts.proxyTls, allowH2: false });
         this[kConnectEndpoint] = buildConnector({ timeout: connectTimeout, ...opts.requestTls });
         this[kConnectEndpointHTTP1] = buildConnector({ timeout: connectTimeout, ...opts.requestTls, allowH2: false });
@@ -14835,7 +14734,7 @@ var require_proxy_agent = __commonJS({
           if (this[kProxy].protocol === "socks5:" || this[kProxy].protocol === "socks:") {
             return new Socks5ProxyAgent(this[kProxy].uri, {
               headers: this[kProxyHeaders],
-              connect: connect3,
+              connect: connect2,
               factory: agentFactory,
               // Socks5ProxyAgent decodes the credentials embedded in the URI;
               // the URL getters return them still percent-encoded.
@@ -14866,7 +14765,7 @@ var require_proxy_agent = __commonJS({
         if (protocol === "socks5:" || protocol === "socks:") {
           this[kClient] = null;
         } else {
-          this[kClient] = clientFactory(url, { connect: connect3 });
+          this[kClient] = clientFactory(url, { connect: connect2 });
         }
         this[kAgent] = new Agent3({
           ...opts,
@@ -15812,7 +15711,7 @@ var require_readable = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { addAbortListener } = __require("node:events");
-    var { Readable: Readable3 } = __require("node:stream");
+    var { Readable: Readable2 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util = require_util();
     var kConsume = /* @__PURE__ */ Symbol("kConsume");
@@ -15825,7 +15724,7 @@ var require_readable = __commonJS({
     var kBytesRead = /* @__PURE__ */ Symbol("kBytesRead");
     var noop = () => {
     };
-    var BodyReadable = class extends Readable3 {
+    var BodyReadable = class extends Readable2 {
       /**
        * @param {object} opts
        * @param {(this: Readable, size: number) => void} opts.resume
@@ -16028,7 +15927,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -16042,11 +15941,11 @@ var require_readable = __commonJS({
               if (signal3.aborted) {
                 reject(signal3.reason ?? new AbortError());
               } else {
-                resolve3(null);
+                resolve(null);
               }
             });
           } else {
-            this.on("close", resolve3);
+            this.on("close", resolve);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -16074,7 +15973,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -16089,7 +15988,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve3,
+              resolve,
               reject,
               length: 0,
               body: []
@@ -16167,18 +16066,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve3, stream, length } = consume2;
+      const { type, body, resolve, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve3(chunksDecode(body, length, encoding));
+          resolve(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve3(chunksConcat(body, length).buffer);
+          resolve(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve3(new Blob(body, { type: stream[kContentType] }));
+          resolve(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve3(chunksConcat(body, length));
+          resolve(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -16307,7 +16206,7 @@ var require_api_request = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { AsyncResource } = __require("node:async_hooks");
-    var { Readable: Readable3 } = require_readable();
+    var { Readable: Readable2 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     var { dispatchWithSignal } = require_abort_signal();
@@ -16395,7 +16294,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = headers2;
         const contentType = parsedHeaders?.["content-type"];
         const contentLength = parsedHeaders?.["content-length"];
-        const res = new Readable3({
+        const res = new Readable2({
           resume: () => controller.resume(),
           abort: (reason) => controller.abort(reason),
           contentType,
@@ -16482,9 +16381,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -16697,9 +16596,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -16727,7 +16626,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/@kubernetes/client-node/node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable3,
+      Readable: Readable2,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -16744,7 +16643,7 @@ var require_api_pipeline = __commonJS({
     function noop() {
     }
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable3 {
+    var PipelineRequest = class extends Readable2 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -16762,7 +16661,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable3 {
+    var PipelineResponse = class extends Readable2 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -16916,7 +16815,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline3(opts, handler) {
+    function pipeline(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         const pipelineOpts = { ...opts, body: pipelineHandler.req };
@@ -16930,7 +16829,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module.exports = pipeline3;
+    module.exports = pipeline;
   }
 });
 
@@ -17008,9 +16907,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -17106,11 +17005,11 @@ var require_api_connect = __commonJS({
         }
       }
     };
-    function connect3(opts, callback) {
+    function connect2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
-          connect3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+        return new Promise((resolve, reject) => {
+          connect2.call(this, opts, (err, data) => {
+            return err ? reject(err) : resolve(data);
           });
         });
       }
@@ -17130,7 +17029,7 @@ var require_api_connect = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = connect3;
+    module.exports = connect2;
   }
 });
 
@@ -17317,20 +17216,20 @@ var require_mock_utils = __commonJS({
       }
       return normalizedQp;
     }
-    function safeUrl(path10) {
-      if (typeof path10 !== "string") {
-        return path10;
+    function safeUrl(path2) {
+      if (typeof path2 !== "string") {
+        return path2;
       }
-      const pathSegments = path10.split("?", 3);
+      const pathSegments = path2.split("?", 3);
       if (pathSegments.length !== 2) {
-        return path10;
+        return path2;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path10, method, body, headers: headers2 }) {
-      const pathMatch = matchValue(mockDispatch2.path, path10);
+    function matchKey(mockDispatch2, { path: path2, method, body, headers: headers2 }) {
+      const pathMatch = matchValue(mockDispatch2.path, path2);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers2);
@@ -17357,8 +17256,8 @@ var require_mock_utils = __commonJS({
       const basePath = key.query ? serializePathWithQuery(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
       const resolvedPathWithoutTrailingSlash = removeTrailingSlash(resolvedPath);
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10, ignoreTrailingSlash }) => {
-        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path10)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path10), resolvedPath);
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path2, ignoreTrailingSlash }) => {
+        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path2)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path2), resolvedPath);
       });
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
@@ -17397,27 +17296,27 @@ var require_mock_utils = __commonJS({
         mockDispatches.splice(index2, 1);
       }
     }
-    function removeTrailingSlash(path10) {
-      if (typeof path10 !== "string") {
-        return path10;
+    function removeTrailingSlash(path2) {
+      if (typeof path2 !== "string") {
+        return path2;
       }
-      const queryIndex = path10.indexOf("?");
-      const search = queryIndex === -1 ? "" : path10.slice(queryIndex);
+      const queryIndex = path2.indexOf("?");
+      const search = queryIndex === -1 ? "" : path2.slice(queryIndex);
       if (queryIndex !== -1) {
-        path10 = path10.slice(0, queryIndex);
+        path2 = path2.slice(0, queryIndex);
       }
-      while (path10.endsWith("/")) {
-        path10 = path10.slice(0, -1);
+      while (path2.endsWith("/")) {
+        path2 = path2.slice(0, -1);
       }
-      if (path10.length === 0) {
-        path10 = "/";
+      if (path2.length === 0) {
+        path2 = "/";
       }
-      return path10 + search;
+      return path2 + search;
     }
     function buildKey(opts) {
-      const { path: path10, method, body, headers: headers2, query } = opts;
+      const { path: path2, method, body, headers: headers2, query } = opts;
       return {
-        path: path10,
+        path: path2,
         method,
         body,
         headers: headers2,
@@ -18289,10 +18188,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path2, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path10,
+            Path: path2,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -18391,9 +18290,9 @@ var require_mock_agent = __commonJS({
           }
         }
         if (acceptNonStandardSearchParameters && dispatchOpts.path) {
-          const [path10, searchParams] = dispatchOpts.path.split("?");
+          const [path2, searchParams] = dispatchOpts.path.split("?");
           const normalizedSearchParams = normalizeSearchParams(searchParams, acceptNonStandardSearchParameters);
-          dispatchOpts.path = `${path10}?${normalizedSearchParams}`;
+          dispatchOpts.path = `${path2}?${normalizedSearchParams}`;
         }
         return this[kAgent].dispatch(dispatchOpts, handler);
       }
@@ -18598,8 +18497,8 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/@kubernetes/client-node/node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile: writeFile6, readFile: readFile9, mkdir: mkdir6 } = __require("node:fs/promises");
-    var { dirname: dirname2, resolve: resolve3 } = __require("node:path");
+    var { writeFile, readFile, mkdir } = __require("node:fs/promises");
+    var { dirname, resolve } = __require("node:path");
     var { setTimeout: setTimeout3, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
     var { setHeader } = require_util();
@@ -18811,12 +18710,12 @@ var require_snapshot_recorder = __commonJS({
        * @return {Promise<void>} - Resolves when snapshots are loaded
        */
       async loadSnapshots(filePath) {
-        const path10 = filePath || this.#snapshotPath;
-        if (!path10) {
+        const path2 = filePath || this.#snapshotPath;
+        if (!path2) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile9(resolve3(path10), "utf8");
+          const data = await readFile(resolve(path2), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -18830,7 +18729,7 @@ var require_snapshot_recorder = __commonJS({
           if (error.code === "ENOENT") {
             this.#snapshots.clear();
           } else {
-            throw new UndiciError(`Failed to load snapshots from ${path10}`, { cause: error });
+            throw new UndiciError(`Failed to load snapshots from ${path2}`, { cause: error });
           }
         }
       }
@@ -18841,17 +18740,17 @@ var require_snapshot_recorder = __commonJS({
        * @returns {Promise<void>} - Resolves when snapshots are saved
        */
       async saveSnapshots(filePath) {
-        const path10 = filePath || this.#snapshotPath;
-        if (!path10) {
+        const path2 = filePath || this.#snapshotPath;
+        if (!path2) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve3(path10);
-        await mkdir6(dirname2(resolvedPath), { recursive: true });
+        const resolvedPath = resolve(path2);
+        await mkdir(dirname(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
         }));
-        await writeFile6(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
+        await writeFile(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
       }
       /**
        * Clears all recorded snapshots
@@ -19514,15 +19413,15 @@ var require_redirect_handler = __commonJS({
         });
         const baseUrl = requestOrigin ? new URL(this.opts.path, requestOrigin) : void 0;
         const { origin, pathname, search } = util.parseURL(new URL(this.location, baseUrl));
-        const path10 = search ? `${pathname}${search}` : pathname;
-        const redirectUrlString = `${origin}${path10}`;
+        const path2 = search ? `${pathname}${search}` : pathname;
+        const redirectUrlString = `${origin}${path2}`;
         for (const historyUrl of this.history) {
           if (historyUrl.toString() === redirectUrlString) {
             throw new InvalidArgumentError(`Redirect loop detected. Cannot redirect to ${origin}. This typically happens when using a Client or Pool with cross-origin redirects. Use an Agent for cross-origin redirects.`);
           }
         }
         this.opts.headers = cleanRequestHeaders(this.opts.headers, removeContentHeaders, requestOrigin !== origin, this.stripHeadersOnRedirect, this.stripHeadersOnCrossOriginRedirect);
-        this.opts.path = path10;
+        this.opts.path = path2;
         this.opts.origin = origin;
         this.opts[kRequestOrigin] = origin;
         this.opts.query = null;
@@ -20158,8 +20057,8 @@ var require_dns = __commonJS({
       deleteRecords(origin) {
         this.storage.delete(origin.hostname);
       }
-      getHandler(meta2, opts) {
-        return new DNSDispatchHandler(this, meta2, opts);
+      getHandler(meta, opts) {
+        return new DNSDispatchHandler(this, meta, opts);
       }
     };
     var DNSDispatchHandler = class extends DecoratorHandler {
@@ -21493,10 +21392,10 @@ var require_cache_handler = __commonJS({
       }
       return locationUrl.pathname + locationUrl.search;
     }
-    function deleteCachedUri(store, cacheKey, path10) {
+    function deleteCachedUri(store, cacheKey, path2) {
       deleteCachedValue(store, {
         ...cacheKey,
-        path: path10
+        path: path2
       });
       for (let i = 0; i < util.safeHTTPMethods.length; i++) {
         const method = util.safeHTTPMethods[i];
@@ -21504,7 +21403,7 @@ var require_cache_handler = __commonJS({
           deleteCachedValue(store, {
             ...cacheKey,
             method,
-            path: path10
+            path: path2
           });
         }
       }
@@ -21515,9 +21414,9 @@ var require_cache_handler = __commonJS({
       }
       const values = Array.isArray(headerValue) ? headerValue : [headerValue];
       for (let i = 0; i < values.length; i++) {
-        const path10 = getSameOriginPath(cacheKey, values[i]);
-        if (path10 !== void 0) {
-          deleteCachedUri(store, cacheKey, path10);
+        const path2 = getSameOriginPath(cacheKey, values[i]);
+        if (path2 !== void 0) {
+          deleteCachedUri(store, cacheKey, path2);
         }
       }
     }
@@ -22472,7 +22371,7 @@ var require_cache2 = __commonJS({
   "node_modules/@kubernetes/client-node/node_modules/undici/lib/interceptor/cache.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable3 } = __require("node:stream");
+    var { Readable: Readable2 } = __require("node:stream");
     var util = require_util();
     var CacheHandler = require_cache_handler();
     var MemoryCacheStore = require_memory_cache_store();
@@ -22699,7 +22598,7 @@ var require_cache2 = __commonJS({
       return dispatch(opts, new CacheHandler(globalOpts, cacheKey, handler));
     }
     function sendCachedValue(handler, opts, result, age, context, isStale2) {
-      const stream = util.isStream(result.body) ? result.body : Readable3.from(result.body ?? []);
+      const stream = util.isStream(result.body) ? result.body : Readable2.from(result.body ?? []);
       assert(!stream.destroyed, "stream should not be destroyed");
       assert(!stream.readableDidRead, "stream should not be readableDidRead");
       let aborted = false;
@@ -23007,7 +22906,7 @@ var require_decompress = __commonJS({
   "node_modules/@kubernetes/client-node/node_modules/undici/lib/interceptor/decompress.js"(exports, module) {
     "use strict";
     var { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress, constants } = __require("node:zlib");
-    var { pipeline: pipeline3, Transform: TransformStream2 } = __require("node:stream");
+    var { pipeline, Transform: TransformStream2 } = __require("node:stream");
     var { InvalidArgumentError, ResponseExceededMaxSizeError } = require_errors();
     var DecoratorHandler = require_decorator_handler();
     var DecompressController = class {
@@ -23319,7 +23218,7 @@ var require_decompress = __commonJS({
       #setupMultipleDecompressors() {
         const lastDecompressor = this.#decompressors[this.#decompressors.length - 1];
         this.#setupDecompressorEvents(lastDecompressor);
-        pipeline3(this.#decompressors, (err) => {
+        pipeline(this.#decompressors, (err) => {
           if (this.#terminated) {
             return;
           }
@@ -26216,7 +26115,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants2();
     var EE = __require("node:events");
-    var { Readable: Readable3, pipeline: pipeline3, finished, isErrored, isReadable } = __require("node:stream");
+    var { Readable: Readable2, pipeline, finished, isErrored, isReadable } = __require("node:stream");
     var { addAbortListener, bufferToLowerCasedHeaderName } = require_util();
     var { SocketError, InformationalError } = require_errors();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
@@ -27150,13 +27049,13 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        const path10 = url.pathname + url.search;
+        const path2 = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
         return dispatchWithProtocolPreference(body);
         function dispatchWithProtocolPreference(body2, allowH2) {
-          return new Promise((resolve3, reject) => agent.dispatch(
+          return new Promise((resolve, reject) => agent.dispatch(
             {
-              path: hasTrailingQuestionMark ? `${path10}?` : path10,
+              path: hasTrailingQuestionMark ? `${path2}?` : path2,
               origin: url.origin,
               method: request.method,
               body: agent.isMockActive ? request.body && (request.body.source || request.body.stream) : body2,
@@ -27240,13 +27139,13 @@ var require_fetch = __commonJS({
                   }
                 }
                 this.nullBodyStatus = nullBodyStatus.includes(status);
-                this.body = new Readable3({ read: () => controller.resume() });
+                this.body = new Readable2({ read: () => controller.resume() });
                 const onError = (err) => this.onResponseError(controller, err);
-                resolve3({
+                resolve({
                   status,
                   statusText,
                   headersList,
-                  body: decoders.length ? pipeline3(this.body, ...decoders, (err) => {
+                  body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
                     if (err) {
                       this.onResponseError(controller, err);
                     }
@@ -27283,7 +27182,7 @@ var require_fetch = __commonJS({
                   return;
                 }
                 if (request.mode === "websocket" && allowH2 !== false && error?.code === "UND_ERR_INFO" && error?.message === "HTTP/2: Extended CONNECT protocol not supported by server") {
-                  resolve3(dispatchWithProtocolPreference(body2, false));
+                  resolve(dispatchWithProtocolPreference(body2, false));
                   return;
                 }
                 this.body?.destroy(error);
@@ -27302,7 +27201,7 @@ var require_fetch = __commonJS({
                 const rawHeaders = controller?.rawHeaders ?? [];
                 const headersList = new HeadersList();
                 appendHeadersListFromResponseHeaders(headersList, headers2, rawHeaders);
-                resolve3({
+                resolve({
                   status,
                   statusText: STATUS_CODES2[status],
                   headersList,
@@ -28099,9 +27998,9 @@ var require_util4 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path10) {
-      for (let i = 0; i < path10.length; ++i) {
-        const code = path10.charCodeAt(i);
+    function validateCookiePath(path2) {
+      for (let i = 0; i < path2.length; ++i) {
+        const code = path2.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude non-ascii and DEL
         code === 59) {
@@ -28183,7 +28082,7 @@ var require_util4 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify4(cookie) {
+    function stringify3(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -28245,7 +28144,7 @@ var require_util4 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify: stringify4
+      stringify: stringify3
     };
   }
 });
@@ -28396,7 +28295,7 @@ var require_cookies = __commonJS({
   "node_modules/@kubernetes/client-node/node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify: stringify4 } = require_util4();
+    var { stringify: stringify3 } = require_util4();
     var { webidl } = require_webidl();
     var globalHeadersBrandCheck = (arg) => webidl.brandCheck(arg, webidl.util.MakeTypeAssertion(globalThis.Headers));
     var undiciHeadersBrandCheck = (arg) => webidl.brandCheck(arg, webidl.is.Headers);
@@ -28452,7 +28351,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       brandCheckHeaders(headers2);
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify4(cookie);
+      const str = stringify3(cookie);
       if (str) {
         headers2.append("set-cookie", str, true);
       }
@@ -31214,7 +31113,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/@kubernetes/client-node/node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline3 } = __require("node:stream");
+    var { pipeline } = __require("node:stream");
     var { fetching } = require_fetch();
     var { webidl } = require_webidl();
     var { EventSourceStream } = require_eventsource_stream();
@@ -31375,7 +31274,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline3(
+          pipeline(
             response.body.stream,
             eventSourceStream,
             (error) => {
@@ -31630,11 +31529,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path10 = opts.path;
+          let path2 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path10 = `/${path10}`;
+            path2 = `/${path2}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path10);
+          url = new URL(util.parseOrigin(url).origin + path2);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -35604,11 +35503,11 @@ var require_socksclient = __commonJS({
     "use strict";
     var __awaiter = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve3) {
-          resolve3(value);
+        return value instanceof P ? value : new P(function(resolve) {
+          resolve(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve3, reject) {
+      return new (P || (P = Promise))(function(resolve, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -35624,7 +35523,7 @@ var require_socksclient = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -35658,13 +35557,13 @@ var require_socksclient = __commonJS({
        * @returns { Promise }
        */
       static createConnection(options, callback) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           try {
             (0, helpers_1.validateSocksClientOptions)(options, ["connect"]);
           } catch (err) {
             if (typeof callback === "function") {
               callback(err);
-              return resolve3(err);
+              return resolve(err);
             } else {
               return reject(err);
             }
@@ -35675,16 +35574,16 @@ var require_socksclient = __commonJS({
             client.removeAllListeners();
             if (typeof callback === "function") {
               callback(null, info);
-              resolve3(info);
+              resolve(info);
             } else {
-              resolve3(info);
+              resolve(info);
             }
           });
           client.once("error", (err) => {
             client.removeAllListeners();
             if (typeof callback === "function") {
               callback(err);
-              resolve3(err);
+              resolve(err);
             } else {
               reject(err);
             }
@@ -35701,13 +35600,13 @@ var require_socksclient = __commonJS({
        * @returns { Promise }
        */
       static createConnectionChain(options, callback) {
-        return new Promise((resolve3, reject) => __awaiter(this, void 0, void 0, function* () {
+        return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
           try {
             (0, helpers_1.validateSocksClientChainOptions)(options);
           } catch (err) {
             if (typeof callback === "function") {
               callback(err);
-              return resolve3(err);
+              return resolve(err);
             } else {
               return reject(err);
             }
@@ -35733,14 +35632,14 @@ var require_socksclient = __commonJS({
             }
             if (typeof callback === "function") {
               callback(null, { socket: sock });
-              resolve3({ socket: sock });
+              resolve({ socket: sock });
             } else {
-              resolve3({ socket: sock });
+              resolve({ socket: sock });
             }
           } catch (err) {
             if (typeof callback === "function") {
               callback(err);
-              resolve3(err);
+              resolve(err);
             } else {
               reject(err);
             }
@@ -38511,7 +38410,7 @@ var require_extension = __commonJS({
       if (dest[name] === void 0) dest[name] = [elem];
       else dest[name].push(elem);
     }
-    function parse4(header) {
+    function parse2(header) {
       const offers = /* @__PURE__ */ Object.create(null);
       let params = /* @__PURE__ */ Object.create(null);
       let mustUnescape = false;
@@ -38651,7 +38550,7 @@ var require_extension = __commonJS({
         }).join(", ");
       }).join(", ");
     }
-    module.exports = { format, parse: parse4 };
+    module.exports = { format, parse: parse2 };
   }
 });
 
@@ -38665,8 +38564,8 @@ var require_websocket2 = __commonJS({
     var net4 = __require("net");
     var querystring = __require("querystring");
     var tls3 = __require("tls");
-    var { randomBytes: randomBytes2, createHash: createHash3 } = __require("crypto");
-    var { Duplex, Readable: Readable3 } = __require("stream");
+    var { randomBytes, createHash } = __require("crypto");
+    var { Duplex, Readable: Readable2 } = __require("stream");
     var { URL: URL4 } = __require("url");
     var PerMessageDeflate = require_permessage_deflate2();
     var Receiver = require_receiver2();
@@ -38686,7 +38585,7 @@ var require_websocket2 = __commonJS({
     var {
       EventTarget: { addEventListener, removeEventListener }
     } = require_event_target();
-    var { format, parse: parse4 } = require_extension();
+    var { format, parse: parse2 } = require_extension();
     var { toBuffer } = require_buffer_util();
     var kAborted = /* @__PURE__ */ Symbol("kAborted");
     var protocolVersions = [8, 13];
@@ -39219,7 +39118,7 @@ var require_websocket2 = __commonJS({
         }
       }
       const defaultPort = isSecure ? 443 : 80;
-      const key = randomBytes2(16).toString("base64");
+      const key = randomBytes(16).toString("base64");
       const request = isSecure ? https4.request : http4.request;
       const protocolSet = /* @__PURE__ */ new Set();
       let perMessageDeflate;
@@ -39356,7 +39255,7 @@ var require_websocket2 = __commonJS({
           abortHandshake(websocket, socket, "Invalid Upgrade header");
           return;
         }
-        const digest = createHash3("sha1").update(key + GUID).digest("base64");
+        const digest = createHash("sha1").update(key + GUID).digest("base64");
         if (res.headers["sec-websocket-accept"] !== digest) {
           abortHandshake(websocket, socket, "Invalid Sec-WebSocket-Accept header");
           return;
@@ -39386,7 +39285,7 @@ var require_websocket2 = __commonJS({
           }
           let extensions;
           try {
-            extensions = parse4(secWebSocketExtensions);
+            extensions = parse2(secWebSocketExtensions);
           } catch (err) {
             const message = "Invalid Sec-WebSocket-Extensions header";
             abortHandshake(websocket, socket, message);
@@ -39653,7 +39552,7 @@ var require_stream = __commonJS({
       };
       duplex._final = function(callback) {
         if (ws.readyState === ws.CONNECTING) {
-          ws.once("open", function open3() {
+          ws.once("open", function open() {
             duplex._final(callback);
           });
           return;
@@ -39674,7 +39573,7 @@ var require_stream = __commonJS({
       };
       duplex._write = function(chunk, encoding, callback) {
         if (ws.readyState === ws.CONNECTING) {
-          ws.once("open", function open3() {
+          ws.once("open", function open() {
             duplex._write(chunk, encoding, callback);
           });
           return;
@@ -39694,7 +39593,7 @@ var require_subprotocol = __commonJS({
   "node_modules/ws/lib/subprotocol.js"(exports, module) {
     "use strict";
     var { tokenChars } = require_validation();
-    function parse4(header) {
+    function parse2(header) {
       const protocols2 = /* @__PURE__ */ new Set();
       let start = -1;
       let end = -1;
@@ -39730,7 +39629,7 @@ var require_subprotocol = __commonJS({
       protocols2.add(protocol);
       return protocols2;
     }
-    module.exports = { parse: parse4 };
+    module.exports = { parse: parse2 };
   }
 });
 
@@ -39741,7 +39640,7 @@ var require_websocket_server = __commonJS({
     var EventEmitter = __require("events");
     var http4 = __require("http");
     var { Duplex } = __require("stream");
-    var { createHash: createHash3 } = __require("crypto");
+    var { createHash } = __require("crypto");
     var extension = require_extension();
     var PerMessageDeflate = require_permessage_deflate2();
     var subprotocol = require_subprotocol();
@@ -40051,7 +39950,7 @@ var require_websocket_server = __commonJS({
           );
         }
         if (this._state > RUNNING) return abortHandshake(socket, 503);
-        const digest = createHash3("sha1").update(key + GUID).digest("base64");
+        const digest = createHash("sha1").update(key + GUID).digest("base64");
         const headers2 = [
           "HTTP/1.1 101 Switching Protocols",
           "Upgrade: websocket",
@@ -40549,7 +40448,7 @@ var require_pump = __commonJS({
         callback(err || new Error("stream was destroyed"));
       };
     };
-    var call2 = function(fn) {
+    var call = function(fn) {
       fn();
     };
     var pipe = function(from2, to) {
@@ -40566,9 +40465,9 @@ var require_pump = __commonJS({
         var writing = i > 0;
         return destroyer(stream, reading, writing, function(err) {
           if (!error) error = err;
-          if (err) destroys.forEach(call2);
+          if (err) destroys.forEach(call);
           if (reading) return;
-          destroys.forEach(call2);
+          destroys.forEach(call);
           callback(error);
         });
       });
@@ -40584,7 +40483,7 @@ var require_tar_fs = __commonJS({
     var tar2 = require_tar_stream();
     var pump = require_pump();
     var fs4 = __require("fs");
-    var path10 = __require("path");
+    var path2 = __require("path");
     var win32 = (global.Bare ? global.Bare.platform : process.platform) === "win32";
     exports.pack = function pack(cwd, opts) {
       if (!cwd) cwd = ".";
@@ -40611,48 +40510,48 @@ var require_tar_fs = __commonJS({
       }
       onnextentry();
       function onsymlink(filename, header) {
-        xfs.readlink(path10.join(cwd, filename), function(err, linkname) {
+        xfs.readlink(path2.join(cwd, filename), function(err, linkname) {
           if (err) return pack2.destroy(err);
           header.linkname = normalize(linkname);
           pack2.entry(header, onnextentry);
         });
       }
-      function onstat(err, filename, stat4) {
+      function onstat(err, filename, stat) {
         if (pack2.destroyed) return;
         if (err) return pack2.destroy(err);
         if (!filename) {
           if (opts.finalize !== false) pack2.finalize();
           return finish(pack2);
         }
-        if (stat4.isSocket()) return onnextentry();
+        if (stat.isSocket()) return onnextentry();
         let header = {
           name: normalize(filename),
-          mode: (stat4.mode | (stat4.isDirectory() ? dmode : fmode)) & umask,
-          mtime: stat4.mtime,
-          size: stat4.size,
+          mode: (stat.mode | (stat.isDirectory() ? dmode : fmode)) & umask,
+          mtime: stat.mtime,
+          size: stat.size,
           type: "file",
-          uid: stat4.uid,
-          gid: stat4.gid
+          uid: stat.uid,
+          gid: stat.gid
         };
-        if (stat4.isDirectory()) {
+        if (stat.isDirectory()) {
           header.size = 0;
           header.type = "directory";
           header = map2(header) || header;
           return pack2.entry(header, onnextentry);
         }
-        if (stat4.isSymbolicLink()) {
+        if (stat.isSymbolicLink()) {
           header.size = 0;
           header.type = "symlink";
           header = map2(header) || header;
           return onsymlink(filename, header);
         }
         header = map2(header) || header;
-        if (!stat4.isFile()) {
+        if (!stat.isFile()) {
           if (strict) return pack2.destroy(new Error("unsupported type for " + filename));
           return onnextentry();
         }
         const entry = pack2.entry(header, onnextentry);
-        const rs = mapStream(xfs.createReadStream(path10.join(cwd, filename), { start: 0, end: header.size > 0 ? header.size - 1 : header.size }), header);
+        const rs = mapStream(xfs.createReadStream(path2.join(cwd, filename), { start: 0, end: header.size > 0 ? header.size - 1 : header.size }), header);
         rs.on("error", function(err2) {
           entry.destroy(err2);
         });
@@ -40676,7 +40575,7 @@ var require_tar_fs = __commonJS({
     exports.extract = function extract(cwd, opts) {
       if (!cwd) cwd = ".";
       if (!opts) opts = {};
-      cwd = path10.resolve(cwd);
+      cwd = path2.resolve(cwd);
       const xfs = opts.fs || fs4;
       const ignore = opts.ignore || opts.filter || noop;
       const mapStream = opts.mapStream || echo;
@@ -40705,13 +40604,13 @@ var require_tar_fs = __commonJS({
       function onentry(header, stream, next) {
         header = map2(header) || header;
         header.name = normalize(header.name);
-        const name = path10.join(cwd, path10.join("/", header.name));
+        const name = path2.join(cwd, path2.join("/", header.name));
         if (ignore(name, header)) {
           stream.resume();
           return next();
         }
-        const dir = path10.join(name, ".") === path10.join(cwd, ".") ? cwd : path10.dirname(name);
-        validate(xfs, dir, path10.join(cwd, "."), function(err, valid) {
+        const dir = path2.join(name, ".") === path2.join(cwd, ".") ? cwd : path2.dirname(name);
+        validate(xfs, dir, path2.join(cwd, "."), function(err, valid) {
           if (err) return next(err);
           if (!valid) return next(new Error(dir + " is not a valid path"));
           if (header.type === "directory") {
@@ -40722,7 +40621,7 @@ var require_tar_fs = __commonJS({
               uid: header.uid,
               gid: header.gid,
               mode: header.mode
-            }, stat4);
+            }, stat);
           }
           mkdirfix(dir, {
             fs: xfs,
@@ -40748,9 +40647,9 @@ var require_tar_fs = __commonJS({
             next();
           });
         });
-        function stat4(err) {
+        function stat(err) {
           if (err) return next(err);
-          if (path10.join(name, ".") === path10.join(cwd, ".")) return next();
+          if (path2.join(name, ".") === path2.join(cwd, ".")) return next();
           utimes(name, header, function(err2) {
             if (err2) return next(err2);
             if (win32) return next();
@@ -40760,33 +40659,33 @@ var require_tar_fs = __commonJS({
         function onsymlink() {
           if (win32) return next();
           xfs.unlink(name, function() {
-            const dst = path10.resolve(path10.dirname(name), header.linkname);
+            const dst = path2.resolve(path2.dirname(name), header.linkname);
             if (!inCwd(dst) && (validateSymLinks || opts.strip)) return next(new Error(name + " is not a valid symlink"));
-            validateNotSymlink(xfs, dst, path10.join(cwd, "."), function(err, valid) {
+            validateNotSymlink(xfs, dst, path2.join(cwd, "."), function(err, valid) {
               if (err) return next(err);
               if (!valid && validateSymLinks) return next(new Error(name + " is not a valid symlink"));
-              xfs.symlink(header.linkname, name, stat4);
+              xfs.symlink(header.linkname, name, stat);
             });
           });
         }
         function onlink() {
           if (win32) return next();
           xfs.unlink(name, function() {
-            const link2 = path10.join(cwd, path10.join("/", header.linkname));
-            xfs.realpath(link2, function(err, dst) {
+            const link = path2.join(cwd, path2.join("/", header.linkname));
+            xfs.realpath(link, function(err, dst) {
               if (err || !inCwd(dst)) return next(new Error(name + " is not a valid hardlink"));
               xfs.link(dst, name, function(err2) {
                 if (err2 && err2.code === "EPERM" && opts.hardlinkAsFilesFallback) {
                   stream = xfs.createReadStream(dst);
                   return onfile();
                 }
-                stat4(err2);
+                stat(err2);
               });
             });
           });
         }
         function inCwd(dst) {
-          return dst === cwd || dst.startsWith(cwd + path10.sep);
+          return dst === cwd || dst.startsWith(cwd + path2.sep);
         }
         function onfile() {
           xfs.lstat(name, function(err, st) {
@@ -40802,7 +40701,7 @@ var require_tar_fs = __commonJS({
             });
             pump(rs, ws, function(err2) {
               if (err2) return next(err2);
-              ws.on("close", stat4);
+              ws.on("close", stat);
             });
           }
         }
@@ -40823,9 +40722,9 @@ var require_tar_fs = __commonJS({
         });
       }
       function chperm(name, header, cb) {
-        const link2 = header.type === "symlink";
-        const chmod = link2 ? xfs.lchmod : xfs.chmod;
-        const chown = link2 ? xfs.lchown : xfs.chown;
+        const link = header.type === "symlink";
+        const chmod = link ? xfs.lchmod : xfs.chmod;
+        const chown = link ? xfs.lchown : xfs.chown;
         if (!chmod) return cb();
         const mode = (header.mode | (header.type === "directory" ? dmode : fmode)) & umask & 511;
         if (chown && own) chown.call(xfs, name, header.uid, header.gid, onchown);
@@ -40849,10 +40748,10 @@ var require_tar_fs = __commonJS({
     };
     function validateNotSymlink(fs5, name, root, cb) {
       if (name === root) return cb(null, true);
-      if (!name.startsWith(root + path10.sep)) return cb(null, false);
+      if (!name.startsWith(root + path2.sep)) return cb(null, false);
       fs5.lstat(name, function(err, st) {
         if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
-        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs5, path10.join(name, ".."), root, cb);
+        if (err || !st.isSymbolicLink()) return validateNotSymlink(fs5, path2.join(name, ".."), root, cb);
         cb(null, false);
       });
     }
@@ -40860,12 +40759,12 @@ var require_tar_fs = __commonJS({
       if (name === root) return cb(null, true);
       fs5.lstat(name, function(err, st) {
         if (err && err.code !== "ENOENT" && err.code !== "EPERM") return cb(err);
-        if (err || st.isDirectory()) return validate(fs5, path10.join(name, ".."), root, cb);
+        if (err || st.isDirectory()) return validate(fs5, path2.join(name, ".."), root, cb);
         cb(null, false);
       });
     }
     function inside(root, name) {
-      return name === root || name.startsWith(root + path10.sep);
+      return name === root || name.startsWith(root + path2.sep);
     }
     function noop() {
     }
@@ -40875,25 +40774,25 @@ var require_tar_fs = __commonJS({
     function normalize(name) {
       return win32 ? name.replace(/\\/g, "/").replace(/[:?<>|]/g, "_") : name;
     }
-    function statAll(fs5, stat4, cwd, ignore, entries, sort) {
+    function statAll(fs5, stat, cwd, ignore, entries, sort) {
       if (!entries) entries = ["."];
       const queue = entries.slice(0);
-      const root = path10.resolve(cwd);
+      const root = path2.resolve(cwd);
       return function loop(callback) {
         if (!queue.length) return callback(null);
         const next = queue.shift();
-        const nextAbs = path10.join(cwd, next);
-        if (!inside(root, path10.resolve(cwd, next))) return callback(new Error(next + " is not a valid path"));
-        stat4.call(fs5, nextAbs, function(err, stat5) {
+        const nextAbs = path2.join(cwd, next);
+        if (!inside(root, path2.resolve(cwd, next))) return callback(new Error(next + " is not a valid path"));
+        stat.call(fs5, nextAbs, function(err, stat2) {
           if (err) return callback(entries.indexOf(next) === -1 && err.code === "ENOENT" ? null : err);
-          if (!stat5.isDirectory()) return callback(null, next, stat5);
+          if (!stat2.isDirectory()) return callback(null, next, stat2);
           fs5.readdir(nextAbs, function(err2, files) {
             if (err2) return callback(err2);
             if (sort) files.sort();
             for (let i = 0; i < files.length; i++) {
-              if (!ignore(path10.join(cwd, next, files[i]))) queue.push(path10.join(next, files[i]));
+              if (!ignore(path2.join(cwd, next, files[i]))) queue.push(path2.join(next, files[i]));
             }
-            callback(null, next, stat5);
+            callback(null, next, stat2);
           });
         });
       };
@@ -40902,7 +40801,7 @@ var require_tar_fs = __commonJS({
       return function(header) {
         header.name = header.name.split("/").slice(level).join("/");
         const linkname = header.linkname;
-        if (linkname && (header.type === "link" || path10.isAbsolute(linkname))) {
+        if (linkname && (header.type === "link" || path2.isAbsolute(linkname))) {
           header.linkname = linkname.split("/").slice(level).join("/");
         }
         return map2(header);
@@ -40910,16 +40809,6 @@ var require_tar_fs = __commonJS({
     }
   }
 });
-
-// src/run-promotion.ts
-import path9 from "node:path";
-
-// src/promote.ts
-import path8 from "node:path";
-
-// src/promotion-apply.ts
-import { readFile as readFile6 } from "node:fs/promises";
-import path4 from "node:path";
 
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
@@ -41021,16 +40910,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path10, added, removed, oldPosInc, options) {
-    const last = path10.lastComponent;
+  addToPath(path2, added, removed, oldPosInc, options) {
+    const last = path2.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path10.oldPos + oldPosInc,
+        oldPos: path2.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path10.oldPos + oldPosInc,
+        oldPos: path2.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -41291,155 +41180,6 @@ function splitLines(text) {
 
 // src/deploy/apply-diff.ts
 var import_yaml = __toESM(require_dist(), 1);
-
-// src/deploy/cluster-error.ts
-var DeployError = class extends PromotionError {
-  name = "DeployError";
-  constructor(kind, code, message, hint, options) {
-    super(kind, code, message, hint, options?.cause === void 0 ? void 0 : { cause: options.cause });
-    if (options?.evidence) this.evidence = options.evidence;
-  }
-  evidence;
-};
-function statusOf(error) {
-  if (!error || typeof error !== "object") return void 0;
-  const body = error.body;
-  if (typeof body === "string") {
-    try {
-      const parsed = JSON.parse(body);
-      return parsed && typeof parsed === "object" ? parsed : void 0;
-    } catch {
-      return { message: body };
-    }
-  }
-  return body && typeof body === "object" ? body : void 0;
-}
-function httpCodeOf(error) {
-  const code = error?.code;
-  return typeof code === "number" ? code : void 0;
-}
-var TLS = /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|ERR_TLS_CERT_ALTNAME_INVALID|CERT_HAS_EXPIRED|unable to verify|self[- ]signed certificate|certificate has expired|does not match certificate/i;
-var NETWORK = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNRESET|EAI_AGAIN|socket hang up|fetch failed|certificate|self[- ]signed|UND_ERR/i;
-function messageChain(error) {
-  const parts = [];
-  let current = error;
-  for (let i = 0; i < 5 && current; i++) {
-    if (current instanceof Error) {
-      parts.push(current.message, String(current.code ?? ""));
-      current = current.cause;
-    } else {
-      parts.push(String(current));
-      break;
-    }
-  }
-  return parts.filter(Boolean).join(": ");
-}
-function isNotFound(error) {
-  return httpCodeOf(error) === 404;
-}
-function describeAction(action) {
-  const where = action.namespace ? `${action.namespace}/` : "";
-  return `${action.verb} ${action.kind}${action.name ? ` ${where}${action.name}` : where ? ` in ${action.namespace}` : ""}`;
-}
-function apiFailure(error, action) {
-  if (error instanceof DeployError) return error;
-  const code = httpCodeOf(error);
-  const status = statusOf(error);
-  const at = action.cluster ? ` (cluster ${action.cluster})` : "";
-  if (code === void 0 || code === 0 && NETWORK.test(messageChain(error))) {
-    const chain = messageChain(error);
-    if (TLS.test(chain)) {
-      return new DeployError(
-        "failed",
-        "tls-untrusted",
-        `the Kubernetes API server${at} is not trusted: ${chain.split("\n")[0]}`,
-        "use the cluster's own CA in the kubeconfig (certificate-authority-data), and a server address its certificate names",
-        { cause: error }
-      );
-    }
-    if (NETWORK.test(chain) || code === void 0) {
-      return new DeployError(
-        "failed",
-        "cluster-unreachable",
-        `cannot reach the Kubernetes API server${at} to ${describeAction(action)}: ${chain.split("\n")[0]}`,
-        "check the kubeconfig server address, the network path from this runner, and its TLS settings",
-        { cause: error }
-      );
-    }
-  }
-  const message = status?.message ?? (error instanceof Error ? error.message : String(error));
-  switch (code) {
-    case 401:
-      return new DeployError(
-        "failed",
-        "unauthorized",
-        `the Kubernetes API server${at} refused our credentials (401 Unauthorized) to ${describeAction(action)}: ${message}`,
-        "the kubeconfig's token or client certificate is wrong or expired: give a current one (for a service account: kubectl create token NAME)",
-        { cause: error }
-      );
-    case 403:
-      return new DeployError(
-        "failed",
-        "forbidden",
-        `${describeAction(action)}${at}: forbidden: ${message}`,
-        `grant the promoting identity "${action.verb}" on ${action.kind} in namespace ${action.namespace ?? "(cluster scope)"} (a Role and RoleBinding); docs/deploy.md lists every permission`,
-        { cause: error }
-      );
-    case 422: {
-      const fields = (status?.details?.causes ?? []).map((c) => c.field).filter((f) => Boolean(f));
-      return new DeployError(
-        "usage",
-        "invalid-manifest",
-        `${describeAction(action)}${at}: invalid ${fields.length ? `field ${fields.join(", ")}` : "manifest"}: ${message}`,
-        fields.length ? `fix ${fields.join(", ")} in the manifest (or the pool in the catalog that renders it)` : "fix the manifest",
-        { cause: error }
-      );
-    }
-    case 500: {
-      const typed = /failed to create typed patch object \([^)]*\): \.?([^:]+): (.*)$/.exec(message);
-      if (typed) {
-        const [, field = "", problem = ""] = typed;
-        return new DeployError(
-          "usage",
-          "invalid-manifest",
-          `${describeAction(action)}${at}: invalid field ${field}: ${problem}`,
-          `fix ${field} in the manifest (or the pool in the catalog that renders it)`,
-          { cause: error }
-        );
-      }
-      break;
-    }
-    case 404:
-      if (status?.details?.kind === "namespaces" || /namespaces? "[^"]+" not found/.test(message)) {
-        return new DeployError(
-          "usage",
-          "namespace-missing",
-          `${describeAction(action)}${at}: namespace "${action.namespace ?? status?.details?.name ?? ""}" does not exist`,
-          "create the namespace (kubectl create namespace NAME), or set the pool namespace in the catalog",
-          { cause: error }
-        );
-      }
-      break;
-    case 409:
-      if (status?.reason === "Conflict" && /Apply failed/.test(message)) {
-        return new DeployError(
-          "failed",
-          "apply-conflict",
-          `${describeAction(action)}${at}: ${message.split("\n")[0]}`,
-          "another field manager owns these fields: run with force: true to take them over, or remove that manager's changes",
-          { cause: error }
-        );
-      }
-      break;
-  }
-  return new DeployError(
-    "failed",
-    "api-error",
-    `${describeAction(action)}${at}: ${code ? `HTTP ${code}: ` : ""}${message}`,
-    void 0,
-    { cause: error }
-  );
-}
 
 // src/deploy/cluster.ts
 import http3 from "node:http";
@@ -41926,8 +41666,8 @@ var timestampTag = defineScalarTag("tag:yaml.org,2002:timestamp", {
 });
 var seqTag = defineSequenceTag("tag:yaml.org,2002:seq", {
   create: () => [],
-  addItem: (container2, item) => {
-    container2.push(item);
+  addItem: (container, item) => {
+    container.push(item);
   },
   identify: Array.isArray
 });
@@ -41966,17 +41706,17 @@ var omapTag = defineSequenceTag("tag:yaml.org,2002:omap", {
 });
 var pairsTag = defineSequenceTag("tag:yaml.org,2002:pairs", {
   create: () => [],
-  addItem: (container2, item) => {
+  addItem: (container, item) => {
     if (item instanceof Map) {
       if (item.size !== 1) return "cannot resolve a pairs item";
-      container2.push(item.entries().next().value);
+      container.push(item.entries().next().value);
       return "";
     }
     if (Object.prototype.toString.call(item) !== "[object Object]") return "cannot resolve a pairs item";
     const object = item;
     const keys = Object.keys(object);
     if (keys.length !== 1) return "cannot resolve a pairs item";
-    container2.push([keys[0], object[keys[0]]]);
+    container.push([keys[0], object[keys[0]]]);
     return "";
   },
   identify: () => false
@@ -41989,27 +41729,27 @@ var mapTag = defineMappingTag("tag:yaml.org,2002:map", {
     for (const key of Object.keys(o)) map2.set(key, o[key]);
     return map2;
   },
-  addPair: (container2, key, value) => {
+  addPair: (container, key, value) => {
     if (key !== null && typeof key === "object") return "object-based map does not support complex keys";
     const normalizedKey = String(key);
-    if (normalizedKey === "__proto__") Object.defineProperty(container2, normalizedKey, {
+    if (normalizedKey === "__proto__") Object.defineProperty(container, normalizedKey, {
       value,
       enumerable: true,
       configurable: true,
       writable: true
     });
-    else container2[normalizedKey] = value;
+    else container[normalizedKey] = value;
     return "";
   },
-  has: (container2, key) => {
+  has: (container, key) => {
     if (key !== null && typeof key === "object") return false;
-    return Object.prototype.hasOwnProperty.call(container2, String(key));
+    return Object.prototype.hasOwnProperty.call(container, String(key));
   },
-  keys: (container2) => Object.keys(container2),
-  get: (container2, key) => {
+  keys: (container) => Object.keys(container),
+  get: (container, key) => {
     const normalizedKey = String(key);
-    if (!Object.prototype.hasOwnProperty.call(container2, normalizedKey)) return null;
-    return container2[normalizedKey];
+    if (!Object.prototype.hasOwnProperty.call(container, normalizedKey)) return null;
+    return container[normalizedKey];
   }
 });
 var setTag = defineMappingTag("tag:yaml.org,2002:set", {
@@ -42020,13 +41760,13 @@ var setTag = defineMappingTag("tag:yaml.org,2002:set", {
     for (const key of data) map2.set(key, null);
     return map2;
   },
-  addPair: (container2, key, value) => {
+  addPair: (container, key, value) => {
     if (value !== null) return "cannot resolve a set item";
-    container2.add(key);
+    container.add(key);
     return "";
   },
-  has: (container2, key) => container2.has(key),
-  keys: (container2) => container2.keys(),
+  has: (container, key) => container.has(key),
+  keys: (container) => container.keys(),
   get: () => null
 });
 function createTagDefinitionMap() {
@@ -42232,13 +41972,13 @@ var DUMP_SCHEMA = YAML11_SCHEMA.withTags({
 });
 var realMapTag = defineMappingTag("tag:yaml.org,2002:map", {
   create: () => /* @__PURE__ */ new Map(),
-  addPair: (container2, key, value) => {
-    container2.set(key, value);
+  addPair: (container, key, value) => {
+    container.set(key, value);
     return "";
   },
-  has: (container2, key) => container2.has(key),
-  keys: (container2) => container2.keys(),
-  get: (container2, key) => container2.get(key),
+  has: (container, key) => container.has(key),
+  keys: (container) => container.keys(),
+  get: (container, key) => container.get(key),
   identify: (data) => data instanceof Map || isPlainObject(data),
   represent: (data) => {
     if (data instanceof Map) return data;
@@ -42268,27 +42008,27 @@ var legacyMapTag = defineMappingTag("tag:yaml.org,2002:map", {
     for (const key of Object.keys(o)) map2.set(key, o[key]);
     return map2;
   },
-  addPair: (container2, key, value) => {
+  addPair: (container, key, value) => {
     const normalizedKey = normalizeKey(key);
     if (normalizedKey === null) return "nested arrays are not supported inside keys";
-    if (normalizedKey === "__proto__") Object.defineProperty(container2, normalizedKey, {
+    if (normalizedKey === "__proto__") Object.defineProperty(container, normalizedKey, {
       value,
       enumerable: true,
       configurable: true,
       writable: true
     });
-    else container2[normalizedKey] = value;
+    else container[normalizedKey] = value;
     return "";
   },
-  has: (container2, key) => {
+  has: (container, key) => {
     const normalizedKey = normalizeKey(key);
-    return normalizedKey !== null && Object.prototype.hasOwnProperty.call(container2, normalizedKey);
+    return normalizedKey !== null && Object.prototype.hasOwnProperty.call(container, normalizedKey);
   },
-  keys: (container2) => Object.keys(container2),
-  get: (container2, key) => {
+  keys: (container) => Object.keys(container),
+  get: (container, key) => {
     const normalizedKey = String(key);
-    if (!Object.prototype.hasOwnProperty.call(container2, normalizedKey)) return null;
-    return container2[normalizedKey];
+    if (!Object.prototype.hasOwnProperty.call(container, normalizedKey)) return null;
+    return container[normalizedKey];
   }
 });
 var DEFAULT_SNIPPET_OPTIONS = {
@@ -45335,8 +45075,8 @@ JSONPath.prototype._getPreferredOutput = function(ea) {
   const resultType = this.currResultType;
   switch (resultType) {
     case "all": {
-      const path10 = Array.isArray(ea.path) ? ea.path : JSONPath.toPathArray(ea.path);
-      ea.pointer = JSONPath.toPointer(path10);
+      const path2 = Array.isArray(ea.path) ? ea.path : JSONPath.toPathArray(ea.path);
+      ea.pointer = JSONPath.toPointer(path2);
       ea.path = typeof ea.path === "string" ? ea.path : JSONPath.toPathString(ea.path);
       return ea;
     }
@@ -45359,11 +45099,11 @@ JSONPath.prototype._handleCallback = function(fullRetObj, callback, type) {
     callback(preferredOutput, type, fullRetObj);
   }
 };
-JSONPath.prototype._trace = function(expr, val, path10, parent, parentPropName, callback, hasArrExpr, literalPriority) {
+JSONPath.prototype._trace = function(expr, val, path2, parent, parentPropName, callback, hasArrExpr, literalPriority) {
   let retObj;
   if (!expr.length) {
     retObj = {
-      path: path10,
+      path: path2,
       value: val,
       parent,
       parentProperty: parentPropName,
@@ -45384,28 +45124,28 @@ JSONPath.prototype._trace = function(expr, val, path10, parent, parentPropName, 
     }
   }
   if ((typeof loc !== "string" || literalPriority) && val && Object.hasOwn(val, loc)) {
-    addRet(this._trace(x, val[loc], push(path10, loc), val, loc, callback, hasArrExpr));
+    addRet(this._trace(x, val[loc], push(path2, loc), val, loc, callback, hasArrExpr));
   } else if (loc === "*") {
     this._walk(val, (m) => {
-      addRet(this._trace(x, val[m], push(path10, m), val, m, callback, true, true));
+      addRet(this._trace(x, val[m], push(path2, m), val, m, callback, true, true));
     });
   } else if (loc === "..") {
-    addRet(this._trace(x, val, path10, parent, parentPropName, callback, hasArrExpr));
+    addRet(this._trace(x, val, path2, parent, parentPropName, callback, hasArrExpr));
     this._walk(val, (m) => {
       if (typeof val[m] === "object") {
-        addRet(this._trace(expr.slice(), val[m], push(path10, m), val, m, callback, true));
+        addRet(this._trace(expr.slice(), val[m], push(path2, m), val, m, callback, true));
       }
     });
   } else if (loc === "^") {
     this._hasParentSelector = true;
     return {
-      path: path10.slice(0, -1),
+      path: path2.slice(0, -1),
       expr: x,
       isParentSelector: true
     };
   } else if (loc === "~") {
     retObj = {
-      path: push(path10, loc),
+      path: push(path2, loc),
       value: parentPropName,
       parent,
       parentProperty: null
@@ -45413,9 +45153,9 @@ JSONPath.prototype._trace = function(expr, val, path10, parent, parentPropName, 
     this._handleCallback(retObj, callback, "property");
     return retObj;
   } else if (loc === "$") {
-    addRet(this._trace(x, val, path10, null, null, callback, hasArrExpr));
+    addRet(this._trace(x, val, path2, null, null, callback, hasArrExpr));
   } else if (/^(-?\d*):(-?\d*):?(\d*)$/u.test(loc)) {
-    addRet(this._slice(loc, x, val, path10, parent, parentPropName, callback));
+    addRet(this._slice(loc, x, val, path2, parent, parentPropName, callback));
   } else if (loc.indexOf("?(") === 0) {
     if (this.currEval === false) {
       throw new Error("Eval [?(expr)] prevented in JSONPath expression.");
@@ -45426,15 +45166,15 @@ JSONPath.prototype._trace = function(expr, val, path10, parent, parentPropName, 
       this._walk(val, (m) => {
         const npath = [nested[2]];
         const nvalue = nested[1] ? val[m][nested[1]] : val[m];
-        const filterResults = this._trace(npath, nvalue, path10, parent, parentPropName, callback, true);
+        const filterResults = this._trace(npath, nvalue, path2, parent, parentPropName, callback, true);
         if (filterResults.length > 0) {
-          addRet(this._trace(x, val[m], push(path10, m), val, m, callback, true));
+          addRet(this._trace(x, val[m], push(path2, m), val, m, callback, true));
         }
       });
     } else {
       this._walk(val, (m) => {
-        if (this._eval(safeLoc, val[m], m, path10, parent, parentPropName)) {
-          addRet(this._trace(x, val[m], push(path10, m), val, m, callback, true));
+        if (this._eval(safeLoc, val[m], m, path2, parent, parentPropName)) {
+          addRet(this._trace(x, val[m], push(path2, m), val, m, callback, true));
         }
       });
     }
@@ -45442,7 +45182,7 @@ JSONPath.prototype._trace = function(expr, val, path10, parent, parentPropName, 
     if (this.currEval === false) {
       throw new Error("Eval [(expr)] prevented in JSONPath expression.");
     }
-    addRet(this._trace(unshift(this._eval(loc, val, path10.at(-1), path10.slice(0, -1), parent, parentPropName), x), val, path10, parent, parentPropName, callback, hasArrExpr));
+    addRet(this._trace(unshift(this._eval(loc, val, path2.at(-1), path2.slice(0, -1), parent, parentPropName), x), val, path2, parent, parentPropName, callback, hasArrExpr));
   } else if (loc[0] === "@") {
     let addType = false;
     const valueType = loc.slice(1, -2);
@@ -45486,7 +45226,7 @@ JSONPath.prototype._trace = function(expr, val, path10, parent, parentPropName, 
         }
         break;
       case "other":
-        addType = this.currOtherTypeCallback(val, path10, parent, parentPropName);
+        addType = this.currOtherTypeCallback(val, path2, parent, parentPropName);
         break;
       case "null":
         if (val === null) {
@@ -45499,7 +45239,7 @@ JSONPath.prototype._trace = function(expr, val, path10, parent, parentPropName, 
     }
     if (addType) {
       retObj = {
-        path: path10,
+        path: path2,
         value: val,
         parent,
         parentProperty: parentPropName
@@ -45509,14 +45249,14 @@ JSONPath.prototype._trace = function(expr, val, path10, parent, parentPropName, 
     }
   } else if (loc[0] === "`" && val && Object.hasOwn(val, loc.slice(1))) {
     const locProp = loc.slice(1);
-    addRet(this._trace(x, val[locProp], push(path10, locProp), val, locProp, callback, hasArrExpr, true));
+    addRet(this._trace(x, val[locProp], push(path2, locProp), val, locProp, callback, hasArrExpr, true));
   } else if (loc.includes(",")) {
     const parts = loc.split(",");
     for (const part of parts) {
-      addRet(this._trace(unshift(part, x), val, path10, parent, parentPropName, callback, true));
+      addRet(this._trace(unshift(part, x), val, path2, parent, parentPropName, callback, true));
     }
   } else if (!literalPriority && val && Object.hasOwn(val, loc)) {
-    addRet(this._trace(x, val[loc], push(path10, loc), val, loc, callback, hasArrExpr, true));
+    addRet(this._trace(x, val[loc], push(path2, loc), val, loc, callback, hasArrExpr, true));
   }
   if (this._hasParentSelector) {
     for (let t = 0; t < ret.length; t++) {
@@ -45550,7 +45290,7 @@ JSONPath.prototype._walk = function(val, f) {
     });
   }
 };
-JSONPath.prototype._slice = function(loc, expr, val, path10, parent, parentPropName, callback) {
+JSONPath.prototype._slice = function(loc, expr, val, path2, parent, parentPropName, callback) {
   if (!Array.isArray(val)) {
     return void 0;
   }
@@ -45560,14 +45300,14 @@ JSONPath.prototype._slice = function(loc, expr, val, path10, parent, parentPropN
   end = end < 0 ? Math.max(0, end + len) : Math.min(len, end);
   const ret = [];
   for (let i = start; i < end; i += step) {
-    const tmp = this._trace(unshift(i, expr), val, path10, parent, parentPropName, callback, true);
+    const tmp = this._trace(unshift(i, expr), val, path2, parent, parentPropName, callback, true);
     tmp.forEach((t) => {
       ret.push(t);
     });
   }
   return ret;
 };
-JSONPath.prototype._eval = function(code, _v, _vname, path10, parent, parentPropName) {
+JSONPath.prototype._eval = function(code, _v, _vname, path2, parent, parentPropName) {
   this.currSandbox._$_parentProperty = parentPropName;
   this.currSandbox._$_parent = parent;
   this.currSandbox._$_property = _vname;
@@ -45575,7 +45315,7 @@ JSONPath.prototype._eval = function(code, _v, _vname, path10, parent, parentProp
   this.currSandbox._$_v = _v;
   const containsPath = code.includes("@path");
   if (containsPath) {
-    this.currSandbox._$_path = JSONPath.toPathString(path10.concat([_vname]));
+    this.currSandbox._$_path = JSONPath.toPathString(path2.concat([_vname]));
   }
   const scriptCacheKey = this.currEval + "Script:" + code;
   if (!JSONPath.cache[scriptCacheKey]) {
@@ -45967,7 +45707,7 @@ var ExecAuth = class {
       exec.env.forEach((elt) => env[elt.name] = elt.value);
       opts = { ...opts, env };
     }
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve, reject) => {
       let stdoutData = "";
       let stderrData = "";
       let savedError = void 0;
@@ -45995,7 +45735,7 @@ var ExecAuth = class {
         try {
           const obj = JSON.parse(stdoutData);
           this.tokenCache[user.name] = obj;
-          resolve3(obj);
+          resolve(obj);
         } catch (error) {
           reject(error);
         }
@@ -75869,16 +75609,16 @@ var parseMimeType = (mimeType) => {
   };
 };
 var mimeTypePredicateFactory = (predicate) => (mimeType) => predicate(parseMimeType(mimeType));
-var mimeTypeSimplePredicateFactory = (type, subtype) => mimeTypePredicateFactory((descriptor2) => {
-  if (descriptor2.type !== type)
+var mimeTypeSimplePredicateFactory = (type, subtype) => mimeTypePredicateFactory((descriptor) => {
+  if (descriptor.type !== type)
     return false;
-  if (subtype != null && descriptor2.subtype !== subtype)
+  if (subtype != null && descriptor.subtype !== subtype)
     return false;
   return true;
 });
 var isTextLikeMimeType = mimeTypeSimplePredicateFactory("text");
 var isJsonMimeType = mimeTypeSimplePredicateFactory("application", "json");
-var isJsonLikeMimeType = mimeTypePredicateFactory((descriptor2) => descriptor2.type === "application" && descriptor2.subtypeTokens.some((item) => item === "json"));
+var isJsonLikeMimeType = mimeTypePredicateFactory((descriptor) => descriptor.type === "application" && descriptor.subtypeTokens.some((item) => item === "json"));
 var isOctetStreamMimeType = mimeTypeSimplePredicateFactory("application", "octet-stream");
 var isFormUrlencodedMimeType = mimeTypeSimplePredicateFactory("application", "x-www-form-urlencoded");
 var supportedMimeTypePredicatesWithPriority = [
@@ -77079,10 +76819,10 @@ async function performDiscovery2(server, options) {
   if (!(server instanceof URL)) {
     throw CodedTypeError2('"server" must be an instance of URL', ERR_INVALID_ARG_TYPE2);
   }
-  const resolve3 = !server.href.includes("/.well-known/");
+  const resolve = !server.href.includes("/.well-known/");
   const timeout = options?.timeout ?? 30;
   const signal3 = AbortSignal.timeout(timeout * 1e3);
-  const as = await (resolve3 ? discoveryRequest(server, {
+  const as = await (resolve ? discoveryRequest(server, {
     algorithm: options?.algorithm,
     [customFetch]: options?.[customFetch2],
     [allowInsecureRequests]: options?.execute?.includes(allowInsecureRequests2),
@@ -77098,7 +76838,7 @@ async function performDiscovery2(server, options) {
     redirect: "manual",
     signal: signal3
   })).then((response) => processDiscoveryResponse(_nodiscoverycheck, response)).catch(errorHandler);
-  if (resolve3 && new URL(as.issuer).href !== server.href) {
+  if (resolve && new URL(as.issuer).href !== server.href) {
     handleEntraId(server, as, options) || handleB2Clogin(server, options) || (() => {
       throw new ClientError("discovered metadata issuer does not match the expected issuer", {
         code: JSON_ATTRIBUTE_COMPARISON,
@@ -77477,7 +77217,7 @@ var OpenIDConnectAuth = class _OpenIDConnectAuth {
           headers: (options === null || options === void 0 ? void 0 : options.headers) || {},
           agent
         };
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve, reject) => {
           const req = https.request(requestOptions, (res) => {
             const chunks = [];
             res.on("data", (chunk) => {
@@ -77509,7 +77249,7 @@ var OpenIDConnectAuth = class _OpenIDConnectAuth {
                   throw new Error("clone() not implemented");
                 }
               };
-              resolve3(response);
+              resolve(response);
             });
           });
           req.on("error", reject);
@@ -77736,12 +77476,12 @@ var SocksProxyAgent = class extends Agent2 {
     let { host } = opts;
     const { port, lookup: lookupFn = dns.lookup } = opts;
     if (shouldLookup) {
-      host = await new Promise((resolve3, reject) => {
+      host = await new Promise((resolve, reject) => {
         lookupFn(host, {}, (err, address) => {
           if (err) {
             reject(err);
           } else {
-            resolve3(typeof address === "string" ? address : address[0].address);
+            resolve(typeof address === "string" ? address : address[0].address);
           }
         });
       });
@@ -78603,12 +78343,12 @@ var Watch = class {
   // "done" callback is called either when connection is closed or when there
   // is an error. In either case, watcher takes care of properly closing the
   // underlaying connection so that it doesn't leak any resources.
-  async watch(path10, queryParams, callback, done) {
+  async watch(path2, queryParams, callback, done) {
     const cluster = this.config.getCurrentCluster();
     if (!cluster) {
       throw new Error("No currently active cluster");
     }
-    const watchURL = new URL(cluster.server + path10);
+    const watchURL = new URL(cluster.server + path2);
     watchURL.searchParams.set("watch", "true");
     for (const [key, val] of Object.entries(queryParams || {})) {
       if (val !== void 0) {
@@ -78845,7 +78585,7 @@ ObjectSerializer2.modelRegistry = {};
 import { setTimeout as setTimeout2 } from "node:timers/promises";
 var ListWatch = class _ListWatch {
   // TODO: collapse autoStart, labelSelector, fieldSelector into ListWatchOptions
-  constructor(path10, watch, listFn, autoStart = true, labelSelector, fieldSelector, options) {
+  constructor(path2, watch, listFn, autoStart = true, labelSelector, fieldSelector, options) {
     var _a;
     this.objects = /* @__PURE__ */ new Map();
     this.indexCache = {};
@@ -78853,7 +78593,7 @@ var ListWatch = class _ListWatch {
     this.stopped = false;
     this.reconnectDelayMs = 0;
     this.hasConnected = false;
-    this.path = path10;
+    this.path = path2;
     this.watch = watch;
     this.listFn = listFn;
     this.labelSelector = labelSelector;
@@ -79216,7 +78956,7 @@ var WebSocketHandler = class _WebSocketHandler {
    * @param binaryHandler Callback for binary data over the web socket.
    *      Returns true if the connection should be kept alive, false to disconnect.
    */
-  async connect(path10, textHandler, binaryHandler) {
+  async connect(path2, textHandler, binaryHandler) {
     const cluster = this.config.getCurrentCluster();
     if (!cluster) {
       throw new Error("No cluster is defined.");
@@ -79225,15 +78965,15 @@ var WebSocketHandler = class _WebSocketHandler {
     const ssl = server.startsWith("https://");
     const target = ssl ? server.substr(8) : server.substr(7);
     const proto = ssl ? "wss" : "ws";
-    const uri = `${proto}://${target}${path10}`;
+    const uri = `${proto}://${target}${path2}`;
     const opts = {};
     await this.config.applyToHTTPSOptions(opts);
-    return await new Promise((resolve3, reject) => {
+    return await new Promise((resolve, reject) => {
       const client = this.socketFactory ? this.socketFactory(uri, protocols, opts) : new import_isomorphic_ws.default(uri, protocols, opts);
       let resolved = false;
       client.onopen = () => {
         resolved = true;
-        resolve3(client);
+        resolve(client);
       };
       client.onerror = (err) => {
         if (!resolved) {
@@ -79389,7 +79129,7 @@ var KubernetesObjectApi = class _KubernetesObjectApi {
    * @param options Optional headers to use in the request.
    * @return Promise containing the request response and [[KubernetesObject]].
    */
-  async create(spec, pretty, dryRun2, fieldManager, options) {
+  async create(spec, pretty, dryRun, fieldManager, options) {
     const _config = options || this.configuration;
     if (spec === null || spec === void 0) {
       throw new Error("Required parameter spec was null or undefined when calling create.");
@@ -79400,8 +79140,8 @@ var KubernetesObjectApi = class _KubernetesObjectApi {
     if (pretty !== void 0) {
       requestContext.setQueryParam("pretty", ObjectSerializer2.serialize(pretty, "string"));
     }
-    if (dryRun2 !== void 0) {
-      requestContext.setQueryParam("dryRun", ObjectSerializer2.serialize(dryRun2, "string"));
+    if (dryRun !== void 0) {
+      requestContext.setQueryParam("dryRun", ObjectSerializer2.serialize(dryRun, "string"));
     }
     if (fieldManager !== void 0) {
       requestContext.setQueryParam("fieldManager", ObjectSerializer2.serialize(fieldManager, "string"));
@@ -79438,7 +79178,7 @@ var KubernetesObjectApi = class _KubernetesObjectApi {
    * @param options Optional headers to use in the request.
    * @return Promise containing the request response and a Kubernetes [[V1Status]].
    */
-  async delete(spec, pretty, dryRun2, gracePeriodSeconds, orphanDependents, propagationPolicy, body, options) {
+  async delete(spec, pretty, dryRun, gracePeriodSeconds, orphanDependents, propagationPolicy, body, options) {
     const _config = options || this.configuration;
     if (spec === null || spec === void 0) {
       throw new Error("Required parameter spec was null or undefined when calling delete.");
@@ -79449,8 +79189,8 @@ var KubernetesObjectApi = class _KubernetesObjectApi {
     if (pretty !== void 0) {
       requestContext.setQueryParam("pretty", ObjectSerializer2.serialize(pretty, "string"));
     }
-    if (dryRun2 !== void 0) {
-      requestContext.setQueryParam("dryRun", ObjectSerializer2.serialize(dryRun2, "string"));
+    if (dryRun !== void 0) {
+      requestContext.setQueryParam("dryRun", ObjectSerializer2.serialize(dryRun, "string"));
     }
     if (gracePeriodSeconds !== void 0) {
       requestContext.setQueryParam("gracePeriodSeconds", ObjectSerializer2.serialize(gracePeriodSeconds, "number"));
@@ -79489,7 +79229,7 @@ var KubernetesObjectApi = class _KubernetesObjectApi {
    * @param options Optional headers to use in the request.
    * @return Promise containing the request response and [[KubernetesObject]].
    */
-  async patch(spec, pretty, dryRun2, fieldManager, force, patchStrategy = PatchStrategy.StrategicMergePatch, options) {
+  async patch(spec, pretty, dryRun, fieldManager, force, patchStrategy = PatchStrategy.StrategicMergePatch, options) {
     const _config = options || this.configuration;
     if (spec === null || spec === void 0) {
       throw new Error("Required parameter spec was null or undefined when calling patch.");
@@ -79501,8 +79241,8 @@ var KubernetesObjectApi = class _KubernetesObjectApi {
     if (pretty !== void 0) {
       requestContext.setQueryParam("pretty", ObjectSerializer2.serialize(pretty, "string"));
     }
-    if (dryRun2 !== void 0) {
-      requestContext.setQueryParam("dryRun", ObjectSerializer2.serialize(dryRun2, "string"));
+    if (dryRun !== void 0) {
+      requestContext.setQueryParam("dryRun", ObjectSerializer2.serialize(dryRun, "string"));
     }
     if (fieldManager !== void 0) {
       requestContext.setQueryParam("fieldManager", ObjectSerializer2.serialize(fieldManager, "string"));
@@ -79624,7 +79364,7 @@ var KubernetesObjectApi = class _KubernetesObjectApi {
    * @param options Optional headers to use in the request.
    * @return Promise containing the request response and [[KubernetesObject]].
    */
-  async replace(spec, pretty, dryRun2, fieldManager, options) {
+  async replace(spec, pretty, dryRun, fieldManager, options) {
     const _config = options || this.configuration;
     if (spec === null || spec === void 0) {
       throw new Error("Required parameter spec was null or undefined when calling replace.");
@@ -79635,8 +79375,8 @@ var KubernetesObjectApi = class _KubernetesObjectApi {
     if (pretty !== void 0) {
       requestContext.setQueryParam("pretty", ObjectSerializer2.serialize(pretty, "string"));
     }
-    if (dryRun2 !== void 0) {
-      requestContext.setQueryParam("dryRun", ObjectSerializer2.serialize(dryRun2, "string"));
+    if (dryRun !== void 0) {
+      requestContext.setQueryParam("dryRun", ObjectSerializer2.serialize(dryRun, "string"));
     }
     if (fieldManager !== void 0) {
       requestContext.setQueryParam("fieldManager", ObjectSerializer2.serialize(fieldManager, "string"));
@@ -79867,12 +79607,12 @@ var KubeCluster = class {
   }
   /** JSON patch (RFC 6902), as `kubectl rollout undo` sends it; a non-apply write under `fieldManager`. */
   async jsonPatch(ref, operations, fieldManager = ROLLBACK_MANAGER) {
-    const path10 = `${collectionPath(ref.apiVersion, ref.kind, ref.metadata.namespace)}/${encodeURIComponent(ref.metadata.name)}`;
+    const path2 = `${collectionPath(ref.apiVersion, ref.kind, ref.metadata.namespace)}/${encodeURIComponent(ref.metadata.name)}`;
     let res;
     try {
       res = await this.request(
         "PATCH",
-        `${path10}?fieldManager=${encodeURIComponent(fieldManager)}`,
+        `${path2}?fieldManager=${encodeURIComponent(fieldManager)}`,
         JSON.stringify(operations),
         {
           "Content-Type": "application/json-patch+json"
@@ -79901,8 +79641,8 @@ var KubeCluster = class {
     }
   }
   /** A raw request with the kubeconfig's credentials (TLS, token, exec plugin, client certs). */
-  async request(method, path10, body, headers2 = {}, timeoutMs = 3e4) {
-    const url = new URL(`${this.server.replace(/\/+$/, "")}${path10}`);
+  async request(method, path2, body, headers2 = {}, timeoutMs = 3e4) {
+    const url = new URL(`${this.server.replace(/\/+$/, "")}${path2}`);
     const length = body === void 0 ? {} : { "Content-Length": String(Buffer.byteLength(body)) };
     const options = {
       method,
@@ -79910,19 +79650,19 @@ var KubeCluster = class {
     };
     await this.kc.applyToHTTPSOptions(options);
     const transport = url.protocol === "http:" ? http3 : https3;
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve, reject) => {
       const req = transport.request(url, options, (res) => {
         const chunks = [];
         res.on("data", (chunk) => chunks.push(chunk));
         res.on(
           "end",
-          () => resolve3({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") })
+          () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") })
         );
         res.on("error", reject);
       });
       req.setTimeout(
         timeoutMs,
-        () => req.destroy(new Error(`${method} ${path10}: no answer in ${timeoutMs} ms`))
+        () => req.destroy(new Error(`${method} ${path2}: no answer in ${timeoutMs} ms`))
       );
       req.on("error", reject);
       if (body !== void 0) req.write(body);
@@ -79930,24 +79670,24 @@ var KubeCluster = class {
     });
   }
   /** LIST a collection path: the items and the resourceVersion to watch from. */
-  async list(path10, query = {}) {
+  async list(path2, query = {}) {
     const params = new URLSearchParams();
     if (query.labelSelector) params.set("labelSelector", query.labelSelector);
     if (query.fieldSelector) params.set("fieldSelector", query.fieldSelector);
     const qs = params.toString();
     let res;
     try {
-      res = await this.request("GET", `${path10}${qs ? `?${qs}` : ""}`);
+      res = await this.request("GET", `${path2}${qs ? `?${qs}` : ""}`);
     } catch (error) {
-      throw apiFailure(error, { verb: "list", kind: path10.split("/").pop() ?? path10, cluster: this.name });
+      throw apiFailure(error, { verb: "list", kind: path2.split("/").pop() ?? path2, cluster: this.name });
     }
     if (res.status !== 200) {
-      const ns = /\/namespaces\/([^/]+)\//.exec(path10)?.[1];
+      const ns = /\/namespaces\/([^/]+)\//.exec(path2)?.[1];
       throw apiFailure(
         { code: res.status, body: res.body },
         {
           verb: "list",
-          kind: path10.split("/").pop() ?? path10,
+          kind: path2.split("/").pop() ?? path2,
           ...ns ? { namespace: ns } : {},
           cluster: this.name
         }
@@ -79957,15 +79697,15 @@ var KubeCluster = class {
     return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? "" };
   }
   /** Starts a WATCH; `done` is called once when it ends (error or server close). */
-  watch(path10, query, onEvent, done) {
-    return new Watch(this.kc).watch(path10, query, (type, object) => onEvent(type, object), done);
+  watch(path2, query, onEvent, done) {
+    return new Watch(this.kc).watch(path2, query, (type, object) => onEvent(type, object), done);
   }
   /** The last `lines` lines of a pod's log, or why there is none (a pod not started has no log). */
-  async logTail(namespace, pod, lines, container2) {
-    const query = new URLSearchParams({ tailLines: String(lines), ...container2 ? { container: container2 } : {} });
-    const path10 = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?${query}`;
+  async logTail(namespace, pod, lines, container) {
+    const query = new URLSearchParams({ tailLines: String(lines), ...container ? { container } : {} });
+    const path2 = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?${query}`;
     try {
-      const res = await this.request("GET", path10, void 0, { Accept: "text/plain, application/json" });
+      const res = await this.request("GET", path2, void 0, { Accept: "text/plain, application/json" });
       if (res.status === 200) return res.body;
       let message = res.body;
       try {
@@ -80076,5090 +79816,14 @@ function diffText(diffs) {
   ).join("\n");
 }
 
-// src/deploy/access-check.ts
-var RESOURCES = {
-  ConfigMap: "configmaps",
-  Service: "services",
-  Deployment: "deployments",
-  HorizontalPodAutoscaler: "horizontalpodautoscalers",
-  InferenceService: "inferenceservices",
-  Secret: "secrets",
-  ServiceAccount: "serviceaccounts",
-  PodDisruptionBudget: "poddisruptionbudgets",
-  NetworkPolicy: "networkpolicies"
-};
-var groupOf = (apiVersion) => apiVersion?.includes("/") ? apiVersion.split("/")[0] ?? "" : "";
-function requiredPermissions(objects, dryRun2) {
-  const wanted = /* @__PURE__ */ new Map();
-  const add2 = (group, resource, verbs, subresource) => {
-    for (const verb of verbs) {
-      const p = { verb, group, resource, ...subresource ? { subresource } : {} };
-      wanted.set(`${verb} ${group}/${resource}/${subresource ?? ""}`, p);
-    }
-  };
-  for (const object of objects) {
-    const resource = RESOURCES[object.kind ?? ""];
-    if (resource)
-      add2(
-        groupOf(object.apiVersion),
-        resource,
-        dryRun2 ? ["get", "patch"] : ["get", "patch", "update", "delete"]
-      );
-  }
-  if (dryRun2) return [...wanted.values()];
-  const kinds = new Set(objects.map((o) => o.kind));
-  add2("coordination.k8s.io", "leases", ["get", "create", "update", "patch", "delete"]);
-  add2("", "pods", ["list", "watch"]);
-  add2("", "events", ["list"]);
-  if (kinds.has("Deployment")) {
-    add2("apps", "deployments", ["list", "watch"]);
-    add2("apps", "replicasets", ["list", "watch"]);
-    add2("", "pods", ["get"], "log");
-    if (kinds.has("Service")) add2("", "services", ["get", "create"], "proxy");
-  }
-  if (kinds.has("InferenceService")) add2("serving.kserve.io", "inferenceservices", ["list", "watch"]);
-  return [...wanted.values()];
-}
-var describePermission = (p) => `${p.verb} ${p.resource}${p.subresource ? `/${p.subresource}` : ""}${p.group ? `.${p.group}` : ""}`;
-async function whoAmI(cluster) {
-  const res = await cluster.request(
-    "POST",
-    "/apis/authentication.k8s.io/v1/selfsubjectreviews",
-    JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" }),
-    { "Content-Type": "application/json" }
-  ).catch(() => void 0);
-  if (res?.status !== 201 && res?.status !== 200) return void 0;
-  return JSON.parse(res.body).status?.userInfo?.username;
-}
-async function checkAccess(cluster, namespace, permissions) {
-  const denied = [];
-  await Promise.all(
-    permissions.map(async (p) => {
-      const body = {
-        apiVersion: "authorization.k8s.io/v1",
-        kind: "SelfSubjectAccessReview",
-        spec: {
-          resourceAttributes: {
-            namespace,
-            verb: p.verb,
-            group: p.group,
-            resource: p.resource,
-            ...p.subresource ? { subresource: p.subresource } : {}
-          }
-        }
-      };
-      const res = await cluster.request("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", JSON.stringify(body), {
-        "Content-Type": "application/json"
-      }).catch((error) => {
-        throw apiFailure(error, {
-          verb: "check access in",
-          kind: "namespace",
-          namespace,
-          cluster: cluster.name
-        });
-      });
-      if (res.status === 201 || res.status === 200) {
-        if (!JSON.parse(res.body).status?.allowed) denied.push(p);
-        return;
-      }
-      throw apiFailure(
-        { code: res.status, body: res.body },
-        { verb: "check access in", kind: "namespace", namespace, cluster: cluster.name }
-      );
-    })
-  );
-  if (denied.length === 0) return;
-  const order = new Map(permissions.map((p, i) => [p, i]));
-  denied.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
-  const user = await whoAmI(cluster);
-  const list = denied.map(describePermission).join(", ");
-  throw new DeployError(
-    "failed",
-    "forbidden",
-    `${user ? `user "${user}"` : "the promoting identity"} may not ${list} in namespace ${namespace} (cluster ${cluster.name}); nothing was applied`,
-    `grant ${list} in namespace ${namespace} (a Role and RoleBinding); docs/deploy.md lists every permission a promotion needs`
-  );
-}
-
-// src/deploy/cluster-access.ts
-import { existsSync, readFileSync } from "node:fs";
-var import_yaml2 = __toESM(require_dist(), 1);
-var IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
-function clusterSource(kubeconfig, env = process.env) {
-  if (kubeconfig?.trim()) return "input";
-  if (env.KUBECONFIG?.trim()) return "KUBECONFIG";
-  if (env.KUBERNETES_SERVICE_HOST && existsSync(IN_CLUSTER_TOKEN)) return "in-cluster";
-  return void 0;
-}
-function looksLikeContent(text) {
-  return text.includes("\n") || /^\s*(\{|apiVersion:|kind:|clusters:|current-context:)/.test(text);
-}
-function loadKubeConfig(input) {
-  const env = input.env ?? process.env;
-  const source = clusterSource(input.kubeconfig, env);
-  const kc = new KubeConfig();
-  try {
-    switch (source) {
-      case "input": {
-        const text = input.kubeconfig ?? "";
-        if (looksLikeContent(text)) kc.loadFromString(text);
-        else if (existsSync(text.trim())) kc.loadFromFile(text.trim());
-        else {
-          throw new DeployError(
-            "usage",
-            "kubeconfig-invalid",
-            "the kubeconfig input names no file that exists, and is not kubeconfig content",
-            "pass the kubeconfig file path, or its content (YAML with apiVersion, clusters, users, contexts)"
-          );
-        }
-        break;
-      }
-      case "KUBECONFIG": {
-        const files = (env.KUBECONFIG ?? "").split(process.platform === "win32" ? ";" : ":").filter(Boolean);
-        const missing = files.filter((file) => !existsSync(file));
-        if (missing.length === files.length) {
-          throw new DeployError(
-            "usage",
-            "kubeconfig-invalid",
-            `KUBECONFIG names ${missing.join(", ")}, which does not exist`,
-            "point KUBECONFIG at a kubeconfig file, or pass the kubeconfig input"
-          );
-        }
-        kc.loadFromDefault({}, false);
-        break;
-      }
-      case "in-cluster":
-        kc.loadFromCluster();
-        break;
-      default:
-        throw new DeployError(
-          "usage",
-          "no-cluster",
-          "no cluster to deploy to: no kubeconfig input, no KUBECONFIG, and not running in a cluster",
-          "pass the kubeconfig input (a path or the content, from a secret)"
-        );
-    }
-  } catch (error) {
-    if (error instanceof DeployError) throw error;
-    throw new DeployError(
-      "usage",
-      "kubeconfig-invalid",
-      `reading the kubeconfig (${source}): ${withoutSource(error)}`,
-      "check that the kubeconfig is valid YAML with clusters, users and contexts"
-      // The parser's error quotes the kubeconfig's text (tokens included): it is not kept as cause.
-    );
-  }
-  if (input.context !== void 0) selectContext(kc, input.context);
-  else if (!kc.getCurrentContext() || !kc.getContextObject(kc.getCurrentContext())) {
-    throw new DeployError(
-      "usage",
-      "unknown-context",
-      `the kubeconfig has no current context (contexts: ${contextNames(kc)})`,
-      "set current-context in the kubeconfig, or the pool context in the catalog"
-    );
-  }
-  return kc;
-}
-function withoutSource(error) {
-  const first = (error instanceof Error ? error.message : String(error)).split("\n")[0].replace(/:$/, "");
-  if (error instanceof Error && /YAML/.test(error.name)) return `it is not valid YAML (${first})`;
-  if (error instanceof SyntaxError) return "it is not valid JSON";
-  return first;
-}
-function contextNames(kc) {
-  const names = kc.getContexts().map((c) => c.name);
-  return names.length ? names.join(", ") : "none";
-}
-function selectContext(kc, context) {
-  if (!kc.getContextObject(context)) {
-    throw new DeployError(
-      "usage",
-      "unknown-context",
-      `context "${context}" is not in the kubeconfig (contexts: ${contextNames(kc)})`,
-      "set the pool context in the catalog to one of these, or pass a kubeconfig that has it"
-    );
-  }
-  kc.setCurrentContext(context);
-}
-var LOCAL_LAYOUTS_EXTENSION = "model-promote.dev/local-oci-layouts";
-function acceptsLayoutImages(kubeconfig, env = process.env) {
-  const source = clusterSource(kubeconfig, env);
-  let text;
-  if (source === "input" && kubeconfig) {
-    text = looksLikeContent(kubeconfig) ? kubeconfig : readIfExists(kubeconfig.trim());
-  } else if (source === "KUBECONFIG") {
-    text = readIfExists(env.KUBECONFIG.split(":")[0].trim());
-  }
-  if (!text) return false;
-  let parsed;
-  try {
-    parsed = (0, import_yaml2.parse)(text);
-  } catch (error) {
-    throw new DeployError(
-      "usage",
-      "kubeconfig-invalid",
-      `reading the kubeconfig (${source}): ${withoutSource(error)}`,
-      "check that the kubeconfig is valid YAML with clusters, users and contexts"
-    );
-  }
-  const config = parsed ?? {};
-  const clusterName = config.contexts?.find((c) => c.name === config["current-context"])?.context?.cluster;
-  const cluster = config.clusters?.find((c) => c.name === clusterName)?.cluster;
-  return cluster?.extensions?.some((e2) => e2.name === LOCAL_LAYOUTS_EXTENSION) ?? false;
-}
-function readIfExists(file) {
-  return existsSync(file) ? readFileSync(file, "utf8") : void 0;
-}
-
-// src/deploy/labels.ts
-import { createHash } from "node:crypto";
-var PREFIX = "model-promote.dev";
-var MANAGED_BY = "model-promote";
-var DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-var LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-var MAX = 63;
-function shortHash(text, length = 8) {
-  return createHash("sha256").update(text).digest("hex").slice(0, length);
-}
-function resourceName(model, environment, max = MAX) {
-  const raw = `${model}-${environment}`;
-  if (raw.length <= max && DNS_LABEL.test(raw)) return raw;
-  const hash = shortHash(raw);
-  let base = raw.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-{2,}/g, "-").replace(/^[^a-z]+/, "");
-  base = base.slice(0, max - hash.length - 1).replace(/-+$/, "");
-  return base ? `${base}-${hash}` : `m-${hash}`;
-}
-function labelValue(value) {
-  if (value.length <= MAX && LABEL_VALUE.test(value)) return value;
-  const digest = /^([a-z0-9]+):([a-f0-9]+)$/.exec(value);
-  if (digest) return `${digest[1]}-${digest[2]}`.slice(0, MAX);
-  const hash = shortHash(value);
-  const base = value.replace(/[^-A-Za-z0-9_.]+/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, MAX - hash.length - 1).replace(/[^A-Za-z0-9]+$/, "");
-  return base ? `${base}-${hash}` : hash;
-}
-function promotionMetadata(input, name) {
-  const { model, image, pool } = input;
-  const selector = {
-    "app.kubernetes.io/name": labelValue(model.name),
-    "app.kubernetes.io/instance": name
-  };
-  const podLabels = {
-    ...selector,
-    "app.kubernetes.io/version": labelValue(model.version),
-    "app.kubernetes.io/component": "model-server",
-    "app.kubernetes.io/managed-by": MANAGED_BY,
-    [`${PREFIX}/model`]: labelValue(model.name),
-    [`${PREFIX}/version`]: labelValue(model.version),
-    [`${PREFIX}/model-digest`]: labelValue(model.digest),
-    [`${PREFIX}/environment`]: labelValue(input.environment),
-    [`${PREFIX}/pool`]: labelValue(pool.name)
-  };
-  const podAnnotations = {
-    [`${PREFIX}/model`]: model.name,
-    [`${PREFIX}/version`]: model.version,
-    [`${PREFIX}/model-digest`]: model.digest,
-    [`${PREFIX}/image`]: image.reference,
-    [`${PREFIX}/image-digest`]: image.digest
-  };
-  const optional = {
-    [`${PREFIX}/requested`]: model.requested,
-    [`${PREFIX}/signer-method`]: input.signer?.method,
-    [`${PREFIX}/signer-identity`]: input.signer?.identity,
-    [`${PREFIX}/signer-issuer`]: input.signer?.issuer,
-    [`${PREFIX}/source-run`]: input.sourceRunUrl,
-    [`${PREFIX}/previous-version`]: input.previousVersion
-  };
-  const annotations = {
-    ...podAnnotations,
-    [`${PREFIX}/promotion-id`]: input.promotionId,
-    [`${PREFIX}/environment`]: input.environment,
-    [`${PREFIX}/pool`]: pool.name
-  };
-  for (const [key, value] of Object.entries(optional)) if (value !== void 0) annotations[key] = value;
-  return {
-    name,
-    selector,
-    podLabels,
-    labels: { ...podLabels, [`${PREFIX}/promotion-id`]: labelValue(input.promotionId) },
-    annotations,
-    podAnnotations
-  };
-}
-
-// src/deploy/cluster-watch.ts
-function transient(error) {
-  const code = httpCodeOf(error);
-  return code === void 0 || code === 0 || code === 410 || code === 429 || code >= 500;
-}
-var BACKOFF_MS = [100, 200, 400, 800, 1600, 2e3];
-function watchUntil(cluster, targets, check, options) {
-  const caches = targets.map(() => /* @__PURE__ */ new Map());
-  const controllers = targets.map(() => void 0);
-  let listed = 0;
-  let settled = false;
-  let tick;
-  let deadline;
-  return new Promise((resolve3, reject) => {
-    const finish = (outcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      clearInterval(tick);
-      for (const controller of controllers) controller?.abort();
-      if ("value" in outcome) resolve3(outcome.value);
-      else reject(outcome.error);
-    };
-    const evaluate = () => {
-      if (settled || listed < targets.length) return;
-      try {
-        const value = check(caches);
-        if (value !== void 0) finish({ value });
-      } catch (error) {
-        finish({ error });
-      }
-    };
-    const failures = targets.map(() => 0);
-    const run = async (index2, from2) => {
-      const target = targets[index2];
-      const query = {
-        ...target.labelSelector ? { labelSelector: target.labelSelector } : {},
-        ...target.fieldSelector ? { fieldSelector: target.fieldSelector } : {}
-      };
-      let resourceVersion = from2;
-      const cache = caches[index2];
-      if (resourceVersion === void 0) {
-        const list = await cluster.list(target.path, query);
-        if (settled) return;
-        cache.clear();
-        for (const item of list.items) cache.set(item.metadata.name, item);
-        resourceVersion = list.resourceVersion;
-        if (!listedOnce[index2]) {
-          listedOnce[index2] = true;
-          listed++;
-        }
-        evaluate();
-        if (settled) return;
-      }
-      let gone = false;
-      let seen = resourceVersion;
-      controllers[index2] = await cluster.watch(
-        target.path,
-        { ...query, resourceVersion, allowWatchBookmarks: true },
-        (type, object) => {
-          failures[index2] = 0;
-          if (type === "ERROR") {
-            gone ||= object?.code === 410;
-            return;
-          }
-          if (object?.metadata?.resourceVersion) seen = object.metadata.resourceVersion;
-          if (type === "BOOKMARK" || !object?.metadata?.name) return;
-          if (type === "DELETED") cache.delete(object.metadata.name);
-          else cache.set(object.metadata.name, object);
-          evaluate();
-        },
-        (error) => {
-          if (settled) return;
-          if (gone || httpCodeOf(error) === 410) {
-            options.onInterruption?.(
-              `watch of ${target.path}: resourceVersion ${seen} is gone (410): listing again`
-            );
-            retry2(index2, void 0, 0);
-          } else if (error) {
-            retry2(index2, seen, void 0, error);
-          } else {
-            retry2(index2, seen, 0);
-          }
-        }
-      );
-      if (settled) controllers[index2]?.abort();
-    };
-    const listedOnce = targets.map(() => false);
-    const retry2 = (index2, from2, delayMs, error) => {
-      if (settled) return;
-      const attempt = failures[index2] ?? 0;
-      failures[index2] = attempt + 1;
-      if (error !== void 0) {
-        if (!transient(error)) return finish({ error });
-        if (attempt === 0) {
-          const why = error instanceof Error ? error.message : String(error);
-          options.onInterruption?.(
-            `watch of ${targets[index2].path} broke (${why.split("\n")[0]}): retrying`
-          );
-        }
-      }
-      const wait = delayMs ?? BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
-      setTimeout(() => {
-        run(index2, from2).catch((thrown) => retry2(index2, from2, void 0, thrown));
-      }, wait).unref();
-    };
-    deadline = setTimeout(() => finish({ error: options.onTimeout(caches) }), options.timeoutMs);
-    if (options.tick) {
-      const { everyMs, run: run2 } = options.tick;
-      tick = setInterval(() => {
-        if (!settled && listed === targets.length) run2(caches);
-      }, everyMs);
-    }
-    targets.forEach((_, index2) => {
-      run(index2, void 0).catch((error) => retry2(index2, void 0, void 0, error));
-    });
-  });
-}
-
-// src/deploy/rollout-status.ts
-function deploymentRolloutState(d) {
-  const name = d.metadata?.name ?? "";
-  const generation = d.metadata?.generation ?? 0;
-  const s = d.status ?? {};
-  if (generation > (s.observedGeneration ?? 0)) {
-    return { phase: "progressing", message: "Waiting for deployment spec update to be observed..." };
-  }
-  const progressing = s.conditions?.find((c) => c.type === "Progressing");
-  if (progressing?.reason === "ProgressDeadlineExceeded") {
-    return { phase: "failed", message: `deployment "${name}" exceeded its progress deadline` };
-  }
-  const desired = d.spec?.replicas ?? 1;
-  const updated = s.updatedReplicas ?? 0;
-  const replicas = s.replicas ?? 0;
-  const available = s.availableReplicas ?? 0;
-  if (updated < desired) {
-    return {
-      phase: "progressing",
-      message: `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${desired} new replicas have been updated...`
-    };
-  }
-  if (replicas > updated) {
-    return {
-      phase: "progressing",
-      message: `Waiting for deployment "${name}" rollout to finish: ${replicas - updated} old replicas are pending termination...`
-    };
-  }
-  if (available < updated) {
-    return {
-      phase: "progressing",
-      message: `Waiting for deployment "${name}" rollout to finish: ${available} of ${updated} updated replicas are available...`
-    };
-  }
-  return { phase: "complete", message: `deployment "${name}" successfully rolled out` };
-}
-function progressLine(d) {
-  const s = d.status ?? {};
-  return `ready ${s.readyReplicas ?? 0}/${d.spec?.replicas ?? 1} (updated ${s.updatedReplicas ?? 0}, available ${s.availableReplicas ?? 0})`;
-}
-var FATAL_WAITING = /* @__PURE__ */ new Set([
-  "CrashLoopBackOff",
-  "ImagePullBackOff",
-  "InvalidImageName",
-  "ErrImageNeverPull",
-  "CreateContainerConfigError"
-]);
-function fatalPodProblem(pods, image) {
-  for (const pod of pods) {
-    const runs = (pod.spec?.containers ?? []).some((c) => c.image === image);
-    if (!runs) continue;
-    for (const c of pod.status?.containerStatuses ?? []) {
-      const waiting = c.state?.waiting;
-      if (!waiting?.reason || !FATAL_WAITING.has(waiting.reason)) continue;
-      const last = c.lastState?.terminated;
-      const exit = last ? `; last exit code ${last.exitCode ?? "?"}${last.message ? `: ${last.message}` : ""}` : "";
-      const restarts = c.restartCount ? `, ${c.restartCount} restarts` : "";
-      return `pod ${pod.metadata?.name ?? ""} container ${c.name ?? ""}: ${waiting.reason}${restarts}${waiting.message ? ` (${waiting.message})` : ""}${exit}`;
-    }
-  }
-  return void 0;
-}
-function unschedulablePod(pods) {
-  for (const pod of pods) {
-    const scheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled");
-    if (scheduled?.status === "False" && scheduled.reason === "Unschedulable") {
-      return `pod ${pod.metadata?.name ?? ""} is not scheduled: ${scheduled.message ?? scheduled.reason}`;
-    }
-  }
-  return void 0;
-}
-function inferenceServiceState(isvc) {
-  const name = isvc.metadata?.name ?? "";
-  const s = isvc.status ?? {};
-  if ((isvc.metadata?.generation ?? 0) > (s.observedGeneration ?? 0)) {
-    return { phase: "progressing", message: `Waiting for InferenceService "${name}" to observe its spec...` };
-  }
-  const ready = s.conditions?.find((c) => c.type === "Ready");
-  if (ready?.status === "True") return { phase: "complete", message: `InferenceService "${name}" is Ready` };
-  if (ready?.reason === "RevisionFailed") {
-    return {
-      phase: "failed",
-      message: `InferenceService "${name}" failed: ${ready.message ?? ready.reason}`
-    };
-  }
-  return {
-    phase: "progressing",
-    message: `Waiting for InferenceService "${name}" to be Ready${ready?.message ? `: ${ready.message}` : ""}`
-  };
-}
-function imageIdHasDigest(imageID, digest) {
-  return Boolean(imageID) && (imageID === digest || (imageID ?? "").endsWith(`@${digest}`));
-}
-
-// src/deploy/rollout-wait.ts
-function selectorOf(d) {
-  const labels = d.spec?.selector?.matchLabels ?? {};
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
-}
-async function waitForDeployment(cluster, deployment, image, options) {
-  const started = Date.now();
-  const { name, namespace } = deployment.metadata;
-  const generation = deployment.metadata.generation ?? 0;
-  const label = `deployment/${name}`;
-  let last = "";
-  const current = (caches) => caches[0]?.get(name);
-  const object = await watchUntil(
-    cluster,
-    [
-      { path: collectionPath("apps/v1", "Deployment", namespace), fieldSelector: `metadata.name=${name}` },
-      { path: collectionPath("v1", "Pod", namespace), labelSelector: selectorOf(deployment) }
-    ],
-    (caches) => {
-      const d = current(caches);
-      if (!d) throw new DeployError("failed", "rollout-failed", `${label} was deleted during the rollout`);
-      if ((d.metadata.generation ?? 0) < generation) return void 0;
-      const state = deploymentRolloutState(d);
-      if (state.phase === "complete") return d;
-      if (state.phase === "failed") {
-        throw new DeployError(
-          "failed",
-          "rollout-failed",
-          `${label}: ${state.message}`,
-          "see the pod events and log tail"
-        );
-      }
-      if (options.failFast !== false) {
-        const problem = fatalPodProblem(caches[1]?.values(), image);
-        if (problem)
-          throw new DeployError(
-            "failed",
-            "rollout-failed",
-            `${label}: ${problem}`,
-            "see the pod events and log tail"
-          );
-      }
-      return void 0;
-    },
-    {
-      timeoutMs: options.timeoutMs,
-      onInterruption: (message) => options.logger.warn(message),
-      onTimeout: (caches) => {
-        const d = current(caches);
-        const pending = unschedulablePod(caches[1]?.values());
-        return new DeployError(
-          "failed",
-          "rollout-failed",
-          `${label}: not rolled out after ${Math.round(options.timeoutMs / 1e3)} s (${d ? `${progressLine(d)}; ${deploymentRolloutState(d).message}` : "not found"})${pending ? `; ${pending}` : ""}`,
-          pending ? "no node can take the pods: check the pool's nodeSelector, tolerations and resources against the cluster's nodes (kubectl describe nodes)" : "raise rollout-timeout, or see the pod events and log tail for why pods are not ready"
-        );
-      },
-      tick: {
-        everyMs: options.progressEveryMs ?? 3e3,
-        run: (caches) => {
-          const d = current(caches);
-          if (!d) return;
-          const line = `${label}: ${progressLine(d)}`;
-          const state = deploymentRolloutState(d);
-          options.logger.info(line === last ? `${line}: ${state.message}` : line);
-          last = line;
-        }
-      }
-    }
-  );
-  const noticedAt = Date.now();
-  options.logger.info(`${label}: ${progressLine(object)}: successfully rolled out`);
-  return { object, noticedAt, seconds: (noticedAt - started) / 1e3 };
-}
-async function waitForInferenceService(cluster, isvc, options) {
-  const started = Date.now();
-  const { name, namespace } = isvc.metadata;
-  const generation = isvc.metadata.generation ?? 0;
-  const label = `inferenceservice/${name}`;
-  const object = await watchUntil(
-    cluster,
-    [
-      {
-        path: collectionPath(isvc.apiVersion ?? "serving.kserve.io/v1beta1", "InferenceService", namespace),
-        fieldSelector: `metadata.name=${name}`
-      }
-    ],
-    (caches) => {
-      const now = caches[0]?.get(name);
-      if (!now) throw new DeployError("failed", "rollout-failed", `${label} was deleted during the rollout`);
-      if ((now.metadata.generation ?? 0) < generation) return void 0;
-      const state = inferenceServiceState(now);
-      if (state.phase === "complete") return now;
-      if (state.phase === "failed" && options.failFast !== false) {
-        throw new DeployError("failed", "rollout-failed", `${label}: ${state.message}`);
-      }
-      return void 0;
-    },
-    {
-      timeoutMs: options.timeoutMs,
-      onInterruption: (message) => options.logger.warn(message),
-      onTimeout: (caches) => {
-        const now = caches[0]?.get(name);
-        return new DeployError(
-          "failed",
-          "rollout-failed",
-          `${label}: not Ready after ${Math.round(options.timeoutMs / 1e3)} s (${now ? inferenceServiceState(now).message : "not found"})`,
-          "raise rollout-timeout, or see the InferenceService conditions (kubectl describe isvc)"
-        );
-      },
-      tick: {
-        everyMs: options.progressEveryMs ?? 3e3,
-        run: (caches) => {
-          const now = caches[0]?.get(name);
-          if (now)
-            options.logger.info(`${label}: ${inferenceServiceState(now).message}`);
-        }
-      }
-    }
-  );
-  const noticedAt = Date.now();
-  options.logger.info(`${label}: Ready`);
-  return { object, noticedAt, seconds: (noticedAt - started) / 1e3 };
-}
-
-// src/deploy/verify.ts
-var REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
-var HASH_LABEL = "pod-template-hash";
-function ownedBy(object, owner) {
-  return (object.metadata.ownerReferences ?? []).some(
-    (ref) => ref.controller && ref.uid === owner.metadata.uid
-  );
-}
-function selectorString(labels) {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
-}
-function matchLabelsOf(d) {
-  return d.spec?.selector?.matchLabels ?? {};
-}
-async function replicaSetsOf(cluster, deployment) {
-  const { items } = await cluster.list(
-    collectionPath("apps/v1", "ReplicaSet", deployment.metadata.namespace),
-    {
-      labelSelector: selectorString(matchLabelsOf(deployment))
-    }
-  );
-  const revision = (rs) => Number(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? 0);
-  return items.filter((rs) => ownedBy(rs, deployment)).sort((a, b) => revision(a) - revision(b));
-}
-async function newPods(cluster, deployment) {
-  const revision = deployment.metadata.annotations?.[REVISION_ANNOTATION];
-  const sets = await replicaSetsOf(cluster, deployment);
-  const replicaSet = sets.find((rs) => rs.metadata.annotations?.[REVISION_ANNOTATION] === revision) ?? sets.at(-1);
-  const hash = replicaSet?.metadata.labels?.[HASH_LABEL];
-  if (!replicaSet || !hash) return { pods: [] };
-  const { items } = await cluster.list(collectionPath("v1", "Pod", deployment.metadata.namespace), {
-    labelSelector: selectorString({ ...matchLabelsOf(deployment), [HASH_LABEL]: hash })
-  });
-  return { replicaSet, pods: items.filter((pod) => ownedBy(pod, replicaSet)) };
-}
-function wrongDigests(pods, image, digest) {
-  const wrong = [];
-  for (const pod of pods) {
-    const names = new Set((pod.spec?.containers ?? []).filter((c) => c.image === image).map((c) => c.name));
-    for (const status of pod.status?.containerStatuses ?? []) {
-      if (!names.has(status.name)) continue;
-      if (!imageIdHasDigest(status.imageID, digest)) {
-        wrong.push(
-          `pod ${pod.metadata?.name ?? ""} container ${status.name ?? ""} runs ${status.imageID || "no image yet"}, not ${digest}`
-        );
-      }
-    }
-  }
-  return wrong;
-}
-async function verifyPodDigests(cluster, deployment, image, digest) {
-  const { pods } = await newPods(cluster, deployment);
-  const desired = deployment.spec?.replicas ?? 1;
-  if (pods.length < desired) {
-    throw new DeployError(
-      "failed",
-      "wrong-image",
-      `deployment/${deployment.metadata.name}: ${pods.length} pods of the new ReplicaSet, expected ${desired}`
-    );
-  }
-  const wrong = wrongDigests(pods, image, digest);
-  if (wrong.length > 0) {
-    throw new DeployError(
-      "failed",
-      "wrong-image",
-      `deployment/${deployment.metadata.name}: ${wrong.join("; ")}`,
-      "the node ran other bytes than those pushed: check registry mirrors and image rewriting admission webhooks"
-    );
-  }
-  return pods;
-}
-
-// src/deploy/rollback.ts
-var HASH_LABEL2 = "pod-template-hash";
-var ANNOTATIONS_TO_SKIP = /* @__PURE__ */ new Set([
-  "kubectl.kubernetes.io/last-applied-configuration",
-  REVISION_ANNOTATION,
-  "deployment.kubernetes.io/revision-history",
-  "deployment.kubernetes.io/desired-replicas",
-  "deployment.kubernetes.io/max-replicas",
-  "deprecated.deployment.rollback.to"
-]);
-function refOf(o) {
-  return {
-    apiVersion: o.apiVersion ?? "",
-    kind: o.kind ?? "",
-    metadata: {
-      name: o.metadata?.name ?? "",
-      ...o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}
-    }
-  };
-}
-function sortedJson(value) {
-  const sort = (v) => Array.isArray(v) ? v.map(sort) : v && typeof v === "object" ? Object.fromEntries(
-    Object.keys(v).sort().map((k) => [k, sort(v[k])])
-  ) : v;
-  return JSON.stringify(sort(value));
-}
-function equalIgnoreHash(a, b) {
-  const strip = (t) => {
-    const copy = structuredClone(t ?? {});
-    if (copy.metadata?.labels) delete copy.metadata.labels[HASH_LABEL2];
-    return sortedJson(copy);
-  };
-  return strip(a) === strip(b);
-}
-function undoPatch(current, rs, labels) {
-  const template = structuredClone(rs.spec.template ?? {});
-  if (template.metadata?.labels) delete template.metadata.labels[HASH_LABEL2];
-  const annotations = {};
-  for (const [k, v] of Object.entries(current.metadata.annotations ?? {}))
-    if (ANNOTATIONS_TO_SKIP.has(k)) annotations[k] = v;
-  for (const [k, v] of Object.entries(rs.metadata.annotations ?? {}))
-    if (!ANNOTATIONS_TO_SKIP.has(k)) annotations[k] = v;
-  return [
-    { op: "replace", path: "/spec/template", value: template },
-    { op: "replace", path: "/metadata/annotations", value: annotations },
-    ...labels ? [{ op: "replace", path: "/metadata/labels", value: labels }] : []
-  ];
-}
-function imageOf(d) {
-  const spec = d?.spec?.template?.spec ?? d?.spec;
-  return spec?.containers?.[0]?.image ?? "";
-}
-async function undoDeployment(cluster, snap, options) {
-  const before = snap.before;
-  const current = await cluster.read(snap.ref);
-  const name = displayName(snap.ref);
-  if (!current)
-    throw new DeployError("failed", "rollback-failed", `${name} was deleted during the promotion`);
-  if (current.spec.paused) {
-    throw new DeployError(
-      "failed",
-      "rollback-failed",
-      `${name}: you cannot rollback a paused deployment; resume it first`
-    );
-  }
-  const toRevision = before.metadata.annotations?.[REVISION_ANNOTATION];
-  const sets = await replicaSetsOf(cluster, current);
-  const revisions = sets.map((rs) => rs.metadata.annotations?.[REVISION_ANNOTATION]);
-  const target = sets.find((rs) => toRevision && rs.metadata.annotations?.[REVISION_ANNOTATION] === toRevision) ?? (sets.length >= 2 ? sets[sets.length - 2] : void 0);
-  const currentTemplate = current.spec.template;
-  let patched;
-  if (!target) {
-    options.logger.warn(
-      `${name}: no ReplicaSet of revision ${toRevision ?? "?"} (revisions ${revisions.join(", ")}): restoring the snapshot`
-    );
-    patched = await cluster.replace(restorable(before, current));
-  } else if (equalIgnoreHash(target.spec.template, currentTemplate)) {
-    options.logger.info(
-      `${name}: skipped rollback (current template already matches revision ${toRevision})`
-    );
-    patched = current;
-  } else {
-    patched = await cluster.jsonPatch(snap.ref, undoPatch(current, target, before.metadata.labels ?? {}));
-    options.logger.info(
-      `${name}: rolled back to revision ${target.metadata.annotations?.[REVISION_ANNOTATION]}`
-    );
-  }
-  await waitForDeployment(cluster, patched, imageOf(patched), {
-    timeoutMs: options.timeoutMs,
-    logger: options.logger,
-    failFast: true
-  });
-  return `${name}: back at revision ${toRevision ?? "?"} (${before.metadata.annotations?.["model-promote.dev/version"] ? `v${before.metadata.annotations["model-promote.dev/version"]}` : imageOf(before)})`;
-}
-function restorable(before, current) {
-  const copy = structuredClone(before);
-  delete copy.status;
-  const meta2 = copy.metadata;
-  for (const key of ["managedFields", "creationTimestamp", "generation", "uid"]) delete meta2[key];
-  if (current) meta2.resourceVersion = current.metadata.resourceVersion;
-  else delete meta2.resourceVersion;
-  return copy;
-}
-async function waitPodsGone(cluster, before, options) {
-  const ns = before.metadata.namespace;
-  await watchUntil(
-    cluster,
-    [{ path: collectionPath("v1", "Pod", ns), labelSelector: selectorString(matchLabelsOf(before)) }],
-    (caches) => caches[0]?.size === 0 ? true : void 0,
-    { timeoutMs: Math.min(options.timeoutMs, 6e4), onTimeout: () => new Error("pods still terminating") }
-  ).catch(
-    (error) => options.logger.warn(`deployment/${before.metadata.name}: ${error.message}`)
-  );
-}
-async function rollback(cluster, applied, options) {
-  const done = [];
-  const failures = [];
-  for (const snap of [...applied].reverse()) {
-    const name = displayName(snap.ref);
-    try {
-      if (!snap.before) {
-        const live = await cluster.read(snap.ref);
-        await cluster.delete(snap.ref);
-        if (live && snap.ref.kind === "Deployment") await waitPodsGone(cluster, live, options);
-        done.push(`${name}: deleted (it was new)`);
-      } else if (snap.ref.kind === "Deployment" && snap.ref.apiVersion === "apps/v1") {
-        done.push(await undoDeployment(cluster, snap, options));
-      } else {
-        const current = await cluster.read(snap.ref);
-        if (current && comparable(current).join("\n") === comparable(snap.before).join("\n")) {
-          done.push(`${name}: unchanged`);
-          continue;
-        }
-        await cluster.replace(restorable(snap.before, current));
-        done.push(`${name}: restored`);
-      }
-    } catch (error) {
-      failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  for (const line of done) options.logger.info(`rollback: ${line}`);
-  if (failures.length > 0) {
-    throw new DeployError(
-      "failed",
-      "rollback-failed",
-      `rollback incomplete: ${failures.join("; ")}`,
-      "restore these objects by hand (kubectl rollout undo / kubectl apply of the previous manifests)"
-    );
-  }
-  return done;
-}
-
-// src/deploy/rollout-evidence.ts
-function eventLine(e2) {
-  const ev = e2;
-  const count = ev.count && ev.count > 1 ? ` (x${ev.count})` : "";
-  return `${ev.type ?? ""} ${ev.reason ?? ""} ${ev.involvedObject?.kind ?? ""}/${ev.involvedObject?.name ?? ""}: ${ev.message ?? ""}${count}`.trim();
-}
-async function collectEvidence(cluster, namespace, pods, related = [], options = {}) {
-  const chosen = pods.slice(0, options.maxPods ?? 3);
-  const names = /* @__PURE__ */ new Set([...chosen.map((p) => p.metadata.name), ...related]);
-  let events = [];
-  try {
-    const { items } = await cluster.list(collectionPath("v1", "Event", namespace));
-    const relevant = items.filter(
-      (e2) => names.has(e2.involvedObject?.name ?? "")
-    );
-    const warning = (e2) => e2.type === "Warning" ? 0 : 1;
-    events = relevant.sort((a, b) => warning(a) - warning(b)).slice(0, options.maxEvents ?? 12).map(eventLine);
-  } catch (error) {
-    events = [`(events unavailable: ${error instanceof Error ? error.message : String(error)})`];
-  }
-  const logTail = [];
-  for (const pod of chosen) {
-    const tail = await cluster.logTail(namespace, pod.metadata.name, options.logLines ?? 10);
-    for (const line of tail.split("\n").filter(Boolean)) logTail.push(`${pod.metadata.name}: ${line}`);
-  }
-  return { events, logTail };
-}
-function unreadyFirst(pods) {
-  const ready = (p) => (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
-  return [...pods].sort((a, b) => Number(ready(a)) - Number(ready(b)));
-}
-
-// src/deploy/smoke.ts
-function serviceProxyTransport(cluster, target) {
-  const base = `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/services/${encodeURIComponent(target.service)}:${encodeURIComponent(target.port ?? "http")}/proxy`;
-  return (method, path10, body) => cluster.request(
-    method,
-    `${base}${path10}`,
-    body,
-    body === void 0 ? {} : { "Content-Type": "application/json" },
-    15e3
-  );
-}
-function percentile(sorted, p) {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil(p / 100 * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? 0;
-}
-function sloBreaches(p50Ms, p95Ms, slo) {
-  const out = [];
-  if (slo?.p50Ms !== void 0 && p50Ms > slo.p50Ms) out.push(`p50 ${p50Ms.toFixed(1)} ms > ${slo.p50Ms} ms`);
-  if (slo?.p95Ms !== void 0 && p95Ms > slo.p95Ms) out.push(`p95 ${p95Ms.toFixed(1)} ms > ${slo.p95Ms} ms`);
-  return out;
-}
-function fail(code, message, hint, cause) {
-  return new DeployError("failed", code, message, hint, cause === void 0 ? void 0 : { cause });
-}
-async function call(transport, method, path10, body) {
-  try {
-    return await transport(method, path10, body);
-  } catch (error) {
-    throw fail(
-      "smoke-failed",
-      `smoke ${method} ${path10}: ${error instanceof Error ? error.message : String(error)}`,
-      void 0,
-      error
-    );
-  }
-}
-async function firstHealth(transport, path10, attempts = 5) {
-  let last;
-  for (let i = 0; i < attempts; i++) {
-    last = await call(transport, "GET", path10);
-    if (last.status >= 200 && last.status < 300) return last;
-    if (last.status !== 503 && last.status !== 502) break;
-    await new Promise((resolve3) => setTimeout(resolve3, 300));
-  }
-  return last;
-}
-async function smokeTest(transport, target) {
-  const health = await firstHealth(transport, target.healthPath);
-  if (health.status < 200 || health.status >= 300) {
-    throw fail(
-      "smoke-failed",
-      `smoke GET ${target.healthPath} via service ${target.namespace}/${target.service}: HTTP ${health.status} ${health.body.slice(0, 200)}`,
-      "the pods are ready but the service does not answer its health path: check serving.healthPath and the Service ports"
-    );
-  }
-  const body = target.inputExample === void 0 ? void 0 : JSON.stringify(target.inputExample);
-  let reply;
-  if (body !== void 0) {
-    const answer = await call(transport, "POST", target.inferencePath, body);
-    if (answer.status < 200 || answer.status >= 300) {
-      throw fail(
-        "smoke-failed",
-        `smoke POST ${target.inferencePath} with the model's input example: HTTP ${answer.status} ${answer.body.slice(0, 200)}`,
-        "the model server refused its own input example: check serving.inferencePath and the model files"
-      );
-    }
-    try {
-      reply = JSON.parse(answer.body);
-    } catch {
-      reply = answer.body;
-    }
-  }
-  const count = target.requests ?? 20;
-  const times = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    const answer = body === void 0 ? await call(transport, "GET", target.healthPath) : await call(transport, "POST", target.inferencePath, body);
-    times.push(performance.now() - started);
-    if (answer.status < 200 || answer.status >= 300) {
-      throw fail(
-        "smoke-failed",
-        `smoke request ${i + 1}/${count}: HTTP ${answer.status} ${answer.body.slice(0, 200)}`
-      );
-    }
-  }
-  times.sort((a, b) => a - b);
-  const p50Ms = Math.round(percentile(times, 50) * 10) / 10;
-  const p95Ms = Math.round(percentile(times, 95) * 10) / 10;
-  const breaches = sloBreaches(p50Ms, p95Ms, target.slo);
-  if (breaches.length > 0) {
-    throw fail(
-      "slo-breached",
-      `latency over ${count} requests breaks the pool's SLO: ${breaches.join(", ")}`,
-      "the new version is slower than the pool allows: profile it, or change serving.latencySLO in the catalog"
-    );
-  }
-  return {
-    healthStatus: health.status,
-    ...reply !== void 0 ? { reply } : {},
-    p50Ms,
-    p95Ms,
-    requests: count
-  };
-}
-
-// src/deploy/cluster-deploy.ts
-var VERSION_ANNOTATION = `${PREFIX}/version`;
-function withReplicas(object, replicas) {
-  const copy = structuredClone(object);
-  if (copy.spec && replicas !== void 0) copy.spec.replicas = replicas;
-  return copy;
-}
-var ClusterDeploy = class {
-  constructor(target, input, lease) {
-    this.target = target;
-    this.input = input;
-    this.lease = lease;
-    this.cluster = target.cluster;
-    this.logger = input.logger;
-    this.timeoutMs = input.timeouts.rolloutSeconds * 1e3;
-    this.later = target.objects.filter((o) => o.kind === "HorizontalPodAutoscaler");
-    this.first = target.objects.filter((o) => o.kind !== "HorizontalPodAutoscaler");
-  }
-  target;
-  input;
-  lease;
-  snapshots = [];
-  applied = [];
-  previousVersion;
-  workload;
-  cluster;
-  logger;
-  timeoutMs;
-  /** The HPA, applied with the user's manifests once the rollout is verified (step 5 above). */
-  later;
-  first;
-  /** Stops here once the Lease is someone else's: what this promotion would do next may undo theirs. */
-  checkLease(where) {
-    if (!this.lease.lost) return;
-    throw new DeployError(
-      "failed",
-      "lease-lost",
-      `${this.lease.lost}: stopped ${where}`,
-      "another promotion is deploying this model here now: let it finish, then check which version runs and promote again"
-    );
-  }
-  async apply(object) {
-    this.checkLease(`before applying ${displayName(object)}`);
-    const before = await this.cluster.read(refOf(object));
-    this.snapshots.push({ ref: refOf(object), ...before ? { before } : {} });
-    const live = await applyObject(this.cluster, object, { force: this.input.force, logger: this.logger });
-    this.applied.push(displayName(object));
-    this.logger.info(`applied ${displayName(object)}${before ? "" : " (created)"}`);
-    return live;
-  }
-  /** The ConfigMap, the workload (Deployment or InferenceService) and the Service, in render order. */
-  async applyWorkload() {
-    for (const object of this.first) {
-      let toApply = object;
-      if (object.kind === "Deployment" || object.kind === "InferenceService") {
-        const live2 = await this.cluster.read(refOf(object));
-        this.previousVersion = live2?.metadata.annotations?.[VERSION_ANNOTATION];
-        const hpa = this.later[0] && live2 ? await this.cluster.read(refOf(this.later[0])) : void 0;
-        if (object.kind === "Deployment" && hpa && live2)
-          toApply = withReplicas(object, live2.spec?.replicas);
-      }
-      const live = await this.apply(toApply);
-      if (object.kind === "Deployment" || object.kind === "InferenceService") this.workload = live;
-    }
-    const { model } = this.input;
-    this.logger.info(
-      `${model.name}: ${this.previousVersion ? `v${this.previousVersion} -> ` : ""}v${model.version} in ${this.cluster.name}/${this.target.namespace}`
-    );
-  }
-  /** Waits for the rollout; for a Deployment, then checks the pods' digest and runs the smoke test. */
-  async awaitRollout() {
-    const { input, cluster, logger } = this;
-    const wait = {
-      timeoutMs: this.timeoutMs,
-      logger,
-      ...input.progressEveryMs ? { progressEveryMs: input.progressEveryMs } : {}
-    };
-    if (this.workload?.kind === "Deployment") {
-      const done = await waitForDeployment(cluster, this.workload, input.image.reference, wait);
-      this.workload = done.object;
-      const pods = await verifyPodDigests(cluster, this.workload, input.image.reference, input.image.digest);
-      logger.info(`verified: ${pods.length} pod(s) of the new ReplicaSet run ${input.image.digest}`);
-      const smoke = await this.smoke();
-      return { seconds: done.seconds, noticedAt: done.noticedAt, ...smoke ? { smoke } : {} };
-    }
-    if (this.workload) {
-      const done = await waitForInferenceService(cluster, this.workload, wait);
-      logger.info(
-        "smoke: skipped for the kserve form (KServe owns the predictor Service; see docs/deploy.md)"
-      );
-      return { seconds: done.seconds, noticedAt: done.noticedAt };
-    }
-    return { seconds: 0 };
-  }
-  /** A smoke request and timed requests through the Service's proxy; none without a Service. */
-  async smoke() {
-    const { input, cluster } = this;
-    const { serving } = input.pool;
-    const service = this.target.objects.find((o) => o.kind === "Service");
-    if (!service?.metadata?.name) return void 0;
-    const target = {
-      namespace: this.target.namespace,
-      service: service.metadata.name,
-      healthPath: serving.healthPath,
-      inferencePath: serving.inferencePath,
-      ...input.inputExample !== void 0 ? { inputExample: input.inputExample } : {},
-      ...serving.latencySLO ? { slo: serving.latencySLO } : {},
-      ...input.smokeRequests !== void 0 ? { requests: input.smokeRequests } : {}
-    };
-    const smoke = await smokeTest(input.smokeTransport ?? serviceProxyTransport(cluster, target), target);
-    this.logger.info(
-      `smoke: ${smoke.requests} requests, p50 ${smoke.p50Ms} ms, p95 ${smoke.p95Ms} ms; reply ${JSON.stringify(smoke.reply)}`
-    );
-    return smoke;
-  }
-  /** The HPA and the user's manifests, once the new version is verified. */
-  async applyAfterRollout() {
-    for (const object of [...this.later, ...this.target.userObjects]) await this.apply(object);
-    this.checkLease("after the rollout, before reporting it");
-  }
-  base() {
-    return {
-      cluster: this.cluster.name,
-      namespace: this.target.namespace,
-      version: this.input.model.version,
-      ...this.previousVersion !== void 0 ? { previousVersion: this.previousVersion } : {}
-    };
-  }
-  succeeded({ seconds, noticedAt, smoke }) {
-    const result = {
-      ...this.base(),
-      rollout: { seconds },
-      rolloutSeconds: seconds,
-      ...smoke ? { smoke: { p50Ms: smoke.p50Ms, p95Ms: smoke.p95Ms, requests: smoke.requests } } : {},
-      ...smoke?.reply !== void 0 ? { smokeReply: smoke.reply } : {},
-      applied: this.applied,
-      rolledBack: false,
-      ...noticedAt !== void 0 ? { noticedAt } : {}
-    };
-    return {
-      result,
-      rollback: (reason) => restore(this.cluster, this.snapshots, reason, this.timeoutMs, this.logger),
-      release: () => this.lease.release()
-    };
-  }
-  /**
-   * After a failure: the pods' evidence, the rollback (unless another promotion holds the Lease),
-   * and the DeployError to throw, carrying the record entry and what was restored.
-   */
-  async failed(thrown) {
-    const { cluster, logger, snapshots } = this;
-    const error = thrown instanceof DeployError ? thrown : apiFailure(thrown, { verb: "deploy", kind: "objects", cluster: cluster.name });
-    const evidence = await failureEvidence(cluster, this.target.namespace, this.workload);
-    let restored = [];
-    let rollbackError;
-    const lost = this.lease.lost;
-    const rollBack = snapshots.length > 0 && !lost;
-    if (rollBack) {
-      logger.warn(`deploy failed: ${error.message}; rolling back`);
-      for (const line of evidence.events) logger.info(`  event: ${line}`);
-      for (const line of evidence.logTail) logger.info(`  log: ${line}`);
-      restored = await restore(cluster, snapshots, error.message, this.timeoutMs, logger).catch(
-        (e2) => {
-          rollbackError = e2 instanceof DeployError ? e2 : apiFailure(e2, { verb: "rollback", kind: "objects", cluster: cluster.name });
-          return [];
-        }
-      );
-    }
-    const back = lost ? "; not rolled back: another promotion holds the Lease now" : snapshots.length === 0 ? "" : this.previousVersion ? `; rolled back to v${this.previousVersion}` : "; removed what it created";
-    const report2 = {
-      ...this.base(),
-      applied: this.applied,
-      rolledBack: rollBack && !rollbackError,
-      reason: error.message,
-      evidence
-    };
-    const failed = rollbackError ? new DeployError(
-      "failed",
-      "rollback-failed",
-      `${error.message}; and ${rollbackError.message}`,
-      rollbackError.hint,
-      {
-        cause: error,
-        evidence
-      }
-    ) : new DeployError(error.kind, error.code, `${error.message}${back}`, error.hint, {
-      cause: error.cause ?? error,
-      evidence
-    });
-    return Object.assign(failed, { report: report2, restored });
-  }
-};
-async function restore(cluster, snapshots, reason, timeoutMs, logger) {
-  logger.info(`rolling back ${cluster.name}: ${reason}`);
-  return rollback(cluster, snapshots, { logger, timeoutMs });
-}
-async function failureEvidence(cluster, namespace, workload) {
-  if (!workload || workload.kind !== "Deployment") {
-    return workload ? collectEvidence(cluster, namespace, [], [workload.metadata.name]) : { events: [], logTail: [] };
-  }
-  const current = await cluster.read(refOf(workload)).catch(() => void 0) ?? workload;
-  const { pods } = await newPods(cluster, current).catch(() => ({ pods: [] }));
-  return collectEvidence(cluster, namespace, unreadyFirst(pods), [workload.metadata.name]);
-}
-
-// src/deploy/lease.ts
-function leaseName(model) {
-  return resourceName(`model-promote-${model}`, "lock");
-}
-function microTime(ms) {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
-}
-function expiresAt(lease) {
-  const renewed = Date.parse(lease.spec?.renewTime ?? lease.spec?.acquireTime ?? "");
-  if (Number.isNaN(renewed)) return 0;
-  return renewed + (lease.spec?.leaseDurationSeconds ?? 0) * 1e3;
-}
-function parse2(res) {
-  return JSON.parse(res.body);
-}
-async function acquireLease(cluster, options) {
-  const name = leaseName(options.model);
-  const { namespace, holder, logger } = options;
-  const seconds = options.leaseSeconds ?? 60;
-  const path10 = collectionPath("coordination.k8s.io/v1", "Lease", namespace);
-  const action = (verb) => ({ verb, kind: "Lease", name, namespace, cluster: cluster.name });
-  const body = (transitions, resourceVersion, acquired) => JSON.stringify({
-    apiVersion: "coordination.k8s.io/v1",
-    kind: "Lease",
-    metadata: {
-      name,
-      namespace,
-      ...resourceVersion ? { resourceVersion } : {},
-      labels: { "app.kubernetes.io/managed-by": "model-promote" },
-      annotations: { "model-promote.dev/model": options.model, ...options.annotations }
-    },
-    spec: {
-      holderIdentity: holder,
-      leaseDurationSeconds: seconds,
-      acquireTime: acquired ?? microTime(Date.now()),
-      renewTime: microTime(Date.now()),
-      leaseTransitions: transitions
-    }
-  });
-  const send = async (verb, method, url, payload) => {
-    const type = method === "PATCH" ? "application/merge-patch+json" : "application/json";
-    try {
-      return await cluster.request(method, url, payload, payload ? { "Content-Type": type } : {});
-    } catch (error) {
-      throw apiFailure(error, action(verb));
-    }
-  };
-  const deadline = Date.now() + options.waitMs;
-  let announced = false;
-  for (; ; ) {
-    const created = await send("create", "POST", path10, body(0));
-    let lease;
-    if (created.status === 201 || created.status === 200) lease = parse2(created);
-    else if (created.status !== 409)
-      throw apiFailure({ code: created.status, body: created.body }, action("create"));
-    if (!lease) {
-      const got = await send("get", "GET", `${path10}/${name}`);
-      if (got.status === 404) continue;
-      if (got.status !== 200) throw apiFailure({ code: got.status, body: got.body }, action("get"));
-      const current = parse2(got);
-      const other = current.spec?.holderIdentity;
-      if (!other || other === holder || expiresAt(current) < Date.now()) {
-        if (other && other !== holder)
-          logger.warn(`lease ${namespace}/${name}: taking over the expired lease of ${other}`);
-        const taken = await send(
-          "update",
-          "PUT",
-          `${path10}/${name}`,
-          body(
-            (current.spec?.leaseTransitions ?? 0) + (other === holder ? 0 : 1),
-            current.metadata.resourceVersion
-          )
-        );
-        if (taken.status === 409) continue;
-        if (taken.status !== 200)
-          throw apiFailure({ code: taken.status, body: taken.body }, action("update"));
-        lease = parse2(taken);
-      } else {
-        const remaining = deadline - Date.now();
-        const describe = `lease ${namespace}/${name} is held by promotion ${other} (renewed ${current.spec?.renewTime ?? "?"}, expires ${new Date(expiresAt(current)).toISOString()})`;
-        if (remaining <= 0) {
-          throw new DeployError(
-            "failed",
-            "lease-held",
-            `another promotion of ${options.model} is running: ${describe}`,
-            `wait for promotion ${other} to finish (or, if it died, for its lease to expire, or delete it: kubectl delete lease -n ${namespace} ${name})`
-          );
-        }
-        if (!announced) logger.info(`${describe}; waiting up to ${Math.ceil(remaining / 1e3)} s`);
-        announced = true;
-        const until = Math.max(50, Math.min(remaining, expiresAt(current) - Date.now() + 50));
-        await watchUntil(
-          cluster,
-          [{ path: path10, fieldSelector: `metadata.name=${name}` }],
-          (caches) => {
-            const now = caches[0]?.get(name);
-            if (!now || now.spec?.holderIdentity !== other || now.metadata.resourceVersion !== current.metadata.resourceVersion)
-              return true;
-            return void 0;
-          },
-          { timeoutMs: until, onTimeout: () => new Error("lease wait") }
-        ).catch((error) => {
-          if (!(error instanceof Error && error.message === "lease wait")) throw error;
-        });
-        continue;
-      }
-    }
-    logger.info(`lease ${namespace}/${name} taken by promotion ${holder}`);
-    return held(lease, send, path10, name, namespace, seconds, holder, logger, body);
-  }
-}
-function held(initial, send, path10, name, namespace, seconds, holder, logger, body) {
-  let lease = initial;
-  let lost;
-  let renewing;
-  const url = `${path10}/${name}`;
-  const lose = (reason) => {
-    lost = `lease ${namespace}/${name} lost: ${reason}`;
-    clearInterval(timer);
-    logger.warn(`${lost}; another promotion may now deploy ${namespace} at the same time`);
-  };
-  const put = () => send(
-    "patch",
-    "PATCH",
-    url,
-    body(lease.spec?.leaseTransitions ?? 0, lease.metadata.resourceVersion, lease.spec?.acquireTime)
-  );
-  const renew = async () => {
-    let res = await put();
-    if (res.status === 409) {
-      const got = await send("get", "GET", url);
-      if (got.status === 404) return lose("it was deleted");
-      if (got.status !== 200) {
-        logger.warn(`lease ${namespace}/${name}: renewing: HTTP ${got.status}`);
-        return;
-      }
-      const current = parse2(got);
-      const other = current.spec?.holderIdentity;
-      if (other !== holder) return lose(`promotion ${other ?? "(none)"} holds it now`);
-      lease = current;
-      res = await put();
-    }
-    if (res.status === 200) lease = parse2(res);
-    else if (res.status === 404) lose("it was deleted");
-    else logger.warn(`lease ${namespace}/${name}: renewing: HTTP ${res.status}`);
-  };
-  const timer = setInterval(
-    () => {
-      if (renewing || lost) return;
-      renewing = renew().catch(
-        (error) => logger.warn(`lease ${namespace}/${name}: renewing: ${error.message}`)
-      ).finally(() => {
-        renewing = void 0;
-      });
-    },
-    seconds * 1e3 / 3
-  );
-  timer.unref();
-  let released;
-  return {
-    name,
-    namespace,
-    get lost() {
-      return lost;
-    },
-    release() {
-      released ??= (async () => {
-        clearInterval(timer);
-        await renewing;
-        try {
-          const got = await send("get", "GET", url);
-          if (got.status !== 200) return;
-          const current = parse2(got);
-          if (current.spec?.holderIdentity !== holder) return;
-          const res = await send(
-            "delete",
-            "DELETE",
-            url,
-            JSON.stringify({
-              apiVersion: "v1",
-              kind: "DeleteOptions",
-              preconditions: { uid: current.metadata.uid, resourceVersion: current.metadata.resourceVersion }
-            })
-          );
-          if (res.status === 409) logger.info(`lease ${namespace}/${name}: taken over before release`);
-          else if (res.status !== 200 && res.status !== 404)
-            logger.warn(`lease ${namespace}/${name}: releasing: HTTP ${res.status}`);
-          else logger.info(`lease ${namespace}/${name} released`);
-        } catch (error) {
-          logger.warn(`lease ${namespace}/${name}: releasing: ${error.message}`);
-        }
-      })();
-      return released;
-    }
-  };
-}
-
-// src/deploy/deploy.ts
-var LAYOUT = /^oci-layout:/;
-function withNamespace(object, namespace) {
-  if (!object.metadata?.namespace) return object;
-  return { ...object, metadata: { ...object.metadata, namespace } };
-}
-async function preflight(cluster, input, namespace, objects) {
-  if (LAYOUT.test(input.image.reference) && !input.allowLayoutImages) {
-    throw new DeployError(
-      "usage",
-      "image-not-pullable",
-      `image ${input.image.reference} is an OCI layout on this machine: cluster ${cluster.name} cannot pull it`,
-      "give image-repository (HOST/REPO) so the image is pushed to a registry the cluster can pull from"
-    );
-  }
-  const res = await cluster.request("GET", `/api/v1/namespaces/${encodeURIComponent(namespace)}`).catch((error) => {
-    throw apiFailure(error, { verb: "get", kind: "Namespace", name: namespace, cluster: cluster.name });
-  });
-  if (res.status === 404) {
-    throw new DeployError(
-      "usage",
-      "namespace-missing",
-      `namespace "${namespace}" does not exist in cluster ${cluster.name}`,
-      `create it (kubectl create namespace ${namespace}), or set the pool namespace in the catalog`
-    );
-  }
-  if (res.status !== 200 && res.status !== 403) {
-    throw apiFailure(
-      { code: res.status, body: res.body },
-      { verb: "get", kind: "Namespace", name: namespace, cluster: cluster.name }
-    );
-  }
-  await checkAccess(cluster, namespace, requiredPermissions(objects, input.dryRun));
-}
-async function deployOne(input) {
-  const target = await connect2(input);
-  if (input.dryRun) return dryRun(target, input);
-  const lease = await takeLease(target, input);
-  const run = new ClusterDeploy(target, input, lease);
-  try {
-    await run.applyWorkload();
-    const rollout = await run.awaitRollout();
-    await run.applyAfterRollout();
-    return run.succeeded(rollout);
-  } catch (thrown) {
-    try {
-      throw await run.failed(thrown);
-    } finally {
-      await lease.release();
-    }
-  }
-}
-async function connect2(input) {
-  const namespace = input.target?.namespace ?? input.pool.namespace;
-  const context = input.target?.context ?? input.pool.context;
-  const kc = loadKubeConfig({
-    ...input.kubeconfig !== void 0 ? { kubeconfig: input.kubeconfig } : {},
-    ...context !== void 0 ? { context } : {},
-    ...input.env ? { env: input.env } : {}
-  });
-  const cluster = new KubeCluster(kc);
-  const objects = input.objects.map((o) => withNamespace(o, namespace));
-  const userObjects = (input.userObjects ?? []).map((o) => withNamespace(o, namespace));
-  await preflight(cluster, input, namespace, [...objects, ...userObjects]);
-  return { cluster, namespace, objects, userObjects };
-}
-async function dryRun(target, input) {
-  const { cluster, namespace, objects, userObjects } = target;
-  const diff = await dryRunDiff(cluster, [...objects, ...userObjects], {
-    force: input.force,
-    logger: input.logger
-  });
-  const result = {
-    cluster: cluster.name,
-    namespace,
-    version: input.model.version,
-    applied: [],
-    rolledBack: false,
-    rolloutSeconds: 0,
-    diff
-  };
-  return { result, rollback: async () => [], release: async () => void 0 };
-}
-function takeLease({ cluster, namespace }, input) {
-  return acquireLease(cluster, {
-    namespace,
-    model: input.model.name,
-    holder: input.promotionId,
-    waitMs: (input.timeouts.leaseWaitSeconds ?? 300) * 1e3,
-    ...input.timeouts.leaseSeconds !== void 0 ? { leaseSeconds: input.timeouts.leaseSeconds } : {},
-    logger: input.logger,
-    annotations: { [`${PREFIX}/version`]: input.model.version }
-  });
-}
-function reportOf(error) {
-  return error?.report;
-}
-async function deploy(input) {
-  const deployed = await deployOne(input);
-  await deployed.release();
-  return deployed.result;
-}
-
-// src/deploy/cluster-targets.ts
-async function deployToClusters(input, clusters) {
-  const done = [];
-  try {
-    for (const target of clusters) {
-      input.logger.info(`cluster ${target.context}${target.namespace ? `/${target.namespace}` : ""}`);
-      try {
-        done.push(await deployOne({ ...input, target }));
-      } catch (error) {
-        const reports = [];
-        for (const earlier of [...done].reverse()) {
-          const reason = `cluster ${target.context} failed: ${error instanceof Error ? error.message : String(error)}`;
-          try {
-            await earlier.rollback(reason);
-            reports.push({ ...earlier.result, rolledBack: true, reason });
-          } catch (rollbackError) {
-            reports.push({
-              ...earlier.result,
-              rolledBack: false,
-              reason: `${reason}; ${rollbackError.message}`
-            });
-          }
-        }
-        const own = reportOf(error);
-        const failed = error instanceof DeployError ? error : new DeployError("failed", "api-error", String(error), void 0, { cause: error });
-        const message = done.length > 0 ? `${failed.message}; rolled back ${done.map((d) => d.result.cluster).join(", ")} too` : failed.message;
-        const wrapped = new DeployError(failed.kind, failed.code, message, failed.hint, {
-          cause: failed,
-          ...failed.evidence ? { evidence: failed.evidence } : {}
-        });
-        Object.assign(wrapped, { report: own, reports: [...reports.reverse(), ...own ? [own] : []] });
-        throw wrapped;
-      }
-    }
-    return { results: done.map((d) => d.result) };
-  } finally {
-    for (const d of done) await d.release();
-  }
-}
-
-// src/deploy/render-config.ts
-function configData(input) {
-  const { model, pool } = input;
-  const { serving } = pool;
-  const data = {
-    MODEL_NAME: model.name,
-    MODEL_VERSION: model.version,
-    MODEL_DIGEST: model.digest,
-    MODEL_PATH: pool.image.modelPath,
-    MODEL_ENVIRONMENT: input.environment,
-    MODEL_POOL: pool.name,
-    SERVING_PORT: String(serving.port),
-    SERVING_HEALTH_PATH: serving.healthPath,
-    SERVING_READINESS_PATH: serving.readinessPath ?? serving.healthPath,
-    SERVING_INFERENCE_PATH: serving.inferencePath
-  };
-  if (serving.latencySLO?.p50Ms !== void 0)
-    data.SERVING_LATENCY_SLO_P50_MS = String(serving.latencySLO.p50Ms);
-  if (serving.latencySLO?.p95Ms !== void 0)
-    data.SERVING_LATENCY_SLO_P95_MS = String(serving.latencySLO.p95Ms);
-  if (pool.accelerator && pool.accelerator.vendor !== "none") {
-    data.ACCELERATOR_VENDOR = pool.accelerator.vendor;
-    data.ACCELERATOR_COUNT = String(pool.accelerator.count);
-    if (pool.accelerator.product) data.ACCELERATOR_PRODUCT = pool.accelerator.product;
-  }
-  return data;
-}
-function renderConfigMap(input, meta2) {
-  const data = configData(input);
-  const hash = shortHash(JSON.stringify(Object.entries(data)), 10);
-  return {
-    apiVersion: "v1",
-    kind: "ConfigMap",
-    metadata: {
-      name: `${meta2.name}-${hash}`,
-      namespace: input.pool.namespace,
-      labels: { ...meta2.labels },
-      annotations: { ...meta2.annotations }
-    },
-    immutable: true,
-    data
-  };
-}
-
-// src/deploy/render-input.ts
-var RenderError = class extends PromotionError {
-  name = "RenderError";
-  constructor(kind, code, message, hint) {
-    super(kind, code, message, hint);
-  }
-};
-
-// src/deploy/render-container.ts
-var ACCELERATOR_RESOURCE = {
-  nvidia: "nvidia.com/gpu",
-  amd: "amd.com/gpu",
-  intel: "gpu.intel.com/i915",
-  google: "google.com/tpu",
-  aws: "aws.amazon.com/neuron",
-  none: void 0
-};
-var STARTUP_SECONDS = 600;
-var PROGRESS_DEADLINE_SECONDS = STARTUP_SECONDS + 300;
-function isNative(name) {
-  return !name.includes("/") || name.startsWith("kubernetes.io/");
-}
-function resourcesFor(pool) {
-  const base = {};
-  if (pool.cpu !== void 0) base.cpu = String(pool.cpu);
-  if (pool.memory !== void 0) base.memory = String(pool.memory);
-  const accelerator = pool.accelerator;
-  const device = accelerator && (accelerator.resourceName ?? ACCELERATOR_RESOURCE[accelerator.vendor]);
-  if (accelerator && device && accelerator.count > 0) base[device] = String(accelerator.count);
-  const requests = { ...base };
-  const limits = { ...base };
-  for (const [key, value] of Object.entries(pool.resources?.requests ?? {})) requests[key] = String(value);
-  for (const [key, value] of Object.entries(pool.resources?.limits ?? {})) limits[key] = String(value);
-  for (const key of /* @__PURE__ */ new Set([...Object.keys(requests), ...Object.keys(limits)])) {
-    if (isNative(key)) continue;
-    const request = requests[key];
-    const limit = limits[key];
-    if (request !== void 0 && limit !== void 0 && request !== limit) {
-      throw new RenderError(
-        "usage",
-        "resources-mismatch",
-        `pool ${pool.name}: extended resource ${key} requests ${request} but limits ${limit}`,
-        `give ${key} the same value in resources.requests and resources.limits (or set it in one only)`
-      );
-    }
-    requests[key] = limits[key] = request ?? limit;
-  }
-  const resources = {};
-  if (Object.keys(requests).length > 0) resources.requests = requests;
-  if (Object.keys(limits).length > 0) resources.limits = limits;
-  return resources;
-}
-function probe(path10, port, periodSeconds, failureThreshold) {
-  return { httpGet: { path: path10, port }, periodSeconds, timeoutSeconds: 5, failureThreshold };
-}
-function container(pool, options) {
-  const { serving } = pool;
-  const port = options.portName ?? serving.port;
-  const resources = resourcesFor(pool);
-  return {
-    name: options.name,
-    image: options.image,
-    imagePullPolicy: "IfNotPresent",
-    ports: [
-      options.portName ? { name: options.portName, containerPort: serving.port, protocol: "TCP" } : { containerPort: serving.port, protocol: "TCP" }
-    ],
-    envFrom: [{ configMapRef: { name: options.configMap } }],
-    ...Object.keys(resources).length > 0 ? { resources } : {},
-    startupProbe: probe(serving.healthPath, port, 10, STARTUP_SECONDS / 10),
-    livenessProbe: probe(serving.healthPath, port, 10, 3),
-    readinessProbe: probe(serving.readinessPath ?? serving.healthPath, port, 5, 3),
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      runAsUser: 65532,
-      runAsGroup: 65532,
-      capabilities: { drop: ["ALL"] },
-      seccompProfile: { type: "RuntimeDefault" }
-    },
-    volumeMounts: scratchVolumes(pool).map((volume) => ({ name: volume.name, mountPath: volume.mountPath }))
-  };
-}
-function scratchVolumes(pool) {
-  const volumes2 = [{ name: "tmp", mountPath: "/tmp", emptyDir: {} }];
-  if (pool.accelerator && pool.accelerator.vendor !== "none") {
-    volumes2.push({ name: "dshm", mountPath: "/dev/shm", emptyDir: { medium: "Memory" } });
-  }
-  return volumes2;
-}
-function volumes(pool) {
-  return scratchVolumes(pool).map(({ name, emptyDir }) => ({ name, emptyDir }));
-}
-function placement(pool) {
-  return {
-    ...Object.keys(pool.nodeSelector).length > 0 ? { nodeSelector: { ...pool.nodeSelector } } : {},
-    ...pool.tolerations.length > 0 ? { tolerations: pool.tolerations.map((t) => ({ ...t })) } : {}
-  };
-}
-function checkUtilizationRequests(pool, metrics) {
-  const requests = resourcesFor(pool).requests ?? {};
-  for (const metric of metrics) {
-    const source = metric.resource ?? metric.containerResource;
-    if (source?.target?.type !== "Utilization" || !source.name) continue;
-    if (requests[source.name] === void 0) {
-      throw new RenderError(
-        "usage",
-        "scaling-needs-request",
-        `pool ${pool.name}: autoscaling on ${source.name} utilization, but the container requests no ${source.name}`,
-        `set ${source.name} on the pool (or resources.requests.${source.name}), or scale on another metric`
-      );
-    }
-  }
-}
-
-// src/deploy/render-deployment.ts
-var CONTAINER = "model-server";
-var DEFAULT_CPU_TARGET = 80;
-function meta(input, m) {
-  return {
-    name: m.name,
-    namespace: input.pool.namespace,
-    labels: { ...m.labels },
-    annotations: { ...m.annotations }
-  };
-}
-function renderDeployment(input, m, configMap) {
-  const { pool } = input;
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: meta(input, m),
-    spec: {
-      replicas: pool.scaling.minReplicas,
-      revisionHistoryLimit: 10,
-      progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS,
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-      selector: { matchLabels: { ...m.selector } },
-      template: {
-        metadata: {
-          labels: { ...m.podLabels },
-          annotations: { ...m.podAnnotations, "kubectl.kubernetes.io/default-container": CONTAINER }
-        },
-        spec: {
-          automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-          containers: [
-            container(pool, { name: CONTAINER, image: input.image.reference, configMap, portName: "http" })
-          ],
-          volumes: volumes(pool),
-          ...placement(pool)
-        }
-      }
-    }
-  };
-}
-function renderService(input, m) {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: meta(input, m),
-    spec: {
-      type: "ClusterIP",
-      selector: { ...m.selector },
-      ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]
-    }
-  };
-}
-function hpaMetrics(input) {
-  const { scaling } = input.pool;
-  if (scaling.metrics && scaling.metrics.length > 0) return scaling.metrics.map((metric) => ({ ...metric }));
-  const averageUtilization = scaling.targetCPUUtilization ?? DEFAULT_CPU_TARGET;
-  return [
-    { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization } } }
-  ];
-}
-function renderAutoscaler(input, m) {
-  const { pool } = input;
-  if (pool.scaling.maxReplicas <= pool.scaling.minReplicas) return void 0;
-  const metrics = hpaMetrics(input);
-  checkUtilizationRequests(pool, metrics);
-  return {
-    apiVersion: "autoscaling/v2",
-    kind: "HorizontalPodAutoscaler",
-    metadata: meta(input, m),
-    spec: {
-      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: m.name },
-      minReplicas: pool.scaling.minReplicas,
-      maxReplicas: pool.scaling.maxReplicas,
-      metrics
-    }
-  };
-}
-
-// src/deploy/render-kserve.ts
-var KSERVE_CONTAINER = "kserve-container";
-var KSERVE_NAME_MAX = 45;
-function kserveScaling(input) {
-  const { pool } = input;
-  const metrics = pool.scaling.metrics ?? [];
-  if (metrics.length === 0) {
-    const target2 = pool.scaling.targetCPUUtilization;
-    return target2 === void 0 ? void 0 : { scaleMetric: "cpu", scaleTarget: target2 };
-  }
-  const [metric] = metrics;
-  const resource = metric?.resource;
-  const name = resource?.name;
-  const target = resource?.target?.averageUtilization;
-  if (metrics.length === 1 && metric?.type === "Resource" && (name === "cpu" || name === "memory") && resource?.target?.type === "Utilization" && typeof target === "number") {
-    return { scaleMetric: name, scaleTarget: target };
-  }
-  throw new RenderError(
-    "usage",
-    "kserve-metrics-unsupported",
-    `pool ${pool.name}: the kserve form scales on one cpu or memory Utilization target, not on scaling.metrics ${JSON.stringify(metrics)}`,
-    "use scaling.targetCPUUtilization, or a single Resource cpu/memory Utilization metric, or form: deployment"
-  );
-}
-function renderInferenceService(input, m, configMap) {
-  const { pool } = input;
-  const scaling = pool.scaling.maxReplicas > pool.scaling.minReplicas ? kserveScaling(input) : void 0;
-  if (scaling) {
-    checkUtilizationRequests(pool, [
-      { type: "Resource", resource: { name: scaling.scaleMetric, target: { type: "Utilization" } } }
-    ]);
-  }
-  return {
-    apiVersion: "serving.kserve.io/v1beta1",
-    kind: "InferenceService",
-    metadata: {
-      name: m.name,
-      namespace: pool.namespace,
-      labels: { ...m.labels },
-      annotations: { ...m.annotations }
-    },
-    spec: {
-      predictor: {
-        minReplicas: pool.scaling.minReplicas,
-        maxReplicas: pool.scaling.maxReplicas,
-        ...scaling ?? {},
-        labels: { ...m.podLabels },
-        annotations: { ...m.podAnnotations },
-        containers: [container(pool, { name: KSERVE_CONTAINER, image: input.image.reference, configMap })],
-        volumes: volumes(pool),
-        ...placement(pool)
-      }
-    }
-  };
-}
-
-// src/deploy/render.ts
-var PINNED = /@(sha256:[a-f0-9]{64})$/;
-function pinnedDigest(image) {
-  const match = PINNED.exec(image.reference);
-  if (!match) {
-    throw new RenderError(
-      "usage",
-      "image-not-pinned",
-      `image ${image.reference} is not pinned by digest`,
-      "deploy the image by digest (REPO@sha256:<64 hex>), as the build step reports it"
-    );
-  }
-  if (match[1] !== image.digest) {
-    throw new RenderError(
-      "failed",
-      "image-digest-mismatch",
-      `image ${image.reference} does not match its digest ${image.digest}`,
-      "pass the digest the image was pushed with"
-    );
-  }
-  return match[1];
-}
-function renderManifests(input) {
-  pinnedDigest(input.image);
-  const kserve = input.pool.form === "kserve";
-  const name = resourceName(input.model.name, input.environment, kserve ? KSERVE_NAME_MAX : void 0);
-  const meta2 = promotionMetadata(input, name);
-  const configMap = renderConfigMap(input, meta2);
-  if (kserve) return [configMap, renderInferenceService(input, meta2, configMap.metadata.name)];
-  const autoscaler = renderAutoscaler(input, meta2);
-  return [
-    configMap,
-    renderDeployment(input, meta2, configMap.metadata.name),
-    renderService(input, meta2),
-    ...autoscaler ? [autoscaler] : []
-  ];
-}
-
-// src/deploy/user-manifests.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-import { glob, readFile } from "node:fs/promises";
-import path2 from "node:path";
-var PLACEHOLDERS = [
-  "IMAGE",
-  "IMAGE_DIGEST",
-  "MODEL_NAME",
-  "MODEL_VERSION",
-  "MODEL_DIGEST",
-  "NAMESPACE"
-];
-var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
-  "Namespace",
-  "ClusterRole",
-  "ClusterRoleBinding",
-  "CustomResourceDefinition",
-  "PersistentVolume",
-  "StorageClass",
-  "PriorityClass",
-  "IngressClass",
-  "ValidatingWebhookConfiguration",
-  "MutatingWebhookConfiguration"
-]);
-function substitute(text, values) {
-  return text.replace(
-    /\$\{([A-Z_]+)\}/g,
-    (whole, key) => PLACEHOLDERS.includes(key) ? values[key] : whole
-  );
-}
-function parseManifests(text, source, values, promotion) {
-  const objects = [];
-  for (const [index2, doc] of (0, import_yaml3.parseAllDocuments)(substitute(text, values)).entries()) {
-    if (doc.errors.length > 0) {
-      throw new DeployError(
-        "usage",
-        "manifest-invalid",
-        `${source}: document ${index2 + 1}: ${doc.errors[0]?.message ?? "invalid YAML"}`
-      );
-    }
-    const value = doc.toJS();
-    if (value === null || value === void 0) continue;
-    const items = value.kind?.endsWith("List") ? value.items ?? [] : [value];
-    for (const item of items) {
-      const o = item;
-      if (!o || typeof o !== "object" || !o.apiVersion || !o.kind || !o.metadata?.name) {
-        throw new DeployError(
-          "usage",
-          "manifest-invalid",
-          `${source}: document ${index2 + 1} is not a Kubernetes object (apiVersion, kind and metadata.name are required)`
-        );
-      }
-      if (!o.metadata.namespace && !CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = values.NAMESPACE;
-      o.metadata.annotations = {
-        ...o.metadata.annotations,
-        [`${PREFIX}/promotion-id`]: promotion.promotionId,
-        [`${PREFIX}/model`]: values.MODEL_NAME,
-        [`${PREFIX}/version`]: values.MODEL_VERSION
-      };
-      objects.push(o);
-    }
-  }
-  return objects;
-}
-async function manifestFiles(patterns, cwd) {
-  const files = [];
-  for (const pattern of patterns.map((p) => p.trim()).filter(Boolean)) {
-    const matched = [];
-    for await (const file of glob(pattern, { cwd })) matched.push(path2.resolve(cwd, file));
-    const yaml = matched.filter((f) => /\.(ya?ml|json)$/i.test(f)).sort();
-    if (yaml.length === 0) {
-      throw new DeployError(
-        "usage",
-        "manifest-invalid",
-        `manifests: ${pattern} matches no .yaml, .yml or .json file (from ${cwd})`,
-        "give file paths or globs relative to the working directory"
-      );
-    }
-    for (const file of yaml) if (!files.includes(file)) files.push(file);
-  }
-  return files;
-}
-async function loadUserManifests(patterns, cwd, values, promotion) {
-  const objects = [];
-  for (const file of await manifestFiles(patterns, cwd)) {
-    objects.push(
-      ...parseManifests(await readFile(file, "utf8"), path2.relative(cwd, file) || file, values, promotion)
-    );
-  }
-  return objects;
-}
-
-// src/deploy/write-manifests.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-var WRITTEN = /^(\d{2}-[a-z0-9]+-[a-z0-9.-]+\.yaml|all\.yaml)$/;
-function manifestYaml(object) {
-  return (0, import_yaml4.stringify)(object, { lineWidth: 0, sortMapEntries: false });
-}
-function manifestFileName(index2, object) {
-  return `${String(index2 + 1).padStart(2, "0")}-${object.kind.toLowerCase()}-${object.metadata.name}.yaml`;
-}
-async function writeManifests(dir, objects) {
-  await mkdir(dir, { recursive: true });
-  for (const entry of await readdir(dir)) if (WRITTEN.test(entry)) await rm(join(dir, entry));
-  const paths = [];
-  const documents = [];
-  for (const [index2, object] of objects.entries()) {
-    const text = manifestYaml(object);
-    const path10 = join(dir, manifestFileName(index2, object));
-    await writeFile(path10, text);
-    paths.push(path10);
-    documents.push(text);
-  }
-  const all = join(dir, "all.yaml");
-  await writeFile(all, documents.map((text) => `---
-${text}`).join(""));
-  paths.push(all);
-  return paths;
-}
-
-// src/image/image-config.ts
-var LABEL_PREFIX = "dev.model-promote";
-function createdAt(sourceDateEpoch) {
-  return new Date(sourceDateEpoch * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-function driverEnvName(key) {
-  if (key === "version") return "DRIVER_VERSION";
-  const snake = key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toUpperCase().replace(/^_+|_+$/g, "");
-  return snake.endsWith("_VERSION") || snake === "VERSION" ? snake : `${snake}_VERSION`;
-}
-function sortedEntries(record) {
-  return Object.entries(record ?? {}).filter((e2) => e2[1] !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-}
-function configChanges(input) {
-  const { pool, model } = input;
-  const created = createdAt(input.sourceDateEpoch);
-  const driver = sortedEntries(pool.driver);
-  const env = [
-    ...driver.map(([key, value]) => [driverEnvName(key), value]),
-    ...sortedEntries(pool.image.env),
-    ["MODEL_PATH", input.modelPath],
-    ["MODEL_NAME", model.name],
-    ["MODEL_VERSION", model.version]
-  ];
-  const accelerator = pool.accelerator ? [pool.accelerator.vendor, pool.accelerator.product].filter(Boolean).join("/") : void 0;
-  const oci = {
-    [Annotation.Created]: created,
-    [Annotation.Title]: model.name,
-    [Annotation.Version]: model.version,
-    ...input.source ? { [Annotation.Source]: input.source } : {},
-    ...input.base.name ? { [Annotation.BaseName]: input.base.name } : {},
-    ...input.base.digest ? { [Annotation.BaseDigest]: input.base.digest } : {}
-  };
-  const labels = {
-    ...pool.image.labels,
-    ...oci,
-    [`${LABEL_PREFIX}.model.name`]: model.name,
-    [`${LABEL_PREFIX}.model.version`]: model.version,
-    [`${LABEL_PREFIX}.model.digest`]: model.digest,
-    [`${LABEL_PREFIX}.pool`]: pool.name,
-    ...accelerator ? { [`${LABEL_PREFIX}.accelerator`]: accelerator } : {},
-    ...Object.fromEntries(driver.map(([key, value]) => [`${LABEL_PREFIX}.driver.${key}`, value]))
-  };
-  return {
-    created,
-    env,
-    labels,
-    ...pool.image.entrypoint ? { entrypoint: pool.image.entrypoint } : {},
-    ...pool.image.cmd ? { cmd: pool.image.cmd } : {},
-    annotations: oci
-  };
-}
-function mergeEnv(base, changes) {
-  const merged = [...base];
-  for (const [key, value] of changes) {
-    const at = merged.findIndex((line) => line === key || line.startsWith(`${key}=`));
-    if (at >= 0) merged[at] = `${key}=${value}`;
-    else merged.push(`${key}=${value}`);
-  }
-  return merged;
-}
-function applyConfigChanges(base, changes, layers) {
-  const runtime = base.config ?? {};
-  const history = [
-    ...base.history ?? [],
-    ...layers.map((layer) => ({ created: changes.created, created_by: layer.createdBy }))
-  ];
-  const { Cmd: baseCmd, Entrypoint: baseEntrypoint, ...rest } = runtime;
-  const entrypoint = changes.entrypoint ?? baseEntrypoint;
-  const cmd = changes.cmd ?? (changes.entrypoint ? void 0 : baseCmd);
-  return {
-    ...base,
-    created: changes.created,
-    config: {
-      ...rest,
-      Env: mergeEnv(runtime.Env ?? [], changes.env),
-      Labels: { ...runtime.Labels ?? {}, ...changes.labels },
-      ...entrypoint ? { Entrypoint: entrypoint } : {},
-      ...cmd ? { Cmd: cmd } : {}
-    },
-    rootfs: { type: "layers", diff_ids: [...base.rootfs.diff_ids, ...layers.map((l) => l.diffId)] },
-    history
-  };
-}
-
-// src/image/layer-key.ts
-import { createHash as createHash2 } from "node:crypto";
-var HEX64 = /^[a-f0-9]{64}$/;
-function layerKey(layer, sourceDateEpoch, fileSha256, format = TAR_LAYER_FORMAT) {
-  const entries = [];
-  for (const entry of layer.entries) {
-    if (entry.kind === "directory") {
-      entries.push(["directory", entry.name]);
-      continue;
-    }
-    const sha256 = fileSha256.get(entry.file.path)?.toLowerCase();
-    if (sha256 === void 0 || !HEX64.test(sha256)) return void 0;
-    entries.push(["file", entry.name, entry.file.size, sha256]);
-  }
-  const text = JSON.stringify([format, sourceDateEpoch, entries]);
-  return createHash2("sha256").update(text, "utf8").digest("hex");
-}
-
-// src/oci/layout-sink.ts
-import { randomUUID } from "node:crypto";
-import { mkdir as mkdir2, open, readFile as readFile3, rename, stat as stat2, unlink, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
-
-// src/oci/layout.ts
-import { createReadStream } from "node:fs";
-import { readFile as readFile2, stat } from "node:fs/promises";
-import { join as join2 } from "node:path";
-var LAYOUT_VERSION = "1.0.0";
-var MAX_JSON_BLOB = 8 * 1024 * 1024;
-function isNotFound2(error) {
-  return error?.code === "ENOENT";
-}
-async function readLayoutFile(root) {
-  let text;
-  try {
-    text = await readFile2(join2(root, "oci-layout"), "utf8");
-  } catch (error) {
-    if (isNotFound2(error)) return void 0;
-    throw error;
-  }
-  let file;
-  try {
-    file = JSON.parse(text);
-  } catch {
-    throw new OciError("failed", "layout-invalid", `${join2(root, "oci-layout")} is not JSON`);
-  }
-  if (typeof file.imageLayoutVersion !== "string" || !file.imageLayoutVersion.startsWith("1.")) {
-    throw new OciError(
-      "failed",
-      "layout-invalid",
-      `${root} has image layout version ${JSON.stringify(file.imageLayoutVersion)}, expected 1.x`
-    );
-  }
-  return file;
-}
-var OciLayout = class _OciLayout {
-  constructor(root, index2) {
-    this.root = root;
-    this.index = index2;
-  }
-  root;
-  index;
-  static async open(root) {
-    const layoutFile = await readLayoutFile(root);
-    if (!layoutFile) {
-      throw new OciError(
-        "usage",
-        "layout-missing",
-        `${root} is not an OCI image layout (no oci-layout file)`,
-        "point at a folder written by `umoci init`, `skopeo copy ... oci:DIR` or model-promote"
-      );
-    }
-    let bytes;
-    try {
-      bytes = await readFile2(join2(root, "index.json"));
-    } catch (error) {
-      throw new OciError("failed", "layout-invalid", `${root} has no readable index.json`, void 0, {
-        cause: error
-      });
-    }
-    return new _OciLayout(root, parseIndex(bytes, `${join2(root, "index.json")}`));
-  }
-  async hasBlob(digest) {
-    try {
-      return (await stat(blobPath(this.root, digest))).isFile();
-    } catch (error) {
-      if (isNotFound2(error)) return false;
-      throw error;
-    }
-  }
-  /** A small blob (manifest, index, config), checked against its descriptor's size and digest. */
-  async readBlob(descriptor2, maxSize = MAX_JSON_BLOB) {
-    if (descriptor2.size > maxSize) {
-      throw new OciError(
-        "failed",
-        "blob-too-large",
-        `blob ${descriptor2.digest} in ${this.root} is ${descriptor2.size} bytes, more than ${maxSize} for a ${descriptor2.mediaType}`
-      );
-    }
-    let bytes;
-    try {
-      bytes = await readFile2(blobPath(this.root, descriptor2.digest));
-    } catch (error) {
-      if (isNotFound2(error)) throw this.missing(descriptor2.digest);
-      throw error;
-    }
-    const actual = sha256Digest(bytes);
-    if (bytes.byteLength !== descriptor2.size || actual !== descriptor2.digest) {
-      throw new OciError(
-        "failed",
-        "blob-digest-mismatch",
-        `blob ${descriptor2.digest} in ${this.root} has digest ${actual} and ${bytes.byteLength} bytes (descriptor says ${descriptor2.size})`,
-        "the layout is corrupt: write it again"
-      );
-    }
-    return bytes;
-  }
-  /** Streams a blob of any size; whoever stores it checks the digest. */
-  async *openBlob(digest) {
-    const path10 = blobPath(this.root, digest);
-    try {
-      yield* createReadStream(path10, { highWaterMark: 4 * 1024 * 1024 });
-    } catch (error) {
-      if (isNotFound2(error)) throw this.missing(digest);
-      throw error;
-    }
-  }
-  missing(digest) {
-    return new OciError("failed", "blob-missing", `blob ${digest} is missing from ${this.root}`);
-  }
-};
-
-// src/oci/layout-sink.ts
-var COMPONENT = "[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*";
-var REF_NAME = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
-function checkRefName(tag) {
-  if (!REF_NAME.test(tag)) {
-    throw new OciError(
-      "usage",
-      "tag-invalid",
-      `tag ${JSON.stringify(tag)} is not a valid OCI ref name`,
-      "use letters, digits and . _ - : @ + between them, e.g. 1.4.0 or sentiment-1.4.0"
-    );
-  }
-}
-var OciLayoutSink = class _OciLayoutSink {
-  constructor(root) {
-    this.root = root;
-    this.name = `oci-layout:${root}`;
-  }
-  root;
-  name;
-  /** index.json updates run one after another, so concurrent writeManifest calls lose no tag. */
-  indexQueue = Promise.resolve();
-  /** Opens a layout, creating `oci-layout`, `index.json` and `blobs/sha256` when missing. */
-  static async open(root) {
-    await mkdir2(join3(root, "blobs", "sha256"), { recursive: true });
-    if (!await readLayoutFile(root)) {
-      await writeFile2(join3(root, "oci-layout"), JSON.stringify({ imageLayoutVersion: LAYOUT_VERSION }));
-    }
-    const sink = new _OciLayoutSink(root);
-    try {
-      await stat2(join3(root, "index.json"));
-    } catch {
-      await sink.writeIndex({ schemaVersion: 2, mediaType: MediaType.ImageIndex, manifests: [] });
-    }
-    return sink;
-  }
-  async hasBlob(digest) {
-    try {
-      return (await stat2(blobPath(this.root, digest))).isFile();
-    } catch {
-      return false;
-    }
-  }
-  async writeBlob(blob, source) {
-    if (blob.digest !== void 0) {
-      const existing = await this.existingSize(blob.digest);
-      if (existing !== void 0 && (blob.size === void 0 || blob.size === existing)) {
-        return descriptorOf(blob, blob.digest, existing);
-      }
-    }
-    const temp = join3(this.root, "blobs", `.tmp-${randomUUID()}`);
-    const file = await open(temp, "wx");
-    const counter = new DigestCounter();
-    let renamed = false;
-    try {
-      for await (const chunk of source()) {
-        counter.update(chunk);
-        await file.write(chunk);
-      }
-      await file.close();
-      const digest = counter.digest();
-      if (blob.digest !== void 0 && blob.digest !== digest || blob.size !== void 0 && blob.size !== counter.size) {
-        throw new OciError(
-          "failed",
-          "blob-digest-mismatch",
-          `writing blob ${blob.digest ?? digest} to ${this.name}: got ${digest} (${counter.size} bytes), expected ${blob.digest ?? digest} (${blob.size ?? counter.size} bytes)`,
-          "the source changed or is corrupt: fetch it again"
-        );
-      }
-      await rename(temp, blobPath(this.root, digest));
-      renamed = true;
-      return descriptorOf(blob, digest, counter.size);
-    } finally {
-      if (!renamed) {
-        await file.close().catch(() => void 0);
-        await unlink(temp).catch(() => void 0);
-      }
-    }
-  }
-  async writeManifest(bytes, mediaType, tags) {
-    tags.forEach(checkRefName);
-    const stored = await this.writeBlob(
-      { mediaType, digest: sha256Digest(bytes), size: bytes.byteLength },
-      () => single(bytes)
-    );
-    const descriptor2 = { mediaType, digest: stored.digest, size: stored.size };
-    const update = this.indexQueue.then(async () => {
-      const index2 = parseIndex(await readFile3(join3(this.root, "index.json")), `${this.root}/index.json`);
-      const untouched = index2.manifests.filter((d) => {
-        const ref = d.annotations?.[Annotation.RefName];
-        if (ref !== void 0) return !tags.includes(ref);
-        return tags.length > 0 || d.digest !== descriptor2.digest;
-      });
-      const added = tags.length === 0 ? [descriptor2] : tags.map((tag) => ({ ...descriptor2, annotations: { [Annotation.RefName]: tag } }));
-      await this.writeIndex({ ...index2, manifests: [...untouched, ...added] });
-    });
-    this.indexQueue = update.catch(() => void 0);
-    await update;
-    return descriptor2;
-  }
-  async existingSize(digest) {
-    try {
-      const info = await stat2(blobPath(this.root, digest));
-      return info.isFile() ? info.size : void 0;
-    } catch {
-      return void 0;
-    }
-  }
-  async writeIndex(index2) {
-    const temp = join3(this.root, `.index-${randomUUID()}.json`);
-    await writeFile2(temp, stableJson(index2));
-    await rename(temp, join3(this.root, "index.json"));
-  }
-};
-function descriptorOf(blob, digest, size) {
-  return blob.annotations ? { mediaType: blob.mediaType, digest, size, annotations: blob.annotations } : { mediaType: blob.mediaType, digest, size };
-}
-async function* single(bytes) {
-  yield bytes;
-}
-
-// src/image/layer-plan.ts
-import { posix } from "node:path";
-
-// src/image/image-error.ts
-var ImageError = class extends PromotionError {
-  name = "ImageError";
-};
-
-// src/image/layer-plan.ts
-var OWN_LAYER_THRESHOLD = 64 * 1024 * 1024;
-function compareNames(a, b) {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
-}
-function tarPrefix(modelPath) {
-  const trimmed = modelPath.replace(/^\/+|\/+$/g, "");
-  if (!modelPath.startsWith("/") || trimmed !== "" && !isCleanRelative(trimmed)) {
-    throw new ImageError(
-      "usage",
-      "model-path-invalid",
-      `image modelPath ${JSON.stringify(modelPath)} is not a clean absolute path`,
-      'write it like /models (no "..", ".", or "//")'
-    );
-  }
-  return trimmed;
-}
-function isCleanRelative(path10) {
-  return path10.split("/").every((s) => s !== "" && s !== "." && s !== "..") && !path10.includes("\0");
-}
-function checkModelFiles(files) {
-  if (files.length === 0) {
-    throw new ImageError("failed", "model-empty", "the model has no files to put in the image");
-  }
-  const seen = /* @__PURE__ */ new Set();
-  for (const file of files) {
-    if (!isCleanRelative(file.path) || posix.normalize(file.path) !== file.path) {
-      throw new ImageError(
-        "failed",
-        "model-path-invalid",
-        `model file path ${JSON.stringify(file.path)} is not a clean relative POSIX path`
-      );
-    }
-    if (!Number.isSafeInteger(file.size) || file.size < 0) {
-      throw new ImageError(
-        "failed",
-        "model-path-invalid",
-        `model file ${file.path} has invalid size ${file.size}`
-      );
-    }
-    if (seen.has(file.path)) {
-      throw new ImageError("failed", "model-path-invalid", `model file ${file.path} is listed twice`);
-    }
-    seen.add(file.path);
-  }
-  for (const path10 of seen) {
-    for (let dir = posix.dirname(path10); dir !== "."; dir = posix.dirname(dir)) {
-      if (seen.has(dir)) {
-        throw new ImageError(
-          "failed",
-          "model-path-invalid",
-          `model file ${dir} is also the folder of ${path10}`
-        );
-      }
-    }
-  }
-}
-function layerOf(kind, files, prefix) {
-  const entries = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    const name = prefix ? `${prefix}/${file.path}` : file.path;
-    const segments = name.split("/");
-    for (let i = 1; i < segments.length; i++) {
-      const dir = `${segments.slice(0, i).join("/")}/`;
-      entries.set(dir, { kind: "directory", name: dir });
-    }
-    entries.set(name, { kind: "file", name, file });
-  }
-  const sorted = [...entries.values()].sort((a, b) => compareNames(a.name, b.name));
-  return {
-    kind,
-    entries: sorted,
-    files: sorted.flatMap((e2) => e2.kind === "file" ? [e2.file] : []),
-    bytes: files.reduce((sum, f) => sum + f.size, 0)
-  };
-}
-function planLayers(files, modelPath, threshold = OWN_LAYER_THRESHOLD) {
-  checkModelFiles(files);
-  const prefix = tarPrefix(modelPath);
-  const small = files.filter((f) => f.size < threshold);
-  const big = files.filter((f) => f.size >= threshold).sort((a, b) => compareNames(a.path, b.path));
-  return [
-    ...small.length > 0 ? [layerOf("shared", small, prefix)] : [],
-    ...big.map((f) => layerOf("file", [f], prefix))
-  ];
-}
-
-// src/image/plan.ts
-function createdBy(layer, modelPath) {
-  if (layer.kind === "file") {
-    const file = layer.files[0];
-    return `model-promote: COPY ${file.path} ${modelPath.replace(/\/+$/, "")}/${file.path}`;
-  }
-  const n = layer.files.length;
-  return `model-promote: COPY model files (${n} file${n === 1 ? "" : "s"}) ${modelPath}`;
-}
-function planImage(input) {
-  input.tags.forEach(checkRefName);
-  const { pool, base } = input;
-  const modelPath = pool.image.modelPath;
-  const layers = planLayers(input.files, modelPath).map((layer) => ({
-    ...layer,
-    createdBy: createdBy(layer, modelPath),
-    ...layer.kind === "file" ? { annotations: { [Annotation.Title]: layer.files[0].path } } : {}
-  }));
-  return {
-    platform: pool.image.platform,
-    modelPath,
-    tags: [...input.tags],
-    base: {
-      reference: base.reference,
-      ...base.digest ? { digest: base.digest } : {},
-      layers: base.layers.length,
-      bytes: base.layers.reduce((sum, l) => sum + l.descriptor.size, 0)
-    },
-    layers,
-    config: configChanges({
-      pool,
-      model: input.model,
-      modelPath,
-      base,
-      sourceDateEpoch: input.sourceDateEpoch ?? 0,
-      ...input.source ? { source: input.source } : {}
-    }),
-    modelBytes: layers.reduce((sum, l) => sum + l.bytes, 0)
-  };
-}
-
-// src/image/build.ts
-async function buildImage(input, sink, hooks2 = {}) {
-  const plan = planImage(input);
-  const { base } = input;
-  let baseDone = 0;
-  for (const layer of base.layers) {
-    await sink.writeBlob(layer.descriptor, () => layer.open());
-    baseDone += layer.descriptor.size;
-    hooks2.progress?.({ stage: "base layers", bytesDone: baseDone, bytesTotal: plan.base.bytes });
-  }
-  const layerDone = plan.layers.map(() => 0);
-  const reportModel = () => hooks2.progress?.({
-    stage: "model layers",
-    bytesDone: layerDone.reduce((sum, n) => sum + n, 0),
-    bytesTotal: plan.modelBytes
-  });
-  const sourceDateEpoch = input.sourceDateEpoch ?? 0;
-  const { layerDigests, fileSha256 } = hooks2;
-  let reusedLayers = 0;
-  const modelLayers = await mapLimited(plan.layers, hooks2.concurrency ?? 3, async (layer, i) => {
-    const key = layerDigests && fileSha256 ? layerKey(layer, sourceDateEpoch, fileSha256) : void 0;
-    const known = key !== void 0 ? await layerDigests?.get(key) : void 0;
-    if (known && await sink.hasBlob(known.digest)) {
-      layerDone[i] = layer.bytes;
-      reportModel();
-      reusedLayers++;
-      return layerDescriptor(known, layer.annotations);
-    }
-    const written = await writeTarLayer(
-      layer,
-      {
-        directory: input.directory,
-        sourceDateEpoch,
-        ...hooks2.check ? { check: hooks2.check } : {},
-        ...hooks2.progress && {
-          onLayerProgress: (bytes) => {
-            layerDone[i] = bytes;
-            reportModel();
-          }
-        }
-      },
-      sink,
-      layer.annotations
-    );
-    if (key !== void 0 && (known?.digest !== written.digest || known.size !== written.size)) {
-      await layerDigests?.set(key, { digest: written.digest, size: written.size });
-    }
-    return written;
-  });
-  const config = applyConfigChanges(
-    base.config,
-    plan.config,
-    // Uncompressed layers: the diff_id is the digest.
-    modelLayers.map((d, i) => ({ diffId: d.digest, createdBy: plan.layers[i].createdBy }))
-  );
-  const configBytes = stableJson(config);
-  const configDescriptor = await sink.writeBlob(
-    { mediaType: MediaType.ImageConfig, digest: sha256Digest(configBytes), size: configBytes.byteLength },
-    async function* () {
-      yield configBytes;
-    }
-  );
-  const layers = [...base.layers.map((l) => l.descriptor), ...modelLayers];
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: MediaType.ImageManifest,
-    config: {
-      mediaType: MediaType.ImageConfig,
-      digest: configDescriptor.digest,
-      size: configDescriptor.size
-    },
-    layers,
-    annotations: plan.config.annotations
-  };
-  const manifestBytes = stableJson(manifest);
-  const descriptor2 = await sink.writeManifest(manifestBytes, MediaType.ImageManifest, plan.tags);
-  return {
-    manifestDigest: descriptor2.digest,
-    manifest: { descriptor: descriptor2, bytes: manifestBytes },
-    configDigest: configDescriptor.digest,
-    config,
-    layers,
-    ...base.digest ? { baseDigest: base.digest } : {},
-    size: descriptor2.size + configDescriptor.size + layers.reduce((sum, l) => sum + l.size, 0),
-    reusedLayers,
-    tags: plan.tags,
-    plan
-  };
-}
-function layerDescriptor(known, annotations) {
-  const descriptor2 = { mediaType: MediaType.Layer, digest: known.digest, size: known.size };
-  return annotations ? { ...descriptor2, annotations } : descriptor2;
-}
-
-// src/image/builder.ts
-import { execFile } from "node:child_process";
-import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
-import { copyFile, link, mkdir as mkdir3, mkdtemp, readFile as readFile4, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path3 from "node:path";
-import { pipeline } from "node:stream/promises";
-
-// src/image/builder-error.ts
-var BuilderError = class extends PromotionError {
-  name = "BuilderError";
-};
-
-// src/image/containerfile.ts
-var CONTEXT_MODEL_DIR = "model";
-var ALLOWED_STEP_INSTRUCTIONS = [
-  "RUN",
-  "ENV",
-  "ARG",
-  "WORKDIR",
-  "USER",
-  "LABEL",
-  "SHELL",
-  "EXPOSE"
-];
-function fromOperand(base) {
-  if (base.kind === "scratch") return "scratch";
-  if (!base.name || !base.digest?.startsWith("sha256:")) {
-    throw new BuilderError(
-      "usage",
-      "builder-base-unsupported",
-      `the Containerfile base ${base.name ?? "(unnamed)"} is not pinned by digest`,
-      "resolve the base image first: the builder gets the digest the plan chose"
-    );
-  }
-  const repository = base.name.replace(/@sha256:[a-f0-9]{64}$/, "").replace(/:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, "");
-  return `${repository}@${base.digest}`;
-}
-function checkStep(step, index2) {
-  const trimmed = step.trim();
-  const instruction = /^([A-Za-z]+)\s+\S/.exec(trimmed)?.[1]?.toUpperCase();
-  const where = `builder step ${index2 + 1} (${JSON.stringify(step.slice(0, 80))})`;
-  if (/[\r\n]/.test(trimmed)) {
-    throw new BuilderError(
-      "usage",
-      "builder-step-invalid",
-      `${where} spans several lines`,
-      "write one instruction per step; join shell commands with && inside one RUN"
-    );
-  }
-  if (!instruction || !ALLOWED_STEP_INSTRUCTIONS.includes(instruction)) {
-    throw new BuilderError(
-      "usage",
-      "builder-step-invalid",
-      `${where} does not start with one of ${ALLOWED_STEP_INSTRUCTIONS.join(", ")}`,
-      "the base comes from the pool and the model files from the verified model: steps may not FROM, COPY or ADD"
-    );
-  }
-  return `${instruction}${trimmed.slice(instruction.length)}`;
-}
-function quoteWord(text) {
-  if (/[\r\n]/.test(text)) {
-    throw new BuilderError(
-      "usage",
-      "builder-step-invalid",
-      `value ${JSON.stringify(text.slice(0, 80))} holds a line break`
-    );
-  }
-  return `"${text.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
-}
-function directoryOperand(modelPath) {
-  return modelPath.endsWith("/") ? modelPath : `${modelPath}/`;
-}
-function renderContainerfile(input) {
-  const { config, modelPath } = input.plan;
-  const lines = [];
-  if (input.title) lines.push(`# ${input.title.replace(/[\r\n]+/g, " ")}`);
-  lines.push(`FROM ${fromOperand(input.base)}`);
-  lines.push(...input.steps.map(checkStep));
-  lines.push(`COPY --chown=0:0 ${CONTEXT_MODEL_DIR}/ ${quoteWord(directoryOperand(modelPath))}`);
-  if (config.env.length > 0) {
-    lines.push(
-      `ENV ${config.env.map(([key, value]) => `${envKey(key)}=${quoteWord(value)}`).join(" \\\n    ")}`
-    );
-  }
-  const labels = Object.entries(config.labels);
-  if (labels.length > 0) {
-    lines.push(
-      `LABEL ${labels.map(([key, value]) => `${quoteWord(key)}=${quoteWord(value)}`).join(" \\\n      ")}`
-    );
-  }
-  if (config.entrypoint) lines.push(`ENTRYPOINT ${JSON.stringify(config.entrypoint)}`);
-  if (config.cmd) lines.push(`CMD ${JSON.stringify(config.cmd)}`);
-  return `${lines.join("\n")}
-`;
-}
-function envKey(key) {
-  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
-    throw new BuilderError(
-      "usage",
-      "builder-step-invalid",
-      `environment variable name ${JSON.stringify(key)} cannot go in a Containerfile`
-    );
-  }
-  return key;
-}
-
-// src/image/builder.ts
-function storageArgs(storage) {
-  return ["--root", storage.root, "--runroot", storage.runroot, "--storage-driver", "vfs"];
-}
-function annotationArgs(annotations) {
-  return Object.entries(annotations).flatMap(([key, value]) => ["--annotation", `${key}=${value}`]);
-}
-function buildahBudArgv(a) {
-  return [
-    ...storageArgs(a.storage),
-    "bud",
-    "--isolation",
-    "chroot",
-    "--timestamp",
-    String(a.sourceDateEpoch),
-    "--platform",
-    a.platform,
-    "--identity-label=false",
-    ...a.insecureBase ? ["--tls-verify=false"] : [],
-    ...annotationArgs(a.annotations),
-    "-f",
-    a.containerfile,
-    "-t",
-    a.image,
-    a.context
-  ];
-}
-function buildahPushArgv(a) {
-  return [
-    ...storageArgs(a.storage),
-    "push",
-    "--format",
-    "oci",
-    "--digestfile",
-    a.digestFile,
-    ...a.insecure ? ["--tls-verify=false"] : [],
-    ...a.authFile ? ["--authfile", a.authFile] : [],
-    a.image,
-    `docker://${a.destination}`
-  ];
-}
-function dockerBuildArgv(a) {
-  const output = [
-    "type=registry",
-    "oci-mediatypes=true",
-    "rewrite-timestamp=true",
-    ...a.insecure ? ["registry.insecure=true"] : []
-  ].join(",");
-  return [
-    "buildx",
-    "build",
-    "--platform",
-    a.platform,
-    "--build-arg",
-    `SOURCE_DATE_EPOCH=${a.sourceDateEpoch}`,
-    "--provenance=false",
-    "--sbom=false",
-    ...annotationArgs(a.annotations),
-    "--metadata-file",
-    a.metadataFile,
-    "-f",
-    a.containerfile,
-    ...a.destinations.flatMap((d) => ["-t", d]),
-    "--output",
-    output,
-    a.context
-  ];
-}
-function containerfileBase(base) {
-  if (base.reference === "scratch") return { kind: "scratch" };
-  if (base.reference.startsWith("oci-layout:") || !base.name || !base.digest) {
-    throw new BuilderError(
-      "usage",
-      "builder-base-unsupported",
-      `the Containerfile builder cannot start from ${base.reference}: it needs scratch or a registry image`,
-      `copy the base to a registry (skopeo copy oci:DIR:TAG docker://HOST/REPO:TAG) and name it in the catalog`
-    );
-  }
-  return { kind: "registry", name: base.name, digest: base.digest };
-}
-async function buildWithContainerfile(input, kind, target, logger, options = {}) {
-  const plan = planImage(input);
-  const containerfile = renderContainerfile({
-    base: containerfileBase(input.base),
-    plan,
-    steps: input.steps,
-    title: `model-promote: ${input.model.name} v${input.model.version} for pool ${input.pool.name}`
-  });
-  const run = options.run ?? execFileRunner;
-  const temp = await mkdtemp(path3.join(options.tempDir ?? tmpdir(), "model-promote-build-"));
-  const repo = `${target.registry}/${target.repository}`;
-  try {
-    const context = path3.join(temp, "context");
-    const file = path3.join(temp, "Containerfile");
-    await writeFile3(file, containerfile);
-    const copied = await prepareContext(
-      input.directory,
-      input.files,
-      path3.join(context, CONTEXT_MODEL_DIR),
-      input.check
-    );
-    logger.info(`build context: ${input.files.length} verified files (${copied})`);
-    const sourceDateEpoch = input.sourceDateEpoch ?? 0;
-    let digest;
-    if (kind === "buildah") {
-      const storage = { root: path3.join(temp, "root"), runroot: path3.join(temp, "runroot") };
-      const image = `localhost/model-promote-build:${path3.basename(temp).toLowerCase().replace(/[^a-z0-9_.-]/g, "-")}`;
-      await runBuilder(
-        run,
-        logger,
-        "buildah",
-        buildahBudArgv({
-          storage,
-          containerfile: file,
-          context,
-          image,
-          platform: plan.platform,
-          sourceDateEpoch,
-          annotations: plan.config.annotations,
-          ...target.insecure ? { insecureBase: true } : {}
-        })
-      );
-      const authFile = target.credential ? await writeAuthFile(temp, target) : void 0;
-      const digestFile = path3.join(temp, "digest");
-      digest = "";
-      for (const tag of plan.tags) {
-        await runBuilder(
-          run,
-          logger,
-          "buildah",
-          buildahPushArgv({
-            storage,
-            image,
-            destination: `${repo}:${tag}`,
-            digestFile,
-            ...target.insecure ? { insecure: true } : {},
-            ...authFile ? { authFile } : {}
-          })
-        );
-        const pushed = (await readFile4(digestFile, "utf8").catch(() => "")).trim();
-        if (digest && pushed !== digest) {
-          throw new BuilderError(
-            "failed",
-            "builder-digest-unknown",
-            `buildah pushed ${repo}:${tag} as ${pushed}, the first tag as ${digest}`
-          );
-        }
-        digest = pushed;
-      }
-    } else {
-      const metadataFile = path3.join(temp, "metadata.json");
-      await runBuilder(
-        run,
-        logger,
-        "docker",
-        dockerBuildArgv({
-          containerfile: file,
-          context,
-          destinations: plan.tags.map((tag) => `${repo}:${tag}`),
-          platform: plan.platform,
-          sourceDateEpoch,
-          annotations: plan.config.annotations,
-          metadataFile,
-          ...target.insecure ? { insecure: true } : {}
-        })
-      );
-      digest = await digestFromMetadata(metadataFile);
-    }
-    if (!/^sha256:[a-f0-9]{64}$/.test(digest)) {
-      throw new BuilderError(
-        "failed",
-        "builder-digest-unknown",
-        `${kind} did not report the digest it pushed to ${repo} (got ${JSON.stringify(digest)})`
-      );
-    }
-    logger.info(`${kind} pushed ${repo}@${digest} as ${plan.tags.join(", ")}`);
-    return { digest, reference: `${repo}@${digest}`, tags: plan.tags, containerfile };
-  } finally {
-    await rm2(temp, { recursive: true, force: true }).catch(
-      (error) => logger.warn(
-        `removing the build folder ${temp}: ${error instanceof Error ? error.message : String(error)}`
-      )
-    );
-  }
-}
-async function prepareContext(directory, files, dir, check) {
-  await mkdir3(dir, { recursive: true });
-  for (const file of files) {
-    const from2 = path3.join(directory, ...file.path.split("/"));
-    const to = path3.join(dir, ...file.path.split("/"));
-    await mkdir3(path3.dirname(to), { recursive: true });
-    if (check) {
-      const content = await check(file.path, file.size);
-      let size = 0;
-      await pipeline(
-        createReadStream2(from2, { highWaterMark: 4 * 1024 * 1024 }),
-        async function* (source) {
-          for await (const chunk of source) {
-            size += chunk.byteLength;
-            content.update(chunk);
-            yield chunk;
-          }
-        },
-        createWriteStream(to, { mode: 420 })
-      );
-      if (size !== file.size) {
-        throw new BuilderError(
-          "failed",
-          "builder-failed",
-          `model file ${file.path} has ${size} bytes, ${file.size} were verified`,
-          "the model folder changed after verification: run the promotion again"
-        );
-      }
-      content.finish();
-    } else {
-      await link(from2, to).catch(async (error) => {
-        if (error.code !== "EXDEV" && error.code !== "EPERM") throw error;
-        await copyFile(from2, to);
-      });
-    }
-  }
-  return check ? "checked copies" : "hard links";
-}
-async function writeAuthFile(temp, target) {
-  const { username, password } = target.credential;
-  const file = path3.join(temp, "auth.json");
-  const auth = Buffer.from(`${username}:${password}`).toString("base64");
-  await writeFile3(file, JSON.stringify({ auths: { [target.registry]: { auth } } }), { mode: 384 });
-  return file;
-}
-async function digestFromMetadata(file) {
-  try {
-    const metadata = JSON.parse(await readFile4(file, "utf8"));
-    const digest = metadata["containerimage.digest"];
-    return typeof digest === "string" ? digest : "";
-  } catch {
-    return "";
-  }
-}
-async function runBuilder(run, logger, program, args) {
-  logger.debug(`running ${program} ${args.join(" ")}`);
-  try {
-    const { stderr } = await run(program, args, {});
-    for (const line of stderr.split("\n").filter(Boolean).slice(-5)) logger.debug(`${program}: ${line}`);
-  } catch (error) {
-    const e2 = error;
-    if (e2.code === "ENOENT") {
-      throw new BuilderError(
-        "usage",
-        "builder-missing",
-        `${program} is not installed (or not on PATH)`,
-        `install ${program}, or remove builder: from the pool to build without a daemon`,
-        { cause: error }
-      );
-    }
-    const tail = `${e2.stderr ?? ""}
-${e2.stdout ?? ""}`.split("\n").map((l) => l.trim()).filter(Boolean).slice(-6).join(" | ");
-    throw new BuilderError(
-      "failed",
-      "builder-failed",
-      `${program} ${args.find((a) => ["bud", "push", "build"].includes(a)) ?? ""} failed: ${tail || e2.message}`,
-      `run the command by hand to see the whole log: ${program} ${args.join(" ")}`,
-      { cause: error }
-    );
-  }
-}
-var execFileRunner = (file, args, options) => new Promise((resolve3, reject) => {
-  execFile(file, [...args], { cwd: options.cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-    if (error) reject(Object.assign(error, { stdout, stderr }));
-    else resolve3({ stdout, stderr });
-  });
-});
-
-// src/oci/platform.ts
-function parsePlatform(text) {
-  const parts = text.split("/");
-  const [os, architecture, variant] = parts;
-  if (parts.length < 2 || parts.length > 3 || !os || !architecture || parts.length === 3 && !variant) {
-    throw new OciError(
-      "usage",
-      "platform-invalid",
-      `platform ${JSON.stringify(text)} is not OS/ARCH[/VARIANT]`,
-      "write it like linux/amd64 or linux/arm64/v8"
-    );
-  }
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-function formatPlatform(platform) {
-  return [platform.os, platform.architecture, platform.variant].filter(Boolean).join("/");
-}
-function variantOf(p) {
-  if (p.variant) return p.variant;
-  return p.architecture === "arm64" ? "v8" : void 0;
-}
-function platformMatches(wanted, candidate) {
-  if (wanted.os !== candidate.os || wanted.architecture !== candidate.architecture) return false;
-  const want = variantOf(wanted);
-  return wanted.variant === void 0 || want === variantOf(candidate);
-}
-
-// src/oci/remote/registry-base.ts
-var MAX_CONFIG_BYTES = 8 * 1024 * 1024;
-function choosePlatformManifest(manifests, platform, name) {
-  const chosen = manifests.find(
-    (d) => d.platform && platformMatches(platform, d.platform) && (isManifestMediaType(d.mediaType) || isIndexMediaType(d.mediaType))
-  );
-  if (chosen) return chosen;
-  const offered = manifests.flatMap((d) => d.platform ? [formatPlatform(d.platform)] : []);
-  throw new OciRegistryError(
-    "usage",
-    "platform-unknown",
-    `${name} has no ${formatPlatform(platform)} image (it has ${offered.join(", ") || "no platform entries"})`,
-    `pick a base built for ${formatPlatform(platform)}, or set the pool's image.platform to one it has`
-  );
-}
-var RegistryBaseSource = class {
-  /** One client per registry host, made on demand (credentials, insecure, retries are the factory's). */
-  constructor(clientFor) {
-    this.clientFor = clientFor;
-  }
-  clientFor;
-  async resolve(reference, text, platform) {
-    const ref = parseImageReference(reference.reference);
-    const client = this.clientFor(ref.registry);
-    const name = formatReference(ref);
-    let fetched = await client.getManifest(ref.repository, manifestReference(ref));
-    for (let depth = 0; isIndexMediaType(fetched.mediaType); depth++) {
-      if (depth >= 4)
-        throw new OciRegistryError(
-          "failed",
-          "registry-response-invalid",
-          `${name}: indexes nest deeper than 4`
-        );
-      const index2 = parseIndex(fetched.bytes, `index of ${name}`);
-      const chosen = choosePlatformManifest(index2.manifests, platform, name);
-      fetched = await client.getManifest(ref.repository, chosen.digest);
-    }
-    if (!isManifestMediaType(fetched.mediaType)) {
-      throw new OciRegistryError(
-        "failed",
-        "manifest-rejected",
-        `${name} is a ${fetched.mediaType}, not an image manifest or index`
-      );
-    }
-    const manifest = parseManifest(fetched.bytes, `manifest of ${name}`);
-    if (manifest.config.size > MAX_CONFIG_BYTES) {
-      throw new OciRegistryError(
-        "failed",
-        "manifest-too-large",
-        `${name}: config is ${manifest.config.size} bytes, more than ${MAX_CONFIG_BYTES}`
-      );
-    }
-    const configBytes = [];
-    for await (const chunk of client.openBlob(ref.repository, manifest.config.digest))
-      configBytes.push(chunk);
-    const config = parseImageConfig(Buffer.concat(configBytes), `config of ${name}`);
-    if (!platformMatches(platform, config)) {
-      throw new OciRegistryError(
-        "usage",
-        "platform-unknown",
-        `${name} is for ${formatPlatform(config)}, the pool runs ${formatPlatform(platform)}`,
-        `pick a base built for ${formatPlatform(platform)}`
-      );
-    }
-    const diffIds = config.rootfs.diff_ids;
-    if (diffIds.length !== manifest.layers.length) {
-      throw new OciRegistryError(
-        "failed",
-        "registry-response-invalid",
-        `${name}: ${manifest.layers.length} layers but ${diffIds.length} diff_ids`
-      );
-    }
-    return {
-      reference: text,
-      name: `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ""}`,
-      digest: fetched.digest,
-      config,
-      layers: manifest.layers.map((layer, i) => ({
-        descriptor: { ...layer, mediaType: ociLayerMediaType(layer.mediaType) },
-        diffId: diffIds[i],
-        open: () => client.openBlob(ref.repository, layer.digest)
-      }))
-    };
-  }
-};
-
-// src/image/image-target.ts
-var RegistryClients = class {
-  constructor(access, target) {
-    this.access = access;
-    this.target = target;
-    const common = { ...access.mask && { mask: access.mask }, ...access.env && { env: access.env } };
-    this.explicit = credentialProvider({
-      ...common,
-      ...access.username && { username: access.username },
-      ...access.password && { password: access.password }
-    });
-    this.ambient = credentialProvider(common);
-  }
-  access;
-  target;
-  clients = /* @__PURE__ */ new Map();
-  explicit;
-  ambient;
-  clientFor = (registry) => {
-    let client = this.clients.get(registry);
-    if (!client) {
-      client = new RegistryClient({
-        registry,
-        credentials: registry === this.target ? this.explicit : this.ambient,
-        insecure: this.access.insecure,
-        logger: this.access.logger
-      });
-      this.clients.set(registry, client);
-    }
-    return client;
-  };
-  baseSource() {
-    return new RegistryBaseSource(this.clientFor);
-  }
-  /** The credential for a registry, for tools that push on their own (buildah). */
-  credential(registry) {
-    return (registry === this.target ? this.explicit : this.ambient)(registry);
-  }
-};
-function layoutTarget(directory, displayPath2) {
-  return {
-    name: `oci-layout:${displayPath2}`,
-    open: () => OciLayoutSink.open(directory),
-    reference: (digest) => `oci-layout:${displayPath2}@${digest}`
-  };
-}
-function parseRepository(text) {
-  const ref = parseImageReference(text);
-  if (ref.tag !== void 0 || ref.digest !== void 0) {
-    throw new OciRegistryError(
-      "usage",
-      "reference-invalid",
-      `image-repository ${text} names a tag or digest`,
-      "give the repository only (e.g. ghcr.io/org/sentiment); tags come from the model version and pool"
-    );
-  }
-  return { registry: ref.registry, repository: ref.repository };
-}
-function registryTarget(text, clients, logger) {
-  const { registry, repository } = parseRepository(text);
-  return {
-    registry,
-    repository,
-    name: `${registry}/${repository}`,
-    // One pass per layer: the build's layer keys find the layers the registry already has.
-    open: async () => new RegistrySink(clients.clientFor(registry), repository, { logger, hashBeforeUpload: false }),
-    reference: (digest) => `${registry}/${repository}@${digest}`
-  };
-}
-
-// src/image/layer-key-cache.ts
-import { randomBytes } from "node:crypto";
-import { mkdir as mkdir4, readFile as readFile5, rename as rename2, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
-import { dirname, join as join4 } from "node:path";
-var LAYER_DIGESTS_FILE = "layer-digests.json";
-var LayerKeyCache = class {
-  /** `folder`: the `cache-dir` input's folder, or DownloadCache.defaultRoot(env). */
-  constructor(folder, options = {}) {
-    this.options = options;
-    this.path = join4(folder, LAYER_DIGESTS_FILE);
-    this.logger = options.logger ?? silentLogger;
-  }
-  options;
-  path;
-  loaded;
-  writing = Promise.resolve();
-  logger;
-  async get(key) {
-    return (await this.load()).get(key);
-  }
-  async set(key, value) {
-    const layers = await this.load();
-    layers.delete(key);
-    layers.set(key, { digest: value.digest, size: value.size });
-    const max = this.options.maxEntries ?? 1e4;
-    for (const oldest of layers.keys()) {
-      if (layers.size <= max) break;
-      layers.delete(oldest);
-    }
-    this.writing = this.writing.then(() => this.save(layers));
-    await this.writing;
-  }
-  load() {
-    this.loaded ??= readFile5(this.path, "utf8").then(
-      (text) => parse3(text),
-      () => /* @__PURE__ */ new Map()
-    );
-    return this.loaded;
-  }
-  async save(layers) {
-    const shape = { version: 1, layers: Object.fromEntries(layers) };
-    const temp = `${this.path}.${randomBytes(6).toString("hex")}.tmp`;
-    try {
-      await mkdir4(dirname(this.path), { recursive: true });
-      await writeFile4(temp, `${JSON.stringify(shape)}
-`);
-      await rename2(temp, this.path);
-    } catch (error) {
-      await rm3(temp, { force: true }).catch(() => void 0);
-      this.logger.warn(
-        `could not remember layer digests in ${this.path} (${error instanceof Error ? error.message : String(error)}); the next push of this model reads it again`
-      );
-    }
-  }
-};
-function parse3(text) {
-  const layers = /* @__PURE__ */ new Map();
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return layers;
-  }
-  const shape = value;
-  if (shape?.version !== 1 || typeof shape.layers !== "object" || shape.layers === null) return layers;
-  for (const [key, entry] of Object.entries(shape.layers)) {
-    const { digest, size } = entry ?? {};
-    if (/^[a-f0-9]{64}$/.test(key) && typeof digest === "string" && isDigest(digest) && Number.isSafeInteger(size) && size >= 0)
-      layers.set(key, { digest, size });
-  }
-  return layers;
-}
-
-// src/oci/digest-sink.ts
-var DigestOnlySink = class {
-  name = "digest only (dry run)";
-  async hasBlob() {
-    return false;
-  }
-  async writeBlob(blob, source) {
-    if (blob.digest !== void 0 && blob.size !== void 0) return descriptor(blob, blob.digest, blob.size);
-    const counter = new DigestCounter();
-    for await (const chunk of source()) counter.update(chunk);
-    const digest = counter.digest();
-    if (blob.digest !== void 0 && blob.digest !== digest) {
-      throw new OciError(
-        "failed",
-        "blob-digest-mismatch",
-        `blob expected as ${blob.digest} hashes to ${digest}`
-      );
-    }
-    return descriptor(blob, digest, counter.size);
-  }
-  async writeManifest(bytes, mediaType) {
-    return { mediaType, digest: sha256Digest(bytes), size: bytes.byteLength };
-  }
-};
-function descriptor(blob, digest, size) {
-  return {
-    mediaType: blob.mediaType,
-    digest,
-    size,
-    ...blob.annotations && { annotations: { ...blob.annotations } }
-  };
-}
-
-// src/promotion-apply.ts
-async function applyPromotion(context, plan, staging) {
-  const { cwd, output, record } = context;
-  const layoutPath = displayPath(cwd, output.artifactPath("image"));
-  const target = plan.target ?? layoutTarget(path4.join(staging, "image"), layoutPath);
-  const built = await buildStage(context, plan, target);
-  record.image = { ...imageRecord(plan, built), ...!plan.target && { layoutPath } };
-  if (plan.target) {
-    const attached = await context.stages.run(
-      "attest",
-      () => attachSignature(plan, built),
-      (d) => `signature attached to ${built.reference} as ${d.digest}`
-    );
-    record.attestations = { signature: attached.digest };
-  }
-  const objects = await context.stages.run(
-    "manifests",
-    async () => {
-      const objects2 = render(context, plan, built);
-      await writeManifests(path4.join(staging, "manifests"), objects2);
-      return objects2;
-    },
-    (objects2) => objects2.map((o) => o.kind).join(", ")
-  );
-  record.manifests = {
-    path: displayPath(cwd, output.artifactPath("manifests")),
-    objects: objects.map((o) => `${o.kind}/${o.metadata.name}`)
-  };
-  await output.commit(staging);
-  if (plan.cluster) await deployStage(context, plan, built, objects);
-}
-async function previewPromotion(context, plan, staging) {
-  const { stages, record, cwd, output } = context;
-  if (plan.choice.pool.builder) {
-    stages.skip(
-      "build",
-      `${plan.choice.pool.builder.kind} builds at apply time: its digest is known only then`
-    );
-    return [];
-  }
-  const target = plan.target ?? layoutTarget(output.artifactPath("image"), displayPath(cwd, output.artifactPath("image")));
-  const built = await stages.run(
-    "build",
-    async () => {
-      const image = await buildImage(
-        { ...plan.imageInput, directory: plan.verified.directory },
-        new DigestOnlySink(),
-        {
-          check: (file, size) => createContentCheck(plan.verified.manifest, file, size)
-        }
-      );
-      return { digest: image.manifestDigest, reference: target.reference(image.manifestDigest) };
-    },
-    (b) => `would be ${b.reference} (dry run: nothing written)`
-  );
-  record.image = imageRecord(plan, built);
-  const objects = await stages.run(
-    "manifests",
-    async () => {
-      const objects2 = render(context, plan, built);
-      await writeManifests(path4.join(staging, "manifests"), objects2);
-      return objects2;
-    },
-    (objects2) => `${objects2.map((o) => o.kind).join(", ")} (dry run: written for review, not applied)`
-  );
-  record.manifests = {
-    path: displayPath(cwd, output.artifactPath("manifests")),
-    objects: objects.map((o) => `${o.kind}/${o.metadata.name}`)
-  };
-  if (!plan.cluster) return [];
-  const cluster = plan.cluster;
-  const preview = await stages.run(
-    "deploy",
-    async () => (await deployOne({ ...await deployInput(context, plan, built, objects), ...cluster, dryRun: true })).result,
-    (r) => `${r.diff?.length ?? 0} object(s) would change in ${r.cluster}/${r.namespace} (server-side dry run)`
-  );
-  record.deploy = [reportOnly(preview)];
-  return preview.diff ? [diffText(preview.diff)] : [];
-}
-async function buildStage(context, plan, target) {
-  const { options, stages, inputs } = context;
-  const builder = plan.choice.pool.builder;
-  const check = (file, size) => createContentCheck(plan.verified.manifest, file, size);
-  return stages.run(
-    "build",
-    async () => {
-      if (builder && plan.target) {
-        const { registry, repository } = plan.target;
-        const credential = await plan.clients.credential(registry);
-        const result = await buildWithContainerfile(
-          { ...plan.imageInput, directory: plan.verified.directory, steps: builder.steps, check },
-          builder.kind,
-          {
-            registry,
-            repository,
-            insecure: inputs.insecureRegistry || isLoopback(registry),
-            ...credential.username && credential.password && {
-              credential: { username: credential.username, password: credential.password }
-            }
-          },
-          options.logger
-        );
-        return { digest: result.digest, reference: result.reference };
-      }
-      const progress = byteProgress(options.logger, "build", plan.image.modelBytes + plan.image.base.bytes);
-      const image = await buildImage(
-        { ...plan.imageInput, directory: plan.verified.directory },
-        await target.open(),
-        { check, progress: (p) => progress.update(p.bytesDone), ...layerReuse(context, plan) }
-      );
-      progress.done();
-      return {
-        digest: image.manifestDigest,
-        reference: target.reference(image.manifestDigest),
-        modelLayers: image.layers.slice(image.layers.length - plan.image.layers.length),
-        reusedLayers: image.reusedLayers
-      };
-    },
-    (b) => `${b.reference}${builder ? ` (${builder.kind})` : ""}` + (b.reusedLayers ? `; ${b.reusedLayers} of ${plan.image.layers.length} model layer(s) already there, not read` : "")
-  );
-}
-function layerReuse(context, plan) {
-  const { manifest } = plan.verified;
-  if (manifest.serialization.method !== "files") return {};
-  const fileSha256 = new Map(
-    manifest.resources.filter((r) => r.algorithm === "sha256").map((r) => [r.name, r.digest])
-  );
-  const cacheDir = context.inputs.cacheDir && path4.resolve(context.cwd, context.inputs.cacheDir);
-  const folder = DownloadCache.defaultRoot(context.env, cacheDir);
-  return { fileSha256, layerDigests: new LayerKeyCache(folder, { logger: context.options.logger }) };
-}
-function attachSignature(plan, built) {
-  return readFile6(plan.version.signaturePath).then(
-    (bytes) => attachToImage(plan, built.digest, {
-      artifactType: SIGSTORE_BUNDLE_TYPE,
-      mediaType: SIGSTORE_BUNDLE_TYPE,
-      bytes,
-      annotations: {
-        "org.opencontainers.image.title": "model.sig",
-        "dev.model-promote.model.digest": plan.verified.digest
-      }
-    })
-  );
-}
-async function attachToImage(plan, digest, artifact) {
-  const { registry, repository } = plan.target;
-  const client = plan.clients.clientFor(registry);
-  const head = await client.headManifest(repository, digest);
-  return attachReferrer(
-    client,
-    repository,
-    {
-      mediaType: head?.mediaType ?? "application/vnd.oci.image.manifest.v1+json",
-      digest,
-      size: head?.size ?? 0
-    },
-    artifact
-  );
-}
-function render(context, plan, built) {
-  const { record, inputs, options } = context;
-  const signature = plan.verified.signature;
-  return renderManifests({
-    promotionId: record.promotionId,
-    environment: inputs.environment,
-    pool: plan.choice.pool,
-    model: {
-      name: plan.version.model,
-      version: plan.version.version,
-      digest: plan.verified.digest,
-      requested: plan.version.requested
-    },
-    image: { reference: built.reference, digest: built.digest },
-    signer: {
-      method: signature.method,
-      identity: signature.signer,
-      ...signature.issuer && { issuer: signature.issuer }
-    },
-    ...options.runUrl && { sourceRunUrl: options.runUrl },
-    ...plan.previousVersion && plan.previousVersion !== plan.version.version && { previousVersion: plan.previousVersion }
-  });
-}
-async function deployStage(context, plan, built, objects) {
-  const { stages, record } = context;
-  const input = { ...await deployInput(context, plan, built, objects), ...plan.cluster, dryRun: false };
-  const clusters = plan.choice.pool.clusters;
-  try {
-    const reports = await stages.run(
-      "deploy",
-      async () => clusters ? [...(await deployToClusters(input, clusters)).results] : [await deploy(input)],
-      (reports2) => reports2.map(
-        (r) => `${r.cluster}/${r.namespace}: ${r.previousVersion ? `v${r.previousVersion} -> ` : ""}v${r.version}` + (r.rollout ? `, rollout ${r.rollout.seconds.toFixed(1)} s` : "") + (r.smoke ? `, smoke p50 ${r.smoke.p50Ms.toFixed(0)} ms p95 ${r.smoke.p95Ms.toFixed(0)} ms` : "")
-      ).join("; ")
-    );
-    record.deploy = reports.map(reportOnly);
-  } catch (error) {
-    const report2 = reportOf(error);
-    if (report2) record.deploy = [report2];
-    throw error;
-  }
-}
-async function deployInput(context, plan, built, objects) {
-  const { inputs, cwd, record, options, env } = context;
-  const model = { name: plan.version.model, version: plan.version.version, digest: plan.verified.digest };
-  const userObjects = inputs.manifests.length ? await loadUserManifests(
-    inputs.manifests,
-    cwd,
-    {
-      IMAGE: built.reference,
-      IMAGE_DIGEST: built.digest,
-      MODEL_NAME: model.name,
-      MODEL_VERSION: model.version,
-      MODEL_DIGEST: model.digest,
-      NAMESPACE: plan.choice.pool.namespace
-    },
-    { promotionId: record.promotionId }
-  ) : [];
-  const inputExample = await readInputExample(plan.verified.directory);
-  return {
-    objects,
-    userObjects,
-    pool: plan.choice.pool,
-    ...inputs.kubeconfig && { kubeconfig: inputs.kubeconfig },
-    promotionId: record.promotionId,
-    model,
-    image: { reference: built.reference, digest: built.digest },
-    ...inputExample !== void 0 && { inputExample },
-    timeouts: { rolloutSeconds: inputs.rolloutTimeoutSeconds },
-    logger: options.logger,
-    force: inputs.force,
-    env
-  };
-}
-async function readInputExample(directory) {
-  try {
-    return JSON.parse(await readFile6(path4.join(directory, "input_example.json"), "utf8"));
-  } catch {
-    return void 0;
-  }
-}
-function reportOnly(result) {
-  const {
-    cluster,
-    namespace,
-    previousVersion,
-    version,
-    rollout,
-    smoke,
-    applied,
-    rolledBack,
-    reason,
-    evidence
-  } = result;
-  return {
-    cluster,
-    namespace,
-    version,
-    applied,
-    rolledBack,
-    ...previousVersion !== void 0 && { previousVersion },
-    ...rollout && { rollout },
-    ...smoke && { smoke },
-    ...reason !== void 0 && { reason },
-    ...evidence && { evidence }
-  };
-}
-function imageRecord(plan, built) {
-  return {
-    reference: built.reference,
-    digest: built.digest,
-    base: plan.base.reference,
-    ...plan.base.digest && { baseDigest: plan.base.digest },
-    layers: plan.image.layers.map((layer, i) => ({
-      files: layer.files.length,
-      size: built.modelLayers?.[i]?.size ?? layer.bytes,
-      ...built.modelLayers?.[i] && { digest: built.modelLayers[i].digest }
-    }))
-  };
-}
-function displayPath(cwd, file) {
-  const relative = path4.relative(cwd, file);
-  return relative === "" ? "." : relative.startsWith("..") || path4.isAbsolute(relative) ? file : relative;
-}
-
-// src/promotion-plan.ts
-import { tmpdir as tmpdir2 } from "node:os";
-
-// src/environments/signing-policy.ts
-import { readFile as readFile7 } from "node:fs/promises";
-async function environmentSigningPolicy(loaded, environmentName) {
-  const policy = environmentOf(loaded, environmentName).signing;
-  if (!policy) return void 0;
-  const written = environmentOf({ catalog: loaded.written }, environmentName).signing ?? policy;
-  const base = ["environments", environmentName, "signing"];
-  const read = async (field, absolute, asWritten, index2) => {
-    const refuse = (reason, hint, error) => {
-      const fieldPath = index2 === void 0 ? [...base, field] : [...base, field, index2];
-      const location = loaded.locate(fieldPath);
-      const issue = { location, path: formatFieldPath(fieldPath), message: `${asWritten}: ${reason}` };
-      return new EnvironmentError(
-        "usage",
-        "invalid-catalog",
-        `${location.file}:${location.line}:${location.column}: ${issue.path}: ${issue.message} (resolved to ${absolute})`,
-        hint,
-        { issues: [issue], cause: error }
-      );
-    };
-    let content;
-    try {
-      content = await readFile7(absolute, "utf8");
-    } catch (error) {
-      const reason = error.code === "ENOENT" ? "not found" : String(error);
-      throw refuse(
-        reason,
-        "paths in the catalog are relative to the catalog file; fix the path or add the file",
-        error
-      );
-    }
-    const what = field === "publicKeys" ? "public key" : field === "certificateChain" ? "certificate" : void 0;
-    const problem = what && pemProblem(content, what);
-    if (problem) throw refuse(problem, `point ${field} at ${what} PEM files`);
-    return { path: absolute, written: asWritten, content };
-  };
-  const readAll = (field) => Promise.all((policy[field] ?? []).map((p, i) => read(field, p, written[field]?.[i] ?? p, i)));
-  return {
-    environment: environmentName,
-    keyless: policy.keyless ?? [],
-    ...policy.trustedRoot !== void 0 && {
-      trustedRoot: await read("trustedRoot", policy.trustedRoot, written.trustedRoot ?? policy.trustedRoot)
-    },
-    publicKeys: await readAll("publicKeys"),
-    certificateChain: await readAll("certificateChain")
-  };
-}
-
-// src/image/base-image.ts
-import { isAbsolute, resolve } from "node:path";
-
-// src/image/layout-base.ts
-var OciLayoutBaseSource = class {
-  async resolve(reference, text, platform) {
-    try {
-      const layout = await OciLayout.open(reference.path);
-      const candidates = chooseTagged(layout.index.manifests, reference, text);
-      const manifestDescriptor = await choosePlatform(layout, candidates, platform, text);
-      return await readImage(layout, manifestDescriptor, platform, text);
-    } catch (error) {
-      if (error instanceof OciError) {
-        throw new ImageError(
-          error.kind,
-          "base-unreadable",
-          `base image ${text}: ${error.message}`,
-          error.hint,
-          {
-            cause: error
-          }
-        );
-      }
-      throw error;
-    }
-  }
-};
-function tagsOf(manifests) {
-  return [...new Set(manifests.flatMap((d) => d.annotations?.[Annotation.RefName] ?? []))];
-}
-function chooseTagged(manifests, reference, text) {
-  const tags = tagsOf(manifests);
-  const known = tags.length ? `it has ${tags.join(", ")}` : "it has no tags";
-  if (reference.tag !== void 0) {
-    const tagged = manifests.filter((d) => d.annotations?.[Annotation.RefName] === reference.tag);
-    if (tagged.length === 0) {
-      throw new ImageError(
-        "usage",
-        "base-tag-not-found",
-        `base image ${text}: tag ${reference.tag} is not in ${reference.path} (${known})`,
-        tags.length ? `write oci-layout:${reference.path}:${tags[0]}` : "write the image into the layout first"
-      );
-    }
-    return tagged;
-  }
-  if (manifests.length === 0) {
-    throw new ImageError(
-      "usage",
-      "base-tag-not-found",
-      `base image ${text}: ${reference.path} holds no image`
-    );
-  }
-  const digests = new Set(manifests.map((d) => d.digest));
-  if (digests.size > 1 && manifests.some((d) => !d.platform)) {
-    throw new ImageError(
-      "usage",
-      "base-tag-required",
-      `base image ${text}: ${reference.path} holds ${digests.size} images, say which (${known})`,
-      `write oci-layout:${reference.path}:TAG`
-    );
-  }
-  return manifests;
-}
-async function choosePlatform(layout, candidates, platform, text, depth = 0) {
-  const matching = candidates.filter((d) => !d.platform || platformMatches(platform, d.platform));
-  if (matching.length === 0) {
-    const offered = candidates.flatMap((d) => d.platform ? [formatPlatform(d.platform)] : []);
-    throw new ImageError(
-      "usage",
-      "base-platform-not-found",
-      `base image ${text} has no ${formatPlatform(platform)} image (it has ${offered.join(", ") || "none"})`,
-      `pick a base built for ${formatPlatform(platform)}, or set the pool's image.platform to one it has`
-    );
-  }
-  const chosen = matching.find((d) => d.platform) ?? matching[0];
-  if (isManifestMediaType(chosen.mediaType)) return chosen;
-  if (isIndexMediaType(chosen.mediaType) && depth < 4) {
-    const index2 = parseIndex(await layout.readBlob(chosen), `base image ${text} index ${chosen.digest}`);
-    return choosePlatform(layout, index2.manifests, platform, text, depth + 1);
-  }
-  throw new ImageError(
-    "failed",
-    "base-unreadable",
-    `base image ${text}: ${chosen.digest} has media type ${chosen.mediaType}, not an image manifest or index`
-  );
-}
-async function readImage(layout, descriptor2, platform, text) {
-  const manifest = parseManifest(
-    await layout.readBlob(descriptor2),
-    `base image ${text} manifest ${descriptor2.digest}`
-  );
-  const config = parseImageConfig(await layout.readBlob(manifest.config), `base image ${text} config`);
-  if (!platformMatches(platform, config)) {
-    throw new ImageError(
-      "usage",
-      "base-platform-not-found",
-      `base image ${text} is for ${formatPlatform(config)}, the pool runs ${formatPlatform(platform)}`,
-      `pick a base built for ${formatPlatform(platform)}, or set the pool's image.platform to ${formatPlatform(config)}`
-    );
-  }
-  const diffIds = config.rootfs.diff_ids;
-  if (diffIds.length !== manifest.layers.length) {
-    throw new ImageError(
-      "failed",
-      "base-unreadable",
-      `base image ${text}: ${manifest.layers.length} layers but ${diffIds.length} diff_ids in its config`
-    );
-  }
-  return {
-    reference: text,
-    name: text,
-    digest: descriptor2.digest,
-    config,
-    layers: manifest.layers.map((layer, i) => ({
-      descriptor: { ...layer, mediaType: ociLayerMediaType(layer.mediaType) },
-      diffId: diffIds[i],
-      open: () => layout.openBlob(layer.digest)
-    }))
-  };
-}
-
-// src/image/base-image.ts
-function scratchImage(platform) {
-  return {
-    reference: "scratch",
-    config: {
-      architecture: platform.architecture,
-      os: platform.os,
-      ...platform.variant ? { variant: platform.variant } : {},
-      config: {},
-      rootfs: { type: "layers", diff_ids: [] },
-      history: []
-    },
-    layers: []
-  };
-}
-async function resolveBaseImage(text, options = {}) {
-  const reference = parseImageLocation(text);
-  const platform = parsePlatform(options.platform ?? "linux/amd64");
-  switch (reference.kind) {
-    case "scratch":
-      return scratchImage(platform);
-    case "oci-layout": {
-      const path10 = isAbsolute(reference.path) ? reference.path : resolve(options.relativeTo ?? ".", reference.path);
-      return new OciLayoutBaseSource().resolve({ ...reference, path: path10 }, text, platform);
-    }
-    case "registry":
-      if (options.registry) return options.registry.resolve(reference, text, platform);
-      throw new ImageError(
-        "usage",
-        "base-registry-unsupported",
-        `base image ${text} is in a registry, and this caller reads layout bases only (platform ${formatPlatform(platform)})`,
-        "give resolveBaseImage a registry source, or copy the base to a layout (skopeo copy docker://IMAGE oci:DIR:TAG) and write oci-layout:DIR:TAG"
-      );
-  }
-}
-
-// src/schema/model-interface.ts
-var DTYPE_ALIASES = {
-  // MLflow column types
-  double: "float64",
-  float: "float32",
-  long: "int64",
-  integer: "int32",
-  boolean: "bool",
-  binary: "bytes",
-  str: "string",
-  object: "string",
-  // safetensors
-  f64: "float64",
-  f32: "float32",
-  f16: "float16",
-  bf16: "bfloat16",
-  f8_e4m3: "float8_e4m3fn",
-  f8_e5m2: "float8_e5m2",
-  i64: "int64",
-  i32: "int32",
-  i16: "int16",
-  i8: "int8",
-  u64: "uint64",
-  u32: "uint32",
-  u16: "uint16",
-  u8: "uint8",
-  // numpy / torch spellings
-  float_: "float64",
-  half: "float16",
-  int: "int64",
-  int_: "int64",
-  bool_: "bool",
-  bytes_: "bytes",
-  str_: "string",
-  unicode: "string"
-};
-function normaliseDtype(dtype) {
-  const key = dtype.trim().toLowerCase().replace(/^torch\./, "").replace(/^np\./, "");
-  return DTYPE_ALIASES[key] ?? key;
-}
-function normaliseShape(shape) {
-  return shape.map((dim) => typeof dim === "number" && Number.isInteger(dim) && dim >= 0 ? dim : null);
-}
-function formatShape(shape) {
-  return shape ? `[${shape.map((dim) => dim === null ? "?" : String(dim)).join(", ")}]` : "";
-}
-function formatSpec(spec) {
-  return `${spec.name}: ${spec.dtype}${formatShape(spec.shape)}`;
-}
-
-// src/schema/compare-interfaces.ts
-function compareInterfaces(previous, next) {
-  const breaking = [];
-  const additions = [];
-  const compatible = [];
-  for (const side of ["input", "output", "tensor"]) {
-    const before = specsOf(previous, side);
-    const after = new Map(specsOf(next, side).map((spec) => [spec.name, spec]));
-    for (const old of before) {
-      const current = after.get(old.name);
-      after.delete(old.name);
-      if (!current) {
-        breaking.push(change(side, old.name, "removed", `removed (was ${formatSpec(old)})`));
-        continue;
-      }
-      compareSpec(side, old, current, breaking, compatible);
-    }
-    for (const added of after.values()) {
-      const note = side === "input" ? "; callers that do not send it fail if the model requires it" : "";
-      additions.push(change(side, added.name, "added", `added (${formatSpec(added)})${note}`));
-    }
-  }
-  return {
-    previous: { source: previous.source, file: previous.file },
-    next: { source: next.source, file: next.file },
-    breaking,
-    additions,
-    compatible
-  };
-}
-function specsOf(model, side) {
-  return side === "input" ? model.inputs : side === "output" ? model.outputs : model.tensors;
-}
-function compareSpec(side, old, current, breaking, compatible) {
-  if (old.dtype !== current.dtype) {
-    breaking.push(change(side, old.name, "dtype", `dtype ${old.dtype} -> ${current.dtype}`));
-  }
-  if (!old.shape || !current.shape) {
-    if (old.shape || current.shape) {
-      const text = `shape ${formatShape(old.shape) || "undeclared"} -> ${formatShape(current.shape) || "undeclared"}`;
-      compatible.push(change(side, old.name, "shape-declared", text));
-    }
-    return;
-  }
-  const shapes = `${formatShape(old.shape)} -> ${formatShape(current.shape)}`;
-  if (old.shape.length !== current.shape.length) {
-    breaking.push(
-      change(side, old.name, "rank", `rank ${old.shape.length} -> ${current.shape.length} (shape ${shapes})`)
-    );
-    return;
-  }
-  const verdicts = old.shape.map((dim, i) => dimensionVerdict(side, dim, current.shape[i]));
-  if (verdicts.includes("breaking")) {
-    breaking.push(change(side, old.name, "dimension", `shape ${shapes}`));
-  } else if (verdicts.includes("compatible")) {
-    compatible.push(change(side, old.name, "dimension", `shape ${shapes}`));
-  }
-}
-function dimensionVerdict(side, before, after) {
-  if (before === after) return "same";
-  if (before !== null && after !== null) return "breaking";
-  const relaxed = after === null;
-  return side !== "output" === relaxed ? "compatible" : "breaking";
-}
-function change(side, name, kind, detail) {
-  return { side, name, kind, description: `${side} \`${name}\`: ${detail}` };
-}
-function checkCompatibility(previous, next, allowBreaking) {
-  const result = previous ? compareInterfaces(previous, next) : { ...compareInterfaces({ ...next, inputs: [], outputs: [], tensors: [] }, next), previous: void 0 };
-  if (result.breaking.length > 0 && !allowBreaking) {
-    const shown = result.breaking.slice(0, 5).map((c) => c.description);
-    const more = result.breaking.length > shown.length ? `; and ${result.breaking.length - shown.length} more` : "";
-    throw new SchemaError(
-      "refused",
-      "breaking-schema",
-      `the new version's interface breaks callers of the running version: ${shown.join("; ")}${more}`,
-      "keep the removed or retyped inputs and outputs, or set allow-breaking-schema after updating the callers"
-    );
-  }
-  return result;
-}
-
-// src/schema/extract-interface.ts
-import path6 from "node:path";
-
-// src/schema/model-files.ts
-import { createReadStream as createReadStream3, createWriteStream as createWriteStream2 } from "node:fs";
-import { mkdtemp as mkdtemp2, readdir as readdir2, rm as rm4 } from "node:fs/promises";
-import path5 from "node:path";
-import { Readable as Readable2 } from "node:stream";
-import { pipeline as pipeline2 } from "node:stream/promises";
-async function folderFiles(directory, signatureName) {
-  const entries = await readdir2(directory, { recursive: true, withFileTypes: true });
-  const paths = entries.filter((entry) => entry.isFile()).map(
-    (entry) => path5.relative(directory, path5.join(entry.parentPath, entry.name)).split(path5.sep).join("/")
-  ).filter((file) => file !== signatureName).sort();
-  const full = (file) => path5.join(directory, ...file.split("/"));
-  return {
-    label: directory,
-    paths,
-    open: async (file) => createReadStream3(full(file), { highWaterMark: 64 * 1024 }),
-    local: async (file) => ({ path: full(file), release: async () => void 0 })
-  };
-}
-function listedFiles(label, files, signatureName, scratch) {
-  const byPath = new Map(files.filter((f) => f.path !== signatureName).map((f) => [f.path, f]));
-  const find = (file) => {
-    const found = byPath.get(file);
-    if (!found) throw new Error(`${label} lists no file ${file}`);
-    return found;
-  };
-  return {
-    label,
-    paths: [...byPath.keys()].sort(),
-    open: (file) => find(file).open(),
-    async local(file) {
-      const folder = await mkdtemp2(path5.join(scratch, "interface-"));
-      const target = path5.join(folder, path5.posix.basename(file));
-      try {
-        await pipeline2(Readable2.from(await find(file).open()), createWriteStream2(target));
-      } catch (error) {
-        await rm4(folder, { recursive: true, force: true });
-        throw error;
-      }
-      return { path: target, release: () => rm4(folder, { recursive: true, force: true }) };
-    }
-  };
-}
-var PrefixReader = class {
-  iterator;
-  pending = Buffer.alloc(0);
-  constructor(source) {
-    this.iterator = source[Symbol.asyncIterator]();
-  }
-  /** The next `n` bytes, or fewer when the stream ends first. */
-  async take(n) {
-    const parts = [];
-    let have = 0;
-    while (have < n) {
-      if (this.pending.byteLength === 0) {
-        const next = await this.iterator.next();
-        if (next.done) break;
-        this.pending = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
-      }
-      const part = this.pending.subarray(0, n - have);
-      this.pending = this.pending.subarray(part.byteLength);
-      parts.push(part);
-      have += part.byteLength;
-    }
-    return Buffer.concat(parts, have);
-  }
-  async close() {
-    await this.iterator.return?.();
-  }
-};
-
-// src/schema/read-declared-schema.ts
-var specSchema = external_exports.object({
-  name: external_exports.string().min(1),
-  dtype: external_exports.string().min(1).optional(),
-  type: external_exports.string().min(1).optional(),
-  shape: external_exports.array(external_exports.union([external_exports.number(), external_exports.string(), external_exports.null()])).optional()
-}).refine((spec) => spec.dtype !== void 0 || spec.type !== void 0, {
-  message: "needs a dtype (or type)"
-});
-var declaredSchema = external_exports.object({
-  inputs: external_exports.array(specSchema),
-  outputs: external_exports.array(specSchema)
-});
-function parseDeclaredSchema(text, file, source) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    if (source === "config.json") return void 0;
-    throw new SchemaError(
-      "usage",
-      "invalid-schema",
-      `${file} is not JSON: ${error.message}`,
-      "fix the schema file"
-    );
-  }
-  if (source === "config.json" && !hasArrays(data)) return void 0;
-  const parsed = declaredSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SchemaError(
-      "usage",
-      "invalid-schema",
-      `${file}: ${issue.path.join(".") || "(top level)"}: ${issue.message}`,
-      'declare {"inputs": [{"name", "dtype", "shape"?}], "outputs": [...]} (see docs/registries.md, "Schema compatibility")'
-    );
-  }
-  const spec = (entry) => ({
-    name: entry.name,
-    dtype: normaliseDtype(entry.dtype ?? entry.type),
-    ...entry.shape && { shape: normaliseShape(entry.shape) }
-  });
-  return {
-    source,
-    file,
-    inputs: parsed.data.inputs.map(spec),
-    outputs: parsed.data.outputs.map(spec),
-    tensors: []
-  };
-}
-function hasArrays(data) {
-  if (typeof data !== "object" || data === null) return false;
-  const record = data;
-  return Array.isArray(record.inputs) && Array.isArray(record.outputs);
-}
-
-// src/schema/read-mlmodel.ts
-var import_yaml5 = __toESM(require_dist(), 1);
-function parseMlmodelSignature(text, file) {
-  let document;
-  try {
-    document = (0, import_yaml5.parse)(text);
-  } catch (error) {
-    throw new SchemaError(
-      "usage",
-      "invalid-schema",
-      `${file} is not YAML: ${error.message}`,
-      "fix the MLmodel file"
-    );
-  }
-  const signature = document?.signature;
-  if (!signature || signature.inputs === void 0 && signature.outputs === void 0) return void 0;
-  return {
-    source: "MLmodel",
-    file,
-    inputs: parseSide(signature.inputs, file, "inputs"),
-    outputs: parseSide(signature.outputs, file, "outputs"),
-    tensors: []
-  };
-}
-function parseSide(value, file, side) {
-  if (value === void 0 || value === null) return [];
-  let entries;
-  try {
-    entries = typeof value === "string" ? JSON.parse(value) : value;
-  } catch (error) {
-    throw new SchemaError(
-      "usage",
-      "invalid-schema",
-      `${file}: signature.${side} is not JSON: ${error.message}`,
-      "fix the MLmodel signature"
-    );
-  }
-  if (!Array.isArray(entries)) {
-    throw new SchemaError(
-      "usage",
-      "invalid-schema",
-      `${file}: signature.${side} is not a list`,
-      "fix the MLmodel signature"
-    );
-  }
-  return entries.map((raw, index2) => {
-    const name = typeof raw.name === "string" && raw.name ? raw.name : `#${index2}`;
-    if (raw.type === "tensor" && raw["tensor-spec"]) {
-      const spec = raw["tensor-spec"];
-      return {
-        name,
-        dtype: normaliseDtype(String(spec.dtype ?? "unknown")),
-        ...Array.isArray(spec.shape) && { shape: normaliseShape(spec.shape) }
-      };
-    }
-    if (typeof raw.type !== "string") {
-      throw new SchemaError(
-        "usage",
-        "invalid-schema",
-        `${file}: signature.${side}[${index2}] has no type`,
-        "fix the MLmodel signature"
-      );
-    }
-    return { name, dtype: normaliseDtype(raw.type) };
-  });
-}
-
-// src/schema/read-safetensors.ts
-var MAX_HEADER_BYTES = 1e8;
-async function readSafetensorsHeader(source, name) {
-  const reader = new PrefixReader(source);
-  try {
-    const prefix = await reader.take(8);
-    if (prefix.byteLength < 8) throw invalid(name, "shorter than its 8-byte header length");
-    const length = prefix.readBigUInt64LE(0);
-    if (length > BigInt(MAX_HEADER_BYTES))
-      throw invalid(name, `header length ${length} is over the format's 100 MB cap`);
-    const header = await reader.take(Number(length));
-    if (header.byteLength < Number(length)) throw invalid(name, "ends inside its header");
-    return parseSafetensorsHeader(header.toString("utf8"), name);
-  } finally {
-    await reader.close();
-  }
-}
-function parseSafetensorsHeader(json, name) {
-  let header;
-  try {
-    header = JSON.parse(json);
-  } catch (error) {
-    throw invalid(name, `header is not JSON: ${error.message}`);
-  }
-  if (typeof header !== "object" || header === null) throw invalid(name, "header is not an object");
-  const specs = [];
-  for (const [tensor, info] of Object.entries(header)) {
-    if (tensor === "__metadata__") continue;
-    const { dtype, shape } = info ?? {};
-    if (typeof dtype !== "string" || !Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw invalid(name, `tensor "${tensor}" has no valid dtype and shape`);
-    }
-    specs.push({ name: tensor, dtype: normaliseDtype(dtype), shape });
-  }
-  return specs.sort((a, b) => a.name.localeCompare(b.name));
-}
-function invalid(name, detail) {
-  return new SchemaError(
-    "usage",
-    "invalid-schema",
-    `safetensors file ${name}: ${detail}`,
-    "check that the file is a safetensors file"
-  );
-}
-
-// src/schema/extract-interface.ts
-var MAX_DECLARATION_BYTES = 16 * 1024 * 1024;
-async function extractInterface(model) {
-  const files = model.paths;
-  const byDepth = (a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b);
-  const named = (base) => files.filter((file) => path6.posix.basename(file) === base).sort(byDepth);
-  const ending = (suffix) => files.filter((file) => file.endsWith(suffix)).sort(byDepth);
-  for (const file of named("model-schema.json")) {
-    const found = parseDeclaredSchema(await readSmall(model, file), file, "model-schema.json");
-    if (found) return found;
-  }
-  for (const file of named("MLmodel")) {
-    const found = parseMlmodelSignature(await readSmall(model, file), file);
-    if (found) return found;
-  }
-  for (const file of named("config.json")) {
-    const found = parseDeclaredSchema(await readSmall(model, file), file, "config.json");
-    if (found) return found;
-  }
-  const onnxFile = ending(".onnx")[0];
-  if (onnxFile) {
-    const local = await model.local(onnxFile);
-    try {
-      const { readOnnxInterface } = await import("./read-onnx-4BPJMF3S.js");
-      const { inputs, outputs } = await readOnnxInterface(local.path, onnxFile);
-      return interfaceOf("onnx", onnxFile, inputs, outputs, []);
-    } finally {
-      await local.release();
-    }
-  }
-  const shards = ending(".safetensors");
-  if (shards.length > 0) {
-    const tensors = [];
-    for (const file of shards) tensors.push(...await readSafetensorsHeader(await model.open(file), file));
-    const label = shards.length === 1 ? shards[0] : `${shards[0]} (+${shards.length - 1} more)`;
-    return interfaceOf("safetensors", label, [], [], tensors);
-  }
-  return void 0;
-}
-function interfaceOf(source, file, inputs, outputs, tensors) {
-  return { source, file, inputs, outputs, tensors };
-}
-async function readSmall(model, file) {
-  const reader = new PrefixReader(await model.open(file));
-  try {
-    const bytes = await reader.take(MAX_DECLARATION_BYTES + 1);
-    if (bytes.byteLength > MAX_DECLARATION_BYTES) {
-      throw new SchemaError(
-        "usage",
-        "invalid-schema",
-        `${file} is over ${MAX_DECLARATION_BYTES} bytes: too big for a schema declaration`,
-        "keep schema files under 16 MiB"
-      );
-    }
-    return bytes.toString("utf8");
-  } finally {
-    await reader.close();
-  }
-}
-
-// src/promotion-plan.ts
-async function planPromotion(context) {
-  const { catalog, requirements } = await configure(context);
-  const registry = context.options.registry ?? openModelRegistry(context);
-  const { version, previousVersion } = await fetchVersion(context, registry);
-  const verified = await verify(context, version, requirements, previousVersion);
-  const compatibility = await checkSchema(context, registry, version, verified, previousVersion);
-  const choice = await resolve2(context, catalog, version);
-  const planned = await planImageAndTarget(context, catalog, version, verified, choice);
-  return {
-    catalog,
-    registry,
-    version,
-    ...previousVersion !== void 0 && { previousVersion },
-    verified,
-    ...compatibility && { compatibility },
-    choice,
-    clients: planned.clients,
-    base: planned.base,
-    imageInput: planned.imageInput,
-    image: planned.image,
-    ...planned.target && { target: planned.target },
-    ...planned.cluster && { cluster: planned.cluster }
-  };
-}
-function configure(context) {
-  const { inputs, options, cwd, stages } = context;
-  return stages.run(
-    "configure",
-    async () => {
-      const catalog = await loadCatalog(inputs.catalog, cwd);
-      environmentOf(catalog, inputs.environment);
-      const requirements = [];
-      const environmentPolicy = await environmentSigningPolicy(catalog, inputs.environment);
-      if (environmentPolicy) requirements.push(requirementFromEnvironment(environmentPolicy));
-      const inputPolicy = await requirementFromInputs(inputs.policy, cwd);
-      if (inputPolicy) requirements.push(inputPolicy);
-      const root = usesPublicGood(requirements) ? await refreshPublicGoodRoot({ logger: options.logger, env: context.env }) : void 0;
-      if (inputs.manifests.length) await manifestFiles(inputs.manifests, cwd);
-      return { catalog, requirements: withPublicGoodRoot(requirements, root) };
-    },
-    ({ requirements }) => `catalog ${inputs.catalog}; signing policy from ${requirements.map((r) => r.source).join(" and ") || "nowhere"}`
-  );
-}
-function openModelRegistry(context) {
-  const { inputs, options, cwd } = context;
-  return openRegistry(inputs.registry, cwd, {
-    logger: options.logger,
-    env: context.env,
-    insecure: inputs.insecureRegistry,
-    ...inputs.cacheDir && { cacheDir: inputs.cacheDir },
-    ...options.mask && { mask: options.mask }
-  });
-}
-function fetchVersion(context, registry) {
-  const { inputs, stages } = context;
-  return stages.run(
-    "fetch",
-    async () => {
-      const version = await registry.resolve(inputs.model, inputs.version);
-      const previousVersion = (await registry.history(inputs.model)).filter((entry) => entry.environment === inputs.environment && entry.status === "succeeded").at(-1)?.version;
-      return { version, previousVersion };
-    },
-    ({ version, previousVersion }) => `${version.model} ${version.requested === version.version ? "" : `${version.requested} -> `}v${version.version}` + (previousVersion ? `; ${inputs.environment} runs v${previousVersion}` : "")
-  );
-}
-async function verify(context, version, requirements, previousVersion) {
-  const { options, record, stages } = context;
-  const verified = await stages.run(
-    "verify",
-    async () => {
-      const progress = byteProgress(options.logger, "verify", 0);
-      const result = await verifyModel(version, requirements, {
-        onProgress: (p) => progress.update(p.bytesDone, p.bytesTotal),
-        ...version.knownDigests && { knownDigests: version.knownDigests }
-      });
-      progress.done();
-      return result;
-    },
-    (v) => `${v.files.length} files match ${v.digest}, signed by ${v.signature.signer}`
-  );
-  record.model = {
-    name: version.model,
-    version: version.version,
-    requested: version.requested,
-    aliases: version.aliases,
-    labels: version.labels,
-    digest: verified.digest,
-    files: verified.files.length,
-    bytes: verified.bytes,
-    ...previousVersion !== void 0 && { previousVersion }
-  };
-  record.signature = {
-    method: verified.signature.method,
-    signer: verified.signature.signer,
-    ...verified.signature.issuer && { issuer: verified.signature.issuer },
-    ...verified.signature.signedAt && { signedAt: verified.signature.signedAt },
-    policies: verified.satisfied
-  };
-  return verified;
-}
-async function checkSchema(context, registry, version, verified, previousVersion) {
-  const { inputs, record, stages } = context;
-  return stages.run(
-    "schema",
-    async () => {
-      const next = await extractInterface(await folderFiles(verified.directory, version.signatureName));
-      if (!next) return void 0;
-      const previous = previousVersion && previousVersion !== version.version ? await runningInterface(registry, inputs.model, previousVersion) : void 0;
-      const result = checkCompatibility(previous, next, inputs.allowBreakingSchema);
-      record.compatibility = result;
-      return result;
-    },
-    (result) => !result ? "no interface declared in the model" : !result.previous ? `interface from ${result.next.file}; nothing to compare with` : `${result.breaking.length} breaking, ${result.additions.length} added (v${previousVersion} -> v${version.version})`
-  );
-}
-async function resolve2(context, catalog, version) {
-  const { inputs, record, stages } = context;
-  const choice = await stages.run(
-    "resolve",
-    async () => resolvePool(catalog, inputs.environment, version.labels),
-    (c) => `pool ${c.pool.name} (${c.explanation.find((row) => row.selected)?.reason ?? ""})`
-  );
-  record.environment = {
-    name: choice.environment,
-    pool: choice.pool.name,
-    namespace: choice.pool.namespace,
-    ...choice.pool.endpoint && { endpoint: choice.pool.endpoint },
-    explanation: choice.explanation
-  };
-  return choice;
-}
-function planImageAndTarget(context, catalog, version, verified, choice) {
-  const { inputs, options, stages } = context;
-  return stages.run(
-    "plan",
-    async () => {
-      const targetRegistry = inputs.imageRepository ? parseRepository(inputs.imageRepository).registry : void 0;
-      const clients = new RegistryClients(
-        {
-          ...inputs.registryUsername && { username: inputs.registryUsername },
-          ...inputs.registryPassword && { password: inputs.registryPassword },
-          insecure: inputs.insecureRegistry,
-          logger: options.logger,
-          env: context.env,
-          ...options.mask && { mask: options.mask }
-        },
-        targetRegistry
-      );
-      const target = inputs.imageRepository ? registryTarget(inputs.imageRepository, clients, options.logger) : void 0;
-      if (choice.pool.builder && !target) {
-        throw new UsageError(
-          `pool ${choice.pool.name} builds with ${choice.pool.builder.kind}, which pushes to a registry`,
-          "give image-repository (HOST/REPO)"
-        );
-      }
-      if (targetRegistry) await clients.clientFor(targetRegistry).ping();
-      const base = await resolveBaseImage(choice.base.ref, {
-        platform: choice.pool.image.platform,
-        relativeTo: catalog.directory,
-        registry: clients.baseSource()
-      });
-      const imageInput = {
-        files: verified.files,
-        pool: choice.pool,
-        base,
-        model: { name: version.model, version: version.version, digest: verified.digest },
-        sourceDateEpoch: inputs.sourceDateEpoch,
-        tags: imageTags(version.version, choice.pool.name)
-      };
-      return {
-        clients,
-        target,
-        base,
-        imageInput,
-        image: planImage(imageInput),
-        cluster: clusterPlan(context, target)
-      };
-    },
-    ({ image, target, cluster }) => `${image.layers.length} model layer(s) on ${image.base.reference}${image.base.digest ? `@${image.base.digest}` : ""}, to ${target?.name ?? "an OCI layout"}; ${cluster ? "deploy to the cluster" : "render manifests only (no cluster)"}`
-  );
-}
-function clusterPlan(context, target) {
-  const { inputs, env } = context;
-  const source = clusterSource(inputs.kubeconfig, env);
-  if (source === void 0 || source !== "input" && !target) return void 0;
-  return { allowLayoutImages: acceptsLayoutImages(inputs.kubeconfig, env) };
-}
-function imageTags(version, pool) {
-  const tag = (text) => text.replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128) || "model";
-  return [tag(version), tag(`${version}-${pool}`)];
-}
-async function runningInterface(registry, model, version) {
-  if (registry.listVersion) {
-    const listing = await registry.listVersion(model, version);
-    return extractInterface(listedFiles(listing.label, listing.files, listing.signatureName, tmpdir2()));
-  }
-  const running = await registry.resolve(model, version);
-  return extractInterface(await folderFiles(running.directory, running.signatureName));
-}
-
-// src/report/output-folder.ts
-import {
-  open as open2,
-  mkdir as mkdir5,
-  mkdtemp as mkdtemp3,
-  readdir as readdir3,
-  readFile as readFile8,
-  realpath,
-  rename as rename3,
-  rm as rm5,
-  stat as stat3,
-  writeFile as writeFile5
-} from "node:fs/promises";
-import path7 from "node:path";
-var ARTIFACTS = ["image", "manifests"];
-var MARKER_FILE = ".model-promote";
-var LOCK_FILE = ".model-promote.lock";
-var OURS = /* @__PURE__ */ new Set([MARKER_FILE, LOCK_FILE, "promotion.json", "summary.md", ...ARTIFACTS]);
-var SYSTEM_ROOTS = ["/proc", "/sys", "/dev"];
-var OutputFolderError = class extends PromotionError {
-  name = "OutputFolderError";
-};
-var OutputFolder = class {
-  constructor(dir) {
-    this.dir = dir;
-  }
-  dir;
-  claimed = false;
-  /**
-   * Makes the folder this promotion's, before anything slow happens: refuses (usage, exit 2) a path
-   * under /proc, /sys or /dev, a file, a path under a file, an unwritable place, a folder of someone
-   * else's files, and a folder another live promotion holds the lock of.
-   */
-  async claim(promotionId) {
-    await refuseSystemPath(this.dir);
-    const found = await stat3(this.dir).catch((error) => {
-      if (error.code === "ENOENT") return void 0;
-      throw unusable(this.dir, error);
-    });
-    if (found && !found.isDirectory()) {
-      throw unusableBecause(
-        this.dir,
-        "is a file, not a folder",
-        "give --output a folder path (it is created if missing)"
-      );
-    }
-    if (found) {
-      const foreign = (await readdir3(this.dir)).filter(
-        (name) => !OURS.has(name) && !name.startsWith(".staging-")
-      );
-      if (foreign.length > 0 && !await isFile(path7.join(this.dir, MARKER_FILE))) {
-        const shown = foreign.sort().slice(0, 5).join(", ") + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : "");
-        throw unusableBecause(
-          this.dir,
-          `holds files model-promote did not write (${shown}); it replaces its image/ and manifests/ there`,
-          "give --output a new or empty folder (the default is out/model-promote)"
-        );
-      }
-    }
-    try {
-      await mkdir5(this.dir, { recursive: true });
-      await this.lock({ pid: process.pid, startedAt: (/* @__PURE__ */ new Date()).toISOString(), promotionId });
-      await writeFile5(
-        path7.join(this.dir, MARKER_FILE),
-        "model-promote writes this folder: each promotion replaces promotion.json, summary.md, image/ and manifests/.\n"
-      );
-    } catch (error) {
-      if (error instanceof PromotionError) throw error;
-      throw unusable(this.dir, error);
-    }
-    this.claimed = true;
-  }
-  /** Drops the lock; safe to call when the claim failed. */
-  async release() {
-    if (!this.claimed) return;
-    this.claimed = false;
-    await rm5(path7.join(this.dir, LOCK_FILE), { force: true });
-  }
-  /** Whether the folder is this promotion's to write (claim() succeeded). */
-  get isClaimed() {
-    return this.claimed;
-  }
-  /** Takes the lock with O_EXCL; a lock whose process is gone is stale and taken over. */
-  async lock(mine) {
-    const file = path7.join(this.dir, LOCK_FILE);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const handle = await open2(file, "wx");
-        await handle.writeFile(`${JSON.stringify(mine)}
-`);
-        await handle.close();
-        return;
-      } catch (error) {
-        if (error.code !== "EEXIST") throw error;
-      }
-      const holder = await readLock(file);
-      if (holder === "unreadable") {
-        throw new OutputFolderError(
-          "usage",
-          "output-folder-busy",
-          `output folder ${this.dir} is being claimed by another promotion right now`,
-          `wait for it to finish, or give this promotion another --output; if none runs, delete ${file}`
-        );
-      }
-      if (holder && isAlive(holder.pid)) {
-        throw new OutputFolderError(
-          "usage",
-          "output-folder-busy",
-          `output folder ${this.dir} is being written by another promotion (${holder.promotionId}, process ${holder.pid}, started ${holder.startedAt})`,
-          `wait for it to finish, or give this promotion another --output; if no such process runs, delete ${file}`
-        );
-      }
-      await rm5(file, { force: true });
-    }
-    throw unusableBecause(this.dir, "its lock file keeps coming back", `delete ${file} and run again`);
-  }
-  recordPath() {
-    return path7.join(this.dir, "promotion.json");
-  }
-  summaryPath() {
-    return path7.join(this.dir, "summary.md");
-  }
-  /** Final place of an artifact, as it will be named in the record. */
-  artifactPath(artifact) {
-    return path7.join(this.dir, artifact);
-  }
-  async createStaging() {
-    await mkdir5(this.dir, { recursive: true });
-    return mkdtemp3(path7.join(this.dir, ".staging-"));
-  }
-  /** Moves each staged artifact into place, replacing the previous run's. */
-  async commit(staging) {
-    for (const artifact of ARTIFACTS) {
-      await rm5(this.artifactPath(artifact), { recursive: true, force: true });
-      await rename3(path7.join(staging, artifact), this.artifactPath(artifact)).catch(
-        (error) => {
-          if (error.code !== "ENOENT") throw error;
-        }
-      );
-    }
-    await rm5(staging, { recursive: true, force: true });
-  }
-  async discard(staging) {
-    if (staging) await rm5(staging, { recursive: true, force: true });
-    for (const artifact of ARTIFACTS) await rm5(this.artifactPath(artifact), { recursive: true, force: true });
-  }
-  async writeReport(record, summaryMarkdown) {
-    await mkdir5(this.dir, { recursive: true });
-    await writeAtomically(this.recordPath(), `${JSON.stringify(record, null, 2)}
-`);
-    await writeAtomically(this.summaryPath(), summaryMarkdown);
-  }
-};
-async function refuseSystemPath(dir) {
-  let existing = path7.resolve(dir);
-  for (; ; ) {
-    const real = await realpath(existing).catch(() => void 0);
-    if (real !== void 0) {
-      existing = real;
-      break;
-    }
-    const parent = path7.dirname(existing);
-    if (parent === existing) break;
-    existing = parent;
-  }
-  const root = SYSTEM_ROOTS.find((r) => existing === r || existing.startsWith(`${r}/`));
-  if (root) {
-    throw unusableBecause(
-      dir,
-      `is under ${root}, a kernel file system that cannot hold it`,
-      "give --output a folder in the workspace, e.g. out/model-promote"
-    );
-  }
-}
-function unusable(dir, error) {
-  switch (error.code) {
-    case "ENOTDIR":
-      return unusableBecause(
-        dir,
-        "is under a file, not a folder",
-        "give --output a path whose parents are folders"
-      );
-    case "EACCES":
-    case "EPERM":
-      return unusableBecause(
-        dir,
-        "cannot be written by this user",
-        "give --output a folder this user can write (or fix its permissions)"
-      );
-    case "EROFS":
-      return unusableBecause(
-        dir,
-        "is on a read-only file system",
-        "give --output a folder on a writable disk"
-      );
-    case "ENOSPC":
-      return unusableBecause(dir, "is on a full disk", "free space or give --output another disk");
-    default:
-      return unusableBecause(
-        dir,
-        `cannot be used (${error.code ?? error.message})`,
-        "give --output a folder this user can write"
-      );
-  }
-}
-function unusableBecause(dir, why, hint) {
-  return new OutputFolderError("usage", "output-folder-unusable", `output folder ${dir} ${why}`, hint);
-}
-async function readLock(file) {
-  try {
-    const lock = JSON.parse(await readFile8(file, "utf8"));
-    if (typeof lock.pid === "number")
-      return { pid: lock.pid, startedAt: String(lock.startedAt), promotionId: String(lock.promotionId) };
-  } catch {
-  }
-  const age = Date.now() - ((await stat3(file).catch(() => void 0))?.mtimeMs ?? 0);
-  return age < 5e3 ? "unreadable" : void 0;
-}
-function isAlive(pid) {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === "EPERM";
-  }
-}
-async function isFile(file) {
-  return (await stat3(file).catch(() => void 0))?.isFile() ?? false;
-}
-async function writeAtomically(file, text) {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile5(temporary, text);
-  await rename3(temporary, file);
-}
-
-// src/report/plan-text.ts
-function renderPlanText({ model, verified, choice, image }) {
-  const lines = [
-    `plan: promote ${model.name} v${model.version} (${verified.digest}) to ${choice.environment}`,
-    `  signed by ${verified.signature.signer}${verified.signature.issuer ? ` (${verified.signature.issuer})` : ""}, satisfying ${verified.satisfied.join(" and ")}`,
-    `  pool ${choice.pool.name} in namespace ${choice.pool.namespace}, base ${image.base.reference} (${choice.baseKey})`,
-    `  image ${image.platform}, tags ${image.tags.join(", ")}, model at ${image.modelPath}:`,
-    ...image.layers.map(
-      (layer) => `    layer: ${layer.files.length} file(s), ${formatBytes(layer.files.reduce((n, f) => n + f.size, 0))}: ${layer.createdBy}`
-    ),
-    renderExplanationTable(choice.explanation)
-  ];
-  return lines.join("\n");
-}
-
-// src/report/promotion-record.ts
-function newRecord(request, at) {
-  return {
-    schemaVersion: 1,
-    promotionId: at.promotionId,
-    tool: { name: "model-promote", version: TOOL_VERSION },
-    startedAt: at.now.toISOString(),
-    status: "failed",
-    dryRun: request.dryRun,
-    request: {
-      registry: request.registry,
-      model: request.model,
-      version: request.version,
-      environment: request.environment,
-      catalog: request.catalog,
-      output: request.output
-    },
-    ...at.runUrl && { runUrl: at.runUrl },
-    stages: []
-  };
-}
-function recordError(error) {
-  return {
-    kind: error.kind,
-    code: error.code,
-    message: error.message,
-    ...error.hint && { hint: error.hint }
-  };
-}
-function newPromotionId(now) {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  return `${stamp}-${crypto.randomUUID().slice(0, 8)}`;
-}
-
-// src/report/stage-runner.ts
-var StageRunner = class {
-  constructor(record, logger, clock = () => /* @__PURE__ */ new Date(), group = (_name, work) => work()) {
-    this.record = record;
-    this.logger = logger;
-    this.clock = clock;
-    this.group = group;
-  }
-  record;
-  logger;
-  clock;
-  group;
-  async run(name, work, detail) {
-    const startedAt = this.clock().toISOString();
-    const t0 = performance.now();
-    try {
-      const { result, said } = await this.group(name, async () => {
-        const result2 = await work();
-        const said2 = detail?.(result2);
-        if (said2) this.logger.info(`${name}: ${said2}`);
-        return { result: result2, said: said2 };
-      });
-      this.push(name, startedAt, performance.now() - t0, "ok", said);
-      return result;
-    } catch (error) {
-      const failure = asPromotionError(error);
-      const outcome = failure.kind === "refused" ? "refused" : "failed";
-      this.push(name, startedAt, performance.now() - t0, outcome, failure.code);
-      throw failure;
-    }
-  }
-  skip(name, detail) {
-    this.push(name, this.clock().toISOString(), 0, "skipped", detail);
-  }
-  push(name, startedAt, durationMs, outcome, detail) {
-    this.record.stages.push({
-      name,
-      startedAt,
-      durationMs: Math.round(durationMs),
-      outcome,
-      ...detail && { detail }
-    });
-  }
-};
-
-// src/promote.ts
-async function promote(inputs, options) {
-  const clock = options.clock ?? (() => /* @__PURE__ */ new Date());
-  const cwd = options.cwd ?? process.cwd();
-  const record = newRecord(inputs, {
-    promotionId: options.promotionId ?? newPromotionId(clock()),
-    now: clock(),
-    ...options.runUrl && { runUrl: options.runUrl }
-  });
-  const context = {
-    inputs,
-    options,
-    cwd,
-    env: options.env ?? process.env,
-    record,
-    stages: new StageRunner(record, options.logger, clock, options.group),
-    output: new OutputFolder(path8.resolve(cwd, inputs.output))
-  };
-  let plan;
-  let staging;
-  let error;
-  try {
-    await context.output.claim(record.promotionId);
-    plan = await planPromotion(context);
-    if (inputs.dryRun) {
-      staging = await context.output.createStaging();
-      const diffs = await previewPromotion(context, plan, staging);
-      options.logger.info(
-        renderPlanText({ model: { name: plan.version.model, version: plan.version.version }, ...plan })
-      );
-      for (const diff of diffs) options.logger.info(diff);
-      record.status = "planned";
-      await context.output.commit(staging);
-    } else {
-      staging = await context.output.createStaging();
-      await applyPromotion(context, plan, staging);
-      record.status = "succeeded";
-    }
-  } catch (thrown) {
-    error = asPromotionError(thrown);
-    record.status = error.kind === "refused" ? "refused" : "failed";
-    record.error = recordError(error);
-    if (error instanceof EnvironmentError && error.explanation.length && record.environment === void 0) {
-      record.environment = { name: inputs.environment, explanation: error.explanation };
-    }
-    if (context.output.isClaimed) await context.output.discard(staging);
-  }
-  record.finishedAt = clock().toISOString();
-  try {
-    await report(context, plan);
-  } finally {
-    await context.output.release();
-  }
-  return { record, ...error && { error } };
-}
-async function report(context, plan) {
-  const { record, output, options, inputs } = context;
-  const warn = (doing, error) => options.logger.warn(`${doing}: ${asPromotionError(error).message} (the promotion's result is unchanged)`);
-  if (plan?.target && record.image && !inputs.dryRun) {
-    try {
-      const attached = await attachToImage(plan, record.image.digest, {
-        artifactType: PROMOTION_RECORD_TYPE,
-        mediaType: PROMOTION_RECORD_TYPE,
-        bytes: Buffer.from(JSON.stringify(record)),
-        annotations: { "dev.model-promote.promotion-id": record.promotionId }
-      });
-      record.attestations = { ...record.attestations, record: attached.digest };
-    } catch (error) {
-      warn("attaching the promotion record to the image", error);
-    }
-  }
-  if (output.isClaimed) {
-    try {
-      await output.writeReport(record, renderSummaryMarkdown(record));
-    } catch (error) {
-      warn(`writing the promotion record to ${output.dir}`, error);
-    }
-  }
-  if (!plan || inputs.dryRun) return;
-  try {
-    await plan.registry.recordPromotion(plan.version, {
-      promotionId: record.promotionId,
-      environment: inputs.environment,
-      version: plan.version.version,
-      status: record.status,
-      time: record.finishedAt ?? (/* @__PURE__ */ new Date()).toISOString(),
-      ...record.image && { image: record.image.reference },
-      ...record.environment?.pool && { pool: record.environment.pool },
-      ...record.error && { reason: record.error.message }
-    });
-  } catch (error) {
-    warn("writing the promotion back to the registry", error);
-  }
-}
-
-// src/report/telemetry.ts
-var PUSHGATEWAY_JOB = "model_promote";
-var RESULTS = ["succeeded", "planned", "refused", "failed"];
-function smokeLatencyOf(record) {
-  const smoke = record.deploy?.at(-1)?.smoke;
-  return smoke ? { p50Ms: smoke.p50Ms, p95Ms: smoke.p95Ms } : void 0;
-}
-function promotionMetrics(record) {
-  const finished = Date.parse(record.finishedAt ?? record.startedAt);
-  const started = Date.parse(record.startedAt);
-  const families = [
-    {
-      name: "model_promote_last_run_timestamp_seconds",
-      help: "When the last promotion of this model to this environment finished (Unix seconds).",
-      samples: [{ value: finished / 1e3 }]
-    },
-    {
-      name: "model_promote_last_result",
-      help: "The last promotion's result: 1 for the result it had, 0 for the others.",
-      samples: RESULTS.map((result) => ({ labels: { result }, value: record.status === result ? 1 : 0 }))
-    },
-    {
-      name: "model_promote_duration_seconds",
-      help: "How long the last promotion took, first stage to report.",
-      samples: [{ value: Math.max(0, finished - started) / 1e3 }]
-    },
-    {
-      name: "model_promote_stage_duration_seconds",
-      help: "How long each stage of the last promotion took, with its outcome.",
-      samples: record.stages.map((stage) => ({
-        labels: { stage: stage.name, outcome: stage.outcome },
-        value: stage.durationMs / 1e3
-      }))
-    },
-    {
-      name: "model_promote_info",
-      help: "What the last promotion promoted: model version, pool, digests, tool version. Always 1.",
-      samples: [
-        {
-          labels: {
-            version: record.model?.version ?? "",
-            pool: record.environment?.pool ?? "",
-            image_digest: record.image?.digest ?? "",
-            model_digest: record.model?.digest ?? "",
-            dry_run: String(record.dryRun),
-            tool_version: record.tool.version
-          },
-          value: 1
-        }
-      ]
-    }
-  ];
-  if (record.status === "succeeded") {
-    families.push({
-      name: "model_promote_last_success_timestamp_seconds",
-      help: "When this model last reached this environment successfully (Unix seconds).",
-      samples: [{ value: finished / 1e3 }]
-    });
-  }
-  const smoke = smokeLatencyOf(record);
-  if (smoke) {
-    families.push({
-      name: "model_promote_smoke_latency_seconds",
-      help: "Latency of the last promotion's smoke requests to the new version, by quantile.",
-      samples: [
-        ...smoke.p50Ms !== void 0 ? [{ labels: { quantile: "0.5" }, value: smoke.p50Ms / 1e3 }] : [],
-        ...smoke.p95Ms !== void 0 ? [{ labels: { quantile: "0.95" }, value: smoke.p95Ms / 1e3 }] : []
-      ]
-    });
-  }
-  return families.filter((family) => family.samples.length > 0);
-}
-function renderExposition(families) {
-  const lines = [];
-  for (const family of families) {
-    lines.push(`# HELP ${family.name} ${family.help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}`);
-    lines.push(`# TYPE ${family.name} gauge`);
-    for (const sample of family.samples) {
-      const labels = Object.entries(sample.labels ?? {}).map(
-        ([key, value]) => `${key}="${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`
-      ).join(",");
-      lines.push(`${family.name}${labels ? `{${labels}}` : ""} ${formatValue(sample.value)}`);
-    }
-  }
-  return `${lines.join("\n")}
-`;
-}
-function formatValue(value) {
-  if (Number.isNaN(value)) return "NaN";
-  if (!Number.isFinite(value)) return value > 0 ? "+Inf" : "-Inf";
-  return String(value);
-}
-function groupingPath(model, environment) {
-  const segment = (label, value) => /^[A-Za-z0-9_.-]+$/.test(value) && value !== "." && value !== ".." ? `${label}/${value}` : `${label}@base64/${Buffer.from(value).toString("base64url") || "="}`;
-  return `/metrics/${segment("job", PUSHGATEWAY_JOB)}/${segment("model", model)}/${segment("environment", environment)}`;
-}
-
-// src/report/telemetry-pushgateway.ts
-var TelemetryError = class extends PromotionError {
-  name = "TelemetryError";
-  constructor(code, message, hint, options) {
-    super("failed", code, message, hint, options);
-  }
-};
-var EXPOSITION_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-function pushgatewayReporter(url, logger, options = {}) {
-  const base = url.replace(/\/+$/, "");
-  const send = options.fetch ?? fetch;
-  return {
-    name: "Pushgateway metrics",
-    async started() {
-    },
-    async finished(record) {
-      const target = `${base}${groupingPath(record.request.model, record.request.environment)}`;
-      let response;
-      try {
-        response = await send(target, {
-          method: "POST",
-          headers: { "Content-Type": EXPOSITION_CONTENT_TYPE },
-          body: renderExposition(promotionMetrics(record)),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 1e4)
-        });
-      } catch (error) {
-        throw new TelemetryError(
-          "pushgateway-unreachable",
-          `pushing metrics to ${target}: ${error instanceof Error ? error.message : String(error)}`,
-          "check pushgateway-url and that the Pushgateway is reachable from the job",
-          { cause: error }
-        );
-      }
-      if (!response.ok) {
-        const said = (await response.text()).trim().slice(0, 300);
-        throw new TelemetryError(
-          "pushgateway-refused",
-          `pushing metrics to ${target}: ${response.status} ${said || response.statusText}`,
-          response.status === 404 ? "pushgateway-url is the Pushgateway root, e.g. http://pushgateway:9091" : void 0
-        );
-      }
-      logger.info(
-        `metrics pushed to ${base} (${record.request.model}/${record.request.environment}: ${record.status})`
-      );
-    }
-  };
-}
-
-// src/run-promotion.ts
-async function runPromotion(platform, options = {}) {
-  const cwd = options.cwd ?? process.cwd();
-  let inputs;
-  let reporters = [];
-  let result;
-  let recordWritten;
-  try {
-    for (const secret of secretValues(platform.readInput)) platform.mask(secret);
-    const parsed = parsePromotionInputs(platform.readInput);
-    inputs = parsed;
-    reporters = [
-      ...platform.reporters?.(parsed) ?? [],
-      ...parsed.pushgatewayUrl ? [pushgatewayReporter(parsed.pushgatewayUrl, platform.logger)] : []
-    ];
-    await each(platform, reporters, (reporter) => reporter.started(parsed));
-    result = await promote(parsed, {
-      logger: platform.logger,
-      group: (title, work) => platform.group(title, work),
-      cwd,
-      ...platform.runUrl && { runUrl: platform.runUrl },
-      mask: (secret) => platform.mask(secret)
-    });
-    recordWritten = !result.record.error?.code.startsWith("output-folder-");
-  } catch (thrown) {
-    const error2 = asPromotionError(thrown);
-    const record2 = unstartedRecord(platform, error2, inputs);
-    if (!inputs) reporters = platform.reporters?.(void 0) ?? [];
-    recordWritten = await writeUnstartedRecord(record2, cwd, platform);
-    result = { record: record2, error: error2 };
-  }
-  const { record, error } = result;
-  options.onRecord?.(record);
-  const summary = renderSummaryMarkdown(record);
-  try {
-    await platform.setOutputs(outputsOf(record, recordWritten));
-    await platform.writeSummary(summary);
-  } catch (thrown) {
-    platform.logger.warn(`reporting the promotion: ${asPromotionError(thrown).message}`);
-  }
-  await each(platform, reporters, (reporter) => reporter.finished(record, summary));
-  if (error) {
-    platform.fail(error);
-    return error.exitCode;
-  }
-  platform.logger.info(
-    `${record.status}: ${record.request.model} v${record.model?.version} -> ${record.request.environment}`
-  );
-  return 0;
-}
-function unstartedRecord(platform, error, inputs, now = /* @__PURE__ */ new Date()) {
-  const given = (name, fallback = "") => oneLine(platform.readInput(name)?.trim() || fallback);
-  const request = inputs ?? {
-    registry: given("registry"),
-    model: given("model"),
-    version: given("version", "latest"),
-    environment: given("environment"),
-    catalog: given("catalog", DEFAULT_CATALOG_PATH),
-    output: given("output", DEFAULT_OUTPUT),
-    dryRun: givenDryRun(given("dry-run", "false"))
-  };
-  const record = newRecord(request, {
-    promotionId: newPromotionId(now),
-    now,
-    ...platform.runUrl && { runUrl: platform.runUrl }
-  });
-  record.status = error.kind === "refused" ? "refused" : "failed";
-  record.error = recordError(error);
-  record.finishedAt = now.toISOString();
-  return record;
-}
-function givenDryRun(raw) {
-  try {
-    return parseBoolean("dry-run", raw);
-  } catch {
-    return false;
-  }
-}
-async function writeUnstartedRecord(record, cwd, platform) {
-  const folder = new OutputFolder(path9.resolve(cwd, record.request.output));
-  try {
-    await folder.claim(record.promotionId);
-  } catch (thrown) {
-    platform.logger.debug(`no record written: ${asPromotionError(thrown).message}`);
-    return false;
-  }
-  try {
-    await folder.discard(void 0);
-    await folder.writeReport(record, renderSummaryMarkdown(record));
-    return true;
-  } catch (thrown) {
-    platform.logger.warn(
-      `writing the promotion record to ${folder.dir}: ${asPromotionError(thrown).message}`
-    );
-    return false;
-  } finally {
-    await folder.release();
-  }
-}
-function outputsOf(record, recordWritten = true) {
-  const image = record.dryRun ? void 0 : record.image?.reference;
-  return {
-    status: record.status,
-    environment: record.request.environment,
-    pool: record.environment?.pool ?? "",
-    image: image ?? "",
-    digest: record.image?.digest ?? "",
-    "image-digest": record.image?.digest ?? "",
-    "model-digest": record.model?.digest ?? "",
-    "manifests-path": record.manifests?.path ?? "",
-    "record-path": recordWritten ? path9.join(record.request.output, "promotion.json") : "",
-    url: record.environment?.endpoint ?? "",
-    model: record.request.model,
-    "model-version": record.model?.version ?? "",
-    metadata: JSON.stringify({
-      status: record.status,
-      model: record.request.model,
-      version: record.model?.version ?? null,
-      environment: record.request.environment,
-      pool: record.environment?.pool ?? null,
-      image: image ?? null,
-      digest: record.image?.digest ?? null,
-      url: record.environment?.endpoint ?? null,
-      promotionId: record.promotionId
-    })
-  };
-}
-async function each(platform, reporters, call2) {
-  for (const reporter of reporters) {
-    try {
-      await call2(reporter);
-    } catch (thrown) {
-      platform.logger.warn(
-        `${reporter.name}: ${asPromotionError(thrown).message} (the promotion's result is unchanged)`
-      );
-    }
-  }
-}
-
 export {
-  runPromotion,
-  unstartedRecord,
-  outputsOf
+  KubeConfig,
+  collectionPath,
+  displayName,
+  KubeCluster,
+  applyObject,
+  comparable,
+  diffLines2 as diffLines,
+  dryRunDiff,
+  diffText
 };

@@ -4,15 +4,16 @@ import {
   PROMOTION_ARTIFACT_TYPE,
   modelRepository,
   parseOciLocation
-} from "./chunk-WFYD4HDW.js";
-import "./chunk-75OGKY77.js";
+} from "./chunk-T3CFVB3U.js";
+import "./chunk-7FMVHNR4.js";
 import "./chunk-XASWVK5R.js";
 import "./chunk-LIF43B6R.js";
-import "./chunk-366W3JI3.js";
-import "./chunk-ECTN6BSE.js";
-import "./chunk-BUKCNMCN.js";
 import "./chunk-QTXGKDSB.js";
+import "./chunk-4QW5AIDF.js";
 import "./chunk-NE5QDH7Y.js";
+import "./chunk-BUKCNMCN.js";
+import "./chunk-SAFSZYGR.js";
+import "./chunk-366W3JI3.js";
 import "./chunk-237YPWJV.js";
 import "./chunk-HANBNIMK.js";
 export {

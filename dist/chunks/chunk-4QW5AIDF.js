@@ -1,5 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  OciError
+} from "./chunk-NE5QDH7Y.js";
+import {
   ANONYMOUS,
   OciRegistryError,
   describeErrorBody,
@@ -8,9 +11,6 @@ import {
   parseErrorBody,
   registryOrigin
 } from "./chunk-BUKCNMCN.js";
-import {
-  OciError
-} from "./chunk-NE5QDH7Y.js";
 
 // src/oci/remote/client.ts
 import { createHash as createHash2 } from "node:crypto";

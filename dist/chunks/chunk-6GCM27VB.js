@@ -4,15 +4,6 @@ import {
   verifyWithKey
 } from "./chunk-YKC5RJHD.js";
 import {
-  identityMatcher,
-  parseSigningPolicy
-} from "./chunk-FLPVL2F2.js";
-import {
-  require_dist as require_dist2,
-  require_envelope,
-  require_sigstore_common
-} from "./chunk-HFHLYMJL.js";
-import {
   checkResourceNames,
   compareManifest,
   digestModel,
@@ -24,10 +15,19 @@ import {
   parseStatement
 } from "./chunk-XASWVK5R.js";
 import {
+  identityMatcher,
+  parseSigningPolicy
+} from "./chunk-FLPVL2F2.js";
+import {
   SigningError,
   parseBundle,
   require_dist
 } from "./chunk-LIF43B6R.js";
+import {
+  require_dist as require_dist2,
+  require_envelope,
+  require_sigstore_common
+} from "./chunk-HFHLYMJL.js";
 import {
   PromotionError,
   UsageError

@@ -3519,7 +3519,7 @@ function historyCommand() {
       const { registry, model, environment } = options;
       if (!registry || !model)
         throw new UsageError("history needs --registry and --model", "name the registry and the model");
-      const { openRegistry } = await import("./open-registry-PRRXNCL5.js");
+      const { openRegistry } = await import("./open-registry-OGLHJV2P.js");
       const entries = (await openRegistry(registry, io.cwd, { logger: stderrLogger(io.stderr) }).history(model)).filter((entry) => !environment || entry.environment === environment);
       if (options.json) io.stdout(`${JSON.stringify(entries, null, 2)}
 `);
@@ -3551,7 +3551,7 @@ function promoteCommand() {
     async (options, _args, io) => {
       const [{ cliPlatform }, { runPromotion }] = await Promise.all([
         import("./cli-platform-WLGML47V.js"),
-        import("./run-promotion-GPFJZV5R.js")
+        import("./run-promotion-QCCBXJ3H.js")
       ]);
       const platform = cliPlatform({
         readInput: inputReader(options),
@@ -3636,10 +3636,10 @@ function publishCommand() {
         { modelRepository, parseOciLocation },
         { publishModel }
       ] = await Promise.all([
-        import("./client-GGYXWVIE.js"),
+        import("./client-NMRZAB34.js"),
         import("./credentials-HKFIARP3.js"),
-        import("./oci-model-registry-5XNT7ZKC.js"),
-        import("./publish-model-NOJMLVKD.js")
+        import("./oci-model-registry-CVCWPVJE.js"),
+        import("./publish-model-ZHWGP2QB.js")
       ]);
       const location = parseOciLocation(registry);
       const repository = modelRepository(location, model);
@@ -3699,9 +3699,9 @@ function resolveCommand() {
       if (!environment)
         throw new UsageError("--environment is required", "name an environment of the catalog");
       const [{ loadCatalog }, { renderExplanationTable }, { resolvePool }] = await Promise.all([
-        import("./catalog-loader-3MONSDD6.js"),
+        import("./catalog-loader-SSPMDNTJ.js"),
         import("./explanation-table-ACQW4SQI.js"),
-        import("./resolve-pool-LCKFDYR3.js")
+        import("./resolve-pool-HDD5IBNT.js")
       ]);
       const catalog = await loadCatalog(options.catalog, io.cwd);
       const labels = options.label ? parseLabels2(options.label) : await registryLabels(options, io.cwd);
@@ -3740,7 +3740,7 @@ async function registryLabels(options, cwd) {
       "give --registry and --model (and --version), or --label key=value"
     );
   }
-  const { openRegistry } = await import("./open-registry-PRRXNCL5.js");
+  const { openRegistry } = await import("./open-registry-OGLHJV2P.js");
   return (await openRegistry(registry, cwd).resolve(model, version ?? "latest")).labels;
 }
 
@@ -3819,10 +3819,10 @@ function verifyCommand() {
         { verifyModel },
         { cliPlatform }
       ] = await Promise.all([
-        import("./summary-markdown-QHT7NN3A.js"),
+        import("./summary-markdown-5Z7BG4U3.js"),
         import("./policy-sources-C3XV5IAT.js"),
         import("./public-good-root-LH2ME7GK.js"),
-        import("./verify-model-6I4H3I72.js"),
+        import("./verify-model-U3RZCVBR.js"),
         import("./cli-platform-WLGML47V.js")
       ]);
       const requirement = await requirementFromInputs(parsePolicyInputs(inputReader(options)), io.cwd);

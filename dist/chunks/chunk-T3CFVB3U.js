@@ -12,9 +12,8 @@ import {
   listReferrers,
   parseManifest,
   parseModelPackManifest,
-  require_tar_stream,
   stableJson
-} from "./chunk-75OGKY77.js";
+} from "./chunk-7FMVHNR4.js";
 import {
   DEFAULT_RETRY,
   MediaType,
@@ -24,11 +23,14 @@ import {
   repositoryScope,
   silentLogger,
   withRetry
-} from "./chunk-ECTN6BSE.js";
+} from "./chunk-4QW5AIDF.js";
 import {
   OciRegistryError,
   credentialProvider
 } from "./chunk-BUKCNMCN.js";
+import {
+  require_tar_stream
+} from "./chunk-SAFSZYGR.js";
 import {
   PromotionError
 } from "./chunk-237YPWJV.js";

@@ -1,15 +1,21 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  environmentOf,
-  resolvePool
-} from "./chunk-24RTBDHE.js";
+  formatFieldPath,
+  loadCatalog,
+  parseCatalog
+} from "./chunk-7JUGYMZD.js";
+import {
+  DEFAULT_CATALOG_PATH
+} from "./chunk-BDT4GVSW.js";
 import "./chunk-3G5IPBNU.js";
 import "./chunk-QTXGKDSB.js";
 import "./chunk-NE5QDH7Y.js";
+import "./chunk-366W3JI3.js";
 import "./chunk-237YPWJV.js";
-import "./chunk-W363DE5G.js";
 import "./chunk-HANBNIMK.js";
 export {
-  environmentOf,
-  resolvePool
+  DEFAULT_CATALOG_PATH,
+  formatFieldPath,
+  loadCatalog,
+  parseCatalog
 };

@@ -2,11 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   RegistrySink,
   writeTarLayer
-} from "./chunk-2VOA4SVQ.js";
-import {
-  listModelFiles
-} from "./chunk-5GBMIQOC.js";
-import "./chunk-R2UCZZQQ.js";
+} from "./chunk-NDN4ZV3L.js";
 import {
   MODELPACK_CONFIG_TYPE,
   RegistryError,
@@ -17,18 +13,23 @@ import {
   buildManifest,
   expectedDigests,
   stableJson
-} from "./chunk-75OGKY77.js";
+} from "./chunk-7FMVHNR4.js";
+import {
+  listModelFiles
+} from "./chunk-5GBMIQOC.js";
 import "./chunk-XASWVK5R.js";
 import "./chunk-LIF43B6R.js";
+import "./chunk-R2UCZZQQ.js";
 import "./chunk-CZEGYLQK.js";
-import "./chunk-366W3JI3.js";
+import "./chunk-QTXGKDSB.js";
 import {
   MediaType,
   sha256Digest
-} from "./chunk-ECTN6BSE.js";
-import "./chunk-BUKCNMCN.js";
-import "./chunk-QTXGKDSB.js";
+} from "./chunk-4QW5AIDF.js";
 import "./chunk-NE5QDH7Y.js";
+import "./chunk-BUKCNMCN.js";
+import "./chunk-SAFSZYGR.js";
+import "./chunk-366W3JI3.js";
 import "./chunk-237YPWJV.js";
 import "./chunk-HANBNIMK.js";
 

@@ -5,9 +5,9 @@ import {
   RegistryClient,
   UploadLost,
   checkStoredDigest
-} from "./chunk-ECTN6BSE.js";
-import "./chunk-BUKCNMCN.js";
+} from "./chunk-4QW5AIDF.js";
 import "./chunk-NE5QDH7Y.js";
+import "./chunk-BUKCNMCN.js";
 import "./chunk-237YPWJV.js";
 import "./chunk-HANBNIMK.js";
 export {

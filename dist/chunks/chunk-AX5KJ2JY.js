@@ -3,12 +3,12 @@ import {
   DownloadCache,
   DownloadError,
   OciModelRegistry
-} from "./chunk-WFYD4HDW.js";
+} from "./chunk-T3CFVB3U.js";
 import {
   FolderRegistry,
   RegistryError,
   expectedDigests
-} from "./chunk-75OGKY77.js";
+} from "./chunk-7FMVHNR4.js";
 import {
   DEFAULT_RETRY,
   RetriesExhausted,
@@ -18,7 +18,7 @@ import {
   parseRetryAfter,
   silentLogger,
   withRetry
-} from "./chunk-ECTN6BSE.js";
+} from "./chunk-4QW5AIDF.js";
 import {
   PromotionError
 } from "./chunk-237YPWJV.js";
