@@ -35,7 +35,7 @@ async function extract(tarBytes: Buffer): Promise<Map<string, Buffer>> {
   const finished = new Promise<void>((resolve, reject) => {
     extractor.on('entry', (header, body, next) => {
       const parts: Buffer[] = [];
-      body.on('data', (part: Buffer) => parts.push(part));
+      body.on('data', (part: unknown) => void parts.push(Buffer.from(part as Uint8Array)));
       body.on('end', () => {
         files.set(header.name, Buffer.concat(parts));
         next();
