@@ -33,6 +33,8 @@ export function verifyCommand(): [Command, CommandAction] {
         io.cwd,
         (options.signature as string | undefined) ?? path.join(directory, 'model.sig'),
       );
+      // The hash workers boot while the rest of verify loads (hash-pool.ts: prestartWorkers).
+      (await import('../signing/hash-pool.js')).prestartWorkers();
       const [
         { formatBytes },
         { requirementFromInputs, usesPublicGood, withPublicGoodRoot },

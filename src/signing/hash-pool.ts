@@ -56,6 +56,33 @@ export function workerModule(): URL {
   return existsSync(bundled) ? bundled : new URL('./hash-worker.ts', import.meta.url);
 }
 
+function startWorker(blockSize: number): Worker {
+  return new Worker(workerModule(), {
+    workerData: { blockSize, progressStep: Math.max(blockSize, PROGRESS_STEP) },
+  });
+}
+
+/** Workers started ahead of a pool by prestartWorkers; the next pools with the default block size take them. */
+const prestarted: Worker[] = [];
+
+/**
+ * Starts `count` workers now, for a pool made soon. A worker takes ~80 ms to boot Node, which the
+ * CLI's verify overlaps with loading its own modules and checking the signature. A worker not
+ * taken never keeps the process alive (unref), and one that dies before it is taken is dropped.
+ */
+export function prestartWorkers(count: number = availableParallelism()): void {
+  while (prestarted.length < count) {
+    const worker = startWorker(DEFAULT_BLOCK_SIZE);
+    worker.unref();
+    const drop = () => {
+      const at = prestarted.indexOf(worker);
+      if (at >= 0) prestarted.splice(at, 1);
+    };
+    worker.once('error', drop).once('exit', drop);
+    prestarted.push(worker);
+  }
+}
+
 type WorkerMessage =
   | { type: 'progress'; bytes: number }
   | { type: 'done'; digest: string; length: number; bytes: number }
@@ -129,9 +156,8 @@ export class HashPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerModule(), {
-      workerData: { blockSize: this.blockSize, progressStep: Math.max(this.blockSize, PROGRESS_STEP) },
-    });
+    const worker =
+      (this.blockSize === DEFAULT_BLOCK_SIZE && prestarted.shift()) || startWorker(this.blockSize);
     const slot: Slot = { worker };
     worker.on('message', (message: WorkerMessage) => this.receive(slot, message));
     worker.on('error', (error) => this.lose(slot, error));

@@ -5,7 +5,7 @@
  * package left out fails here, not on a user's machine.
  */
 import { execFile } from 'node:child_process';
-import { appendFile, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -108,5 +108,23 @@ describe('the npm package', () => {
     );
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/^error: .*vocab\.txt/m);
+  });
+  it('exits after verifying a one-file model, though verify started a hash worker per core', async () => {
+    // The worker the pool does not take must not keep the process alive (prestartWorkers).
+    const model = path.join(work, 'one-file');
+    await mkdir(model);
+    await writeFile(path.join(model, 'weights.bin'), 'weights');
+    const cli = (...args: string[]) =>
+      run('npx', ['--offline', 'model-promote', ...args], { cwd: installed, env, timeout: 20_000 });
+    await cli('sign', model, '--private-key', path.join(REPO, 'examples/keys/example-signing.key.pem'));
+    const started = performance.now();
+    const { stdout } = await cli(
+      'verify',
+      model,
+      '--public-key',
+      path.join(REPO, 'examples/keys/example-signing.pub.pem'),
+    );
+    expect(stdout).toMatch(/^verified: 1 files \(7 B\)/);
+    expect(performance.now() - started).toBeLessThan(15_000);
   });
 });

@@ -2,7 +2,8 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   RegistrySink,
   writeTarLayer
-} from "./chunk-NDN4ZV3L.js";
+} from "./chunk-BYU7NGN5.js";
+import "./chunk-R2UCZZQQ.js";
 import {
   MODELPACK_CONFIG_TYPE,
   RegistryError,
@@ -16,10 +17,9 @@ import {
 } from "./chunk-7FMVHNR4.js";
 import {
   listModelFiles
-} from "./chunk-5GBMIQOC.js";
+} from "./chunk-H4MCQJR5.js";
 import "./chunk-XASWVK5R.js";
 import "./chunk-LIF43B6R.js";
-import "./chunk-R2UCZZQQ.js";
 import "./chunk-CZEGYLQK.js";
 import "./chunk-QTXGKDSB.js";
 import {
@@ -28,6 +28,7 @@ import {
 } from "./chunk-4QW5AIDF.js";
 import "./chunk-NE5QDH7Y.js";
 import "./chunk-BUKCNMCN.js";
+import "./chunk-EXPRFBUG.js";
 import "./chunk-SAFSZYGR.js";
 import "./chunk-366W3JI3.js";
 import "./chunk-237YPWJV.js";

@@ -3,25 +3,26 @@ import {
   outputsOf,
   runPromotion,
   unstartedRecord
-} from "./chunk-E5BJRP3G.js";
-import "./chunk-NDN4ZV3L.js";
+} from "./chunk-7YORL5S5.js";
+import "./chunk-ZGBRHKYS.js";
+import "./chunk-BYU7NGN5.js";
+import "./chunk-R2UCZZQQ.js";
 import "./chunk-4LQ24X45.js";
+import "./chunk-6ECF3WWP.js";
 import "./chunk-AX5KJ2JY.js";
 import "./chunk-T3CFVB3U.js";
 import "./chunk-7FMVHNR4.js";
 import "./chunk-N2JUA4T2.js";
 import "./chunk-C2LB2LVF.js";
 import "./chunk-EBQLRF5O.js";
-import "./chunk-6GCM27VB.js";
+import "./chunk-CM4ZBKO3.js";
 import "./chunk-YKC5RJHD.js";
-import "./chunk-5GBMIQOC.js";
+import "./chunk-H4MCQJR5.js";
 import "./chunk-XASWVK5R.js";
 import "./chunk-FLPVL2F2.js";
 import "./chunk-LIF43B6R.js";
 import "./chunk-HFHLYMJL.js";
-import "./chunk-ZGBRHKYS.js";
-import "./chunk-R2UCZZQQ.js";
-import "./chunk-6ECF3WWP.js";
+import "./chunk-OYXLGIY5.js";
 import "./chunk-QV35YYR3.js";
 import "./chunk-W363DE5G.js";
 import "./chunk-ABZBNJLJ.js";
@@ -33,7 +34,7 @@ import "./chunk-QTXGKDSB.js";
 import "./chunk-4QW5AIDF.js";
 import "./chunk-NE5QDH7Y.js";
 import "./chunk-BUKCNMCN.js";
-import "./chunk-OYXLGIY5.js";
+import "./chunk-EXPRFBUG.js";
 import "./chunk-PJU7HQSL.js";
 import "./chunk-SAFSZYGR.js";
 import "./chunk-TA4VEHOB.js";

@@ -10,13 +10,14 @@ import {
   DEFAULT_IGNORE_PATHS,
   buildStatement,
   digestModel
-} from "./chunk-5GBMIQOC.js";
+} from "./chunk-H4MCQJR5.js";
 import {
   IN_TOTO_PAYLOAD_TYPE,
   SigningError,
   pae
 } from "./chunk-LIF43B6R.js";
 import "./chunk-CZEGYLQK.js";
+import "./chunk-EXPRFBUG.js";
 import {
   UsageError
 } from "./chunk-237YPWJV.js";

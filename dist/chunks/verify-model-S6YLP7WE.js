@@ -1,14 +1,15 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   verifyModel
-} from "./chunk-6GCM27VB.js";
+} from "./chunk-CM4ZBKO3.js";
 import "./chunk-YKC5RJHD.js";
-import "./chunk-5GBMIQOC.js";
+import "./chunk-H4MCQJR5.js";
 import "./chunk-XASWVK5R.js";
 import "./chunk-FLPVL2F2.js";
 import "./chunk-LIF43B6R.js";
 import "./chunk-HFHLYMJL.js";
 import "./chunk-CZEGYLQK.js";
+import "./chunk-EXPRFBUG.js";
 import "./chunk-237YPWJV.js";
 import "./chunk-HANBNIMK.js";
 export {

@@ -1,10 +1,16 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  renderSummaryMarkdown
+} from "./chunk-ZGBRHKYS.js";
+import {
   RegistrySink,
   TAR_LAYER_FORMAT,
   byteProgress,
   writeTarLayer
-} from "./chunk-NDN4ZV3L.js";
+} from "./chunk-BYU7NGN5.js";
+import {
+  formatBytes
+} from "./chunk-R2UCZZQQ.js";
 import {
   DEFAULT_OUTPUT,
   TOOL_VERSION,
@@ -12,6 +18,9 @@ import {
   parsePromotionInputs,
   secretValues
 } from "./chunk-4LQ24X45.js";
+import {
+  oneLine
+} from "./chunk-6ECF3WWP.js";
 import {
   openRegistry
 } from "./chunk-AX5KJ2JY.js";
@@ -42,22 +51,21 @@ import {
 } from "./chunk-EBQLRF5O.js";
 import {
   verifyModel
-} from "./chunk-6GCM27VB.js";
+} from "./chunk-CM4ZBKO3.js";
 import {
   createContentCheck
-} from "./chunk-5GBMIQOC.js";
+} from "./chunk-H4MCQJR5.js";
 import {
   pemProblem
 } from "./chunk-FLPVL2F2.js";
 import {
-  renderSummaryMarkdown
-} from "./chunk-ZGBRHKYS.js";
-import {
-  formatBytes
-} from "./chunk-R2UCZZQQ.js";
-import {
-  oneLine
-} from "./chunk-6ECF3WWP.js";
+  PREFIX,
+  acceptsLayoutImages,
+  clusterSource,
+  promotionMetadata,
+  resourceName,
+  shortHash
+} from "./chunk-OYXLGIY5.js";
 import {
   environmentOf,
   resolvePool
@@ -103,14 +111,6 @@ import {
   manifestReference,
   parseImageReference
 } from "./chunk-BUKCNMCN.js";
-import {
-  PREFIX,
-  acceptsLayoutImages,
-  clusterSource,
-  promotionMetadata,
-  resourceName,
-  shortHash
-} from "./chunk-OYXLGIY5.js";
 import {
   DeployError
 } from "./chunk-PJU7HQSL.js";

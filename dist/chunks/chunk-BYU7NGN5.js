@@ -1,11 +1,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  formatBytes
+} from "./chunk-R2UCZZQQ.js";
+import {
   Limiter,
   uploadBlob
 } from "./chunk-7FMVHNR4.js";
-import {
-  formatBytes
-} from "./chunk-R2UCZZQQ.js";
 import {
   DigestCounter,
   MediaType,

@@ -9,7 +9,7 @@ import {
   digestModel,
   listModelFiles,
   parseShardName
-} from "./chunk-5GBMIQOC.js";
+} from "./chunk-H4MCQJR5.js";
 import {
   PREDICATE_TYPE_V01,
   parseStatement

@@ -3551,7 +3551,7 @@ function promoteCommand() {
     async (options, _args, io) => {
       const [{ cliPlatform }, { runPromotion }] = await Promise.all([
         import("./cli-platform-WLGML47V.js"),
-        import("./run-promotion-QCCBXJ3H.js")
+        import("./run-promotion-ZYVVWDZZ.js")
       ]);
       const platform = cliPlatform({
         readInput: inputReader(options),
@@ -3639,7 +3639,7 @@ function publishCommand() {
         import("./client-NMRZAB34.js"),
         import("./credentials-HKFIARP3.js"),
         import("./oci-model-registry-CVCWPVJE.js"),
-        import("./publish-model-ZHWGP2QB.js")
+        import("./publish-model-AXYY227O.js")
       ]);
       const location = parseOciLocation(registry);
       const repository = modelRepository(location, model);
@@ -3765,7 +3765,7 @@ function signCommand() {
       if (!options.privateKey)
         throw new UsageError("sign needs --private-key FILE", "give the PEM private key to sign with");
       const directory = path2.resolve(io.cwd, modelDir);
-      const { signModel } = await import("./sign-model-ABDZOXW5.js");
+      const { signModel } = await import("./sign-model-QTZUKBLW.js");
       const signed = await signModel(directory, {
         privateKeyPath: path2.resolve(io.cwd, options.privateKey),
         ...options.signature !== void 0 && {
@@ -3812,6 +3812,7 @@ function verifyCommand() {
         io.cwd,
         options.signature ?? path3.join(directory, "model.sig")
       );
+      (await import("./hash-pool-QUYDGTPG.js")).prestartWorkers();
       const [
         { formatBytes },
         { requirementFromInputs, usesPublicGood, withPublicGoodRoot },
@@ -3822,7 +3823,7 @@ function verifyCommand() {
         import("./summary-markdown-5Z7BG4U3.js"),
         import("./policy-sources-C3XV5IAT.js"),
         import("./public-good-root-LH2ME7GK.js"),
-        import("./verify-model-U3RZCVBR.js"),
+        import("./verify-model-S6YLP7WE.js"),
         import("./cli-platform-WLGML47V.js")
       ]);
       const requirement = await requirementFromInputs(parsePolicyInputs(inputReader(options)), io.cwd);
