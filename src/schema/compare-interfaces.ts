@@ -152,31 +152,3 @@ export function checkCompatibility(
   }
   return result;
 }
-
-/** The summary's section: a table of every change, breaking first. */
-export function renderCompatibilityMarkdown(result: CompatibilityResult): string {
-  const lines = ['### Interface compatibility', ''];
-  const from = result.previous
-    ? `\`${result.previous.file}\` (${result.previous.source})`
-    : 'no interface for the running version';
-  lines.push(`Compared ${from} with \`${result.next.file}\` (${result.next.source}).`, '');
-  const rows: [string, Change][] = [
-    ...result.breaking.map((c): [string, Change] => ['breaking', c]),
-    ...result.additions.map((c): [string, Change] => ['addition', c]),
-    ...result.compatible.map((c): [string, Change] => ['compatible', c]),
-  ];
-  if (rows.length === 0) {
-    lines.push('No change to the inputs and outputs.');
-    return `${lines.join('\n')}\n`;
-  }
-  lines.push('| Change | Side | Name | Detail |', '|---|---|---|---|');
-  for (const [verdict, c] of rows) {
-    const detail = c.description.slice(c.description.indexOf(': ') + 2);
-    lines.push(`| ${verdict} | ${c.side} | \`${escapeCell(c.name)}\` | ${escapeCell(detail)} |`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}

@@ -2,7 +2,6 @@
 export {
   checkCompatibility,
   compareInterfaces,
-  renderCompatibilityMarkdown,
   type Change,
   type CompatibilityResult,
 } from './compare-interfaces.js';
