@@ -4,7 +4,7 @@
  * never hide or change the promotion's own result.
  */
 import path from 'node:path';
-import { DEFAULT_CATALOG_PATH } from './environments/catalog-loader.js';
+import { DEFAULT_CATALOG_PATH } from './environments/catalog-path.js';
 import { asPromotionError, type PromotionError } from './errors.js';
 import {
   DEFAULT_OUTPUT,
