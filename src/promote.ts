@@ -16,6 +16,8 @@ import {
   type PromotionContext,
   type PromotionPlan,
 } from './promotion-plan.js';
+import type { PromotionHistoryEntry } from './registry/model-version.js';
+import { environmentStats, historyWith } from './report/history-stats.js';
 import { OutputFolder } from './report/output-folder.js';
 import { renderPlanText } from './report/plan-text.js';
 import { newPromotionId, newRecord, recordError, type PromotionRecord } from './report/promotion-record.js';
@@ -87,13 +89,15 @@ export async function promote(inputs: PromotionInputs, options: PromoteOptions):
 }
 
 /**
- * Writes the record and summary, the outcome onto the model version, and the record onto the
- * pushed image. Never throws: the promotion's result is already decided.
+ * Writes the outcome onto the model version, the record onto the pushed image, and the record and
+ * summary. Never throws: the promotion's result is already decided.
  */
 async function report(context: PromotionContext, plan: PromotionPlan | undefined): Promise<void> {
   const { record, output, options, inputs } = context;
   const warn = (doing: string, error: unknown) =>
     options.logger.warn(`${doing}: ${asPromotionError(error).message} (the promotion's result is unchanged)`);
+  // First, so that every rendering of the record carries the environment's figures with this run.
+  if (plan && !inputs.dryRun) await writeBack(context, plan, warn);
   if (plan?.target && record.image && !inputs.dryRun) {
     try {
       const attached = await attachToImage(plan, record.image.digest, {
@@ -115,19 +119,39 @@ async function report(context: PromotionContext, plan: PromotionPlan | undefined
       warn(`writing the promotion record to ${output.dir}`, error);
     }
   }
-  if (!plan || inputs.dryRun) return;
+}
+
+/**
+ * The outcome onto the model version (its history), with how long the promotion took; then the
+ * environment's success rate and durations into the record, from the history read at fetch plus
+ * this entry, so the figures cost no second trip to the registry.
+ */
+async function writeBack(
+  context: PromotionContext,
+  plan: PromotionPlan,
+  warn: (doing: string, error: unknown) => void,
+): Promise<void> {
+  const { record, inputs } = context;
+  const time = record.finishedAt ?? new Date().toISOString();
+  const entry: PromotionHistoryEntry = {
+    promotionId: record.promotionId,
+    environment: inputs.environment,
+    version: plan.version.version,
+    status: record.status,
+    time,
+    ...(record.image && { image: record.image.reference }),
+    ...(record.environment?.pool && { pool: record.environment.pool }),
+    ...(record.error && { reason: record.error.message }),
+    durationSeconds: Math.max(0, Date.parse(time) - Date.parse(record.startedAt)) / 1000,
+  };
+  let history = plan.history;
   try {
-    await plan.registry.recordPromotion(plan.version, {
-      promotionId: record.promotionId,
-      environment: inputs.environment,
-      version: plan.version.version,
-      status: record.status,
-      time: record.finishedAt ?? new Date().toISOString(),
-      ...(record.image && { image: record.image.reference }),
-      ...(record.environment?.pool && { pool: record.environment.pool }),
-      ...(record.error && { reason: record.error.message }),
-    });
+    await plan.registry.recordPromotion(plan.version, entry);
+    history = historyWith(plan.history, entry, plan.registry.historyKeeps);
   } catch (error) {
+    // The figures then describe what the registry holds: the history without this promotion.
     warn('writing the promotion back to the registry', error);
   }
+  const stats = environmentStats(history, inputs.environment, new Date(time));
+  if (stats) record.history = stats;
 }

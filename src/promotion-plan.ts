@@ -20,7 +20,7 @@ import {
 import { planImage, type ImagePlan, type ImagePlanInput } from './image/plan.js';
 import type { PromotionInputs } from './inputs.js';
 import type { Logger } from './logger.js';
-import type { ModelRegistry, ModelVersion } from './registry/model-version.js';
+import type { ModelRegistry, ModelVersion, PromotionHistoryEntry } from './registry/model-version.js';
 import { openRegistry } from './registry/open-registry.js';
 import type { OutputFolder } from './report/output-folder.js';
 import { byteProgress } from './progress.js';
@@ -83,6 +83,8 @@ export interface PromotionPlan {
   readonly version: ModelVersion;
   /** The version the environment runs now, from the registry's promotion history. */
   readonly previousVersion?: string;
+  /** The model's promotion history as the registry returned it at fetch, oldest first. */
+  readonly history: readonly PromotionHistoryEntry[];
   readonly verified: VerifiedModel;
   readonly compatibility?: CompatibilityResult;
   readonly choice: PoolChoice;
@@ -98,7 +100,7 @@ export interface PromotionPlan {
 export async function planPromotion(context: PromotionContext): Promise<PromotionPlan> {
   const { catalog, requirements } = await configure(context);
   const registry = context.options.registry ?? openModelRegistry(context);
-  const { version, previousVersion } = await fetchVersion(context, registry);
+  const { version, previousVersion, history } = await fetchVersion(context, registry);
   const verified = await verify(context, version, requirements, previousVersion);
   const compatibility = await checkSchema(context, registry, version, verified, previousVersion);
   const choice = await resolve(context, catalog, version);
@@ -108,6 +110,7 @@ export async function planPromotion(context: PromotionContext): Promise<Promotio
     registry,
     version,
     ...(previousVersion !== undefined && { previousVersion }),
+    history,
     verified,
     ...(compatibility && { compatibility }),
     choice,
@@ -163,16 +166,21 @@ function openModelRegistry(context: PromotionContext): ModelRegistry {
 function fetchVersion(
   context: PromotionContext,
   registry: ModelRegistry,
-): Promise<{ version: ModelVersion; previousVersion: string | undefined }> {
+): Promise<{
+  version: ModelVersion;
+  previousVersion: string | undefined;
+  history: readonly PromotionHistoryEntry[];
+}> {
   const { inputs, stages } = context;
   return stages.run(
     'fetch',
     async () => {
       const version = await registry.resolve(inputs.model, inputs.version);
-      const previousVersion = (await registry.history(inputs.model))
+      const history = await registry.history(inputs.model);
+      const previousVersion = history
         .filter((entry) => entry.environment === inputs.environment && entry.status === 'succeeded')
         .at(-1)?.version;
-      return { version, previousVersion };
+      return { version, previousVersion, history };
     },
     ({ version, previousVersion }) =>
       `${version.model} ${version.requested === version.version ? '' : `${version.requested} -> `}v${version.version}` +

@@ -82,6 +82,7 @@ export function openHuggingFaceRegistry(
 }
 
 export class HuggingFaceRegistry implements ModelRegistry {
+  readonly historyKeeps = 'nothing';
   private warned = false;
   private readonly fetch: typeof fetch;
 

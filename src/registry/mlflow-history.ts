@@ -7,6 +7,7 @@
  *   model_promote.<env>.image         the image by digest (when built)
  *   model_promote.<env>.pool          the compute pool (when chosen)
  *   model_promote.<env>.reason        why it did not succeed
+ *   model_promote.<env>.duration_seconds  how long it took (absent from older entries)
  *
  * Tags hold the latest promotion of each version to each environment (a later one overwrites), so
  * the history read back is one entry per version and environment: enough to know which version an
@@ -30,6 +31,8 @@ export function promotionTags(entry: PromotionHistoryEntry): MlflowTag[] {
   if (entry.image) tags.push({ key: key('image'), value: entry.image });
   if (entry.pool) tags.push({ key: key('pool'), value: entry.pool });
   if (entry.reason) tags.push({ key: key('reason'), value: entry.reason.slice(0, MAX_VALUE) });
+  if (entry.durationSeconds !== undefined)
+    tags.push({ key: key('duration_seconds'), value: String(entry.durationSeconds) });
   return tags;
 }
 
@@ -54,6 +57,8 @@ export function historyFromTags(versions: readonly MlflowModelVersion[]): Promot
       const image = fields.get('image');
       const pool = fields.get('pool');
       const reason = fields.get('reason');
+      const durationTag = fields.get('duration_seconds')?.trim();
+      const duration = durationTag ? Number(durationTag) : Number.NaN;
       entries.push({
         promotionId: fields.get('promotion_id') ?? '',
         environment,
@@ -63,6 +68,8 @@ export function historyFromTags(versions: readonly MlflowModelVersion[]): Promot
         ...(image && { image }),
         ...(pool && { pool }),
         ...(reason && { reason }),
+        // A tag someone edited into something else is left out, like a missing one.
+        ...(Number.isFinite(duration) && duration >= 0 && { durationSeconds: duration }),
       });
     }
   }

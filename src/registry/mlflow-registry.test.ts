@@ -118,6 +118,7 @@ describe('MLflow registry', () => {
       time: '2026-01-01T00:00:00Z',
       image: 'r@sha256:1',
       pool: 'gpu',
+      durationSeconds: 42.25,
     });
     await ctx.registry.recordPromotion(version, {
       promotionId: 'p2',
@@ -140,6 +141,7 @@ describe('MLflow registry', () => {
         time: '2026-01-01T00:00:00Z',
         image: 'r@sha256:1',
         pool: 'gpu',
+        durationSeconds: 42.25,
       },
       {
         promotionId: 'p2',

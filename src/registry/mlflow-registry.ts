@@ -25,6 +25,7 @@ import { MlflowError } from './mlflow-error.js';
 import { gitlabDisplayVersion, isGitlabBase, type MlflowDialect } from './mlflow-gitlab.js';
 import { historyFromTags, promotionTags } from './mlflow-history.js';
 import type {
+  HistoryKeeps,
   ModelRegistry,
   ModelVersion,
   PromotionHistoryEntry,
@@ -91,13 +92,17 @@ export function authHeaders(
 
 export class MlflowRegistry implements ModelRegistry {
   private warnedNoWriteBack = false;
+  readonly historyKeeps: HistoryKeeps;
 
   constructor(
     readonly location: string,
     private readonly client: MlflowClient,
     readonly dialect: MlflowDialect,
     private readonly options: RemoteRegistryOptions,
-  ) {}
+  ) {
+    // GitLab's API takes no tags, so nothing is written back; MLflow's tags hold one per version.
+    this.historyKeeps = dialect === 'gitlab' ? 'nothing' : 'latest-per-version';
+  }
 
   async resolve(model: string, versionOrAlias: string): Promise<ModelVersion> {
     const { registered, found, version, files } = await this.locate(model, versionOrAlias);

@@ -42,6 +42,11 @@ export interface PromotionHistoryEntry {
   readonly image?: string;
   readonly pool?: string;
   readonly reason?: string;
+  /**
+   * How long the promotion took, first stage to report, in seconds. Entries written before it was
+   * recorded have none: they count for success rates, not for durations.
+   */
+  readonly durationSeconds?: number;
 }
 
 /** A version's files as its registry lists them, none downloaded. */
@@ -55,7 +60,16 @@ export interface VersionListing {
   readonly signatureName: string;
 }
 
+/**
+ * Which promotions history() gives back: every one (the default), only the latest of each version
+ * to each environment (MLflow's tags: a later promotion overwrites them), or none (Hugging Face
+ * keeps no history). Statistics over the history say which they counted.
+ */
+export type HistoryKeeps = 'every-promotion' | 'latest-per-version' | 'nothing';
+
 export interface ModelRegistry {
+  /** What history() keeps; absent means every promotion. */
+  readonly historyKeeps?: HistoryKeeps;
   /** Finds a version by number or alias; reads its labels; never modifies the registry. */
   resolve(model: string, versionOrAlias: string): Promise<ModelVersion>;
   /**

@@ -6,6 +6,7 @@ import type { DeployReport } from '../deploy/deploy.js';
 import type { ExplanationRow } from '../environments/resolve-pool.js';
 import type { CompatibilityResult } from '../schema/compare-interfaces.js';
 import type { ErrorKind, PromotionError } from '../errors.js';
+import type { EnvironmentStats } from './history-stats.js';
 import { TOOL_VERSION } from '../version.js';
 
 export type PromotionStatus = 'succeeded' | 'planned' | 'refused' | 'failed';
@@ -83,6 +84,12 @@ export interface PromotionRecord {
   attestations?: { signature?: string; record?: string };
   /** One entry per cluster, in promotion order; a dry run records the planned changes. */
   deploy?: readonly DeployReport[];
+  /**
+   * The environment's promotions of this model as the registry holds them after this one: success
+   * rate, durations, last success. Absent for a dry run, a promotion that stopped before its plan,
+   * and a registry that keeps no history.
+   */
+  history?: EnvironmentStats;
   /** Where this ran: the CI run, for links back. */
   readonly runUrl?: string;
   readonly stages: StageEntry[];

@@ -6,6 +6,7 @@
  * promotion of one model to one environment (the group); Prometheus turns them into rates and
  * counts (docs/telemetry.md).
  */
+import type { EnvironmentStats } from './history-stats.js';
 import type { PromotionRecord, PromotionStatus } from './promotion-record.js';
 
 export const PUSHGATEWAY_JOB = 'model_promote';
@@ -82,6 +83,7 @@ export function promotionMetrics(record: PromotionRecord): Family[] {
       samples: [{ value: finished / 1000 }],
     });
   }
+  families.push(...historyFamilies(record.history));
   const smoke = smokeLatencyOf(record);
   if (smoke) {
     families.push({
@@ -94,6 +96,44 @@ export function promotionMetrics(record: PromotionRecord): Family[] {
     });
   }
   return families.filter((family) => family.samples.length > 0);
+}
+
+/**
+ * The environment's figures over the registry's history, this promotion included. Left out when
+ * the record has none (a promotion that stopped before its plan, a registry with no history), so a
+ * POST keeps the previous push's; a figure with no value (no success yet) is left out alike.
+ */
+function historyFamilies(stats: EnvironmentStats | undefined): Family[] {
+  if (!stats) return [];
+  const quantiles = [
+    { quantile: '0.5', value: stats.medianSeconds },
+    { quantile: '0.95', value: stats.p95Seconds },
+  ].flatMap(({ quantile, value }) => (value === null ? [] : [{ labels: { quantile }, value }]));
+  return [
+    {
+      name: 'model_promote_history_promotions',
+      help: "Promotions of this model to this environment in the registry's history, by result.",
+      samples: (['succeeded', 'refused', 'failed'] as const).map((result) => ({
+        labels: { result },
+        value: stats[result],
+      })),
+    },
+    {
+      name: 'model_promote_history_success_ratio',
+      help: "Share of this model's promotions to this environment in the registry's history that succeeded (0 to 1).",
+      samples: [{ value: stats.successRate }],
+    },
+    {
+      name: 'model_promote_history_duration_seconds',
+      help: "Duration of this model's successful promotions to this environment in the registry's history, by quantile (nearest rank).",
+      samples: quantiles,
+    },
+    {
+      name: 'model_promote_history_since_last_success_seconds',
+      help: 'Seconds from the last successful promotion of this model to this environment to this push.',
+      samples: stats.sinceLastSuccessSeconds === null ? [] : [{ value: stats.sinceLastSuccessSeconds }],
+    },
+  ];
 }
 
 /** The text exposition format: HELP, TYPE gauge, then one line per sample. */

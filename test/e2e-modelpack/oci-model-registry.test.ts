@@ -232,8 +232,17 @@ describe('oci:// model registry (ModelPack on docker-registry 2.8)', () => {
 
     const history = await runCli(['history', '--registry', uri, '--model', 'sentiment', '--json']);
     expect(history.code).toBe(0);
-    expect(JSON.parse(history.stdout)).toEqual([
-      expect.objectContaining({ environment: 'production', version: '2', status: 'succeeded' }),
+    const { entries, stats } = JSON.parse(history.stdout);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        environment: 'production',
+        version: '2',
+        status: 'succeeded',
+        durationSeconds: expect.any(Number),
+      }),
+    ]);
+    expect(stats.environments).toEqual([
+      expect.objectContaining({ environment: 'production', attempts: 1, successRate: 1 }),
     ]);
   });
 

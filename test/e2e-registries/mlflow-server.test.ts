@@ -98,9 +98,11 @@ describe('promote from the real MLflow server', () => {
     const output = path.join(await temp.make(), 'out');
     const run = await runCli(promoteArgs({ registry: server.registry, output, version: '1' }));
     expect(run.code).toBe(0);
-    const fetch = (
-      await readJson<{ stages: Array<{ name: string; detail: string }> }>(path.join(output, 'promotion.json'))
-    ).stages.find((s) => s.name === 'fetch');
+    const record = await readJson<{
+      stages: Array<{ name: string; detail: string }>;
+      history?: { attempts: number; successRate: number };
+    }>(path.join(output, 'promotion.json'));
+    const fetch = record.stages.find((s) => s.name === 'fetch');
     expect(fetch?.detail).toMatch(/production runs v2/);
     const shown = await server.show('sentiment');
     expect(shown.aliases.production).toBe('1');
@@ -114,12 +116,22 @@ describe('promote from the real MLflow server', () => {
       '--json',
     ]);
     expect(history.code).toBe(0);
-    const entries = JSON.parse(history.stdout) as Array<{
-      version: string;
-      environment: string;
-      status: string;
-      promotionId?: string;
-    }>;
+    const { entries, stats } = JSON.parse(history.stdout) as {
+      entries: Array<{ version: string; environment: string; status: string; promotionId?: string }>;
+      stats: {
+        historyKeeps: string;
+        environments: Array<{ environment: string; attempts: number; successRate: number }>;
+      };
+    };
+    // The record's figures, computed from the history read at fetch plus this promotion, are
+    // those of the history MLflow now holds (one entry per version and environment).
+    expect(stats.historyKeeps).toBe('latest-per-version');
+    const production = stats.environments.find((e) => e.environment === 'production');
+    expect(record.history).toMatchObject({
+      attempts: production?.attempts,
+      successRate: production?.successRate,
+    });
+    expect(shown.versions['1']?.tags['model_promote.production.duration_seconds']).toMatch(/^\d+(\.\d+)?$/);
     const fromMlflow = Object.entries(shown.versions)
       .filter(([, v]) => v.tags['model_promote.production.status'])
       .map(([version, v]) => ({

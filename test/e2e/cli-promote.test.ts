@@ -61,6 +61,20 @@ describe('model-promote promote (the demo)', () => {
         signature: { method: 'key', policies: ['environment production'] },
       });
       expect(record.error).toBeUndefined();
+      // The cases run in order into one registry copy: each adds one success to production.
+      expect(record.history).toEqual({
+        environment: 'production',
+        attempts: cases.findIndex((c) => c.version === version) + 1,
+        succeeded: cases.findIndex((c) => c.version === version) + 1,
+        refused: 0,
+        failed: 0,
+        successRate: 1,
+        medianSeconds: expect.any(Number),
+        p95Seconds: expect.any(Number),
+        succeededWithoutDuration: 0,
+        lastSuccess: record.finishedAt,
+        sinceLastSuccessSeconds: 0,
+      });
       expect(record.model.digest).toBe(
         await signatureSubject(path.join(registry, 'sentiment', expectVersion, 'model.sig')),
       );
@@ -140,8 +154,17 @@ describe('model-promote promote (the demo)', () => {
   it('writes the promotion into the registry history', async () => {
     const run = await runCli(['history', '--registry', registry, '--model', 'sentiment', '--json']);
     expect(run.code).toBe(0);
-    const entries = JSON.parse(run.stdout) as any[];
+    const { entries, stats } = JSON.parse(run.stdout) as { entries: any[]; stats: any };
     expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e) => typeof e.durationSeconds === 'number')).toBe(true);
+    expect(stats.environments).toEqual([
+      expect.objectContaining({
+        environment: 'production',
+        attempts: entries.length,
+        succeeded: entries.filter((e) => e.status === 'succeeded').length,
+        succeededWithoutDuration: 0,
+      }),
+    ]);
     expect(entries.every((e) => e.environment === 'production')).toBe(true);
     expect(entries.filter((e) => e.status === 'succeeded').map((e) => e.pool)).toEqual(
       expect.arrayContaining(['gpu-a100-80g', 'gpu-l4-24g']),

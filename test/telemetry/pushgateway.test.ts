@@ -96,6 +96,39 @@ describe('pushgatewayReporter with prometheus-pushgateway', () => {
     expect(sample(text, 'model_promote_last_result', { ...group, result: 'refused' })).toBe(1);
   });
 
+  it("pushes the environment's figures; a push without them keeps the last ones", async () => {
+    const request = { ...promotionRecord().request, model: 'churn' };
+    const history = {
+      environment: 'production',
+      attempts: 5,
+      succeeded: 4,
+      refused: 0,
+      failed: 1,
+      successRate: 0.8,
+      medianSeconds: 42.5,
+      p95Seconds: 300,
+      succeededWithoutDuration: 2,
+      lastSuccess: '2026-01-02T03:04:07.500Z',
+      sinceLastSuccessSeconds: 0,
+    };
+    await pushgatewayReporter(gateway.url, new MemoryLogger()).finished(
+      promotionRecord({ request, history }),
+      '',
+    );
+    // A later promotion that stopped before its plan wrote no history: it has no figures.
+    const stopped = promotionRecord({ request, status: 'failed', finishedAt: '2026-01-03T00:00:00.000Z' });
+    await pushgatewayReporter(gateway.url, new MemoryLogger()).finished(stopped, '');
+    const text = await gateway.metrics();
+    const churn = { ...group, model: 'churn' };
+    expect(sample(text, 'model_promote_last_result', { ...churn, result: 'failed' })).toBe(1);
+    expect(sample(text, 'model_promote_history_success_ratio', churn)).toBe(0.8);
+    expect(sample(text, 'model_promote_history_promotions', { ...churn, result: 'failed' })).toBe(1);
+    expect(sample(text, 'model_promote_history_duration_seconds', { ...churn, quantile: '0.5' })).toBe(42.5);
+    expect(sample(text, 'model_promote_history_duration_seconds', { ...churn, quantile: '0.95' })).toBe(300);
+    expect(sample(text, 'model_promote_history_since_last_success_seconds', churn)).toBe(0);
+    expect(text).toContain('# TYPE model_promote_history_success_ratio gauge');
+  });
+
   it('fails with a code when nothing listens', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const push = pushgatewayReporter(url, new MemoryLogger()).finished(promotionRecord(), '');
