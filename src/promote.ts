@@ -15,6 +15,7 @@ import {
   type PromoteOptions,
   type PromotionContext,
   type PromotionPlan,
+  type VerifiedVersion,
 } from './promotion-plan.js';
 import type { PromotionHistoryEntry } from './registry/model-version.js';
 import { environmentStats, historyWith } from './report/history-stats.js';
@@ -50,11 +51,12 @@ export async function promote(inputs: PromotionInputs, options: PromoteOptions):
     output: new OutputFolder(path.resolve(cwd, inputs.output)),
   };
   let plan: PromotionPlan | undefined;
+  let verified: VerifiedVersion | undefined;
   let staging: string | undefined;
   let error: PromotionError | undefined;
   try {
     await context.output.claim(record.promotionId);
-    plan = await planPromotion(context);
+    plan = await planPromotion(context, (version) => (verified = version));
     if (inputs.dryRun) {
       staging = await context.output.createStaging();
       const diffs = await previewPromotion(context, plan, staging);
@@ -81,7 +83,7 @@ export async function promote(inputs: PromotionInputs, options: PromoteOptions):
   }
   record.finishedAt = clock().toISOString();
   try {
-    await report(context, plan);
+    await report(context, plan, verified);
   } finally {
     await context.output.release();
   }
@@ -92,12 +94,18 @@ export async function promote(inputs: PromotionInputs, options: PromoteOptions):
  * Writes the outcome onto the model version, the record onto the pushed image, and the record and
  * summary. Never throws: the promotion's result is already decided.
  */
-async function report(context: PromotionContext, plan: PromotionPlan | undefined): Promise<void> {
+async function report(
+  context: PromotionContext,
+  plan: PromotionPlan | undefined,
+  verified: VerifiedVersion | undefined,
+): Promise<void> {
   const { record, output, options, inputs } = context;
   const warn = (doing: string, error: unknown) =>
     options.logger.warn(`${doing}: ${asPromotionError(error).message} (the promotion's result is unchanged)`);
   // First, so that every rendering of the record carries the environment's figures with this run.
-  if (plan && !inputs.dryRun) await writeBack(context, plan, warn);
+  // Once the signature held, every outcome is history (a refusal for a breaking interface or no
+  // pool too, so success rates count it); before, the promotion touches nothing.
+  if (verified && !inputs.dryRun) await writeBack(context, verified, warn);
   if (plan?.target && record.image && !inputs.dryRun) {
     try {
       const attached = await attachToImage(plan, record.image.digest, {
@@ -128,7 +136,7 @@ async function report(context: PromotionContext, plan: PromotionPlan | undefined
  */
 async function writeBack(
   context: PromotionContext,
-  plan: PromotionPlan,
+  plan: VerifiedVersion,
   warn: (doing: string, error: unknown) => void,
 ): Promise<void> {
   const { record, inputs } = context;

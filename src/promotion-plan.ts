@@ -76,15 +76,22 @@ export interface ClusterPlan {
   readonly allowLayoutImages: boolean;
 }
 
-/** Everything decided before the first side effect. */
-export interface PromotionPlan {
-  readonly catalog: LoadedCatalog;
+/**
+ * A version whose signature held: from here on a refusal (a breaking interface, no pool) is an
+ * outcome worth recording in the registry's history. Before it, a promotion touches nothing.
+ */
+export interface VerifiedVersion {
   readonly registry: ModelRegistry;
   readonly version: ModelVersion;
-  /** The version the environment runs now, from the registry's promotion history. */
-  readonly previousVersion?: string;
   /** The model's promotion history as the registry returned it at fetch, oldest first. */
   readonly history: readonly PromotionHistoryEntry[];
+}
+
+/** Everything decided before the first side effect. */
+export interface PromotionPlan extends VerifiedVersion {
+  readonly catalog: LoadedCatalog;
+  /** The version the environment runs now, from the registry's promotion history. */
+  readonly previousVersion?: string;
   readonly verified: VerifiedModel;
   readonly compatibility?: CompatibilityResult;
   readonly choice: PoolChoice;
@@ -97,11 +104,15 @@ export interface PromotionPlan {
   readonly cluster?: ClusterPlan;
 }
 
-export async function planPromotion(context: PromotionContext): Promise<PromotionPlan> {
+export async function planPromotion(
+  context: PromotionContext,
+  onVerified?: (verified: VerifiedVersion) => void,
+): Promise<PromotionPlan> {
   const { catalog, requirements } = await configure(context);
   const registry = context.options.registry ?? openModelRegistry(context);
   const { version, previousVersion, history } = await fetchVersion(context, registry);
   const verified = await verify(context, version, requirements, previousVersion);
+  onVerified?.({ registry, version, history });
   const compatibility = await checkSchema(context, registry, version, verified, previousVersion);
   const choice = await resolve(context, catalog, version);
   const planned = await planImageAndTarget(context, catalog, version, verified, choice);

@@ -324,6 +324,30 @@ describe('bad input (issue 2 §9)', () => {
     expect(summary).toContain('Fix: ');
   });
 
+  it("a refusal after the signature held is the version's history; a refused signature touches nothing", async () => {
+    const dir = await temp.make();
+    const registry = await copyExampleRegistry(dir);
+    const history = path.join(registry, 'sentiment', '2.promotions.jsonl');
+    const lines = async () => (await readFile(history, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+    const before = (await lines()).length;
+
+    await writeFile(path.join(registry, 'sentiment', '2.yaml'), 'labels:\n  gpu-memory: 100Gi\n');
+    const noPool = await runCli(promoteArgs({ registry, output: path.join(dir, 'out') }));
+    expect(noPool.code).toBe(1);
+    const written = await lines();
+    expect(written).toHaveLength(before + 1);
+    expect(JSON.parse(written.at(-1)!)).toMatchObject({
+      environment: 'production',
+      version: '2',
+      status: 'refused',
+    });
+
+    await rm(version2(registry, 'model.sig'));
+    const unsigned = await runCli(promoteArgs({ registry, output: path.join(dir, 'out') }));
+    expect(unsigned.code).toBe(1);
+    expect(await lines()).toHaveLength(before + 1);
+  });
+
   it('a malformed catalog names the file, line and field of the problem', async () => {
     const dir = await temp.make();
     const catalog = await catalogCopy(dir, (t) => t.replace('maxReplicas: 6', 'maxReplicas: six'));
