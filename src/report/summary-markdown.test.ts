@@ -53,6 +53,29 @@ describe('renderSummaryMarkdown', () => {
     );
   });
 
+  it("carries the environment's history with this promotion, and nothing when there is none", () => {
+    const stats = {
+      environment: 'production',
+      attempts: 10,
+      succeeded: 9,
+      refused: 1,
+      failed: 0,
+      successRate: 0.9,
+      medianSeconds: 72,
+      p95Seconds: 125,
+      succeededWithoutDuration: 0,
+      lastSuccess: '2025-01-01T00:00:00.000Z',
+      sinceLastSuccessSeconds: 0,
+    };
+    expect(renderSummaryMarkdown(record({ history: stats }))).toContain(
+      '- **History of `production`:** 9 of 10 succeeded (90%); median 1m 12s, p95 2m 5s',
+    );
+    expect(
+      renderSummaryMarkdown(record({ history: { ...stats, medianSeconds: null, p95Seconds: null } })),
+    ).toMatch(/History of `production`:\*\* 9 of 10 succeeded \(90%\)\n/);
+    expect(renderSummaryMarkdown(record())).not.toContain('History of');
+  });
+
   it('names the resolved version beside the requested alias', () => {
     const markdown = renderSummaryMarkdown(
       record({

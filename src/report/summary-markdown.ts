@@ -4,6 +4,8 @@ import type { ExplanationRow } from '../environments/resolve-pool.js';
 import type { Change, CompatibilityResult } from '../schema/compare-interfaces.js';
 import { oneLine } from '../outside-text.js';
 import { fitMarkdown, JOB_SUMMARY_LIMIT_BYTES, utf8Bytes } from './markdown-limit.js';
+import type { EnvironmentStats } from './history-stats.js';
+import { formatSpan } from './history-text.js';
 import type { PromotionRecord } from './promotion-record.js';
 import { formatBytes } from '../format-bytes.js';
 
@@ -62,6 +64,7 @@ export function renderSummaryMarkdown(record: PromotionRecord): string {
     ],
     ['Manifests', record.manifests && record.manifests.objects.map(code).join(', ')],
     ['Promotion', code(record.promotionId)],
+    [`History of ${code(record.request.environment)}`, record.history && historyFact(record.history)],
   ];
   // A list, not a table: a GitHub table needs a header row, and these pairs have none.
   for (const [name, value] of facts) if (value) lines.push(`- **${name}:** ${oneLine(value)}`);
@@ -246,4 +249,14 @@ function escapeCell(text: string): string {
 
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The environment's record with this promotion: `9 of 10 succeeded (90%); median 1m 12s, p95 2m 5s`. */
+function historyFact(stats: EnvironmentStats): string {
+  const rate = `${stats.succeeded} of ${stats.attempts} succeeded (${Math.round(stats.successRate * 100)}%)`;
+  const durations =
+    stats.medianSeconds === null || stats.p95Seconds === null
+      ? ''
+      : `; median ${formatSpan(stats.medianSeconds)}, p95 ${formatSpan(stats.p95Seconds)}`;
+  return rate + durations;
 }
