@@ -135,7 +135,7 @@ describe('resolvePool: refused before the build', () => {
     );
     expect(error.message).toContain('POOL  PRIORITY  MATCH  RUNTIME');
     expect(error.hint).toMatch(
-      /^pool gpu: add a base variant with CUDA 11\.x up to 11\.4\.4 .*or upgrade the driver to >= 550\.54\.15/,
+      /^pool gpu: add a base variant with CUDA 11\.x up to 11\.4\.4 \(the newest driver 470\.82\.01 runs fully\), or upgrade the driver to >= 550\.54\.15 \(runs registry\.example\.com\/serve:cu124\)/,
     );
     expect(error.explanation).toHaveLength(1);
   });

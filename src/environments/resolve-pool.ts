@@ -247,9 +247,17 @@ function chooseVariant(
   }
   const failed = checks.map(({ variant, check }) => `${name(variant)}${check.detail}`);
   const fixes = [...new Set(checks.map(({ check }) => check.fix).filter((f): f is string => Boolean(f)))];
+  // The smallest driver upgrade that runs one of the variants, rather than one per variant.
+  const upgrade = checks
+    .filter(({ check }) => check.upgradeDriver)
+    .sort((a, b) => compareVersions(a.check.upgradeDriver!, b.check.upgradeDriver!))[0];
+  if (upgrade?.check.upgradeDriver) {
+    const runs = variants.length > 1 ? ` (runs ${upgrade.variant.base.ref})` : '';
+    fixes.push(`or upgrade the driver to >= ${upgrade.check.upgradeDriver.text}${runs}`);
+  }
   return {
     detail: variants.length > 1 ? `no variant fits: ${failed.join('; ')}` : (failed[0] ?? ''),
-    ...(fixes.length > 0 && { fix: fixes.join('; ') }),
+    ...(fixes.length > 0 && { fix: fixes.join(', ') }),
     shown: true,
   };
 }

@@ -78,6 +78,8 @@ describe('checkRuntime', () => {
     compatible: boolean;
     detail: RegExp;
     fix?: RegExp;
+    /** The driver that would run it. */
+    upgrade?: string;
   }[] = [
     {
       name: 'driver newer than the release needs',
@@ -115,7 +117,8 @@ describe('checkRuntime', () => {
       compatible: false,
       detail:
         /^driver 520\.61\.05 cannot run CUDA 12\.0 \(image env CUDA_VERSION\): needs driver >= 525\.60\.13$/,
-      fix: /add a base variant with CUDA 11\.x up to 11\.8\.0 .*or upgrade the driver to >= 525\.60\.13/,
+      fix: /^add a base variant with CUDA 11\.x up to 11\.8\.0 \(the newest driver 520\.61\.05 runs fully\)$/,
+      upgrade: '525.60.13',
     },
     {
       name: 'no minor-version compatibility across majors',
@@ -124,7 +127,8 @@ describe('checkRuntime', () => {
       compatible: false,
       detail:
         /driver 470\.82\.01 cannot run CUDA 12\.4\.1 .*needs driver >= 550\.54\.15, or >= 525\.60\.13 with minor-version compatibility$/,
-      fix: /CUDA 11\.x up to 11\.4\.4 .*>= 550\.54\.15/,
+      fix: /CUDA 11\.x up to 11\.4\.4/,
+      upgrade: '550.54.15',
     },
     {
       name: '11.x on the documented 11.x floor',
@@ -232,11 +236,12 @@ describe('checkRuntime', () => {
     },
   ];
 
-  it.each(cases)('$name', ({ pool: p, runtime, labels, compatible, detail, fix }) => {
+  it.each(cases)('$name', ({ pool: p, runtime, labels, compatible, detail, fix, upgrade }) => {
     const check = checkRuntime(acceleratorStack(p), runtime, runtimeRequirement(labels ?? {}));
     expect(check.compatible).toBe(compatible);
     expect(check.detail).toMatch(detail);
     if (fix) expect(check.fix).toMatch(fix);
+    expect(check.upgradeDriver?.text).toBe(upgrade);
     if (compatible) expect(check.fix).toBeUndefined();
   });
 });

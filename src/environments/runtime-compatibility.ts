@@ -48,6 +48,8 @@ export interface RuntimeCheck {
   readonly detail: string;
   /** How to make it compatible; only when not. */
   readonly fix?: string;
+  /** The driver that would run it, when upgrading the driver is a fix. */
+  readonly upgradeDriver?: Version;
   /** The runtime's version, for choosing the newest variant. */
   readonly version?: Version;
 }
@@ -238,14 +240,14 @@ function cudaOnDriver(
       `>= ${floor.text} with minor-version compatibility`,
   ].filter(Boolean);
   const newest = newestRunnable(driver);
+  const upgradeDriver = minimum ?? floor;
   return {
     compatible: false,
     detail: `${stack.describe} cannot run ${carries}: ${needs.length ? `needs driver ${needs.join(', or ')}` : `CUDA ${cuda.text} is not in NVIDIA's table`}`,
-    fix:
-      (newest
-        ? `add a base variant with CUDA ${newest.parts[0]}.x up to ${newest.text} (the newest ${stack.describe} runs fully)`
-        : `no CUDA release in the table runs on ${stack.describe}`) +
-      `, or upgrade the driver to ${minimum ? `>= ${minimum.text}` : floor ? `>= ${floor.text}` : 'a newer branch'}`,
+    fix: newest
+      ? `add a base variant with CUDA ${newest.parts[0]}.x up to ${newest.text} (the newest ${stack.describe} runs fully)`
+      : `no CUDA release in the table runs on ${stack.describe}; upgrade the driver`,
+    ...(upgradeDriver && { upgradeDriver }),
   };
 }
 
