@@ -19,8 +19,14 @@ function config(settings: { Env?: string[]; Labels?: Record<string, string> }): 
   };
 }
 
+interface Case {
+  readonly name: string;
+  readonly settings: { Env?: string[]; Labels?: Record<string, string> };
+  readonly runtime: Record<string, string>;
+}
+
 describe('runtimeOfImageConfig', () => {
-  it.each([
+  it.each<Case>([
     {
       name: "NVIDIA's CUDA images: Env CUDA_VERSION",
       settings: { Env: ['PATH=/usr/bin', 'CUDA_VERSION=12.4.1', 'NV_CUDA_LIB_VERSION=12.4.1-1'] },
