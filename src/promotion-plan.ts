@@ -7,10 +7,16 @@ import { tmpdir } from 'node:os';
 import { acceptsLayoutImages, clusterSource } from './deploy/cluster-access.js';
 import { manifestFiles } from './deploy/user-manifests.js';
 import { loadCatalog, type LoadedCatalog } from './environments/catalog-loader.js';
-import { environmentOf, resolvePool, type PoolChoice } from './environments/resolve-pool.js';
+import {
+  baseRuntimeKey,
+  basesToInspect,
+  environmentOf,
+  resolvePool,
+  type PoolChoice,
+} from './environments/resolve-pool.js';
 import { environmentSigningPolicy } from './environments/signing-policy.js';
 import { UsageError } from './errors.js';
-import { resolveBaseImage, type BaseImage } from './image/base-image.js';
+import { readBaseRuntimes, resolveBaseImage, type BaseImage } from './image/base-image.js';
 import {
   parseRepository,
   RegistryClients,
@@ -114,8 +120,9 @@ export async function planPromotion(
   const verified = await verify(context, version, requirements, previousVersion);
   onVerified?.({ registry, version, history });
   const compatibility = await checkSchema(context, registry, version, verified, previousVersion);
-  const choice = await resolve(context, catalog, version);
-  const planned = await planImageAndTarget(context, catalog, version, verified, choice);
+  const clients = registryClients(context);
+  const { choice, bases } = await resolve(context, catalog, version, clients);
+  const planned = await planImageAndTarget(context, catalog, version, verified, choice, clients, bases);
   return {
     catalog,
     registry,
@@ -272,18 +279,35 @@ async function checkSchema(
   );
 }
 
-/** resolve: the pool the version's labels select; the record learns why. */
+/**
+ * resolve: the pool the version's labels select; the record learns why. The configs of the base
+ * images whose CUDA or ROCm runtime decides are read first (config only), so an incompatible
+ * driver is refused here, before anything is built.
+ */
 async function resolve(
   context: PromotionContext,
   catalog: LoadedCatalog,
   version: ModelVersion,
-): Promise<PoolChoice> {
+  clients: () => RegistryClients,
+): Promise<{ choice: PoolChoice; bases: ReadonlyMap<string, BaseImage> }> {
   const { inputs, record, stages } = context;
-  const choice = await stages.run(
+  const resolved = await stages.run(
     'resolve',
-    async () => resolvePool(catalog, inputs.environment, version.labels),
-    (c) => `pool ${c.pool.name} (${c.explanation.find((row) => row.selected)?.reason ?? ''})`,
+    async () => {
+      const toRead = basesToInspect(catalog, inputs.environment, version.labels);
+      const { runtimes, images } = await readBaseRuntimes(toRead, {
+        relativeTo: catalog.directory,
+        ...(toRead.some((base) => !base.ref.startsWith('oci-layout:')) && {
+          registry: clients().baseSource(),
+        }),
+      });
+      return { choice: resolvePool(catalog, inputs.environment, version.labels, runtimes), bases: images };
+    },
+    ({ choice: c }) =>
+      `pool ${c.pool.name} (${c.explanation.find((row) => row.selected)?.reason ?? ''})` +
+      (c.runtime ? `; ${c.runtime}` : ''),
   );
+  const { choice } = resolved;
   record.environment = {
     name: choice.environment,
     pool: choice.pool.name,
@@ -291,16 +315,46 @@ async function resolve(
     ...(choice.pool.endpoint && { endpoint: choice.pool.endpoint }),
     explanation: choice.explanation,
   };
-  return choice;
+  return resolved;
 }
 
-/** plan: the registry clients and target (reached now), the base image, the image plan and the cluster plan. */
+/**
+ * One client per registry for the promotion; the inputs' credentials reach only the target's
+ * registry. Made when first needed, so that a bad image-repository is reported by the stage that
+ * needs it.
+ */
+function registryClients(context: PromotionContext): () => RegistryClients {
+  let clients: RegistryClients | undefined;
+  return () => (clients ??= makeRegistryClients(context));
+}
+
+function makeRegistryClients(context: PromotionContext): RegistryClients {
+  const { inputs, options } = context;
+  const targetRegistry = inputs.imageRepository
+    ? parseRepository(inputs.imageRepository).registry
+    : undefined;
+  return new RegistryClients(
+    {
+      ...(inputs.registryUsername && { username: inputs.registryUsername }),
+      ...(inputs.registryPassword && { password: inputs.registryPassword }),
+      insecure: inputs.insecureRegistry,
+      logger: options.logger,
+      env: context.env,
+      ...(options.mask && { mask: options.mask }),
+    },
+    targetRegistry,
+  );
+}
+
+/** plan: the target (reached now), the base image, the image plan and the cluster plan. */
 function planImageAndTarget(
   context: PromotionContext,
   catalog: LoadedCatalog,
   version: ModelVersion,
   verified: VerifiedModel,
   choice: PoolChoice,
+  lazyClients: () => RegistryClients,
+  bases: ReadonlyMap<string, BaseImage>,
 ) {
   const { inputs, options, stages } = context;
   return stages.run(
@@ -309,17 +363,7 @@ function planImageAndTarget(
       const targetRegistry = inputs.imageRepository
         ? parseRepository(inputs.imageRepository).registry
         : undefined;
-      const clients = new RegistryClients(
-        {
-          ...(inputs.registryUsername && { username: inputs.registryUsername }),
-          ...(inputs.registryPassword && { password: inputs.registryPassword }),
-          insecure: inputs.insecureRegistry,
-          logger: options.logger,
-          env: context.env,
-          ...(options.mask && { mask: options.mask }),
-        },
-        targetRegistry,
-      );
+      const clients = lazyClients();
       const target = inputs.imageRepository
         ? registryTarget(inputs.imageRepository, clients, options.logger)
         : undefined;
@@ -331,11 +375,13 @@ function planImageAndTarget(
       }
       // Reaching the target and its credentials now means a wrong token is a refusal before any upload.
       if (targetRegistry) await clients.clientFor(targetRegistry).ping();
-      const base = await resolveBaseImage(choice.base.ref, {
-        platform: choice.pool.image.platform,
-        relativeTo: catalog.directory,
-        registry: clients.baseSource(),
-      });
+      const base =
+        bases.get(baseRuntimeKey({ ref: choice.base.ref, platform: choice.pool.image.platform })) ??
+        (await resolveBaseImage(choice.base.ref, {
+          platform: choice.pool.image.platform,
+          relativeTo: catalog.directory,
+          registry: clients.baseSource(),
+        }));
       const imageInput: ImagePlanInput = {
         files: verified.files,
         pool: choice.pool,

@@ -2,11 +2,14 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { addInputOptions } from './options.js';
 import type { CommandAction } from './program.js';
+import { stderrLogger } from './stderr-logger.js';
 
 export function resolveCommand(): [Command, CommandAction] {
   const command = addInputOptions(
     new Command('resolve').description(
-      "Choose the compute pool for a model's labels and explain the choice; labels come from the registry or --label.",
+      "Choose the compute pool for a model's labels and explain the choice, driver and runtime checks " +
+        'included (the configs of base images whose runtime decides are read); labels come from the ' +
+        'registry or --label.',
     ),
     ['catalog', 'environment', 'registry', 'model', 'version'],
   )
@@ -20,23 +23,40 @@ export function resolveCommand(): [Command, CommandAction] {
       const environment = options.environment as string | undefined;
       if (!environment)
         throw new UsageError('--environment is required', 'name an environment of the catalog');
-      const [{ loadCatalog }, { renderExplanationTable }, { resolvePool }] = await Promise.all([
+      const [
+        { loadCatalog },
+        { renderExplanationTable },
+        { basesToInspect, resolvePool },
+        { readBaseRuntimes },
+      ] = await Promise.all([
         import('../environments/catalog-loader.js'),
         import('../environments/explanation-table.js'),
         import('../environments/resolve-pool.js'),
+        import('../image/base-image.js'),
       ]);
       const catalog = await loadCatalog(options.catalog as string, io.cwd);
       const labels = options.label
         ? parseLabels(options.label as string[])
         : await registryLabels(options, io.cwd);
-      const choice = resolvePool(catalog, environment, labels);
+      // The same check as promote: a catalog change is refused in its PR, not at the next promotion.
+      const toRead = basesToInspect(catalog, environment, labels);
+      const registry = toRead.some((base) => !base.ref.startsWith('oci-layout:'))
+        ? await baseRegistry(io.stderr, options.verbose === true)
+        : undefined;
+      const { runtimes } = await readBaseRuntimes(toRead, {
+        relativeTo: catalog.directory,
+        ...(registry && { registry }),
+      });
+      const choice = resolvePool(catalog, environment, labels, runtimes);
       if (options.json) {
+        const { pool, base, runtime, explanation } = choice;
         io.stdout(
-          `${JSON.stringify({ environment, pool: choice.pool.name, base: choice.base.ref, labels, explanation: choice.explanation }, null, 2)}\n`,
+          `${JSON.stringify({ environment, pool: pool.name, base: base.ref, ...(runtime && { runtime }), labels, explanation }, null, 2)}\n`,
         );
       } else {
+        const runtime = choice.runtime ? `\n${choice.runtime}` : '';
         io.stdout(
-          `${environment}: pool ${choice.pool.name}, base ${choice.base.ref}\n${renderExplanationTable(choice.explanation)}\n`,
+          `${environment}: pool ${choice.pool.name}, base ${choice.base.ref}${runtime}\n${renderExplanationTable(choice.explanation)}\n`,
         );
       }
       return 0;
@@ -68,4 +88,10 @@ async function registryLabels(
   }
   const { openRegistry } = await import('../registry/open-registry.js');
   return (await openRegistry(registry, cwd).resolve(model, version ?? 'latest')).labels;
+}
+
+/** Registry bases are read anonymously or with the credentials Docker and Podman keep. */
+async function baseRegistry(stderr: (text: string) => void, verbose: boolean) {
+  const { RegistryClients } = await import('../image/image-target.js');
+  return new RegistryClients({ insecure: false, logger: stderrLogger(stderr, verbose) }).baseSource();
 }

@@ -162,6 +162,36 @@ describe('parseCatalog: errors name file:line:column and the field', () => {
       ],
     },
     { name: 'empty file', text: '', issues: ['examples/catalog.yaml:1:1: the catalog is empty'] },
+    {
+      name: 'a driver that is not a version',
+      text: `${withImage}        driver: { version: 535-server, cuda: '12.x' }\n`,
+      issues: [
+        'examples/catalog.yaml:8:19: environments.production.pools[0].driver.version: must be a version such as 535.104.05: numbers separated by dots',
+        'examples/catalog.yaml:8:40: environments.production.pools[0].driver.cuda: must be a version such as 12.2: numbers separated by dots',
+      ],
+    },
+    {
+      name: 'an unquoted runtime version (YAML reads 12.10 as 12.1)',
+      text: `${withImage}        driver: { version: '550.90.07', cuda: 12.10 }\n`,
+      issues: [
+        "examples/catalog.yaml:8:41: environments.production.pools[0].driver.cuda: must be a quoted version such as '12.2' (YAML reads 12.10 unquoted as 12.1)",
+      ],
+    },
+    {
+      name: 'a base variant whose runtime is not a version',
+      text: `${head}        image:\n          base:\n            torch: [{ ref: scratch, cuda: 'twelve' }]\n`,
+      issues: [
+        'examples/catalog.yaml:9:37: environments.production.pools[0].image.base.torch[0].cuda: must be a version such as 12.4: numbers separated by dots',
+      ],
+    },
+    {
+      name: 'a base variant carrying both runtimes, and one with an unknown field',
+      text: `${head}        image:\n          base:\n            torch: { ref: scratch, cuda: '12.4', rocm: '6.2' }\n            onnx: { image: scratch }\n`,
+      issues: [
+        'examples/catalog.yaml:9:13: environments.production.pools[0].image.base.torch: a base image carries CUDA or ROCm, not both',
+        'examples/catalog.yaml:10:13: environments.production.pools[0].image.base.onnx: ref: is required',
+      ],
+    },
   ];
   it.each(cases)('$name', ({ text, issues }) => {
     expect(issuesOf(text)).toEqual(issues);
@@ -228,6 +258,20 @@ environments:
       '/etc/keys/b.pem',
     ]);
     expect(loaded.directory).toBe('/repo/ci');
+  });
+
+  it('makes layout paths of base variants absolute too, keeping declared runtimes', () => {
+    const variants = parseCatalog(
+      `${head}        image:\n          base:\n            torch:\n              - { ref: 'oci-layout:bases/torch:cu124', cuda: '12.4.1' }\n              - oci-layout:bases/torch:cu118\n`,
+      'ci/catalog.yaml',
+      '/repo/ci',
+    );
+    expect(variants.catalog.environments.production?.pools[0]?.image.base).toEqual({
+      torch: [
+        { ref: 'oci-layout:/repo/ci/bases/torch:cu124', cuda: '12.4.1' },
+        'oci-layout:/repo/ci/bases/torch:cu118',
+      ],
+    });
   });
 
   it('locates fields for annotations', () => {

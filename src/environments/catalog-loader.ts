@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { withLayoutPath } from './base-image.js';
+import { mapBaseEntry, withLayoutPath } from './base-image.js';
 import { catalogSchema, type Catalog, type Environment } from './catalog-schema.js';
 import {
   EnvironmentError,
@@ -232,7 +232,10 @@ function resolvePaths(catalog: Catalog, directory: string): Catalog {
           image: {
             ...pool.image,
             base: Object.fromEntries(
-              Object.entries(pool.image.base).map(([k, ref]) => [k, withLayoutPath(ref, abs)]),
+              Object.entries(pool.image.base).map(([k, entry]) => [
+                k,
+                mapBaseEntry(entry, (ref) => withLayoutPath(ref, abs)),
+              ]),
             ),
           },
         })),

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { IMAGE_LOCATION_PATTERN } from '../oci/image-location.js';
+import { VERSION_PATTERN } from './runtime-version.js';
 
 const name = z
   .string()
@@ -156,21 +157,63 @@ export const servingSchema = z
 /** Kept for the JSON Schema: `scratch`, `oci-layout:PATH[:TAG]` (relative to the catalog), or a registry reference. */
 export const BASE_IMAGE_PATTERN = IMAGE_LOCATION_PATTERN;
 
+/**
+ * A dotted version (`535.104.05`, `12.4`). YAML reads an unquoted `12.10` as the number 12.1, so a
+ * number is refused rather than turned back into text.
+ */
+export const versionString = (example: string) =>
+  z
+    .string({ error: `must be a quoted version such as '${example}' (YAML reads 12.10 unquoted as 12.1)` })
+    .regex(VERSION_PATTERN, `must be a version such as ${example}: numbers separated by dots`);
+
+const baseReference = z
+  .string()
+  .regex(BASE_IMAGE_PATTERN, 'must be scratch, oci-layout:PATH[:TAG] or a registry reference');
+
+export const baseVariantSchema = z
+  .object({
+    ref: baseReference.describe('`scratch`, `oci-layout:PATH[:TAG]`, or a registry reference.'),
+    cuda: versionString('12.4')
+      .optional()
+      .describe("CUDA runtime the image carries, when its config does not say (e.g. '12.4.1')."),
+    rocm: versionString('6.2')
+      .optional()
+      .describe("ROCm runtime the image carries, when its config does not say (e.g. '6.2')."),
+  })
+  .strict()
+  .refine((v) => v.cuda === undefined || v.rocm === undefined, {
+    message: 'a base image carries CUDA or ROCm, not both',
+  });
+
+const baseOrVariant = z.union([baseReference, baseVariantSchema]);
+
+/** One base, or several variants of it (the newest the pool's driver runs is chosen). */
+const baseEntry = z.union([baseReference, baseVariantSchema, z.array(baseOrVariant).min(1)], {
+  error: (issue) => branchMessage(issue.input, issue),
+});
+
+/** zod reports a failed union as a whole; say what the branch the input was written as needed. */
+function branchMessage(input: unknown, issue: { errors?: unknown }): string {
+  const branches = (issue.errors ?? []) as { path: PropertyKey[]; message: string }[][];
+  const branch = Array.isArray(input) ? branches[2] : typeof input === 'object' ? branches[1] : branches[0];
+  const first = branch?.find((e) => e.path.length > 0) ?? branch?.[0];
+  const where = first?.path.length ? `${first.path.map(String).join('.')}: ` : '';
+  return first && (typeof input === 'object' || typeof input === 'string')
+    ? `${where}${first.message}`
+    : 'must be a base image reference, {ref, cuda or rocm}, or a list of them';
+}
+
 export const imageSchema = z
   .object({
     base: z
-      .record(
-        z.string(),
-        z
-          .string()
-          .regex(BASE_IMAGE_PATTERN, 'must be scratch, oci-layout:PATH[:TAG] or a registry reference'),
-      )
+      .record(z.string(), baseEntry)
       .refine((b) => Object.keys(b).length > 0, {
         message: 'needs at least one base image, e.g. default: scratch',
       })
       .describe(
         'Serving base image per runtime (the model label `runtime` picks one; `default` otherwise): ' +
-          '`scratch`, `oci-layout:PATH[:TAG]`, or a registry reference.',
+          '`scratch`, `oci-layout:PATH[:TAG]`, a registry reference, `{ref, cuda | rocm}`, ' +
+          'or a list of these variants (the newest one the pool driver runs is chosen).',
       ),
     modelPath: z
       .string()
@@ -223,10 +266,23 @@ export const poolSchema = z
     requirements: selectorSchema.default({}).describe('What the model labels must satisfy.'),
     accelerator: acceleratorSchema.optional(),
     driver: z
-      .object({ version: z.string().optional(), cuda: z.string().optional(), rocm: z.string().optional() })
+      .object({
+        version: versionString('535.104.05')
+          .optional()
+          .describe('NVIDIA driver on the nodes; decides which CUDA runtimes the pool runs.'),
+        cuda: versionString('12.2')
+          .optional()
+          .describe(
+            'Highest CUDA the NVIDIA driver supports (as nvidia-smi shows); used when version is absent.',
+          ),
+        rocm: versionString('6.2').optional().describe('ROCm version on the nodes (AMD pools).'),
+      })
       .catchall(z.string())
       .optional()
-      .describe('Driver and runtime versions on the pool nodes; injected into the image as env and labels.'),
+      .describe(
+        'Driver and runtime versions on the pool nodes: checked against the base image runtime, ' +
+          'and injected into the image as env and labels.',
+      ),
     memory: quantity.optional().describe('Container memory (request and limit).'),
     cpu: quantity.optional().describe('Container CPU request.'),
     resources: z
@@ -332,3 +388,4 @@ export type EnvironmentSigningPolicy = z.infer<typeof signingPolicySchema>;
 export type Catalog = z.infer<typeof catalogSchema>;
 export type BuilderConfig = z.infer<typeof builderSchema>;
 export type ClusterTarget = z.infer<typeof clusterTargetSchema>;
+export type BaseVariant = z.infer<typeof baseVariantSchema>;

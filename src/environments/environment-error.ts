@@ -7,7 +7,12 @@ import { PromotionError, type ErrorKind } from '../errors.js';
 import type { ExplanationRow } from './resolve-pool.js';
 
 export type EnvironmentErrorCode =
-  'catalog-not-found' | 'invalid-catalog' | 'unknown-environment' | 'no-matching-pool';
+  | 'catalog-not-found'
+  | 'invalid-catalog'
+  | 'unknown-environment'
+  | 'no-matching-pool'
+  | 'no-compatible-runtime'
+  | 'invalid-runtime-requirement';
 
 /** Where in the catalog file a problem is: 1-based line and column. */
 export interface SourceLocation {

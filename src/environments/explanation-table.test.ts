@@ -49,4 +49,43 @@ describe('explanation tables', () => {
       ].join('\n'),
     );
   });
+
+  it('adds a runtime column when a runtime was checked, without repeating a refusal reason', () => {
+    const checked: ExplanationRow[] = [
+      {
+        pool: 'old',
+        matched: false,
+        selected: false,
+        priority: 10,
+        requirements: 1,
+        runtime: 'driver 470.82.01 cannot run CUDA 12.4.1',
+        reason: 'driver 470.82.01 cannot run CUDA 12.4.1',
+      },
+      {
+        pool: 'new',
+        matched: true,
+        selected: true,
+        priority: 0,
+        requirements: 1,
+        runtime: 'driver 550.90.07 runs CUDA 12.4.1',
+        reason: 'selected: the only matching pool',
+      },
+      { pool: 'cpu', matched: false, selected: false, priority: 0, requirements: 1, reason: 'no' },
+    ];
+    expect(renderExplanationTable(checked)).toBe(
+      [
+        'POOL  PRIORITY  MATCH     RUNTIME                            REASON',
+        'old   10        no        -                                  driver 470.82.01 cannot run CUDA 12.4.1',
+        'new   0         selected  driver 550.90.07 runs CUDA 12.4.1  selected: the only matching pool',
+        'cpu   0         no        -                                  no',
+      ].join('\n'),
+    );
+    expect(explanationMarkdown(checked).split('\n').slice(0, 2)).toEqual([
+      '| Pool | Priority | Match | Runtime | Reason |',
+      '| --- | ---: | :---: | --- | --- |',
+    ]);
+    expect(explanationMarkdown(checked)).toContain(
+      '| **`new`** | 0 | **selected** | driver 550.90.07 runs CUDA 12.4.1 | selected: the only matching pool |',
+    );
+  });
 });

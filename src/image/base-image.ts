@@ -4,6 +4,9 @@
  * (layout-base.ts) or a registry (oci/remote/registry-base.ts, which the caller hands in).
  */
 import { isAbsolute, resolve } from 'node:path';
+import { baseRuntimeKey, type BaseToInspect } from '../environments/resolve-pool.js';
+import type { ImageRuntime } from '../environments/runtime-compatibility.js';
+import { VERSION_PATTERN } from '../environments/runtime-version.js';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
 import type { Descriptor, ImageConfig, Platform } from '../oci/types.js';
 import { type ImageLocation, parseImageLocation } from '../oci/image-location.js';
@@ -80,4 +83,61 @@ export async function resolveBaseImage(text: string, options: ResolveBaseOptions
         'give resolveBaseImage a registry source, or copy the base to a layout (skopeo copy docker://IMAGE oci:DIR:TAG) and write oci-layout:DIR:TAG',
       );
   }
+}
+
+/**
+ * Labels a base image may carry to declare its runtime (the documented way, docs/catalog.md);
+ * they win over the environment variable NVIDIA's CUDA images set.
+ */
+export const CUDA_RUNTIME_LABEL = 'dev.model-promote.cuda';
+export const ROCM_RUNTIME_LABEL = 'dev.model-promote.rocm';
+const CUDA_ENV = 'CUDA_VERSION';
+
+/** The CUDA or ROCm runtime an image config declares; ImageError `base-runtime-invalid` if not a version. Pure. */
+export function runtimeOfImageConfig(config: ImageConfig, reference: string): ImageRuntime {
+  const labels = config.config?.Labels ?? {};
+  const env = new Map(
+    (config.config?.Env ?? []).map((entry): [string, string] => {
+      const at = entry.indexOf('=');
+      return at < 0 ? [entry, ''] : [entry.slice(0, at), entry.slice(at + 1)];
+    }),
+  );
+  const found: [key: 'cuda' | 'rocm', value: string | undefined, source: string][] = [
+    ['cuda', labels[CUDA_RUNTIME_LABEL], `image label ${CUDA_RUNTIME_LABEL}`],
+    ['rocm', labels[ROCM_RUNTIME_LABEL], `image label ${ROCM_RUNTIME_LABEL}`],
+    ['cuda', env.get(CUDA_ENV), `image env ${CUDA_ENV}`],
+  ];
+  for (const [key, value, source] of found) {
+    if (value === undefined) continue;
+    if (!VERSION_PATTERN.test(value.trim())) {
+      throw new ImageError(
+        'usage',
+        'base-runtime-invalid',
+        `base image ${reference} declares ${key} ${JSON.stringify(value)} (${source}), which is not a version`,
+        `fix the image, or declare the runtime in the catalog next to it: { ref: ${reference}, ${key}: '12.4' }`,
+      );
+    }
+    return { [key]: value.trim(), source };
+  }
+  return { source: 'none' };
+}
+
+/**
+ * Reads the runtime of each base for its pool's platform (the config only; no layer is opened),
+ * and returns the images too, by the same key, so that the plan does not read the chosen one again.
+ */
+export async function readBaseRuntimes(
+  bases: readonly BaseToInspect[],
+  options: Omit<ResolveBaseOptions, 'platform'> = {},
+): Promise<{ runtimes: Map<string, ImageRuntime>; images: Map<string, BaseImage> }> {
+  const images = new Map<string, BaseImage>();
+  const runtimes = new Map<string, ImageRuntime>();
+  for (const base of bases) {
+    const key = baseRuntimeKey(base);
+    if (images.has(key)) continue;
+    const image = await resolveBaseImage(base.ref, { ...options, platform: base.platform });
+    images.set(key, image);
+    runtimes.set(key, runtimeOfImageConfig(image.config, base.ref));
+  }
+  return { runtimes, images };
 }

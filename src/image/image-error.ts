@@ -7,6 +7,7 @@ export type ImageErrorCode =
   | 'base-tag-not-found'
   | 'base-platform-not-found'
   | 'base-unreadable'
+  | 'base-runtime-invalid'
   | 'model-empty'
   | 'model-path-invalid';
 

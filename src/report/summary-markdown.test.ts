@@ -224,6 +224,59 @@ describe('the summary stays readable and within GitHub limits', () => {
     expect(Buffer.byteLength(markdown)).toBeLessThan(16 * 1024);
   });
 
+  it('a runtime refusal shows its pool table once, in the pool section', () => {
+    const row = {
+      pool: 'gpu',
+      matched: false,
+      selected: false,
+      priority: 0,
+      requirements: 1,
+      runtime: 'driver 470.82.01 cannot run CUDA 12.4.1',
+      reason: 'driver 470.82.01 cannot run CUDA 12.4.1',
+    };
+    const markdown = renderSummaryMarkdown(
+      record({
+        status: 'refused',
+        error: {
+          kind: 'refused',
+          code: 'no-compatible-runtime',
+          message: `no pool of environment production can run the model's base image: gpu: ${row.reason}\nPOOL  PRIORITY  MATCH  RUNTIME  REASON\ngpu  0  no  -  ${row.reason}`,
+          hint: 'pool gpu: or upgrade the driver to >= 550.54.15',
+        },
+        environment: { name: 'production', explanation: [row] },
+      }),
+    );
+    expect(markdown).toContain('> **no-compatible-runtime**: no pool of environment production can run');
+    expect(markdown).toContain('| Pool | Matched | Runtime | Reason |');
+    expect(markdown).toContain('| `gpu` | no | - | driver 470.82.01 cannot run CUDA 12.4.1 |');
+    expect(markdown).not.toContain('```text');
+  });
+
+  it('the pool section names the driver and runtime that decided the chosen pool', () => {
+    const markdown = renderSummaryMarkdown(
+      record({
+        environment: {
+          name: 'production',
+          pool: 'gpu',
+          explanation: [
+            {
+              pool: 'gpu',
+              matched: true,
+              selected: true,
+              priority: 0,
+              requirements: 1,
+              runtime: 'driver 550.90.07 runs CUDA 12.4.1 (image env CUDA_VERSION)',
+              reason: 'selected: the only matching pool',
+            },
+          ],
+        },
+      }),
+    );
+    expect(markdown).toContain(
+      '| `gpu` | ✅ chosen | driver 550.90.07 runs CUDA 12.4.1 (image env CUDA_VERSION) | selected: the only matching pool |',
+    );
+  });
+
   it('an error with many detail lines shows the first ones in a block and counts the rest', () => {
     const problems = Array.from({ length: 100 }, (_, i) => `  pools[${i}].maxReplicas: expected number`);
     const markdown = renderSummaryMarkdown(

@@ -91,6 +91,9 @@ export function renderSummaryMarkdown(record: PromotionRecord): string {
   });
 }
 
+/** Refusals whose message ends in the pool table, which the pool section already shows. */
+const POOL_TABLE_ERRORS: ReadonlySet<string> = new Set(['no-matching-pool', 'no-compatible-runtime']);
+
 /**
  * The error's first line, and how to fix it. Further lines (a catalog's problems) follow in a
  * block, the first few; a pool table's lines are not repeated, since the pool section shows them.
@@ -100,7 +103,7 @@ function errorSection(error: NonNullable<PromotionRecord['error']>, poolTable: b
   const lines = [`> **${escapeCell(error.code)}**: ${escapeCell(first.replace(/:\s*$/, ''))}`];
   if (error.hint) lines.push(`> Fix: ${escapeCell(error.hint)}`);
   const details = rest.map((line) => oneLine(line).trimEnd()).filter(Boolean);
-  if (details.length && !(poolTable && error.code === 'no-matching-pool')) {
+  if (details.length && !(poolTable && POOL_TABLE_ERRORS.has(error.code))) {
     const shown = details.slice(0, ERROR_DETAIL_LINES_SHOWN);
     lines.push('', '```text', ...shown.map((line) => line.replaceAll('```', "'''")), '```');
     if (details.length > shown.length) {
@@ -127,15 +130,21 @@ function poolSection(rows: readonly ExplanationRow[]): string[] {
     )
     .slice(0, POOL_ROWS_SHOWN)
     .map(({ row }) => row);
+  // The driver and base runtime that decided, when one was checked; a refusal's reason says it already.
+  const runtime = rows.some((row) => row.runtime !== undefined);
+  const checked = (row: ExplanationRow) =>
+    runtime
+      ? ` ${row.runtime === undefined || row.runtime === row.reason ? '-' : escapeCell(row.runtime)} |`
+      : '';
   const lines = [
     `<details><summary>${chosen ? 'Why this pool' : 'Why no pool matched'}</summary>`,
     '',
-    '| Pool | Matched | Reason |',
-    '|---|---|---|',
+    runtime ? '| Pool | Matched | Runtime | Reason |' : '| Pool | Matched | Reason |',
+    runtime ? '|---|---|---|---|' : '|---|---|---|',
   ];
   for (const row of nearest) {
     const mark = row.selected ? '✅ chosen' : row.matched ? 'yes' : 'no';
-    lines.push(`| ${code(row.pool)} | ${mark} | ${escapeCell(row.reason)} |`);
+    lines.push(`| ${code(row.pool)} | ${mark} |${checked(row)} ${escapeCell(row.reason)} |`);
   }
   if (rows.length > nearest.length) {
     lines.push('', `_… and ${count(rows.length - nearest.length, 'more pool')}, listed in promotion.json._`);
