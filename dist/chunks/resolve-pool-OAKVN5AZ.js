@@ -1,0 +1,19 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  baseRuntimeKey,
+  basesToInspect,
+  environmentOf,
+  resolvePool
+} from "./chunk-IMWQC6H3.js";
+import "./chunk-CUXJFSTO.js";
+import "./chunk-UN3HUDN2.js";
+import "./chunk-QTXGKDSB.js";
+import "./chunk-NE5QDH7Y.js";
+import "./chunk-237YPWJV.js";
+import "./chunk-HANBNIMK.js";
+export {
+  baseRuntimeKey,
+  basesToInspect,
+  environmentOf,
+  resolvePool
+};
