@@ -21,9 +21,8 @@
  * is reused when its sizes match.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { warm, writeData } from './scratch-files.js';
+import { mkdirSync, rmSync } from 'node:fs';
+import { signedScratchModel } from './scratch-files.js';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,7 +33,6 @@ import { DownloadCache } from '../src/registry/download-cache.js';
 import { openMlflowRegistry } from '../src/registry/mlflow-registry.js';
 import { parseBundle } from '../src/signing/bundle.js';
 import { digestModel } from '../src/signing/serialize.js';
-import { signModel } from '../src/signing/sign-model.js';
 import { parseStatement } from '../src/signing/statement.js';
 import { verifyModel } from '../src/signing/verify-model.js';
 import { startMlflowServer } from '../test/mlflow/mlflow-server.js';
@@ -200,14 +198,8 @@ async function main(): Promise<void> {
   const fileSize = Math.floor((sizeMiB * MiB) / count);
   const root = resolve(values.dir);
   const model = join(root, `model-${count}x${fileSize}`);
-  mkdirSync(model, { recursive: true });
-  const block = randomBytes(Math.min(64 * MiB, fileSize));
   const names = Array.from({ length: count }, (_, i) => `part-${i}.safetensors`);
-  const written = names.map((name, i) => writeData(join(model, name), fileSize, i + 1, block));
-  if (written.some(Boolean) || !existsSync(join(model, 'model.sig'))) {
-    await signModel(model, { privateKeyPath: join(KEYS, 'example-signing.key.pem') });
-  }
-  names.forEach((name) => warm(join(model, name)));
+  await signedScratchModel(model, names, fileSize);
 
   const server = await startMlflowServer();
   const cache = join(root, 'cache');

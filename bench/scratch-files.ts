@@ -1,5 +1,8 @@
 /** Scratch model files for the benchmarks: written once, reused while their size matches. */
-import { closeSync, existsSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { signModel } from '../src/signing/sign-model.js';
 
 const MiB = 1024 * 1024;
 
@@ -31,4 +34,24 @@ export function warm(path: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A model folder of `names`, each `size` bytes, signed with the example key (again only when a
+ * file was rewritten), every file read once; returns the files' paths.
+ */
+export async function signedScratchModel(
+  dir: string,
+  names: readonly string[],
+  size: number,
+): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const block = randomBytes(Math.min(64 * MiB, size));
+  const files = names.map((name) => join(dir, name));
+  const written = files.map((file, i) => writeData(file, size, i + 1, block));
+  if (written.some(Boolean) || !existsSync(join(dir, 'model.sig'))) {
+    await signModel(dir, { privateKeyPath: resolve('examples/keys/example-signing.key.pem') });
+  }
+  files.forEach(warm);
+  return files;
 }

@@ -20,18 +20,15 @@
  * in .bench/startup (gitignored) and is reused when its sizes match.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { signModel } from '../src/signing/sign-model.js';
-import { warm, writeData } from './scratch-files.js';
+import { signedScratchModel } from './scratch-files.js';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
 const NODE = resolve('node_modules/node/bin/node');
 const CLI = resolve('dist/cli/index.js');
-const KEY = resolve('examples/keys/example-signing.key.pem');
 
 const { values } = parseArgs({
   options: {
@@ -70,19 +67,6 @@ async function paired(
   return { ours: median(a), reference: median(b) };
 }
 
-/** A signed model of `count` files of `size` bytes, written once and reused. */
-async function signedModel(dir: string, count: number, size: number): Promise<string[]> {
-  mkdirSync(dir, { recursive: true });
-  const block = randomBytes(64 * MiB);
-  const files = Array.from({ length: count }, (_, i) => join(dir, `shard-${i + 1}.bin`));
-  const written = files.map((file, i) => writeData(file, size, i + 1, block));
-  if (written.some(Boolean) || !existsSync(join(dir, 'model.sig'))) {
-    await signModel(dir, { privateKeyPath: KEY });
-  }
-  files.forEach(warm);
-  return files;
-}
-
 /** A registry folder holding `big` v1 (the model) with the example model's labels. */
 function registryWith(model: string): string {
   const registry = join(root, 'registry');
@@ -107,6 +91,7 @@ interface Row {
   readonly met: boolean;
 }
 
+const shards = (count: number) => Array.from({ length: count }, (_, i) => `shard-${i + 1}.bin`);
 const rows: Row[] = [];
 const ms = (s: number) => `${(s * 1000).toFixed(0)} ms`;
 
@@ -128,7 +113,7 @@ for (const [name, args] of [
 
 const fileMiB = Number(values['file-mib']);
 const verifyDir = join(root, `verify-8x${fileMiB}`);
-const files = await signedModel(verifyDir, 8, fileMiB * MiB);
+const files = await signedScratchModel(verifyDir, shards(8), fileMiB * MiB);
 const verified = await paired(
   [CLI, 'verify', verifyDir, '--public-key', resolve('examples/keys/example-signing.pub.pem')],
   ['openssl', ['dgst', '-sha256', ...files]],
@@ -145,7 +130,7 @@ rows.push({
 
 const promoteMiB = Number(values['promote-mib']);
 const promoteModel = join(root, `promote-${promoteMiB}`);
-await signedModel(promoteModel, 8, (promoteMiB / 8) * MiB);
+await signedScratchModel(promoteModel, shards(8), (promoteMiB / 8) * MiB);
 const registry = registryWith(promoteModel);
 const output = join(root, 'out');
 rmSync(output, { recursive: true, force: true });
