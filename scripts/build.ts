@@ -58,15 +58,24 @@ export interface BundledPackage {
   readonly folder: string;
 }
 
+/**
+ * The folder of the npm package an esbuild input belongs to (`node_modules/@scope/name`, the
+ * innermost when packages nest), or undefined for the project's own files.
+ */
+export function packageFolder(input: string): string | undefined {
+  const parts = input.split('/');
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0) return undefined;
+  const scoped = parts[at + 1]!.startsWith('@');
+  return parts.slice(0, at + (scoped ? 3 : 2)).join('/');
+}
+
 /** The npm packages whose files esbuild put into the bundle, by the folder each input lies in. */
 export async function bundledPackages(metafile: esbuild.Metafile): Promise<BundledPackage[]> {
   const folders = new Set<string>();
   for (const input of Object.keys(metafile.inputs)) {
-    const parts = input.split('/');
-    const at = parts.lastIndexOf('node_modules');
-    if (at < 0) continue;
-    const scoped = parts[at + 1]!.startsWith('@');
-    folders.add(parts.slice(0, at + (scoped ? 3 : 2)).join('/'));
+    const folder = packageFolder(input);
+    if (folder) folders.add(folder);
   }
   const packages = await Promise.all(
     [...folders].map(async (folder) => {

@@ -7,7 +7,7 @@
  *   npx tsx scripts/bundle-size.ts src/run-promotion.ts # the chunk of a module, with its packages
  */
 import * as esbuild from 'esbuild';
-import { BUILD_OPTIONS } from './build.js';
+import { BUILD_OPTIONS, packageFolder } from './build.js';
 
 const { metafile } = await esbuild.build({ ...BUILD_OPTIONS, write: false });
 const outputs = metafile!.outputs;
@@ -33,7 +33,7 @@ function report(label: string, start: string, detail: boolean): void {
   const byPackage = new Map<string, number>();
   for (const file of files) {
     for (const [input, { bytesInOutput }] of Object.entries(outputs[file]!.inputs)) {
-      const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input;
+      const name = packageFolder(input)?.replace(/^.*node_modules\//, '') ?? input;
       byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
     }
   }
