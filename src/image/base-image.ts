@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { baseRuntimeKey, type BaseToInspect } from '../environments/resolve-pool.js';
-import type { ImageRuntime } from '../environments/runtime-compatibility.js';
+import { NO_RUNTIME, type ImageRuntime } from '../environments/runtime-compatibility.js';
 import { VERSION_PATTERN } from '../environments/runtime-version.js';
 import { formatPlatform, parsePlatform } from '../oci/platform.js';
 import type { Descriptor, ImageConfig, Platform } from '../oci/types.js';
@@ -119,7 +119,7 @@ export function runtimeOfImageConfig(config: ImageConfig, reference: string): Im
     }
     return { [key]: value.trim(), source };
   }
-  return { source: 'none' };
+  return NO_RUNTIME;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  NO_RUNTIME,
   baseRuntimeKey
-} from "./chunk-IMWQC6H3.js";
+} from "./chunk-7SWMQWLQ.js";
 import {
   VERSION_PATTERN,
   parseImageLocation
@@ -219,7 +220,7 @@ function runtimeOfImageConfig(config, reference) {
     }
     return { [key]: value.trim(), source };
   }
-  return { source: "none" };
+  return NO_RUNTIME;
 }
 async function readBaseRuntimes(bases, options = {}) {
   const images = /* @__PURE__ */ new Map();

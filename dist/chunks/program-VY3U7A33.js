@@ -3566,7 +3566,7 @@ function promoteCommand() {
     async (options, _args, io) => {
       const [{ cliPlatform }, { runPromotion }] = await Promise.all([
         import("./cli-platform-MYWVYMV3.js"),
-        import("./run-promotion-OALXEGHR.js")
+        import("./run-promotion-VGHJRYRL.js")
       ]);
       const platform = cliPlatform({
         readInput: inputReader(options),
@@ -3721,8 +3721,8 @@ function resolveCommand() {
       ] = await Promise.all([
         import("./catalog-loader-BLNSYBBY.js"),
         import("./explanation-table-ZCIOBTAO.js"),
-        import("./resolve-pool-OAKVN5AZ.js"),
-        import("./base-image-IVDOY5F5.js")
+        import("./resolve-pool-FJAVCQFO.js"),
+        import("./base-image-ZZ5OKYQT.js")
       ]);
       const catalog = await loadCatalog(options.catalog, io.cwd);
       const labels = options.label ? parseLabels2(options.label) : await registryLabels(options, io.cwd);

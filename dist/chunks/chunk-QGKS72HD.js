@@ -64,13 +64,13 @@ import {
   ImageError,
   readBaseRuntimes,
   resolveBaseImage
-} from "./chunk-CTOJRZJV.js";
+} from "./chunk-25FNBLCQ.js";
 import {
   baseRuntimeKey,
   basesToInspect,
   environmentOf,
   resolvePool
-} from "./chunk-IMWQC6H3.js";
+} from "./chunk-7SWMQWLQ.js";
 import {
   renderExplanationTable
 } from "./chunk-CUXJFSTO.js";

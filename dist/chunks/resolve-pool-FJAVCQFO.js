@@ -4,7 +4,7 @@ import {
   basesToInspect,
   environmentOf,
   resolvePool
-} from "./chunk-IMWQC6H3.js";
+} from "./chunk-7SWMQWLQ.js";
 import "./chunk-CUXJFSTO.js";
 import "./chunk-UN3HUDN2.js";
 import "./chunk-QTXGKDSB.js";

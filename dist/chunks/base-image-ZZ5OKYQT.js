@@ -6,8 +6,8 @@ import {
   resolveBaseImage,
   runtimeOfImageConfig,
   scratchImage
-} from "./chunk-CTOJRZJV.js";
-import "./chunk-IMWQC6H3.js";
+} from "./chunk-25FNBLCQ.js";
+import "./chunk-7SWMQWLQ.js";
 import "./chunk-CUXJFSTO.js";
 import "./chunk-UN3HUDN2.js";
 import "./chunk-CIBFGZV5.js";

@@ -543,6 +543,7 @@ function whyLost(loser, winner) {
 }
 
 export {
+  NO_RUNTIME,
   baseRuntimeKey,
   environmentOf,
   resolvePool,

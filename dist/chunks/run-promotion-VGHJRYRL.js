@@ -3,7 +3,7 @@ import {
   outputsOf,
   runPromotion,
   unstartedRecord
-} from "./chunk-5H4OTFGE.js";
+} from "./chunk-QGKS72HD.js";
 import "./chunk-W7K62N5Y.js";
 import "./chunk-5R4QEKN4.js";
 import "./chunk-EBQLRF5O.js";
@@ -28,8 +28,8 @@ import "./chunk-EXPRFBUG.js";
 import "./chunk-OYXLGIY5.js";
 import "./chunk-PJU7HQSL.js";
 import "./chunk-SAFSZYGR.js";
-import "./chunk-CTOJRZJV.js";
-import "./chunk-IMWQC6H3.js";
+import "./chunk-25FNBLCQ.js";
+import "./chunk-7SWMQWLQ.js";
 import "./chunk-CUXJFSTO.js";
 import "./chunk-TA4VEHOB.js";
 import "./chunk-CZEGYLQK.js";
