@@ -8,7 +8,7 @@
  * KServe's InferenceService CRD. Writes an admin kubeconfig and prints its path. Ctrl-C stops it.
  * Needs root (pods get network namespaces).
  */
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../src/environments/catalog-loader.js';
@@ -65,8 +65,11 @@ async function main(): Promise<void> {
   console.log(`kubeconfig: ${cluster.kubeconfigPath}`);
   console.log(`try: kubectl --kubeconfig ${cluster.kubeconfigPath} get nodes   (Ctrl-C stops it)`);
   if (values['ready-file']) {
+    // Written whole, then renamed into place: the test run polls for the file and reads it at once,
+    // and could otherwise read it empty (seen once in CI as "Unexpected end of JSON input").
+    const partial = `${values['ready-file']}.partial`;
     await writeFile(
-      values['ready-file'],
+      partial,
       JSON.stringify({
         url: cluster.plane.url,
         kubeconfigPath: cluster.kubeconfigPath,
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
         pid: process.pid,
       }),
     );
+    await rename(partial, values['ready-file']);
   }
   let stopping = false;
   const stop = () => {
