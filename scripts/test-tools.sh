@@ -5,7 +5,8 @@
 #   Debian packages  skopeo, umoci, buildah, docker-registry, ... (apt-get, as root)
 #   built with Go    etcd, kube-apiserver, kube-controller-manager, kube-scheduler, olareg (an OCI
 #                    1.1 registry) and regctl, from the Go module proxy through the modules in
-#                    test/tools/ (their go.sum pins every byte)
+#                    test/tools/ (their go.sum pins every byte); cosign, Fulcio and the
+#                    timestamp authority (Sigstore's reference verifier and keyless services)
 #   PyPI             mlflow and model-signing, in a virtual environment (test/tools/python)
 #   data             KServe's InferenceService CRD, from the kserve Go module
 #
@@ -114,6 +115,11 @@ build kubernetes kubernetes k8s.io/kubernetes "$K8S_LDFLAGS" \
 build etcd etcd go.etcd.io/etcd/server/v3 "" .
 # An OCI 1.1 registry with the Referrers API, and a client that lists referrers.
 build olareg registry github.com/olareg/olareg "" github.com/olareg/olareg/cmd/olareg github.com/regclient/regclient/cmd/regctl
+# Sigstore's reference verifier (cosign) and the services a keyless signature needs (Fulcio, the
+# timestamp authority), for the promotion attestation's tests.
+COSIGN=$(awk '$1 == "github.com/sigstore/cosign/v3" { print $2 }' test/tools/sigstore/go.mod)
+build sigstore sigstore github.com/sigstore/cosign/v3 "-X sigs.k8s.io/release-utils/version.gitVersion=$COSIGN" \
+  github.com/sigstore/cosign/v3/cmd/cosign github.com/sigstore/fulcio github.com/sigstore/timestamp-authority/v2/cmd/timestamp-server
 
 # --- Python programs: MLflow and model_signing, in a virtual environment ------------------------
 command -v python3 >/dev/null || fail "python3 is missing: install Python 3.10 or later (apt-get install python3 python3-venv)"
