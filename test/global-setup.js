@@ -16,6 +16,10 @@ const STARTUP_MS = 180_000;
 
 export default async function globalSetup() {
   const dir = mkdtempSync(join(tmpdir(), 'jest-test-plane-'));
+  // Promotions the tests run keep their download cache (~/.cache/model-promote by default) in this
+  // run's folder, removed at teardown: a test run leaves nothing in the user's home. Workers and
+  // the processes they spawn inherit it.
+  process.env.XDG_CACHE_HOME = join(dir, 'cache');
   const ready = join(dir, 'plane.json');
   const child = spawn(
     process.execPath,
