@@ -5,6 +5,7 @@
  * figures out; metrics-api.ts and prometheus-gpu.ts fetch, sample-usage.ts paces the window.
  */
 import { parseQuantity } from '../environments/quantity.js';
+import type { UsageWarning } from './usage-warning.js';
 
 /** One pod's usage, over the window. */
 export interface PodUsage {
@@ -51,7 +52,7 @@ export interface Utilization {
   readonly windowSeconds: number;
   readonly pods: readonly PodUsage[];
   /** Why a source gave nothing (no metrics API, forbidden, Prometheus down): never a failure. */
-  readonly warnings: readonly string[];
+  readonly warnings: readonly UsageWarning[];
 }
 
 /** A PodMetrics item as the metrics API serves it (metrics.k8s.io/v1beta1). */
