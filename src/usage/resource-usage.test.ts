@@ -166,7 +166,7 @@ const series = (labels: Record<string, string>, ...values: [number, number][]): 
 });
 
 describe('seriesPod', () => {
-  it.each([
+  it.each<{ metric: Record<string, string>; want: { pod?: string; namespace?: string } }>([
     { metric: { pod: 'a', namespace: 'ns' }, want: { pod: 'a', namespace: 'ns' } },
     {
       metric: {
