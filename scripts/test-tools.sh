@@ -34,7 +34,7 @@ elapsed() { printf '%ds' $((SECONDS - ${1:-$STARTED})); }
 declare -A DEBIAN=(
   [skopeo]=skopeo [umoci]=umoci [buildah]=buildah [docker-registry]=docker-registry
   [htpasswd]=apache2-utils [prometheus-pushgateway]=prometheus-pushgateway [rsync]=rsync
-  [openssl]=openssl [ip]=iproute2
+  [openssl]=openssl [ip]=iproute2 [prometheus]=prometheus
 )
 missing=()
 for command in "${!DEBIAN[@]}"; do

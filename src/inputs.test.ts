@@ -45,6 +45,7 @@ describe('parsePromotionInputs', () => {
       manifests: [],
       force: false,
       rolloutTimeoutSeconds: 600,
+      metricsWindowSeconds: 60,
       comment: true,
       deployment: true,
       allowBreakingSchema: false,
@@ -169,6 +170,49 @@ describe('parseDuration', () => {
     ['m', /must be seconds/],
   ])('"%s" is refused: %s', (raw, message) => {
     expect(usage(() => parseDuration('rollout-timeout', raw)).message).toMatch(message);
+  });
+});
+
+describe('metrics-window and prometheus-url', () => {
+  it.each([
+    { raw: '0', seconds: 0 },
+    { raw: '0s', seconds: 0 },
+    { raw: '90', seconds: 90 },
+    { raw: '2m', seconds: 120 },
+    { raw: '1h', seconds: 3600 },
+  ])('metrics-window $raw is $seconds s', ({ raw, seconds }) => {
+    expect(
+      parsePromotionInputs(reader({ ...REQUIRED, 'metrics-window': raw }), {}).metricsWindowSeconds,
+    ).toBe(seconds);
+  });
+
+  it.each([
+    {
+      raw: '1h1s',
+      message: /metrics-window 1h1s is out of range: it must be at most 1 h \(0 turns it off\)/,
+    },
+    { raw: 'a minute', message: /metrics-window must be seconds or a duration/ },
+    { raw: '-1', message: /metrics-window must be seconds/ },
+  ])('metrics-window $raw is refused', ({ raw, message }) => {
+    expect(
+      usage(() => parsePromotionInputs(reader({ ...REQUIRED, 'metrics-window': raw }), {})).message,
+    ).toMatch(message);
+  });
+
+  it('takes an http(s) Prometheus URL as given', () => {
+    const url = 'http://prometheus.monitoring:9090/prom';
+    expect(parsePromotionInputs(reader({ ...REQUIRED, 'prometheus-url': url }), {}).prometheusUrl).toBe(url);
+  });
+
+  it.each([
+    { raw: 'prometheus:9090', shown: '"prometheus:" (the scheme given)' },
+    { raw: 'ftp://user:hunter2@prometheus', shown: '"ftp:" (the scheme given)' },
+    { raw: 'not a url', shown: 'a URL' },
+  ])('prometheus-url $raw is refused without echoing credentials', ({ raw, shown }) => {
+    const error = usage(() => parsePromotionInputs(reader({ ...REQUIRED, 'prometheus-url': raw }), {}));
+    expect(error.message).toBe(`prometheus-url must be an http:// or https:// URL, not ${shown}`);
+    expect(error.message).not.toContain('hunter2');
+    expect(error.hint).toMatch(/--prometheus-url http:\/\//);
   });
 });
 

@@ -151,6 +151,17 @@ export const INPUTS = [
   },
   { name: 'pushgateway-url', description: 'Push promotion metrics to this Prometheus Pushgateway.' },
   {
+    name: 'metrics-window',
+    description:
+      "After a healthy rollout, sample the new pods' CPU and memory (metrics API) and GPUs (`prometheus-url`) this long: seconds or a duration (`90`, `2m`), up to 1 h; `0` turns it off.",
+    default: '60',
+  },
+  {
+    name: 'prometheus-url',
+    description:
+      "Prometheus to read the new pods' GPU utilization and memory from (the DCGM exporter's metrics) over `metrics-window`.",
+  },
+  {
     name: 'allow-breaking-schema',
     description:
       "Promote even when the model's interface removes or retypes inputs or outputs of the running version.",
@@ -239,6 +250,9 @@ export interface PromotionInputs {
   readonly comment: boolean;
   readonly deployment: boolean;
   readonly pushgatewayUrl?: string;
+  /** Seconds of utilization sampling after the rollout; 0 = none. */
+  readonly metricsWindowSeconds: number;
+  readonly prometheusUrl?: string;
   readonly allowBreakingSchema: boolean;
   readonly cacheDir?: string;
 }
@@ -311,6 +325,8 @@ export function parsePromotionInputs(
     comment: bool('comment'),
     deployment: bool('deployment'),
     pushgatewayUrl: get('pushgateway-url'),
+    metricsWindowSeconds: parseWindow('metrics-window', get('metrics-window') ?? '60'),
+    prometheusUrl: parseHttpUrl('prometheus-url', get('prometheus-url')),
     allowBreakingSchema: bool('allow-breaking-schema'),
     cacheDir: get('cache-dir'),
   };
@@ -341,6 +357,41 @@ export function parseDuration(name: string, raw: string): number {
     throw new UsageError(`${name} ${raw} is out of range: it must be from 1 s to 24 h`, `e.g. --${name} 10m`);
   }
   return total;
+}
+
+/** The longest utilization window: sampling is a look after the rollout, not monitoring. */
+export const MAX_WINDOW_SECONDS = 60 * 60;
+
+/** A duration like parseDuration's, where `0` means off, up to an hour. */
+export function parseWindow(name: string, raw: string): number {
+  if (/^\s*0+[hms]?\s*$/.test(raw)) return 0;
+  const seconds = parseDuration(name, raw);
+  if (seconds > MAX_WINDOW_SECONDS) {
+    throw new UsageError(
+      `${name} ${raw} is out of range: it must be at most 1 h (0 turns it off)`,
+      `e.g. --${name} 2m`,
+    );
+  }
+  return seconds;
+}
+
+/** An http(s) URL, or undefined when not given. Credentials in it are never echoed. */
+export function parseHttpUrl(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    const shown = url ? `"${url.protocol}" (the scheme given)` : 'a URL';
+    throw new UsageError(
+      `${name} must be an http:// or https:// URL, not ${shown}`,
+      `e.g. --${name} http://prometheus.monitoring:9090`,
+    );
+  }
+  return raw;
 }
 
 export function parsePolicyInputs(read: InputReader): PolicyInputs {

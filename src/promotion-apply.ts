@@ -341,6 +341,11 @@ async function deployInput(
     image: { reference: built.reference, digest: built.digest },
     ...(inputExample !== undefined && { inputExample }),
     timeouts: { rolloutSeconds: inputs.rolloutTimeoutSeconds },
+    utilization: {
+      windowSeconds: inputs.metricsWindowSeconds,
+      ...(inputs.prometheusUrl && { prometheusUrl: inputs.prometheusUrl }),
+      expectGpu: (plan.choice.pool.accelerator?.vendor ?? 'none') !== 'none',
+    },
     logger: options.logger,
     force: inputs.force,
     env,
@@ -365,6 +370,7 @@ function reportOnly(result: DeployReport): DeployReport {
     version,
     rollout,
     smoke,
+    utilization,
     applied,
     rolledBack,
     reason,
@@ -379,6 +385,7 @@ function reportOnly(result: DeployReport): DeployReport {
     ...(previousVersion !== undefined && { previousVersion }),
     ...(rollout && { rollout }),
     ...(smoke && { smoke }),
+    ...(utilization && { utilization }),
     ...(reason !== undefined && { reason }),
     ...(evidence && { evidence }),
   };

@@ -16,6 +16,7 @@ import { collectEvidence, unreadyFirst } from './rollout-evidence.js';
 import { waitForDeployment, waitForInferenceService } from './rollout-wait.js';
 import { serviceProxyTransport, smokeTest } from './smoke.js';
 import { newPods, verifyPodDigests } from './verify.js';
+import type { Utilization } from '../usage/resource-usage.js';
 
 const VERSION_ANNOTATION = `${PREFIX}/version`;
 
@@ -170,6 +171,22 @@ export class ClusterDeploy {
     this.checkLease('after the rollout, before reporting it');
   }
 
+  /**
+   * The new pods' utilization over the metrics window, under the Lease so no other promotion
+   * replaces them mid-window. Its module loads only when asked for; it never throws.
+   */
+  async observe(): Promise<Utilization | undefined> {
+    const options = this.input.utilization;
+    if (!options || options.windowSeconds <= 0) return undefined;
+    if (this.workload?.kind !== 'Deployment') {
+      if (this.workload)
+        this.logger.info('utilization: skipped for the kserve form (KServe names and scales its pods)');
+      return undefined;
+    }
+    const { sampleUtilization } = await import('../usage/sample-usage.js');
+    return sampleUtilization(this.cluster, this.workload, options, this.logger);
+  }
+
   private base() {
     return {
       cluster: this.cluster.name,
@@ -179,12 +196,13 @@ export class ClusterDeploy {
     };
   }
 
-  succeeded({ seconds, noticedAt, smoke }: Rollout): Deployed {
+  succeeded({ seconds, noticedAt, smoke }: Rollout, utilization?: Utilization): Deployed {
     const result: DeployResult = {
       ...this.base(),
       rollout: { seconds },
       rolloutSeconds: seconds,
       ...(smoke ? { smoke: { p50Ms: smoke.p50Ms, p95Ms: smoke.p95Ms, requests: smoke.requests } } : {}),
+      ...(utilization ? { utilization } : {}),
       ...(smoke?.reply !== undefined ? { smokeReply: smoke.reply } : {}),
       applied: this.applied,
       rolledBack: false,

@@ -7,7 +7,8 @@
  *   4. verify: the new pods run the pushed digest, a smoke request and N timed requests through
  *      the service proxy, p50/p95 against the pool's SLO;
  *   5. only then the HorizontalPodAutoscaler and the user's manifests;
- *   6. release the Lease (also on failure).
+ *   6. sample the new pods' utilization over the metrics window (never a failure: see usage/);
+ *   7. release the Lease (also on failure).
  *
  * Any failure after the first write rolls back (rollback.ts), waits for it, and throws a
  * DeployError carrying the reason, the pods' events and log tail, and the record entry.
@@ -24,6 +25,8 @@ import { ClusterDeploy, type Target } from './cluster-deploy.js';
 import { acquireLease, type HeldLease } from './lease.js';
 import { PREFIX } from './labels.js';
 import type { SmokeTransport } from './smoke.js';
+import type { UsageOptions } from '../usage/sample-usage.js';
+import type { Utilization } from '../usage/resource-usage.js';
 
 export interface DeployInput {
   /** The rendered objects, in apply order (renderManifests). */
@@ -62,6 +65,8 @@ export interface DeployInput {
   readonly allowLayoutImages?: boolean;
   /** Replaces the service-proxy transport of the smoke check (tests). */
   readonly smokeTransport?: SmokeTransport;
+  /** Utilization sampling once the rollout is verified; none without it (or with a 0 window). */
+  readonly utilization?: UsageOptions;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -73,6 +78,8 @@ export interface DeployReport {
   readonly version: string;
   readonly rollout?: { readonly seconds: number };
   readonly smoke?: { readonly p50Ms: number; readonly p95Ms: number; readonly requests: number };
+  /** The new pods' CPU, memory and GPU over the metrics window, against their requests and limits. */
+  readonly utilization?: Utilization;
   readonly applied: readonly string[];
   readonly rolledBack: boolean;
   readonly reason?: string;
@@ -151,7 +158,8 @@ export async function deployOne(input: DeployInput): Promise<Deployed> {
     await run.applyWorkload();
     const rollout = await run.awaitRollout();
     await run.applyAfterRollout();
-    return run.succeeded(rollout);
+    const utilization = await run.observe();
+    return run.succeeded(rollout, utilization);
   } catch (thrown) {
     try {
       throw await run.failed(thrown);

@@ -8,6 +8,7 @@ import type { EnvironmentStats } from './history-stats.js';
 import { formatSpan } from './history-text.js';
 import type { PromotionRecord } from './promotion-record.js';
 import { formatBytes } from '../format-bytes.js';
+import { utilizationSection } from './utilization-markdown.js';
 
 export { formatBytes };
 
@@ -227,6 +228,10 @@ function deploySection(deploy: DeployReport): string[] {
         : ''),
   ];
   if (deploy.reason) lines.push('', `> ${escapeCell(deploy.reason)}`);
+  if (deploy.utilization) {
+    const section = utilizationSection(deploy.utilization);
+    if (section.length) lines.push('', ...section);
+  }
   const evidence = [...(deploy.evidence?.events ?? []), ...(deploy.evidence?.logTail ?? [])];
   if (evidence.length) {
     lines.push(

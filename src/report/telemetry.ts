@@ -8,6 +8,7 @@
  */
 import type { EnvironmentStats } from './history-stats.js';
 import type { PromotionRecord, PromotionStatus } from './promotion-record.js';
+import { utilizationFamilies } from './utilization-telemetry.js';
 
 export const PUSHGATEWAY_JOB = 'model_promote';
 
@@ -24,7 +25,7 @@ export function smokeLatencyOf(record: PromotionRecord): SmokeLatency | undefine
   return smoke ? { p50Ms: smoke.p50Ms, p95Ms: smoke.p95Ms } : undefined;
 }
 
-interface Family {
+export interface Family {
   readonly name: string;
   readonly help: string;
   readonly samples: readonly { readonly labels?: Readonly<Record<string, string>>; readonly value: number }[];
@@ -95,6 +96,7 @@ export function promotionMetrics(record: PromotionRecord): Family[] {
       ],
     });
   }
+  families.push(...utilizationFamilies(record));
   return families.filter((family) => family.samples.length > 0);
 }
 

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { LOCAL_LAYOUTS_EXTENSION } from '../../src/deploy/cluster-access.js';
 import { freePort } from '../registry/registry-server.js';
-import { makePki, type Pki } from './pki.js';
+import { FRONT_PROXY_CLIENT, makePki, type Pki } from './pki.js';
 import { toolPath } from './tools.js';
 
 /** The users of the static token file. */
@@ -205,6 +205,14 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     // Reach the node agent (pods/log) at its address: a node's name resolves nowhere here.
     '--kubelet-preferred-address-types', 'InternalIP',
     '--allow-privileged=true', '--profiling=false', '--event-ttl', '1h',
+    // The aggregation layer, as kubeadm sets it up, so an APIService (the metrics API the node agent
+    // serves) is proxied with the front-proxy identity; routed to the Service's endpoints, as no
+    // kube-proxy gives ClusterIPs a route here.
+    '--requestheader-client-ca-file', pki.caCert, '--requestheader-allowed-names', FRONT_PROXY_CLIENT,
+    '--requestheader-username-headers', 'X-Remote-User', '--requestheader-group-headers', 'X-Remote-Group',
+    '--requestheader-extra-headers-prefix', 'X-Remote-Extra-',
+    '--proxy-client-cert-file', pki.proxyClientCert, '--proxy-client-key-file', pki.proxyClientKey,
+    '--enable-aggregator-routing=true',
     ...(options.apiServerArgs ?? []),
   ]; // prettier-ignore
   const apiServer = () => start('kube-apiserver', 'kube-apiserver', apiServerArgs(apiPort), logs);

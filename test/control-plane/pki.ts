@@ -1,8 +1,9 @@
 /**
  * The certificates and keys one control plane needs, made with the real openssl (test code): a
  * cluster CA, the API server's serving certificate (loopback and the in-cluster names), and the
- * service account signing key pair. Client identities are bearer tokens (see control-plane.ts),
- * so no client certificates are made.
+ * service account signing key pair, and the aggregation layer's front-proxy client certificate
+ * (the API server proves itself with it to an extension API server, such as the metrics API the
+ * node agent serves). Client identities are bearer tokens (see control-plane.ts).
  */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -18,7 +19,13 @@ export interface Pki {
   readonly serverKey: string;
   readonly serviceAccountKey: string;
   readonly serviceAccountPub: string;
+  /** CN front-proxy-client, client auth: what the aggregator presents to extension API servers. */
+  readonly proxyClientCert: string;
+  readonly proxyClientKey: string;
 }
+
+/** The CN the API server accepts request headers (X-Remote-User) from, as kubeadm names it. */
+export const FRONT_PROXY_CLIENT = 'front-proxy-client';
 
 const openssl = (...args: string[]) => run('openssl', args, { timeout: 30_000 });
 
@@ -36,8 +43,15 @@ export async function makePki(dir: string, names: { ips: string[]; dns: string[]
     serverKey: f('apiserver.key'),
     serviceAccountKey: f('sa.key'),
     serviceAccountPub: f('sa.pub'),
+    proxyClientCert: f('front-proxy-client.crt'),
+    proxyClientKey: f('front-proxy-client.key'),
   };
-  await Promise.all([ecKey(pki.caKey), ecKey(pki.serverKey), ecKey(pki.serviceAccountKey)]);
+  await Promise.all([
+    ecKey(pki.caKey),
+    ecKey(pki.serverKey),
+    ecKey(pki.serviceAccountKey),
+    ecKey(pki.proxyClientKey),
+  ]);
   await openssl('pkey', '-in', pki.serviceAccountKey, '-pubout', '-out', pki.serviceAccountPub);
   await openssl(
     'req', '-x509', '-new', '-key', pki.caKey, '-sha256', '-days', '2', '-subj', '/CN=model-promote-test-ca',
@@ -55,6 +69,26 @@ export async function makePki(dir: string, names: { ips: string[]; dns: string[]
   await openssl(
     'x509', '-req', '-in', csr, '-CA', pki.caCert, '-CAkey', pki.caKey, '-CAcreateserial', '-days', '2',
     '-sha256', '-extfile', ext, '-out', pki.serverCert,
+  ); // prettier-ignore
+  const proxyExt = f('front-proxy-client.ext');
+  await writeFile(
+    proxyExt,
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n',
+  );
+  const proxyCsr = f('front-proxy-client.csr');
+  await openssl(
+    'req',
+    '-new',
+    '-key',
+    pki.proxyClientKey,
+    '-subj',
+    `/CN=${FRONT_PROXY_CLIENT}`,
+    '-out',
+    proxyCsr,
+  );
+  await openssl(
+    'x509', '-req', '-in', proxyCsr, '-CA', pki.caCert, '-CAkey', pki.caKey, '-CAcreateserial', '-days', '2',
+    '-sha256', '-extfile', proxyExt, '-out', pki.proxyClientCert,
   ); // prettier-ignore
   return pki;
 }

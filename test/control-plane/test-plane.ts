@@ -73,6 +73,74 @@ export async function installKServeCrd(admin: KubeCluster): Promise<void> {
   throw new Error('KServe CRD: serving.kserve.io/v1beta1 was not served within 30 s');
 }
 
+const METRICS_SERVICE = { namespace: 'kube-system', name: 'metrics-server' };
+const METRICS_APISERVICE = '/apis/apiregistration.k8s.io/v1/apiservices/v1beta1.metrics.k8s.io';
+
+async function applyObject(admin: KubeCluster, path: string, object: unknown): Promise<void> {
+  const res = await admin.request(
+    'PATCH',
+    `${path}?fieldManager=test-plane&force=true`,
+    JSON.stringify(object),
+    { 'Content-Type': 'application/apply-patch+yaml' },
+  );
+  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${res.body.slice(0, 500)}`);
+}
+
+/**
+ * Registers the node agent's metrics API with the API server's aggregation layer, as installing
+ * metrics-server does: a Service with the agent as its one endpoint, and the APIService
+ * v1beta1.metrics.k8s.io pointing at it (insecureSkipTLSVerify, as metrics-server's own manifest
+ * has it). Waits until the API server serves the group.
+ */
+export async function registerMetricsApi(admin: KubeCluster, agent: NodeAgent): Promise<void> {
+  const { namespace, name } = METRICS_SERVICE;
+  const ns = `/api/v1/namespaces/${namespace}`;
+  await applyObject(admin, `${ns}/services/${name}`, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace },
+    spec: { ports: [{ name: 'https', port: 443, targetPort: agent.kubeletPort }] },
+  });
+  await applyObject(admin, `${ns}/endpoints/${name}`, {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name, namespace },
+    subsets: [{ addresses: [{ ip: agent.hostIP }], ports: [{ name: 'https', port: agent.kubeletPort }] }],
+  });
+  await applyObject(admin, METRICS_APISERVICE, {
+    apiVersion: 'apiregistration.k8s.io/v1',
+    kind: 'APIService',
+    metadata: { name: 'v1beta1.metrics.k8s.io' },
+    spec: {
+      group: 'metrics.k8s.io',
+      version: 'v1beta1',
+      service: { namespace, name, port: 443 },
+      insecureSkipTLSVerify: true,
+      groupPriorityMinimum: 100,
+      versionPriority: 100,
+    },
+  });
+  let last = '';
+  for (let i = 0; i < 300; i++) {
+    const served = await admin.request('GET', '/apis/metrics.k8s.io/v1beta1');
+    if (served.status === 200) return;
+    last = `${served.status} ${served.body.slice(0, 300)}`;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`metrics API: not served within 30 s (last answer ${last})`);
+}
+
+/** Removes the APIService: the API server then answers 404 for the group, as without metrics-server. */
+export async function unregisterMetricsApi(admin: KubeCluster): Promise<void> {
+  const res = await admin.request('DELETE', METRICS_APISERVICE);
+  if (res.status >= 300 && res.status !== 404) throw new Error(`APIService: ${res.status} ${res.body}`);
+  for (let i = 0; i < 300; i++) {
+    if ((await admin.request('GET', '/apis/metrics.k8s.io/v1beta1')).status === 404) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('metrics API: still served 30 s after its APIService was deleted');
+}
+
 export async function startTestPlane(options: TestPlaneOptions = {}): Promise<TestPlane> {
   const plane = await startControlPlane(options);
   let agent: NodeAgent | undefined;

@@ -48,7 +48,7 @@ const BY_ENVIRONMENT: Record<string, string> = {
 };
 
 /** Strings whose regex admits no space: passed among the boolean flags, split on spaces. */
-const REGEX_FLAGS = ['rollout-timeout'];
+const REGEX_FLAGS = ['rollout-timeout', 'metrics-window'];
 
 const mirrored = (INPUTS as readonly InputSpec[]).filter((input) => !GITHUB_ONLY.includes(input.name));
 

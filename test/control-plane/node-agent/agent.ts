@@ -30,6 +30,7 @@ import { pullImage, type PulledImage } from './images.js';
 import { nodeObject, type NodeSpec } from './nodes.js';
 import { PodNetwork } from './pod-network.js';
 import { PodWorker } from './pod-worker.js';
+import { PodMetricsServer } from './pod-metrics.js';
 
 const run = promisify(execFile);
 const KUBELET_VERSION = 'v1.37.2';
@@ -53,6 +54,8 @@ export interface NodeAgent {
   readonly hostIP: string;
   /** Pods running now. */
   readonly running: () => number;
+  /** Where the kubelet endpoint listens (logs, and the metrics API for an APIService). */
+  readonly kubeletPort: number;
   close(): Promise<void>;
 }
 
@@ -91,8 +94,10 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
 
   // --- the kubelet's log endpoint (`pods/log` through the API server lands here) -------------
   const tls = await servingCertificate(dir);
+  const metrics = new PodMetricsServer(() => [...workers.values()].map((w) => w.processes()));
   const kubelet: Server = createServer(tls, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://node');
+    if (url.pathname.startsWith('/apis/') && metrics.handle(req, res, url)) return;
     const match = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     const worker = match && [...workers.values()].find((w) => w.matches(match[1] ?? '', match[2] ?? ''));
     if (!match || !worker) {
@@ -347,6 +352,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     nodes: [...nodeNames],
     hostIP: network.gateway,
     running: () => workers.size,
+    kubeletPort,
     async close() {
       closed = true;
       clearInterval(heartbeats);

@@ -54,6 +54,11 @@ export class Instance {
   readonly exited: Promise<{ exitCode: number; signal?: string; finishedAt: Date }>;
   private readonly child: ChildProcess;
 
+  /** The process's id while it runs (`ip netns exec` execs the server, so this is the server). */
+  get pid(): number | undefined {
+    return this.child.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
+  }
+
   constructor(netns: string, root: string, env: Record<string, string>) {
     this.child = spawn('ip', ['netns', 'exec', netns, process.execPath, SERVER], {
       env: { PATH: process.env.PATH ?? '', ...env, MODEL_PATH: join(root, env.MODEL_PATH ?? '/models') },

@@ -102,6 +102,18 @@ export class PodWorker {
     return this.pod.metadata.namespace === namespace && this.pod.metadata.name === name;
   }
 
+  /** The pod and its running containers' processes, for the metrics API (pod-metrics.ts). */
+  processes(): {
+    readonly pod: LiveObject;
+    readonly containers: readonly { readonly name: string; readonly pid: number }[];
+  } {
+    const containers = [...this.runs.values()].flatMap((run) => {
+      const pid = 'running' in run.state ? run.current?.pid : undefined;
+      return pid === undefined ? [] : [{ name: run.spec.name, pid }];
+    });
+    return { pod: this.pod, containers };
+  }
+
   private get ref(): string {
     return `${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`;
   }
