@@ -197,7 +197,8 @@ function fromSigstore(error: unknown, token: string, services: Services): Keyles
   const code = error instanceof InternalError ? error.code : undefined;
   const cause = error instanceof InternalError ? (error.cause as unknown) : error;
   const status = statusOf(cause);
-  const reason = redact(describe(cause), token);
+  // @sigstore/sign's HTTP errors start with their status, which the message states once already.
+  const reason = redact(describe(cause), token).replace(/^\(\d{3}\)\s*/, '');
   const answered = status === undefined ? `${reason}` : `answered ${status}: ${reason}`;
   const options = { cause: redactedCause(error, token) };
   if (code === 'CA_CREATE_SIGNING_CERTIFICATE_ERROR' || code?.startsWith('IDENTITY_TOKEN')) {
