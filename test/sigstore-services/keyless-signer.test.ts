@@ -55,11 +55,15 @@ function statement(name: string, digest: string): Uint8Array {
   );
 }
 
-function signer(token = services.issuer.mintGithubJob(), overrides: { tsaURL?: string } = {}) {
+function signer(
+  token = services.issuer.mintGithubJob(),
+  overrides: { tsaURL?: string; rekorURL?: string } = {},
+) {
   return createKeylessSigner({
     identityToken: token,
     fulcioURL: services.fulcioURL,
     tsaURL: overrides.tsaURL ?? services.tsaURL,
+    ...(overrides.rekorURL && { rekorURL: overrides.rekorURL }),
     timeoutMs: 10_000,
     retries: 0,
   });
@@ -182,6 +186,15 @@ describe('what Fulcio and the TSA refuse, named without the token', () => {
       code: 'timestamp-failed',
       message: expect.stringContaining(closed),
     });
+  });
+
+  // Rekor itself does not run here (v1 needs Trillian and MySQL): this shows the log is asked,
+  // at the URL given, and its failure named.
+  it('a Rekor that does not answer: rekor-failed, naming it', async () => {
+    const closed = 'http://127.0.0.1:9';
+    await expect(
+      signer(undefined, { rekorURL: closed })(statement('x', `sha256:${'e'.repeat(64)}`)),
+    ).rejects.toMatchObject({ code: 'rekor-failed', message: expect.stringContaining(`Rekor (${closed})`) });
   });
 });
 
