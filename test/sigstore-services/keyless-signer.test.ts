@@ -17,6 +17,7 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier, type VerificationPolicy } from '@sigstore/verify';
 import { createKeylessSigner, KeylessSigningError } from '../../src/attest/keyless-signer.js';
 import { MemoryLogger } from '../../src/logger.js';
+import { findSigstoreToken } from '../../src/platform/sigstore-token.js';
 import { RegistryClient } from '../../src/oci/remote/client.js';
 import { pushFromLayout } from '../../src/oci/remote/push-layout.js';
 import { attachReferrer, SIGSTORE_BUNDLE_TYPE } from '../../src/oci/remote/referrers.js';
@@ -25,7 +26,7 @@ import type { Descriptor } from '../../src/oci/types.js';
 import { toolPath } from '../control-plane/tools.js';
 import { startReferrersRegistry, type TestRegistry } from '../registry/registry-server.js';
 import { writeTinyImage } from '../registry/tiny-image.js';
-import { DEFAULT_JOB } from './oidc-issuer.js';
+import { DEFAULT_GITLAB_JOB, DEFAULT_JOB, mintGitlabJob } from './oidc-issuer.js';
 import { startSigstoreServices, type SigstoreServices } from './sigstore-services.js';
 
 const run = promisify(execFile);
@@ -112,6 +113,30 @@ describe('keyless signing against Fulcio and the timestamp authority', () => {
     });
     expect(signed.identity?.subjectAlternativeName).toBe(SAN);
     expect(signed.identity?.extensions?.issuer).toBe(services.issuer.url);
+  });
+
+  it('a GitLab job token: the certificate names the pipeline’s CI config and GitLab’s issuer', async () => {
+    // As the GitLab component gets it: the job's `id_tokens:` entry, found by the platform layer.
+    const masked: string[] = [];
+    const found = await findSigstoreToken({
+      platform: 'gitlab',
+      env: { SIGSTORE_ID_TOKEN: mintGitlabJob(services.gitlabIssuer) },
+      mask: (secret) => masked.push(secret),
+    });
+    if (!found.found) throw new Error(found.fix);
+    expect(masked).toEqual([found.token]);
+    const bundle = await signer(found.token)(statement('a', subjectDigest));
+    const gitlabSan = `https://${DEFAULT_GITLAB_JOB.ciConfigRefUri}`;
+    expect(leafOf(bundle).subjectAltName).toBe(`URI:${gitlabSan}`);
+    const signed = verify(bundle, {
+      subjectAlternativeName: gitlabSan,
+      extensions: { issuer: services.gitlabIssuer.url },
+    });
+    expect(signed.identity?.subjectAlternativeName).toBe(gitlabSan);
+    // A GitHub policy does not admit it.
+    expect(() => verify(bundle, { subjectAlternativeName: SAN })).toThrow(
+      expect.objectContaining({ code: 'UNTRUSTED_SIGNER_ERROR' }),
+    );
   });
 
   it('ES256 tokens work too, and every signature gets its own ephemeral key', async () => {

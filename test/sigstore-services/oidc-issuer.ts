@@ -1,10 +1,11 @@
 /**
- * TEST DOUBLE: stands in for GitHub Actions' OIDC issuer (token.actions.githubusercontent.com),
- * which cannot be reached from a test. It serves what Fulcio reads from an issuer
- * (`/.well-known/openid-configuration` and the JWKS) on 127.0.0.1, and mints RS256 or ES256 JWTs
- * with the claims GitHub puts in a job's token, so Fulcio (configured with this issuer as a
- * `github-workflow` issuer) issues the same certificate GitHub's would: SAN
- * `https://github.com/<job_workflow_ref>`. Signed with node:crypto.
+ * TEST DOUBLE: stands in for GitHub Actions' OIDC issuer (token.actions.githubusercontent.com)
+ * and GitLab's (gitlab.com), which cannot be reached from a test. It serves what Fulcio reads from
+ * an issuer (`/.well-known/openid-configuration` and the JWKS) on 127.0.0.1, and mints RS256 or
+ * ES256 JWTs with the claims GitHub or GitLab put in a job's token, so Fulcio (configured with this
+ * issuer as GitHub's `github-workflow` type, or the `gitlab-pipeline` CI provider) issues the
+ * certificate the real issuer's tokens get: SAN `https://github.com/<job_workflow_ref>`, or
+ * `https://<ci_config_ref_uri>`. Signed with node:crypto.
  */
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -141,6 +142,52 @@ export class TestOidcIssuer {
       options,
     );
   }
+}
+
+export interface GitlabJob {
+  readonly projectPath: string;
+  /** `gitlab.com/group/project//.gitlab-ci.yml@refs/heads/main`: the SAN after `https://`. */
+  readonly ciConfigRefUri: string;
+  readonly ref: string;
+  readonly sha: string;
+}
+
+export const DEFAULT_GITLAB_JOB: GitlabJob = {
+  projectPath: 'ml-group/models',
+  ciConfigRefUri: 'gitlab.com/ml-group/models//.gitlab-ci.yml@refs/heads/main',
+  ref: 'main',
+  sha: '6dcb09b5b57875f334f61aebed695e2e4193db5e',
+};
+
+/** A token shaped like a GitLab CI job's `id_tokens:` entry. */
+export function mintGitlabJob(
+  issuer: TestOidcIssuer,
+  job: GitlabJob = DEFAULT_GITLAB_JOB,
+  options: MintOptions = {},
+) {
+  const [namespace] = job.projectPath.split('/');
+  return issuer.mint(
+    {
+      sub: `project_path:${job.projectPath}:ref_type:branch:ref:${job.ref}`,
+      namespace_id: '72',
+      namespace_path: namespace,
+      project_id: '20',
+      project_path: job.projectPath,
+      user_id: '5',
+      user_login: 'ml-engineer',
+      pipeline_id: '1212',
+      pipeline_source: 'push',
+      job_id: '4242',
+      ref: job.ref,
+      ref_type: 'branch',
+      ref_protected: 'true',
+      runner_environment: 'gitlab-hosted',
+      sha: job.sha,
+      ci_config_ref_uri: job.ciConfigRefUri,
+      ci_config_sha: job.sha,
+    },
+    options,
+  );
 }
 
 function newKey(alg: JwtAlgorithm): SigningKey {

@@ -1,5 +1,6 @@
 /**
- * A private Sigstore on loopback for one test file: the test OIDC issuer (a double of GitHub's),
+ * A private Sigstore on loopback for one test file: two test OIDC issuers (doubles of GitHub's and
+ * GitLab's),
  * real Fulcio (`fulcio serve` with a file CA made by openssl, CT log off) and the real timestamp
  * authority (`timestamp-server serve` with its in-memory signer), both built from the Go module
  * proxy by scripts/test-tools.sh. It writes the trusted root naming them (Sigstore's
@@ -21,7 +22,10 @@ const run = promisify(execFile);
 
 export interface SigstoreServices {
   readonly dir: string;
+  /** Stands in for GitHub's issuer (Fulcio's `github-workflow` type). */
   readonly issuer: TestOidcIssuer;
+  /** Stands in for GitLab's issuer (Fulcio's `gitlab-pipeline` CI provider). */
+  readonly gitlabIssuer: TestOidcIssuer;
   readonly fulcioURL: string;
   readonly tsaURL: string;
   /** The parsed trusted_root.json, and where it was written. */
@@ -55,20 +59,21 @@ export async function startSigstoreServices(): Promise<SigstoreServices> {
   const log: string[] = [];
   const children: ChildProcess[] = [];
   const issuer = new TestOidcIssuer();
+  const gitlabIssuer = new TestOidcIssuer();
   const stop = async () => {
     await Promise.all(children.map((child) => stopChild(child)));
-    await issuer.stop();
+    await Promise.all([issuer.stop(), gitlabIssuer.stop()]);
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await issuer.start();
+    await Promise.all([issuer.start(), gitlabIssuer.start()]);
     const caCertPem = await makeFileCa(dir);
-    const fulcioURL = await startFulcio(dir, issuer.url, children, log);
+    const fulcioURL = await startFulcio(dir, { github: issuer.url, gitlab: gitlabIssuer.url }, children, log);
     const { url: tsaURL, chainPem } = await startTsa(children, log);
     const trustedRoot = trustedRootJson({ fulcioURL, caCertPem, tsaURL, tsaChainPem: chainPem });
     const trustedRootPath = join(dir, 'trusted_root.json');
     await writeFile(trustedRootPath, JSON.stringify(trustedRoot, null, 2));
-    return { dir, issuer, fulcioURL, tsaURL, trustedRoot, trustedRootPath, log, stop };
+    return { dir, issuer, gitlabIssuer, fulcioURL, tsaURL, trustedRoot, trustedRootPath, log, stop };
   } catch (error) {
     await stop();
     throw new Error(
@@ -117,17 +122,39 @@ async function makeFileCa(dir: string): Promise<string> {
 
 async function startFulcio(
   dir: string,
-  issuerURL: string,
+  issuers: { github: string; gitlab: string },
   children: ChildProcess[],
   log: string[],
 ): Promise<string> {
   const config = join(dir, 'fulcio-config.json');
-  // github-workflow: the certificate Fulcio makes for a token of this issuer is the one GitHub's
-  // tokens get (SAN https://github.com/<job_workflow_ref>, the build extensions).
+  // The issuer types of Fulcio's public-good configuration (config/identity/config.yaml), so the
+  // certificates are the ones GitHub's and GitLab's tokens get: github-workflow (SAN
+  // https://github.com/<job_workflow_ref>), and the gitlab-pipeline CI provider (SAN
+  // https://<ci_config_ref_uri>, the build extensions from the token's claims).
   await writeFile(
     config,
     JSON.stringify({
-      OIDCIssuers: { [issuerURL]: { IssuerURL: issuerURL, ClientID: 'sigstore', Type: 'github-workflow' } },
+      OIDCIssuers: {
+        [issuers.github]: { IssuerURL: issuers.github, ClientID: 'sigstore', Type: 'github-workflow' },
+        [issuers.gitlab]: {
+          IssuerURL: issuers.gitlab,
+          ClientID: 'sigstore',
+          Type: 'ci-provider',
+          CIProvider: 'gitlab-pipeline',
+        },
+      },
+      CIIssuerMetadata: {
+        'gitlab-pipeline': {
+          DefaultTemplateValues: { url: 'https://gitlab.com' },
+          ExtensionTemplates: {
+            BuildSignerURI: 'https://{{ .ci_config_ref_uri }}',
+            BuildSignerDigest: 'ci_config_sha',
+            SourceRepositoryURI: '{{ .url }}/{{ .project_path }}',
+            SourceRepositoryDigest: 'sha',
+          },
+          SubjectAlternativeNameTemplate: 'https://{{ .ci_config_ref_uri }}',
+        },
+      },
     }),
   );
   const [port, grpcPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
