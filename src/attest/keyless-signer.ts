@@ -47,7 +47,8 @@ export type KeylessErrorCode =
   | 'fulcio-refused'
   | 'fulcio-failed'
   | 'timestamp-failed'
-  | 'rekor-failed';
+  | 'rekor-failed'
+  | 'keyless-failed';
 
 export class KeylessSigningError extends PromotionError<KeylessErrorCode> {
   override readonly name = 'KeylessSigningError';
@@ -238,7 +239,7 @@ function fromSigstore(error: unknown, token: string, services: Services): Keyles
     );
   }
   return new KeylessSigningError(
-    'fulcio-failed',
+    'keyless-failed',
     `keyless signing: ${answered}`,
     'run the job again; if it keeps failing, report it with this message',
     status,
