@@ -1,7 +1,7 @@
 /**
  * A small stateful stand-in for the GitHub REST API, on loopback: it keeps issue comments, pull
- * requests per commit, deployments and their statuses, so tests can watch a comment be created and
- * then edited in place, and a deployment go in_progress -> success. Faults (a 403, rate limits) are
+ * requests per commit, deployments and their statuses, and artifact attestations, so tests can
+ * watch a comment be created and then edited in place, and a deployment go in_progress -> success. Faults (a 403, rate limits) are
  * queued per route. Prism checks the requests against GitHub's description; this checks behaviour.
  */
 import http from 'node:http';
@@ -55,6 +55,8 @@ export class GithubDouble {
   readonly comments: DoubleComment[] = [];
   readonly pulls: DoublePull[] = [];
   readonly deployments: DoubleDeployment[] = [];
+  /** Bodies of `POST /repos/{owner}/{repo}/attestations`, with the id each got. */
+  readonly attestations: { id: number; repository: string; body: unknown }[] = [];
   readonly requests: RecordedRequest[] = [];
   readonly faults: Fault[] = [];
   /** Comments per page at most, whatever per_page asks (to exercise pagination). */
@@ -153,6 +155,12 @@ export class GithubDouble {
       if (!deployment) return send(404, { message: 'Not Found' });
       deployment.statuses.push(body as Record<string, unknown>);
       send(201, { id: this.nextId++, ...(body as object) });
+    } else if (method === 'POST' && (m = route(/^\/repos\/([^/]+\/[^/]+)\/attestations$/))) {
+      const bundle = (body as { bundle?: unknown } | undefined)?.bundle;
+      if (typeof bundle !== 'object' || bundle === null) return send(422, { message: 'Invalid request' });
+      const attestation = { id: this.nextId++, repository: m[1]!, body };
+      this.attestations.push(attestation);
+      send(201, { id: attestation.id });
     } else {
       send(404, { message: `the double has no route for ${method} ${url.pathname}` });
     }
