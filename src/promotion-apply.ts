@@ -180,7 +180,7 @@ async function buildStage(
       return {
         digest: image.manifestDigest,
         reference: target.reference(image.manifestDigest),
-        modelLayers: image.layers.slice(image.layers.length - plan.image.layers.length),
+        modelLayers: image.modelLayers,
         reusedLayers: image.reusedLayers,
       };
     },

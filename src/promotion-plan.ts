@@ -389,6 +389,7 @@ function planImageAndTarget(
         model: { name: version.model, version: version.version, digest: verified.digest },
         sourceDateEpoch: inputs.sourceDateEpoch,
         tags: imageTags(version.version, choice.pool.name),
+        signature: verified.signatureFile,
       };
       return {
         clients,
