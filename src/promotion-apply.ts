@@ -266,6 +266,7 @@ function render(context: PromotionContext, plan: PromotionPlan, built: BuiltRef)
     ...(options.runUrl && { sourceRunUrl: options.runUrl }),
     ...(plan.previousVersion &&
       plan.previousVersion !== plan.version.version && { previousVersion: plan.previousVersion }),
+    ...(plan.modelValidation && { modelValidation: plan.modelValidation }),
   });
 }
 
