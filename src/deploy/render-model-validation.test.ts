@@ -157,14 +157,14 @@ describe('renderManifests with in-cluster model validation', () => {
       if (mountPath === '/') expect(() => pool({ modelValidation: { enabled: true, mountPath } })).toThrow();
       else
         expect(attempt).toThrow(
-          expect.objectContaining({ code: 'model-validation-mount-invalid', kind: 'usage' }) as Error,
+          expect.objectContaining({ code: 'model-validation-mount-invalid', kind: 'usage' }),
         );
     },
   );
 
   it('fails when the pool asks and the promotion has no signature to validate with', () => {
     expect(() => render({ modelValidation: undefined })).toThrow(
-      expect.objectContaining({ code: 'model-validation-unavailable' }) as Error,
+      expect.objectContaining({ code: 'model-validation-unavailable' }),
     );
   });
 });

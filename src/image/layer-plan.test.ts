@@ -193,6 +193,6 @@ describe('planSignatureLayer', () => {
   it('refuses a model with its own model.sig, which the signature would overwrite', () => {
     expect(() =>
       planSignatureLayer({ source: 'model.sig', size: 1 }, '/models', [{ path: 'model.sig', size: 3 }]),
-    ).toThrow(expect.objectContaining({ code: 'model-path-invalid', kind: 'usage' }) as Error);
+    ).toThrow(expect.objectContaining({ code: 'model-path-invalid', kind: 'usage' }));
   });
 });

@@ -66,8 +66,8 @@ describe('inClusterPolicy', () => {
     ).toThrow(
       expect.objectContaining({
         kind: 'usage',
-        message: expect.stringContaining('environment staging trusts its own Sigstore instance') as string,
-      }) as Error,
+        message: expect.stringContaining('environment staging trusts its own Sigstore instance'),
+      }),
     );
   });
 
