@@ -54,7 +54,13 @@ export function renderDeployment(
         },
         spec: {
           automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: {
+            runAsNonRoot: true,
+            // The init container the model-validation-operator injects has no user of its own: the
+            // pod's runAsNonRoot would refuse to start it if its image ran as root.
+            ...(validation && { runAsUser: 65532, runAsGroup: 65532 }),
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           containers: [withMounts(server, validation)],
           volumes: [...volumes(pool), ...(validation?.volumes ?? [])],
           ...placement(pool),

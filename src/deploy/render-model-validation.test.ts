@@ -71,6 +71,12 @@ describe('renderManifests with in-cluster model validation', () => {
       name: 'model-image',
       image: { reference: IMAGE, pullPolicy: 'IfNotPresent' },
     });
+    // The operator's init container states no user; the pod gives it a non-root one.
+    expect(template.spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+    });
     expect(template.spec.containers[0].volumeMounts).toContainEqual({
       name: 'model-image',
       mountPath: '/var/run/model-promote/image',
@@ -83,6 +89,7 @@ describe('renderManifests with in-cluster model validation', () => {
     const plain = renderManifests(renderInput({ modelValidation: keyless }));
     const off = render({}, { enabled: false });
     expect(off).toEqual(plain);
+    expect(byKind(plain, 'Deployment')[0].spec.template.spec.securityContext.runAsUser).toBeUndefined();
     expect(byKind(plain, 'ModelValidation')).toEqual([]);
     expect(byKind(asked, 'Deployment')[0].spec.selector).toEqual(
       byKind(plain, 'Deployment')[0].spec.selector,
