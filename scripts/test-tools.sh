@@ -171,4 +171,8 @@ fi
 mkdir -p "$ROOT/.test-tools"
 ln -sfn "$crd" "$ROOT/.test-tools/kserve-inferenceservices-crd.yaml"
 
+# The model-validation-operator's ModelValidation CRD is not fetched: the Go module proxy does not
+# serve github.com/sigstore/model-validation-operator (403), and no other registry carries it. The
+# tests use a stand-in written from its Go types (test/control-plane/crds/, which says so at its top).
+
 say "ready in $(elapsed) ($LINKS)"

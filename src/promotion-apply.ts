@@ -34,6 +34,8 @@ interface BuiltRef {
   readonly modelLayers?: readonly { readonly digest: string; readonly size: number }[];
   /** Model layers the sink already had (found by layer key), neither read nor sent. */
   readonly reusedLayers?: number;
+  /** The signature's layer, when the daemonless builder made it. */
+  readonly signatureLayer?: { readonly digest: string; readonly size: number };
 }
 
 export async function applyPromotion(
@@ -150,7 +152,7 @@ async function buildStage(
   const check: BuildHooks['check'] = (file, size) => createContentCheck(plan.verified.manifest, file, size);
   return stages.run(
     'build',
-    async () => {
+    async (): Promise<BuiltRef> => {
       if (builder && plan.target) {
         const { registry, repository } = plan.target;
         const credential = await plan.clients.credential(registry);
@@ -180,7 +182,8 @@ async function buildStage(
       return {
         digest: image.manifestDigest,
         reference: target.reference(image.manifestDigest),
-        modelLayers: image.layers.slice(image.layers.length - plan.image.layers.length),
+        modelLayers: image.modelLayers,
+        ...(image.signatureLayer && { signatureLayer: image.signatureLayer }),
         reusedLayers: image.reusedLayers,
       };
     },
@@ -266,6 +269,7 @@ function render(context: PromotionContext, plan: PromotionPlan, built: BuiltRef)
     ...(options.runUrl && { sourceRunUrl: options.runUrl }),
     ...(plan.previousVersion &&
       plan.previousVersion !== plan.version.version && { previousVersion: plan.previousVersion }),
+    ...(plan.modelValidation && { modelValidation: plan.modelValidation }),
   });
 }
 
@@ -402,6 +406,13 @@ function imageRecord(plan: PromotionPlan, built: BuiltRef): NonNullable<Promotio
       size: built.modelLayers?.[i]?.size ?? layer.bytes,
       ...(built.modelLayers?.[i] && { digest: built.modelLayers[i].digest }),
     })),
+    ...(plan.image.signaturePath && {
+      signature: {
+        path: plan.image.signaturePath,
+        size: built.signatureLayer?.size ?? plan.image.signatureLayer?.bytes ?? 0,
+        ...(built.signatureLayer && { digest: built.signatureLayer.digest }),
+      },
+    }),
   };
 }
 

@@ -47,6 +47,7 @@ import {
   withPublicGoodRoot,
   type PolicyRequirement,
 } from './signing/policy-sources.js';
+import { inClusterPolicy, type InClusterPolicy } from './signing/in-cluster-policy.js';
 import { refreshPublicGoodRoot } from './signing/public-good-root.js';
 import { verifyModel, type VerifiedModel } from './signing/verify-model.js';
 
@@ -108,6 +109,8 @@ export interface PromotionPlan extends VerifiedVersion {
   /** A registry repository to push to; without one the image goes to the output folder. */
   readonly target?: RegistryImageTarget;
   readonly cluster?: ClusterPlan;
+  /** For a pool that asks for in-cluster model validation: what the cluster checks again. */
+  readonly modelValidation?: { readonly policy: InClusterPolicy; readonly signaturePath: string };
 }
 
 export async function planPromotion(
@@ -122,7 +125,16 @@ export async function planPromotion(
   const compatibility = await checkSchema(context, registry, version, verified, previousVersion);
   const clients = registryClients(context);
   const { choice, bases } = await resolve(context, catalog, version, clients);
-  const planned = await planImageAndTarget(context, catalog, version, verified, choice, clients, bases);
+  const planned = await planImageAndTarget(
+    context,
+    catalog,
+    version,
+    verified,
+    choice,
+    clients,
+    bases,
+    requirements,
+  );
   return {
     catalog,
     registry,
@@ -138,6 +150,7 @@ export async function planPromotion(
     image: planned.image,
     ...(planned.target && { target: planned.target }),
     ...(planned.cluster && { cluster: planned.cluster }),
+    ...(planned.modelValidation && { modelValidation: planned.modelValidation }),
   };
 }
 
@@ -355,6 +368,7 @@ function planImageAndTarget(
   choice: PoolChoice,
   lazyClients: () => RegistryClients,
   bases: ReadonlyMap<string, BaseImage>,
+  requirements: readonly PolicyRequirement[],
 ) {
   const { inputs, options, stages } = context;
   return stages.run(
@@ -382,6 +396,10 @@ function planImageAndTarget(
           relativeTo: catalog.directory,
           registry: clients.baseSource(),
         }));
+      // Refused here, before anything is built, when the cluster could not check the same policy.
+      const policy = choice.pool.modelValidation?.enabled
+        ? inClusterPolicy(verified.signature, requirements)
+        : undefined;
       const imageInput: ImagePlanInput = {
         files: verified.files,
         pool: choice.pool,
@@ -389,14 +407,18 @@ function planImageAndTarget(
         model: { name: version.model, version: version.version, digest: verified.digest },
         sourceDateEpoch: inputs.sourceDateEpoch,
         tags: imageTags(version.version, choice.pool.name),
+        signature: verified.signatureFile,
       };
+      const image = planImage(imageInput);
       return {
         clients,
         target,
         base,
         imageInput,
-        image: planImage(imageInput),
+        image,
         cluster: clusterPlan(context, target),
+        ...(policy &&
+          image.signaturePath && { modelValidation: { policy, signaturePath: image.signaturePath } }),
       };
     },
     ({ image, target, cluster }) =>

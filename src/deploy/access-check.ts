@@ -23,6 +23,7 @@ const RESOURCES: Record<string, string> = {
   Deployment: 'deployments',
   HorizontalPodAutoscaler: 'horizontalpodautoscalers',
   InferenceService: 'inferenceservices',
+  ModelValidation: 'modelvalidations',
   Secret: 'secrets',
   ServiceAccount: 'serviceaccounts',
   PodDisruptionBudget: 'poddisruptionbudgets',

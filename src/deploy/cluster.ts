@@ -43,6 +43,7 @@ const PLURALS: Record<string, string> = {
   HorizontalPodAutoscaler: 'horizontalpodautoscalers',
   Lease: 'leases',
   InferenceService: 'inferenceservices',
+  ModelValidation: 'modelvalidations',
   Namespace: 'namespaces',
 };
 

@@ -112,6 +112,16 @@ export function container(pool: Pool, options: ContainerOptions): Record<string,
   };
 }
 
+/** The container with more volume mounts after its own (the model image and trust files, for validation). */
+export function withMounts(
+  container: Record<string, unknown>,
+  extra: { readonly volumeMounts: ReadonlyArray<Record<string, unknown>> } | undefined,
+): Record<string, unknown> {
+  if (!extra) return container;
+  const own = (container.volumeMounts as Array<Record<string, unknown>> | undefined) ?? [];
+  return { ...container, volumeMounts: [...own, ...extra.volumeMounts] };
+}
+
 /** `/tmp` always (the root filesystem is read-only); `/dev/shm` in memory when there is an accelerator. */
 function scratchVolumes(pool: Pool) {
   const volumes = [{ name: 'tmp', mountPath: '/tmp', emptyDir: {} as Record<string, string> }];

@@ -3,11 +3,13 @@ import type { PromotionMetadata } from './labels.js';
 import {
   checkUtilizationRequests,
   container,
+  withMounts,
   placement,
   PROGRESS_DEADLINE_SECONDS,
   volumes,
 } from './render-container.js';
 import type { KubernetesObject, RenderInput } from './render-input.js';
+import type { ModelValidationPod } from './render-model-validation.js';
 
 /** Container name; `kubectl logs` and `exec` pick it by default (annotation below). */
 export const CONTAINER = 'model-server';
@@ -26,8 +28,15 @@ export function renderDeployment(
   input: RenderInput,
   m: PromotionMetadata,
   configMap: string,
+  validation?: ModelValidationPod,
 ): KubernetesObject {
   const { pool } = input;
+  const server = container(pool, {
+    name: CONTAINER,
+    image: input.image.reference,
+    configMap,
+    portName: 'http',
+  });
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -40,16 +49,20 @@ export function renderDeployment(
       selector: { matchLabels: { ...m.selector } },
       template: {
         metadata: {
-          labels: { ...m.podLabels },
+          labels: { ...m.podLabels, ...validation?.labels },
           annotations: { ...m.podAnnotations, 'kubectl.kubernetes.io/default-container': CONTAINER },
         },
         spec: {
           automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [
-            container(pool, { name: CONTAINER, image: input.image.reference, configMap, portName: 'http' }),
-          ],
-          volumes: volumes(pool),
+          securityContext: {
+            runAsNonRoot: true,
+            // The init container the model-validation-operator injects has no user of its own: the
+            // pod's runAsNonRoot would refuse to start it if its image ran as root.
+            ...(validation && { runAsUser: 65532, runAsGroup: 65532 }),
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [withMounts(server, validation)],
+          volumes: [...volumes(pool), ...(validation?.volumes ?? [])],
           ...placement(pool),
         },
       },

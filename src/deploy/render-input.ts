@@ -4,6 +4,7 @@
  */
 import { PromotionError } from '../errors.js';
 import type { Pool } from '../environments/catalog-schema.js';
+import type { InClusterPolicy } from '../signing/in-cluster-policy.js';
 
 export interface RenderInput {
   readonly promotionId: string;
@@ -25,6 +26,11 @@ export interface RenderInput {
   readonly signer?: { readonly method: string; readonly identity: string; readonly issuer?: string };
   readonly sourceRunUrl?: string;
   readonly previousVersion?: string;
+  /**
+   * For pools that ask for in-cluster model validation: the policy that admitted the model, and
+   * where the image keeps its signature (render-model-validation.ts).
+   */
+  readonly modelValidation?: { readonly policy: InClusterPolicy; readonly signaturePath: string };
 }
 
 export interface ObjectMeta {
@@ -52,7 +58,11 @@ export type RenderErrorCode =
   /** A Utilization metric scales on a resource the container does not request. */
   | 'scaling-needs-request'
   /** KServe's scaleMetric/scaleTarget cannot express the pool's autoscaling metrics. */
-  | 'kserve-metrics-unsupported';
+  | 'kserve-metrics-unsupported'
+  /** The pool asks for in-cluster model validation, and the promotion has nothing to validate with. */
+  | 'model-validation-unavailable'
+  /** modelValidation.mountPath would hide the model, /tmp, /dev/shm or the trust files. */
+  | 'model-validation-mount-invalid';
 
 export class RenderError extends PromotionError<RenderErrorCode> {
   override readonly name = 'RenderError';

@@ -4,7 +4,8 @@
  * the autoscaler itself, from minReplicas/maxReplicas/scaleMetric/scaleTarget.
  */
 import type { PromotionMetadata } from './labels.js';
-import { checkUtilizationRequests, container, placement, volumes } from './render-container.js';
+import { checkUtilizationRequests, container, placement, volumes, withMounts } from './render-container.js';
+import type { ModelValidationPod } from './render-model-validation.js';
 import { RenderError, type KubernetesObject, type RenderInput } from './render-input.js';
 
 /** KServe requires this name for a custom predictor container. */
@@ -53,6 +54,7 @@ export function renderInferenceService(
   input: RenderInput,
   m: PromotionMetadata,
   configMap: string,
+  validation?: ModelValidationPod,
 ): KubernetesObject {
   const { pool } = input;
   const scaling = pool.scaling.maxReplicas > pool.scaling.minReplicas ? kserveScaling(input) : undefined;
@@ -75,10 +77,15 @@ export function renderInferenceService(
         minReplicas: pool.scaling.minReplicas,
         maxReplicas: pool.scaling.maxReplicas,
         ...(scaling ?? {}),
-        labels: { ...m.podLabels },
+        labels: { ...m.podLabels, ...validation?.labels },
         annotations: { ...m.podAnnotations },
-        containers: [container(pool, { name: KSERVE_CONTAINER, image: input.image.reference, configMap })],
-        volumes: volumes(pool),
+        containers: [
+          withMounts(
+            container(pool, { name: KSERVE_CONTAINER, image: input.image.reference, configMap }),
+            validation,
+          ),
+        ],
+        volumes: [...volumes(pool), ...(validation?.volumes ?? [])],
         ...placement(pool),
       },
     },

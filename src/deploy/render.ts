@@ -4,12 +4,16 @@
  * - form `deployment`: ConfigMap, Deployment, Service, then HorizontalPodAutoscaler (last: it is
  *   applied after the rollout check; absent when minReplicas == maxReplicas);
  * - form `kserve`: ConfigMap, InferenceService.
+ *
+ * A pool with `modelValidation` gets, after the ConfigMap and before the workload (the operator's
+ * webhook reads them when each pod is created), the trust ConfigMap and the ModelValidation.
  */
 import { promotionMetadata, resourceName } from './labels.js';
 import { renderConfigMap } from './render-config.js';
 import { renderAutoscaler, renderDeployment, renderService } from './render-deployment.js';
 import { RenderError, type KubernetesObject, type RenderInput } from './render-input.js';
 import { KSERVE_NAME_MAX, renderInferenceService } from './render-kserve.js';
+import { renderModelValidation } from './render-model-validation.js';
 
 export type { KubernetesObject, ObjectMeta, RenderErrorCode, RenderInput } from './render-input.js';
 export { RenderError } from './render-input.js';
@@ -44,11 +48,14 @@ export function renderManifests(input: RenderInput): KubernetesObject[] {
   const name = resourceName(input.model.name, input.environment, kserve ? KSERVE_NAME_MAX : undefined);
   const meta = promotionMetadata(input, name);
   const configMap = renderConfigMap(input, meta);
-  if (kserve) return [configMap, renderInferenceService(input, meta, configMap.metadata.name)];
+  const validation = renderModelValidation(input, meta);
+  const before = [configMap, ...(validation?.objects ?? [])];
+  if (kserve)
+    return [...before, renderInferenceService(input, meta, configMap.metadata.name, validation?.pod)];
   const autoscaler = renderAutoscaler(input, meta);
   return [
-    configMap,
-    renderDeployment(input, meta, configMap.metadata.name),
+    ...before,
+    renderDeployment(input, meta, configMap.metadata.name, validation?.pod),
     renderService(input, meta),
     ...(autoscaler ? [autoscaler] : []),
   ];

@@ -245,6 +245,36 @@ export const builderSchema = z
   })
   .strict();
 
+export const modelValidationSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .describe(
+        'Render a ModelValidation (sigstore/model-validation-operator, ml.sigstore.dev/v1alpha1) with the ' +
+          'signing policy that admitted the model, and label the pods for it: the init container the operator ' +
+          'injects runs `model_signing verify` on the model before the server starts.',
+      ),
+    mountPath: z
+      .string()
+      .regex(/^\/[^\0]*[^/]$/, 'must be an absolute path, e.g. /var/run/model-promote/image')
+      .refine(
+        (p) =>
+          p
+            .split('/')
+            .slice(1)
+            .every((s) => s !== '' && s !== '.' && s !== '..'),
+        {
+          message: 'must be a clean absolute path (no "..", "." or "//")',
+        },
+      )
+      .default('/var/run/model-promote/image')
+      .describe(
+        "Where the pods mount the model image itself (an image volume), for the operator's init container, " +
+          'which runs in an image of its own and sees only volumes: the model is at mountPath + image.modelPath.',
+      ),
+  })
+  .strict();
+
 export const clusterTargetSchema = z
   .object({
     context: z.string().min(1).describe('kubeconfig context of the cluster.'),
@@ -310,6 +340,9 @@ export const poolSchema = z
     builder: builderSchema
       .optional()
       .describe('Build from a generated Containerfile (for pools that need system packages on the base).'),
+    modelValidation: modelValidationSchema
+      .optional()
+      .describe('Verify the model again in the cluster, before each pod starts (model-validation-operator).'),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OciLayoutSink } from '../oci/layout-sink.js';
 import { MediaType } from '../oci/media-types.js';
@@ -367,6 +367,67 @@ describe('buildImage with layer keys', () => {
     });
     expect(store.entries.size).toBe(0);
     expect(new Set(check.read)).toEqual(new Set(files.map((f) => f.path)));
+  });
+});
+
+describe('buildImage with the signature', () => {
+  const signatureBytes = Buffer.from('{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}\n');
+  let signature: NonNullable<BuildInput['signature']>;
+  beforeAll(async () => {
+    // Kept outside the model folder under another name: the image names it model.sig all the same.
+    const path = join(work, 'signatures', 'sentiment-1.4.0.sig');
+    await mkdir(join(work, 'signatures'), { recursive: true });
+    await writeFile(path, signatureBytes);
+    signature = {
+      path,
+      size: signatureBytes.byteLength,
+      sha256: createHash('sha256').update(signatureBytes).digest('hex'),
+    };
+  });
+
+  it('adds one layer after the model layers, holding the verified bytes at /models/model.sig', async () => {
+    const plain = await build('unsigned');
+    const { dir, built } = await build('signed', { signature });
+    // The model layers are the files alone: the same digests as an image without the signature.
+    expect(built.modelLayers).toEqual(plain.built.layers);
+    expect(built.layers).toEqual([...plain.built.layers, built.signatureLayer]);
+    const entries = await readLayer(dir, built.signatureLayer!.digest);
+    expect(entries.map((e) => [e.name, e.type, e.mode, e.mtime, e.size, e.sha256])).toEqual([
+      ['models/', 'directory', 0o755, 0, 0, createHash('sha256').digest('hex')],
+      ['models/model.sig', 'file', 0o644, 0, signature.size, signature.sha256],
+    ]);
+    expect(built.config.rootfs.diff_ids.at(-1)).toBe(built.signatureLayer!.digest);
+    expect(built.config.history?.at(-1)?.created_by).toBe(
+      'model-promote: COPY model signature /models/model.sig',
+    );
+    expect(built.config.config?.Env).toContain('MODEL_SIGNATURE_PATH=/models/model.sig');
+    expect(built.config.config?.Labels?.['dev.model-promote.model.signature']).toBe('/models/model.sig');
+    expect(built.plan.signaturePath).toBe('/models/model.sig');
+  });
+
+  it('is deterministic: the same inputs give the same digest', async () => {
+    const first = await build('signed-1', { signature });
+    const second = await build('signed-2', { signature });
+    expect(second.built.manifestDigest).toBe(first.built.manifestDigest);
+    expect(second.built.signatureLayer).toEqual(first.built.signatureLayer);
+  });
+
+  it('unpacks with umoci to the model files and the signature beside them', async () => {
+    const { dir } = await build('signed-umoci', { signature });
+    const bundle = join(work, 'bundle-signed');
+    await tool('umoci', ['unpack', '--rootless', '--image', `${dir}:1.4.0`, bundle]);
+    expect(await readFile(join(bundle, 'rootfs', 'models', 'model.sig'))).toEqual(signatureBytes);
+    expect(await sha256File(join(bundle, 'rootfs', 'models', 'config.json'))).toBe(
+      await sha256File(join(modelDir, 'config.json')),
+    );
+  });
+
+  it('refuses a signature whose bytes are not those verified', async () => {
+    const other = { ...signature, sha256: createHash('sha256').update('another bundle').digest('hex') };
+    await expect(build('signed-changed', { signature: other })).rejects.toMatchObject({
+      code: 'signature-changed',
+      kind: 'failed',
+    });
   });
 });
 

@@ -4,7 +4,10 @@
  * the manifest and its tags. The manifest is written last, so
  * a failure anywhere before leaves nothing tagged.
  */
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
 import { sha256Digest } from '../oci/digest.js';
+import { ImageError } from './image-error.js';
 import { stableJson } from '../oci/json.js';
 import { MediaType } from '../oci/media-types.js';
 import type { ImageSink } from '../oci/sink.js';
@@ -51,6 +54,10 @@ export interface BuiltImage {
   readonly config: ImageConfig;
   /** Every layer of the image, base ones first. */
   readonly layers: readonly Descriptor[];
+  /** The model layers, as `plan.layers` (the signature's layer, when there is one, comes after them). */
+  readonly modelLayers: readonly Descriptor[];
+  /** The signature's layer. */
+  readonly signatureLayer?: Descriptor;
   readonly baseDigest?: string;
   /** Manifest + config + layers, in bytes. */
   readonly size: number;
@@ -120,12 +127,13 @@ export async function buildImage(
     return written;
   });
 
-  const config = applyConfigChanges(
-    base.config,
-    plan.config,
-    // Uncompressed layers: the diff_id is the digest.
-    modelLayers.map((d, i) => ({ diffId: d.digest, createdBy: plan.layers[i]!.createdBy })),
-  );
+  const signatureLayer = await writeSignatureLayer(input, plan, sourceDateEpoch, sink);
+  const added = [
+    ...modelLayers.map((d, i) => ({ diffId: d.digest, createdBy: plan.layers[i]!.createdBy })),
+    ...(signatureLayer ? [{ diffId: signatureLayer.digest, createdBy: plan.signatureLayer!.createdBy }] : []),
+  ];
+  // Uncompressed layers: the diff_id is the digest.
+  const config = applyConfigChanges(base.config, plan.config, added);
   const configBytes = stableJson(config);
   const configDescriptor = await sink.writeBlob(
     { mediaType: MediaType.ImageConfig, digest: sha256Digest(configBytes), size: configBytes.byteLength },
@@ -134,7 +142,11 @@ export async function buildImage(
     },
   );
 
-  const layers = [...base.layers.map((l) => l.descriptor), ...modelLayers];
+  const layers = [
+    ...base.layers.map((l) => l.descriptor),
+    ...modelLayers,
+    ...(signatureLayer ? [signatureLayer] : []),
+  ];
   const manifest: ImageManifest = {
     schemaVersion: 2,
     mediaType: MediaType.ImageManifest,
@@ -155,12 +167,52 @@ export async function buildImage(
     configDigest: configDescriptor.digest,
     config,
     layers,
+    modelLayers,
+    ...(signatureLayer && { signatureLayer }),
     ...(base.digest ? { baseDigest: base.digest } : {}),
     size: descriptor.size + configDescriptor.size + layers.reduce((sum, l) => sum + l.size, 0),
     reusedLayers,
     tags: plan.tags,
     plan,
   };
+}
+
+/**
+ * The signature file into its own layer, its bytes checked on the way against those verified: a
+ * signature swapped after verification would put an unverified signature beside verified files.
+ */
+async function writeSignatureLayer(
+  input: BuildInput,
+  plan: ImagePlan,
+  sourceDateEpoch: number,
+  sink: ImageSink,
+): Promise<Descriptor | undefined> {
+  const signature = input.signature;
+  if (!signature || !plan.signatureLayer) return undefined;
+  return writeTarLayer(
+    plan.signatureLayer,
+    {
+      directory: dirname(signature.path),
+      sourceDateEpoch,
+      check: async () => {
+        const hash = createHash('sha256');
+        return {
+          update: (chunk) => hash.update(chunk),
+          finish: () => {
+            if (hash.digest('hex') !== signature.sha256) {
+              throw new ImageError(
+                'failed',
+                'signature-changed',
+                `signature ${signature.path} changed after it was verified`,
+                'run the promotion again; nothing may write to the model folder while it runs',
+              );
+            }
+          },
+        };
+      },
+    },
+    sink,
+  );
 }
 
 function layerDescriptor(

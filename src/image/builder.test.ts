@@ -4,6 +4,7 @@
  * and umoci.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startRegistry, type TestRegistry } from '../../test/registry/registry-server.js';
@@ -20,6 +21,7 @@ import {
   containerfileBase,
   dockerBuildArgv,
   prepareContext,
+  stageSignature,
 } from './builder.js';
 import { applyConfigChanges } from './image-config.js';
 import { planImage } from './plan.js';
@@ -275,6 +277,22 @@ describe('the build context', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
+  it('stages the signature only when its bytes are those verified', async () => {
+    const signature = join(dir, 'sig', 'model.sig');
+    await mkdir(join(dir, 'sig'), { recursive: true });
+    await writeFile(signature, 'bundle');
+    const sha256 = createHash('sha256').update('bundle').digest('hex');
+    await stageSignature({ path: signature, size: 6, sha256 }, join(dir, 'staged', 'signature/model.sig'));
+    expect(await readFile(join(dir, 'staged', 'signature/model.sig'), 'utf8')).toBe('bundle');
+    await writeFile(signature, 'swapped');
+    await expect(
+      stageSignature({ path: signature, size: 6, sha256 }, join(dir, 'staged2', 'model.sig')),
+    ).rejects.toMatchObject({
+      code: 'builder-failed',
+      message: expect.stringContaining('changed after it was verified'),
+    });
+  });
+
   it('holds only the verified files (no model.sig, no stray files), linked or copied through the check', async () => {
     const model = join(dir, 'model');
     const files = await writeModel(model, { 'config.json': '{}', 'weights/w.bin': 'weights' });
@@ -486,7 +504,17 @@ describe('buildah (for real, against docker-registry)', () => {
   });
 
   it('builds FROM the base by digest with the pool steps, pushes both tags; skopeo and umoci see the verified files and the config', async () => {
-    const input = await modelInput(dir, base, ['RUN echo installed > /etc/marker']);
+    const plain = await modelInput(dir, base, ['RUN echo installed > /etc/marker']);
+    const signaturePath = join(plain.directory, 'model.sig');
+    const signatureBytes = await readFile(signaturePath);
+    const input: ContainerfileBuildInput = {
+      ...plain,
+      signature: {
+        path: signaturePath,
+        size: signatureBytes.byteLength,
+        sha256: createHash('sha256').update(signatureBytes).digest('hex'),
+      },
+    };
     const logger = new MemoryLogger();
     const target = { registry: registry.host, repository: 'demo', insecure: true };
     const result = await buildWithContainerfile(input, 'buildah', target, logger, { tempDir: dir });
@@ -511,11 +539,17 @@ describe('buildah (for real, against docker-registry)', () => {
     const bundle = join(dir, 'bundle');
     await tool('umoci', ['unpack', '--rootless', '--image', `${layout}:pulled`, bundle]);
     const rootfs = join(bundle, 'rootfs');
+    // The verified files, and the signature beside them, from a COPY (a layer) of its own.
     expect((await readdir(join(rootfs, 'models'), { recursive: true })).sort()).toEqual([
       'config.json',
+      'model.sig',
       'weights',
       'weights/model.bin',
     ]);
+    expect(await readFile(join(rootfs, 'models', 'model.sig'))).toEqual(signatureBytes);
+    expect(result.containerfile).toContain(
+      'COPY --chown=0:0 model/ "/models/"\nCOPY --chown=0:0 signature/model.sig "/models/model.sig"\n',
+    );
     for (const file of input.files) {
       expect(
         (await readFile(join(rootfs, 'models', file.path))).equals(

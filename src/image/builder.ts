@@ -6,6 +6,7 @@
  * built by pure functions tested case by case.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,12 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../logger.js';
 import type { BuildInput } from './build.js';
 import { BuilderError } from './builder-error.js';
-import { type ContainerfileBase, CONTEXT_MODEL_DIR, renderContainerfile } from './containerfile.js';
+import {
+  type ContainerfileBase,
+  CONTEXT_MODEL_DIR,
+  CONTEXT_SIGNATURE_FILE,
+  renderContainerfile,
+} from './containerfile.js';
 import type { BaseImage } from './base-image.js';
 import type { ModelFile } from './layer-plan.js';
 import { planImage } from './plan.js';
@@ -230,6 +236,7 @@ export async function buildWithContainerfile(
       path.join(context, CONTEXT_MODEL_DIR),
       input.check,
     );
+    if (input.signature) await stageSignature(input.signature, path.join(context, CONTEXT_SIGNATURE_FILE));
     logger.info(`build context: ${input.files.length} verified files (${copied})`);
     const sourceDateEpoch = input.sourceDateEpoch ?? 0;
     let digest: string;
@@ -364,6 +371,24 @@ export async function prepareContext(
     }
   }
   return check ? 'checked copies' : 'hard links';
+}
+
+/** Copies the signature into the context if its bytes are those verified (it is small: read whole). */
+export async function stageSignature(
+  signature: NonNullable<ContainerfileBuildInput['signature']>,
+  to: string,
+): Promise<void> {
+  const bytes = await readFile(signature.path);
+  if (createHash('sha256').update(bytes).digest('hex') !== signature.sha256) {
+    throw new BuilderError(
+      'failed',
+      'builder-failed',
+      `signature ${signature.path} changed after it was verified`,
+      'run the promotion again; nothing may write to the model folder while it runs',
+    );
+  }
+  await mkdir(path.dirname(to), { recursive: true });
+  await writeFile(to, bytes, { mode: 0o644 });
 }
 
 async function writeAuthFile(temp: string, target: ContainerfileTarget): Promise<string> {

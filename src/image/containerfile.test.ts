@@ -138,3 +138,15 @@ describe('fromOperand and quoteWord', () => {
     expect(() => quoteWord('a\nRUN x')).toThrow(expect.objectContaining({ code: 'builder-step-invalid' }));
   });
 });
+
+describe('renderContainerfile with the signature', () => {
+  it('copies it after the model, in an instruction (so a layer) of its own', () => {
+    const plan = { ...planFor(), signaturePath: '/models/model.sig' };
+    const lines = renderContainerfile({ base: { kind: 'scratch' }, plan, steps: [] }).split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'FROM scratch',
+      'COPY --chown=0:0 model/ "/models/"',
+      'COPY --chown=0:0 signature/model.sig "/models/model.sig"',
+    ]);
+  });
+});

@@ -8,6 +8,8 @@ import type { ImagePlan } from './plan.js';
 
 /** Where the build context keeps the model files: `COPY model/ <modelPath>/`. */
 export const CONTEXT_MODEL_DIR = 'model';
+/** Where it keeps the verified signature: `COPY signature/model.sig <modelPath>/model.sig`, a layer of its own. */
+export const CONTEXT_SIGNATURE_FILE = 'signature/model.sig';
 
 /** Instructions a pool step may start with. FROM, COPY and ADD would bring in what was not verified. */
 export const ALLOWED_STEP_INSTRUCTIONS = [
@@ -31,7 +33,7 @@ export interface ContainerfileBase {
 
 export interface ContainerfileInput {
   readonly base: ContainerfileBase;
-  readonly plan: Pick<ImagePlan, 'modelPath' | 'config'>;
+  readonly plan: Pick<ImagePlan, 'modelPath' | 'config' | 'signaturePath'>;
   /** The pool's extra steps, one instruction each, e.g. `RUN apt-get install -y libgomp1`. */
   readonly steps: readonly string[];
   /** First comment line: what this file builds. */
@@ -98,12 +100,13 @@ function directoryOperand(modelPath: string): string {
 
 /** The Containerfile text, ending with a newline. Same input, same bytes. */
 export function renderContainerfile(input: ContainerfileInput): string {
-  const { config, modelPath } = input.plan;
+  const { config, modelPath, signaturePath } = input.plan;
   const lines: string[] = [];
   if (input.title) lines.push(`# ${input.title.replace(/[\r\n]+/g, ' ')}`);
   lines.push(`FROM ${fromOperand(input.base)}`);
   lines.push(...input.steps.map(checkStep));
   lines.push(`COPY --chown=0:0 ${CONTEXT_MODEL_DIR}/ ${quoteWord(directoryOperand(modelPath))}`);
+  if (signaturePath) lines.push(`COPY --chown=0:0 ${CONTEXT_SIGNATURE_FILE} ${quoteWord(signaturePath)}`);
   if (config.env.length > 0) {
     lines.push(
       `ENV ${config.env.map(([key, value]) => `${envKey(key)}=${quoteWord(value)}`).join(' \\\n    ')}`,

@@ -30,6 +30,8 @@ export interface ConfigChangesInput {
   readonly pool: Pool;
   readonly model: ModelIdentity;
   readonly modelPath: string;
+  /** Where the model's signature is in the image, when it carries one. */
+  readonly signaturePath?: string;
   readonly base: { readonly name?: string; readonly digest?: string };
   readonly sourceDateEpoch: number;
   /** Source repository URL, for `org.opencontainers.image.source`. */
@@ -68,6 +70,7 @@ export function configChanges(input: ConfigChangesInput): ConfigChanges {
     ...driver.map(([key, value]): [string, string] => [driverEnvName(key), value]),
     ...sortedEntries(pool.image.env),
     ['MODEL_PATH', input.modelPath],
+    ...(input.signaturePath ? [['MODEL_SIGNATURE_PATH', input.signaturePath] as [string, string]] : []),
     ['MODEL_NAME', model.name],
     ['MODEL_VERSION', model.version],
   ];
@@ -88,6 +91,7 @@ export function configChanges(input: ConfigChangesInput): ConfigChanges {
     [`${LABEL_PREFIX}.model.name`]: model.name,
     [`${LABEL_PREFIX}.model.version`]: model.version,
     [`${LABEL_PREFIX}.model.digest`]: model.digest,
+    ...(input.signaturePath ? { [`${LABEL_PREFIX}.model.signature`]: input.signaturePath } : {}),
     [`${LABEL_PREFIX}.pool`]: pool.name,
     ...(accelerator ? { [`${LABEL_PREFIX}.accelerator`]: accelerator } : {}),
     ...Object.fromEntries(driver.map(([key, value]) => [`${LABEL_PREFIX}.driver.${key}`, value])),

@@ -9,7 +9,9 @@ export type ImageErrorCode =
   | 'base-unreadable'
   | 'base-runtime-invalid'
   | 'model-empty'
-  | 'model-path-invalid';
+  | 'model-path-invalid'
+  /** The signature file's bytes are not those verified. */
+  | 'signature-changed';
 
 export class ImageError extends PromotionError<ImageErrorCode> {
   override readonly name = 'ImageError';

@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { ImageError } from './image-error.js';
-import { OWN_LAYER_THRESHOLD, planLayers, tarPrefix } from './layer-plan.js';
+import {
+  OWN_LAYER_THRESHOLD,
+  planLayers,
+  planSignatureLayer,
+  signatureImagePath,
+  tarPrefix,
+} from './layer-plan.js';
 
 const MiB = 1024 * 1024;
 
@@ -151,5 +157,42 @@ describe('tarPrefix', () => {
     { modelPath: '/', prefix: '' },
   ])('$modelPath -> "$prefix"', ({ modelPath, prefix }) => {
     expect(tarPrefix(modelPath)).toBe(prefix);
+  });
+});
+
+describe('planSignatureLayer', () => {
+  it.each([
+    { modelPath: '/models', path: '/models/model.sig' },
+    { modelPath: '/opt/ml/model/', path: '/opt/ml/model/model.sig' },
+    { modelPath: '/', path: '/model.sig' },
+  ])('puts the signature at $path, beside the model files', ({ modelPath, path }) => {
+    const layer = planSignatureLayer({ source: 'custom.sig', size: 42 }, modelPath, [
+      { path: 'config.json', size: 5 },
+    ]);
+    expect(signatureImagePath(modelPath)).toBe(path);
+    const dirs = path.slice(1).split('/').slice(0, -1);
+    expect(layer.entries.map((e) => e.name)).toEqual([
+      ...dirs.map((_, i) => `${dirs.slice(0, i + 1).join('/')}/`),
+      path.slice(1),
+    ]);
+    expect(layer.kind).toBe('signature');
+    // The file is read from its own name in its folder; only the tar name is model.sig.
+    expect(layer.files).toEqual([{ path: 'custom.sig', size: 42 }]);
+    expect(layer.bytes).toBe(42);
+  });
+
+  it('leaves the model layers as they were: none of them holds the signature', () => {
+    const files = [
+      { path: 'config.json', size: 5 },
+      { path: 'weights.bin', size: OWN_LAYER_THRESHOLD },
+    ];
+    const names = planLayers(files, '/models').flatMap((l) => l.entries.map((e) => e.name));
+    expect(names).not.toContain('models/model.sig');
+  });
+
+  it('refuses a model with its own model.sig, which the signature would overwrite', () => {
+    expect(() =>
+      planSignatureLayer({ source: 'model.sig', size: 1 }, '/models', [{ path: 'model.sig', size: 3 }]),
+    ).toThrow(expect.objectContaining({ code: 'model-path-invalid', kind: 'usage' }));
   });
 });

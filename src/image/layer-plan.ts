@@ -14,8 +14,8 @@ export type ModelFile = LayerFile;
 export type { LayerEntry };
 
 export interface PlannedLayer {
-  /** `shared`: the small files together; `file`: one big file. */
-  readonly kind: 'shared' | 'file';
+  /** `shared`: the small files together; `file`: one big file; `signature`: the model's OMS signature. */
+  readonly kind: 'shared' | 'file' | 'signature';
   /** Tar entries in order: parent directories before their children, byte order of names. */
   readonly entries: readonly LayerEntry[];
   readonly files: readonly ModelFile[];
@@ -118,4 +118,48 @@ export function planLayers(
     ...(small.length > 0 ? [layerOf('shared', small, prefix)] : []),
     ...big.map((f) => layerOf('file', [f], prefix)),
   ];
+}
+
+/**
+ * The signature's name in the image, beside the model files: where upstream's `model_signing sign`
+ * writes it and the registry folder keeps it, so `model_signing verify` (and the
+ * model-validation-operator's init container) finds it and leaves it out of the files it hashes.
+ */
+export const SIGNATURE_NAME = 'model.sig';
+
+/** `/models` -> `/models/model.sig`; `/` -> `/model.sig`. */
+export function signatureImagePath(modelPath: string): string {
+  const prefix = tarPrefix(modelPath);
+  return `/${prefix ? `${prefix}/` : ''}${SIGNATURE_NAME}`;
+}
+
+/**
+ * The signature's own layer, after the model's: the model layers hold the files alone, so their
+ * digests (and the layer keys that skip re-sending them) do not change when only the signature
+ * does, as when a model is signed again. `source` is the signature file's name in its folder.
+ */
+export function planSignatureLayer(
+  signature: { readonly source: string; readonly size: number },
+  modelPath: string,
+  files: readonly ModelFile[],
+): PlannedLayer {
+  if (files.some((f) => f.path === SIGNATURE_NAME)) {
+    throw new ImageError(
+      'usage',
+      'model-path-invalid',
+      `the model has a file named ${SIGNATURE_NAME}, where the image keeps the model's signature`,
+      `rename that file, or keep the signature as ${SIGNATURE_NAME} inside the model folder (then it is not a model file)`,
+    );
+  }
+  const prefix = tarPrefix(modelPath);
+  const file: ModelFile = { path: signature.source, size: signature.size };
+  const entries: LayerEntry[] = [
+    ...prefix
+      .split('/')
+      .flatMap((_, i, segments): LayerEntry[] =>
+        prefix ? [{ kind: 'directory', name: `${segments.slice(0, i + 1).join('/')}/` }] : [],
+      ),
+    { kind: 'file', name: signatureImagePath(modelPath).slice(1), file },
+  ];
+  return { kind: 'signature', entries, files: [file], bytes: signature.size };
 }

@@ -4,7 +4,14 @@ import { checkRefName } from '../oci/layout-sink.js';
 import { Annotation } from '../oci/media-types.js';
 import type { BaseImage } from './base-image.js';
 import { type ConfigChanges, configChanges, type ModelIdentity } from './image-config.js';
-import { type ModelFile, type PlannedLayer, planLayers } from './layer-plan.js';
+import { basename } from 'node:path';
+import {
+  type ModelFile,
+  type PlannedLayer,
+  planLayers,
+  planSignatureLayer,
+  signatureImagePath,
+} from './layer-plan.js';
 
 export interface ImagePlanInput {
   /** The verified model files, relative POSIX paths. */
@@ -17,6 +24,8 @@ export interface ImagePlanInput {
   readonly tags: readonly string[];
   /** Source repository URL, for `org.opencontainers.image.source`. */
   readonly source?: string;
+  /** The verified signature file (VerifiedModel.signatureFile): copied into its own layer. */
+  readonly signature?: { readonly path: string; readonly size: number; readonly sha256: string };
 }
 
 export interface ImageLayerPlan extends PlannedLayer {
@@ -36,13 +45,21 @@ export interface ImagePlan {
     /** Stored (possibly compressed) size of the base layers. */
     readonly bytes: number;
   };
+  /** The model layers, in order. */
   readonly layers: readonly ImageLayerPlan[];
+  /** The signature's layer, after the model layers (absent when the input names no signature). */
+  readonly signatureLayer?: ImageLayerPlan;
+  /** Where the signature is in the image, e.g. `/models/model.sig`. */
+  readonly signaturePath?: string;
   readonly config: ConfigChanges;
   /** Sum of the model file sizes. */
   readonly modelBytes: number;
 }
 
 function createdBy(layer: PlannedLayer, modelPath: string): string {
+  if (layer.kind === 'signature') {
+    return `model-promote: COPY model signature ${signatureImagePath(modelPath)}`;
+  }
   if (layer.kind === 'file') {
     const file = layer.files[0]!;
     return `model-promote: COPY ${file.path} ${modelPath.replace(/\/+$/, '')}/${file.path}`;
@@ -60,6 +77,11 @@ export function planImage(input: ImagePlanInput): ImagePlan {
     createdBy: createdBy(layer, modelPath),
     ...(layer.kind === 'file' ? { annotations: { [Annotation.Title]: layer.files[0]!.path } } : {}),
   }));
+  const signature = input.signature;
+  const signatureLayer =
+    signature &&
+    planSignatureLayer({ source: basename(signature.path), size: signature.size }, modelPath, input.files);
+  const signaturePath = signature && signatureImagePath(modelPath);
   return {
     platform: pool.image.platform,
     modelPath,
@@ -71,10 +93,15 @@ export function planImage(input: ImagePlanInput): ImagePlan {
       bytes: base.layers.reduce((sum, l) => sum + l.descriptor.size, 0),
     },
     layers,
+    ...(signatureLayer && {
+      signatureLayer: { ...signatureLayer, createdBy: createdBy(signatureLayer, modelPath) },
+      signaturePath,
+    }),
     config: configChanges({
       pool,
       model: input.model,
       modelPath,
+      ...(signaturePath && { signaturePath }),
       base,
       sourceDateEpoch: input.sourceDateEpoch ?? 0,
       ...(input.source ? { source: input.source } : {}),

@@ -72,6 +72,8 @@ export interface PromotionRecord {
     readonly baseDigest?: string;
     /** The model layers (the base's are the base's): bytes of tar, files in it, digest once built. */
     readonly layers: readonly { readonly digest?: string; readonly size: number; readonly files: number }[];
+    /** The model's signature in the image: its path, and its layer (the last one) once built. */
+    readonly signature?: { readonly path: string; readonly digest?: string; readonly size: number };
     readonly layoutPath?: string;
   };
   /** The model's interface against the version running in the environment. */

@@ -134,7 +134,7 @@ export function withPublicGoodRoot(
     ...requirement,
     alternatives: requirement.alternatives.map((policy) =>
       policy.method === 'keyless' && policy.trustedRoot === undefined && root !== undefined
-        ? { ...policy, trustedRoot: root }
+        ? { ...policy, trustedRoot: root, publicGood: true }
         : policy,
     ),
   }));

@@ -13,6 +13,8 @@ export type SigningPolicy =
       identities: { identity: string; issuer: string }[];
       /** Parsed trusted_root.json; default: the Sigstore public-good root embedded in @sigstore/tuf. */
       trustedRoot?: unknown;
+      /** The trusted root is the public-good one, fetched this run (policy-sources.ts). */
+      publicGood?: boolean;
     }
   | { method: 'key'; publicKeys: string[] /* PEM */ }
   | { method: 'certificate'; anchors: string[] /* PEM trust anchors */ };

@@ -3,6 +3,7 @@
  * file against the signed digests. The cheap checks come first, so a wrong signer is refused
  * before a byte of the model is read.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PromotionError, UsageError } from '../errors.js';
@@ -39,6 +40,11 @@ export interface VerifiedModel {
   readonly bytes: number;
   /** `sha256:` + the statement's subject digest: one name for the whole signed model. */
   readonly digest: string;
+  /**
+   * The signature file as it was verified: the image build copies it and checks its bytes against
+   * this, so a signature replaced after verification fails the build.
+   */
+  readonly signatureFile: { readonly path: string; readonly size: number; readonly sha256: string };
 }
 
 /**
@@ -109,6 +115,11 @@ export async function verifyModel(
     files,
     bytes: files.reduce((sum, file) => sum + file.size, 0),
     digest: `sha256:${manifest.subjectDigest}`,
+    signatureFile: {
+      path: model.signaturePath,
+      size: bundle.byteLength,
+      sha256: createHash('sha256').update(bundle).digest('hex'),
+    },
   };
 }
 

@@ -13,7 +13,7 @@ import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '
 import { startNodeAgent, type NodeAgent } from './node-agent/agent.js';
 import { nodesForCatalog } from './node-agent/nodes.js';
 import { startKServeController, type KServeController } from './kserve-controller.js';
-import { kserveCrdPath } from './tools.js';
+import { kserveCrdPath, modelValidationCrdPath } from './tools.js';
 
 export interface TestPlaneOptions extends ControlPlaneOptions {
   /** Pools to shape Nodes after (plus the `general` node). */
@@ -57,20 +57,29 @@ export async function createNamespace(admin: KubeCluster, name: string): Promise
 
 /** Installs KServe's InferenceService CRD and waits until the API serves it. */
 export async function installKServeCrd(admin: KubeCluster): Promise<void> {
-  const crd = parseYaml(await readFile(kserveCrdPath(), 'utf8')) as { metadata: { name: string } };
+  await installCrd(admin, kserveCrdPath(), 'serving.kserve.io/v1beta1');
+}
+
+/** Installs the model-validation-operator's ModelValidation CRD and waits until the API serves it. */
+export async function installModelValidationCrd(admin: KubeCluster): Promise<void> {
+  await installCrd(admin, modelValidationCrdPath(), 'ml.sigstore.dev/v1alpha1');
+}
+
+async function installCrd(admin: KubeCluster, file: string, groupVersion: string): Promise<void> {
+  const crd = parseYaml(await readFile(file, 'utf8')) as { metadata: { name: string } };
   const res = await admin.request(
     'PATCH',
     `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}?fieldManager=test-plane&force=true`,
     JSON.stringify(crd),
     { 'Content-Type': 'application/apply-patch+yaml' },
   );
-  if (res.status >= 300) throw new Error(`KServe CRD: ${res.status} ${res.body.slice(0, 500)}`);
+  if (res.status >= 300) throw new Error(`${crd.metadata.name}: ${res.status} ${res.body.slice(0, 500)}`);
   for (let i = 0; i < 300; i++) {
-    const served = await admin.request('GET', '/apis/serving.kserve.io/v1beta1');
+    const served = await admin.request('GET', `/apis/${groupVersion}`);
     if (served.status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error('KServe CRD: serving.kserve.io/v1beta1 was not served within 30 s');
+  throw new Error(`${crd.metadata.name}: ${groupVersion} was not served within 30 s`);
 }
 
 const METRICS_SERVICE = { namespace: 'kube-system', name: 'metrics-server' };
@@ -148,6 +157,7 @@ export async function startTestPlane(options: TestPlaneOptions = {}): Promise<Te
   try {
     const admin = clusterFor(plane.kubeconfig);
     await installKServeCrd(admin);
+    await installModelValidationCrd(admin);
     agent = await startNodeAgent({
       kubeconfig: plane.kubeconfigFor('node-agent', { via: 'second' }),
       nodes: nodesForCatalog(options.catalog),

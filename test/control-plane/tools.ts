@@ -24,3 +24,11 @@ export function kserveCrdPath(): string {
     throw new Error(`${path} is missing: run scripts/test-tools.sh (npm test runs it first)`);
   return path;
 }
+
+/**
+ * The ModelValidation CustomResourceDefinition of sigstore/model-validation-operator: a stand-in
+ * written from its Go types, since no package client here reaches the operator (see the file's top).
+ */
+export function modelValidationCrdPath(): string {
+  return join(import.meta.dirname, 'crds', 'modelvalidations.ml.sigstore.dev.yaml');
+}

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { renderManifests } from '../../src/deploy/render.js';
 import { renderInput } from './render-fixture.js';
 import type { DeployInput } from '../../src/deploy/deploy.js';
+import type { RenderInput } from '../../src/deploy/render-input.js';
 import { poolSchema, type Pool } from '../../src/environments/catalog-schema.js';
 import { scratchImage } from '../../src/image/base-image.js';
 import { buildImage } from '../../src/image/build.js';
@@ -156,7 +157,7 @@ export async function startWorld(): Promise<DeployWorld> {
  */
 export const TEST_PROGRESS_DEADLINE_SECONDS = 10;
 
-export function render(pool: Pool, image: ModelImage, promotionId: string) {
+export function render(pool: Pool, image: ModelImage, promotionId: string, extra: Partial<RenderInput> = {}) {
   const base = renderInput();
   const { previousVersion: _p, ...rest } = base;
   const objects = renderManifests({
@@ -165,6 +166,7 @@ export function render(pool: Pool, image: ModelImage, promotionId: string) {
     pool,
     model: { name: 'sentiment', version: image.version, digest: image.modelDigest, requested: image.version },
     image: { reference: image.reference, digest: image.digest },
+    ...extra,
   });
   for (const object of objects) {
     if (object.kind === 'Deployment') {

@@ -7,10 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { ConfigMap, Service } from 'kubernetes-models/v1';
-import { readFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { copyExampleRegistry, listFiles, promoteArgs, readJson, runCli, TempDirs } from './helpers.js';
+import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
+import {
+  copyExampleRegistry,
+  EXAMPLE_CATALOG,
+  EXAMPLE_PUBLIC_KEY,
+  EXAMPLES,
+  listFiles,
+  promoteArgs,
+  readJson,
+  runCli,
+  TempDirs,
+} from './helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are read back as plain YAML data */
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
@@ -96,5 +106,62 @@ describe.each(cases)('manifests of $name', ({ version, pool, replicas, gpus }) =
         expect(value).toMatch(labelValue);
       }
     }
+  });
+});
+
+describe('a pool that asks for in-cluster model validation', () => {
+  let objects: any[];
+  let output: string;
+
+  beforeAll(async () => {
+    // The example catalog with modelValidation on the pool champion goes to, beside its keys/.
+    const dir = await temp.make();
+    const catalog = parseYaml(await readFile(EXAMPLE_CATALOG, 'utf8'));
+    const pool = catalog.environments.production.pools.find((p: any) => p.name === 'gpu-a100-80g');
+    pool.modelValidation = { enabled: true };
+    await writeFile(path.join(dir, 'catalog.yaml'), stringify(catalog));
+    await cp(path.join(EXAMPLES, 'keys'), path.join(dir, 'keys'), { recursive: true });
+    output = path.join(dir, 'out');
+    const run = await runCli(promoteArgs({ registry, output, catalog: path.join(dir, 'catalog.yaml') }));
+    if (run.code !== 0) throw new Error(`promotion failed: ${run.stderr}`);
+    const documents = parseAllDocuments(await readFile(path.join(output, 'manifests', 'all.yaml'), 'utf8'));
+    objects = documents.map((document) => document.toJS());
+  });
+
+  it('renders the trust ConfigMap and the ModelValidation with the key that admitted the model', async () => {
+    expect(objects.map((o) => o.kind)).toEqual([
+      'ConfigMap',
+      'ConfigMap',
+      'ModelValidation',
+      'Deployment',
+      'Service',
+      'HorizontalPodAutoscaler',
+    ]);
+    expect(objects[1].data).toEqual({ 'key.pub': await readFile(EXAMPLE_PUBLIC_KEY, 'utf8') });
+    expect(objects[2].spec).toEqual({
+      model: {
+        path: '/var/run/model-promote/image/models',
+        signaturePath: '/var/run/model-promote/image/models/model.sig',
+      },
+      config: { privateKeyConfig: { keyPath: '/var/run/model-promote/model-trust/key.pub' } },
+    });
+    const template = objects[3].spec.template;
+    expect(template.metadata.labels['validation.ml.sigstore.dev/ml']).toBe(objects[2].metadata.name);
+    expect(template.spec.volumes).toContainEqual({
+      name: 'model-image',
+      image: { reference: template.spec.containers[0].image, pullPolicy: 'IfNotPresent' },
+    });
+  });
+
+  it('builds the image with the signature as its last layer', async () => {
+    const record = await readJson<any>(path.join(output, 'promotion.json'));
+    const layout = path.join(output, 'image');
+    const manifest = await readJson<any>(
+      path.join(layout, 'blobs', 'sha256', record.image.digest.slice('sha256:'.length)),
+    );
+    const last = manifest.layers.at(-1).digest.slice('sha256:'.length);
+    const tarText = (await readFile(path.join(layout, 'blobs', 'sha256', last))).toString('latin1');
+    expect(tarText).toContain('models/model.sig');
+    expect(manifest.layers).toHaveLength(record.image.layers.length + 1);
   });
 });

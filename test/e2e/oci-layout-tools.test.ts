@@ -51,7 +51,11 @@ describe.each(cases)('the OCI layout of $name', ({ version, modelVersion, pool }
       const inspected = JSON.parse(stdout);
       expect(inspected.Digest).toBe(record.image.digest);
       expect(inspected.Os).toBe('linux');
-      expect(inspected.Layers).toEqual(record.image.layers.map((l: any) => l.digest));
+      // The model layers, then the signature's own.
+      expect(inspected.Layers).toEqual(
+        [...record.image.layers, record.image.signature].map((l: any) => l.digest),
+      );
+      expect(record.image.signature.path).toBe('/models/model.sig');
       expect(inspected.Labels).toMatchObject({
         'dev.model-promote.model.digest': record.model.digest,
         'dev.model-promote.model.name': 'sentiment',
@@ -74,7 +78,7 @@ describe.each(cases)('the OCI layout of $name', ({ version, modelVersion, pool }
     }
   });
 
-  it('umoci unpack gives exactly the verified model files, byte for byte, and nothing else', async () => {
+  it('umoci unpack gives exactly the verified model files and their signature, byte for byte, and nothing else', async () => {
     const bundle = path.join(await temp.make(), 'bundle');
     await execFileAsync('umoci', ['unpack', '--rootless', '--image', `${layout}:${modelVersion}`, bundle]);
     const rootfs = path.join(bundle, 'rootfs');
@@ -82,8 +86,8 @@ describe.each(cases)('the OCI layout of $name', ({ version, modelVersion, pool }
     const modelDir = path.join(registry, 'sentiment', modelVersion);
     const signed = (await listFiles(modelDir)).filter((f) => f !== 'model.sig');
     expect(signed.length).toBe(record.model.files);
-    expect(await listFiles(rootfs)).toEqual(signed.map((f) => `models/${f}`));
-    for (const file of signed) {
+    expect(await listFiles(rootfs)).toEqual([...signed, 'model.sig'].sort().map((f) => `models/${f}`));
+    for (const file of [...signed, 'model.sig']) {
       expect(await sha256File(path.join(rootfs, 'models', file))).toBe(
         await sha256File(path.join(modelDir, file)),
       );
