@@ -11,12 +11,25 @@ import {
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const OTHER = `sha256:${'b'.repeat(64)}`;
 
+interface TestDeployment {
+  [key: string]: unknown;
+  metadata: {
+    [key: string]: unknown;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    resourceVersion: string;
+  };
+  spec: {
+    replicas: number;
+    paused?: boolean;
+    template: { spec: { containers: { [key: string]: unknown; name: string; image: string }[] } };
+  };
+  status: unknown;
+}
+
 /** A Deployment as we apply it; `change` edits a copy. */
-function deployment(
-  change: (d: Record<string, any>) => void = () => {},
-  managedFields?: ManagedFieldsEntry[],
-) {
-  const d: Record<string, any> = {
+function deployment(change: (d: TestDeployment) => void = () => {}, managedFields?: ManagedFieldsEntry[]) {
+  const d: TestDeployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: {
@@ -112,7 +125,7 @@ describe('objectDrift: the live object against the dry run of what we applied', 
     {
       name: 'an image set by hand, in a named list element',
       live: deployment(
-        (d) => (d.spec.template.spec.containers[0].image = `r/m@${OTHER}`),
+        (d) => (d.spec.template.spec.containers[0]!.image = `r/m@${OTHER}`),
         [ours, imageSetBy('kubectl-set')],
       ),
       want: [
@@ -132,7 +145,7 @@ describe('objectDrift: the live object against the dry run of what we applied', 
     },
     {
       name: 'a label removed by a non-apply write: nobody owns it, the last other writer is named',
-      live: deployment((d) => delete d.metadata.labels.app, [ours, imageSetBy('kubectl-edit')]),
+      live: deployment((d) => delete d.metadata.labels['app'], [ours, imageSetBy('kubectl-edit')]),
       want: [
         {
           kind: 'field',
