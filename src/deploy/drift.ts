@@ -121,8 +121,8 @@ export function pathText(steps: readonly Step[]): string {
   return text;
 }
 
-/** Short JSON of a value for the table (long values cut). */
-export function shortValue(value: unknown, max = 80): string {
+/** Short JSON of a value (a value longer than a long image reference is cut). */
+export function shortValue(value: unknown, max = 300): string {
   if (value === undefined) return ABSENT;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
@@ -227,7 +227,10 @@ export function ownersOf(managedFields: readonly ManagedFieldsEntry[], steps: re
 
 /** The other manager that wrote the object last: the best guess for a field nobody owns any more. */
 export function lastOtherWriter(managedFields: readonly ManagedFieldsEntry[]): string | undefined {
-  const others = managedFields.filter((e) => e.manager && !e.manager.startsWith(FIELD_MANAGER));
+  // Controllers write status all the time: a status write says nothing about the spec.
+  const others = managedFields.filter(
+    (e) => e.manager && !e.manager.startsWith(FIELD_MANAGER) && e.subresource !== 'status',
+  );
   const time = (e: ManagedFieldsEntry) => (e.time ? new Date(e.time).getTime() : 0);
   return others.sort((a, b) => time(b) - time(a))[0]?.manager;
 }
@@ -257,6 +260,33 @@ export function objectDrift(
       live: shortValue(change.live),
       ...(manager ? { manager } : {}),
     };
+  });
+}
+
+/**
+ * What an apply of `planned` (its server-side dry run) takes from other managers: the fields it
+ * changes that another manager owns now. For the plan of a promotion: the drift it will overwrite.
+ */
+export function overwrittenFields(
+  object: string,
+  live: Record<string, unknown>,
+  planned: Record<string, unknown>,
+): DriftFinding[] {
+  const managed = ((live.metadata as { managedFields?: ManagedFieldsEntry[] } | undefined)?.managedFields ??
+    []) as ManagedFieldsEntry[];
+  return fieldChanges(live, planned).flatMap((change) => {
+    const owners = ownersOf(managed, change.steps);
+    if (!owners.length) return [];
+    return [
+      {
+        kind: REPLICA_FIELDS.has(change.path) ? 'replicas' : 'field',
+        object,
+        field: change.path,
+        expected: shortValue(change.expected),
+        live: shortValue(change.live),
+        manager: owners.join(', '),
+      } satisfies DriftFinding,
+    ];
   });
 }
 
