@@ -54,12 +54,25 @@ interface GithubIssue {
 /** GitHub: needs `issues: write`. */
 export async function reportDriftOnGithub(
   client: GithubClient,
-  repo: { readonly owner: string; readonly repo: string },
+  repo: GithubRepo,
   target: DriftIssueTarget,
 ): Promise<IssueOutcome> {
-  const { record, runUrl } = target;
-  const marker = target.marker ?? driftIssueMarker(record.environment);
-  let existing: GithubIssue | undefined;
+  const marker = target.marker ?? driftIssueMarker(target.record.environment);
+  const existing = await findGithubIssue(client, repo, marker);
+  return writeGithubIssue(client, repo, existing, { ...target, marker });
+}
+
+export interface GithubRepo {
+  readonly owner: string;
+  readonly repo: string;
+}
+
+/** The open issue (not pull request) whose body carries `marker`. */
+export async function findGithubIssue(
+  client: GithubClient,
+  repo: GithubRepo,
+  marker: string,
+): Promise<GithubIssue | undefined> {
   try {
     const iterator = client.paginate.iterator(client.rest.issues.listForRepo, {
       ...repo,
@@ -67,12 +80,24 @@ export async function reportDriftOnGithub(
       per_page: 100,
     });
     for await (const page of iterator) {
-      existing = (page.data as GithubIssue[]).find((i) => !i.pull_request && i.body?.includes(marker));
-      if (existing) break;
+      const found = (page.data as GithubIssue[]).find((i) => !i.pull_request && i.body?.includes(marker));
+      if (found) return found;
     }
+    return undefined;
   } catch (error) {
     throw githubRequestError(error, 'listing the open issues', 'issues: read');
   }
+}
+
+/** Opens, updates or closes the issue, as the record decides; `existing` as findGithubIssue found it. */
+export async function writeGithubIssue(
+  client: GithubClient,
+  repo: GithubRepo,
+  existing: Pick<GithubIssue, 'number'> | undefined,
+  target: DriftIssueTarget,
+): Promise<IssueOutcome> {
+  const { record, runUrl } = target;
+  const marker = target.marker ?? driftIssueMarker(record.environment);
   try {
     if (record.status === 'drift') {
       const body = driftIssueBody(record, marker, runUrl);
