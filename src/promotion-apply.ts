@@ -126,7 +126,7 @@ export async function previewPromotion(
   };
   if (!plan.cluster) return [];
   const cluster = plan.cluster;
-  const [{ deployOne }, { diffText }] = await Promise.all([
+  const [{ deployOne }, { diffText, overwriteLines }] = await Promise.all([
     import('./deploy/deploy.js'),
     import('./deploy/apply-diff.js'),
   ]);
@@ -135,8 +135,10 @@ export async function previewPromotion(
     async () =>
       (await deployOne({ ...(await deployInput(context, plan, built, objects)), ...cluster, dryRun: true }))
         .result,
-    (r) =>
-      `${r.diff?.length ?? 0} object(s) would change in ${r.cluster}/${r.namespace} (server-side dry run)`,
+    (r) => {
+      const taken = overwriteLines(r.diff ?? []).length;
+      return `${r.diff?.length ?? 0} object(s) would change in ${r.cluster}/${r.namespace} (server-side dry run)${taken ? `; it overwrites ${taken} field(s) another field manager owns now` : ''}`;
+    },
   );
   record.deploy = [reportOnly(preview)];
   return preview.diff ? [diffText(preview.diff)] : [];

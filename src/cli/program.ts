@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { asPromotionError, type PromotionError } from '../errors.js';
 import { cliErrorLines } from '../platform/cli-platform.js';
 import { TOOL_VERSION } from '../version.js';
+import { driftCommand } from './drift-command.js';
 import { historyCommand } from './history-command.js';
 import { promoteCommand } from './promote-command.js';
 import { publishCommand } from './publish-command.js';
@@ -19,6 +20,8 @@ export interface CliIo {
   /** Logs and errors. */
   readonly stderr: (text: string) => void;
   readonly cwd: string;
+  /** The environment the command reads (default process.env); tests give their own. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export const processIo: CliIo = {
@@ -47,6 +50,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     resolveCommand(),
     signCommand(),
     historyCommand(),
+    driftCommand(),
     publishCommand(),
   ];
   for (const [command, action] of commands) {

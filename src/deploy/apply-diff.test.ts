@@ -71,3 +71,41 @@ describe('diffText', () => {
     expect(text).toBe('+ ConfigMap/c (create)\n    + a\n= Deployment/d (unchanged)');
   });
 });
+
+describe('diffText: drift the apply overwrites', () => {
+  it('lists, first, each field another manager owns, and whether the apply needs force', () => {
+    const taken = {
+      kind: 'replicas' as const,
+      object: 'Deployment/d',
+      field: 'spec.replicas',
+      expected: '2',
+      live: '5',
+      manager: 'kubectl',
+    };
+    const text = diffText([
+      {
+        object: 'Deployment/d',
+        action: 'update',
+        lines: ['- replicas: 5', '+ replicas: 2'],
+        overwrites: [taken],
+        conflict: true,
+      },
+      {
+        object: 'Service/s',
+        action: 'update',
+        lines: ['+ x'],
+        overwrites: [{ ...taken, object: 'Service/s', field: 'spec.x', manager: 'ops' }],
+      },
+    ]);
+    expect(text.split('\n')).toEqual([
+      'drift this promotion overwrites (fields another field manager owns now):',
+      '  ! Deployment/d spec.replicas: 5 -> 2 (owned by kubectl; the apply needs force)',
+      '  ~ Service/s spec.x: 5 -> 2 (owned by ops)',
+      '~ Deployment/d (update)',
+      '    - replicas: 5',
+      '    + replicas: 2',
+      '~ Service/s (update)',
+      '    + x',
+    ]);
+  });
+});

@@ -9,7 +9,9 @@ import { structuredPatch } from 'diff';
 import { stringify } from 'yaml';
 import type { Logger } from '../logger.js';
 import { applyObject } from './apply.js';
+import { DeployError } from './cluster-error.js';
 import { displayName, type KubeCluster, type LiveObject } from './cluster.js';
+import { overwrittenFields, type DriftFinding } from './drift.js';
 
 export interface ObjectDiff {
   /** `Deployment/sentiment-production` */
@@ -17,6 +19,10 @@ export interface ObjectDiff {
   readonly action: 'create' | 'update' | 'unchanged';
   /** Unified-style lines (`-` live, `+` planned, ` ` context); empty when unchanged. */
   readonly lines: readonly string[];
+  /** Fields the apply takes from another field manager: drift it will overwrite. */
+  readonly overwrites?: readonly DriftFinding[];
+  /** Without `force` the apply will fail on these fields (an apply conflict). */
+  readonly conflict?: boolean;
 }
 
 const SERVER_FIELDS = [
@@ -81,31 +87,74 @@ export async function dryRunDiff(
         ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}),
       },
     });
-    const planned = await applyObject(cluster, object, {
-      force: options.force,
-      dryRun: true,
-      logger: options.logger,
-    });
+    const { planned, conflict } = await plannedObject(cluster, object, options);
     const lines = diffLines(comparable(live), comparable(planned));
     const changed = lines.some((line) => line.startsWith('+') || line.startsWith('-'));
+    // The live object is read anyway: who owns what it changes is in its managedFields.
+    const overwrites = live
+      ? overwrittenFields(name, live as Record<string, unknown>, planned as Record<string, unknown>)
+      : [];
     diffs.push({
       object: name,
       action: live ? (changed ? 'update' : 'unchanged') : 'create',
       lines: changed ? lines : [],
+      ...(overwrites.length ? { overwrites } : {}),
+      ...(conflict ? { conflict } : {}),
     });
   }
   return diffs;
 }
 
+/**
+ * The dry run of one object. A conflict with another manager is drift the preview must show, not
+ * stop at: the object is dry-run again with force to show what the apply would take, and marked.
+ */
+async function plannedObject(
+  cluster: KubeCluster,
+  object: KubernetesObject,
+  options: DiffOptions,
+): Promise<{ planned: LiveObject; conflict: boolean }> {
+  const apply = (force: boolean) =>
+    applyObject(cluster, object, { force, dryRun: true, logger: options.logger });
+  try {
+    return { planned: await apply(options.force), conflict: false };
+  } catch (error) {
+    if (options.force || !(error instanceof DeployError) || error.code !== 'apply-conflict') throw error;
+    return { planned: await apply(true), conflict: true };
+  }
+}
+
+/** The drift the plan overwrites, one line per field, for the plan and the stage's detail. */
+export function overwriteLines(diffs: readonly ObjectDiff[]): string[] {
+  return diffs.flatMap((d) =>
+    (d.overwrites ?? []).map(
+      (o) =>
+        `${d.conflict ? '!' : '~'} ${d.object} ${o.field}: ${o.live} -> ${o.expected} (owned by ${o.manager}${d.conflict ? '; the apply needs force' : ''})`,
+    ),
+  );
+}
+
 export function diffText(diffs: readonly ObjectDiff[]): string {
-  return diffs
-    .map((d) =>
-      d.action === 'unchanged'
-        ? `= ${d.object} (unchanged)`
-        : [
-            `${d.action === 'create' ? '+' : '~'} ${d.object} (${d.action})`,
-            ...d.lines.map((l) => `    ${l}`),
-          ].join('\n'),
-    )
-    .join('\n');
+  const overwrites = overwriteLines(diffs);
+  const drift = overwrites.length
+    ? [
+        'drift this promotion overwrites (fields another field manager owns now):',
+        ...overwrites.map((l) => `  ${l}`),
+      ]
+        .join('\n')
+        .concat('\n')
+    : '';
+  return (
+    drift +
+    diffs
+      .map((d) =>
+        d.action === 'unchanged'
+          ? `= ${d.object} (unchanged)`
+          : [
+              `${d.action === 'create' ? '+' : '~'} ${d.object} (${d.action})`,
+              ...d.lines.map((l) => `    ${l}`),
+            ].join('\n'),
+      )
+      .join('\n')
+  );
 }

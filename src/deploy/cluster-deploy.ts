@@ -6,6 +6,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from '../logger.js';
 import { applyObject } from './apply.js';
+import { recordConfigMap } from './applied-record.js';
 import { apiFailure, DeployError, type FailureEvidence } from './cluster-error.js';
 import { displayName, type KubeCluster, type LiveObject } from './cluster.js';
 import type { Deployed, DeployInput, DeployReport, DeployResult } from './deploy.js';
@@ -54,6 +55,8 @@ type SmokeResult = Awaited<ReturnType<typeof smokeTest>>;
 export class ClusterDeploy {
   private readonly snapshots: Snapshot[] = [];
   private readonly applied: string[] = [];
+  /** The objects as applied (the Deployment with the replica count it was given): the drift baseline. */
+  private readonly appliedObjects: KubernetesObject[] = [];
   private previousVersion: string | undefined;
   private workload: LiveObject | undefined;
   private readonly cluster: KubeCluster;
@@ -92,6 +95,7 @@ export class ClusterDeploy {
     this.snapshots.push({ ref: refOf(object), ...(before ? { before } : {}) });
     const live = await applyObject(this.cluster, object, { force: this.input.force, logger: this.logger });
     this.applied.push(displayName(object));
+    this.appliedObjects.push(object);
     this.logger.info(`applied ${displayName(object)}${before ? '' : ' (created)'}`);
     return live;
   }
@@ -168,6 +172,7 @@ export class ClusterDeploy {
   /** The HPA and the user's manifests, once the new version is verified. */
   async applyAfterRollout(): Promise<void> {
     for (const object of [...this.later, ...this.target.userObjects]) await this.apply(object);
+    await this.recordApplied();
     this.checkLease('after the rollout, before reporting it');
   }
 
@@ -185,6 +190,37 @@ export class ClusterDeploy {
     }
     const { sampleUtilization } = await import('../usage/sample-usage.js');
     return sampleUtilization(this.cluster, this.workload, options, this.logger);
+  }
+
+  /**
+   * Keeps what was applied in the cluster (applied-record.ts), for `model-promote drift`. Written
+   * like the rest (snapshot first), so a rollback puts the previous record back with the objects.
+   */
+  private async recordApplied(): Promise<void> {
+    const workload = this.first.find((o) => o.kind === 'Deployment' || o.kind === 'InferenceService');
+    const environment = workload?.metadata?.annotations?.[`${PREFIX}/environment`];
+    if (!workload?.metadata?.name || !environment) return;
+    const record = recordConfigMap(
+      {
+        model: this.input.model.name,
+        version: this.input.model.version,
+        environment,
+        promotionId: this.input.promotionId,
+        imageDigest: this.input.image.digest,
+        appliedAt: new Date().toISOString(),
+        objects: this.appliedObjects,
+      },
+      workload.metadata.name,
+      this.target.namespace,
+    );
+    if (typeof record === 'string') {
+      this.logger.warn(`what was applied is not kept for drift checks: ${record}`);
+      return;
+    }
+    this.checkLease('before recording what was applied');
+    const before = await this.cluster.read(refOf(record));
+    this.snapshots.push({ ref: refOf(record), ...(before ? { before } : {}) });
+    await applyObject(this.cluster, record, { force: true, logger: this.logger });
   }
 
   private base() {

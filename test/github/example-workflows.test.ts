@@ -31,8 +31,8 @@ function read(name: string): { content: string; workflow: Workflow } {
 }
 
 describe('example workflows', () => {
-  test('there are the two examples', () => {
-    expect(files.sort()).toEqual(['pr-plan.yml', 'promote.yml']);
+  test('there are the three examples', () => {
+    expect(files.sort()).toEqual(['drift.yml', 'pr-plan.yml', 'promote.yml']);
   });
 
   test.each(files)('%s parses and converts without errors', async (name) => {
@@ -52,16 +52,21 @@ describe('example workflows', () => {
     expect(result.context.errors.getErrors().length).toBeGreaterThan(0);
   });
 
-  test.each(files)('%s passes the action only its own inputs, and grants nothing at the top', (name) => {
-    const { workflow } = read(name);
-    expect(workflow.permissions).toEqual({});
-    const steps = Object.values(workflow.jobs).flatMap((job) =>
-      job.steps.filter((step) => step.uses === './'),
-    );
-    expect(steps.length).toBeGreaterThan(0);
-    for (const step of steps)
-      for (const input of Object.keys(step.with ?? {})) expect(actionInputs).toContain(input);
-  });
+  // drift.yml runs the CLI: the action has no drift mode.
+  const usingAction = files.filter((name) => name !== 'drift.yml');
+  test.each(usingAction)(
+    '%s passes the action only its own inputs, and grants nothing at the top',
+    (name) => {
+      const { workflow } = read(name);
+      expect(workflow.permissions).toEqual({});
+      const steps = Object.values(workflow.jobs).flatMap((job) =>
+        job.steps.filter((step) => step.uses === './'),
+      );
+      expect(steps.length).toBeGreaterThan(0);
+      for (const step of steps)
+        for (const input of Object.keys(step.with ?? {})) expect(actionInputs).toContain(input);
+    },
+  );
 
   test('promote.yml: workflow_dispatch with model, version and an environment input, gated by that environment', () => {
     const { workflow } = read('promote.yml');
@@ -89,5 +94,23 @@ describe('example workflows', () => {
     });
     // The promotion on merge reports its outcome on the merged pull request's comment.
     expect(action('promote').with).not.toHaveProperty('comment');
+  });
+
+  test('drift.yml: on a schedule and by hand, the CLI with an issue and a failing job on drift', () => {
+    const { workflow } = read('drift.yml');
+    expect(workflow.permissions).toEqual({});
+    expect(Object.keys(workflow.on)).toEqual(['schedule', 'workflow_dispatch']);
+    const job = workflow.jobs.drift!;
+    expect(job.permissions).toEqual({ contents: 'read', issues: 'write' });
+    const check = job.steps.find((step) => (step as { name?: string }).name === 'Check drift') as {
+      run: string;
+      env: Record<string, string>;
+    };
+    expect(check.run.split(/\s+/)).toEqual(
+      expect.arrayContaining(['drift', '--environment', '--report-issue', '--fail-on-drift', '--output']),
+    );
+    // Secrets reach the CLI through the environment, never on its command line.
+    expect(check.run).not.toContain('secrets.');
+    expect(check.env.GITHUB_TOKEN).toBe('${{ github.token }}');
   });
 });

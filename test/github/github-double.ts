@@ -1,7 +1,8 @@
 /**
- * A small stateful stand-in for the GitHub REST API, on loopback: it keeps issue comments, pull
- * requests per commit, deployments and their statuses, and artifact attestations, so tests can
- * watch a comment be created and then edited in place, and a deployment go in_progress -> success. Faults (a 403, rate limits) are
+ * A small stateful stand-in for the GitHub REST API, on loopback: it keeps issues and their
+ * comments, pull requests per commit, deployments and their statuses, and artifact attestations,
+ * so tests can watch a comment be created and then edited in place, and a deployment go
+ * in_progress -> success. Faults (a 403, rate limits) are
  * queued per route. Prism checks the requests against GitHub's description; this checks behaviour.
  */
 import http from 'node:http';
@@ -24,6 +25,16 @@ export interface DoublePull {
   /** Set when merged: when, and the commit the base branch got (merge, squash or rebase). */
   mergedAt?: string;
   mergeCommitSha?: string;
+}
+
+export interface DoubleIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  stateReason?: string;
+  /** Pull requests are issues too, as GitHub lists them. */
+  pullRequest?: boolean;
 }
 
 export interface DoubleDeployment {
@@ -53,6 +64,7 @@ export interface Fault {
 
 export class GithubDouble {
   readonly comments: DoubleComment[] = [];
+  readonly issues: DoubleIssue[] = [];
   readonly pulls: DoublePull[] = [];
   readonly deployments: DoubleDeployment[] = [];
   /** Bodies of `POST /repos/{owner}/{repo}/attestations`, with the id each got. */
@@ -146,6 +158,33 @@ export class GithubDouble {
       comment.body = String((body as { body: string }).body);
       comment.updatedAt = new Date().toISOString();
       send(200, commentJson(comment));
+    } else if (method === 'GET' && route(/^\/repos\/[^/]+\/[^/]+\/issues$/)) {
+      const state = url.searchParams.get('state') ?? 'open';
+      const all = this.issues.filter((i) => state === 'all' || i.state === state);
+      const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), this.pageSize);
+      const page = Number(url.searchParams.get('page') ?? 1);
+      const headers: Record<string, string> = {};
+      if (page * perPage < all.length) {
+        const next = new URL(url);
+        next.searchParams.set('page', String(page + 1));
+        headers.link = `<${next.toString()}>; rel="next"`;
+      }
+      send(200, all.slice((page - 1) * perPage, page * perPage).map(issueJson), headers);
+    } else if (method === 'POST' && route(/^\/repos\/[^/]+\/[^/]+\/issues$/)) {
+      const { title, body: text } = body as { title?: unknown; body?: unknown };
+      if (typeof title !== 'string' || !title) return send(422, { message: 'Validation Failed: title' });
+      const number = this.issues.length + this.pulls.length + 1;
+      const issue: DoubleIssue = { number, title, body: String(text ?? ''), state: 'open' };
+      this.issues.push(issue);
+      send(201, issueJson(issue));
+    } else if (method === 'PATCH' && (m = route(/^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)$/))) {
+      const issue = this.issues.find((i) => i.number === Number(m![1]));
+      if (!issue) return send(404, { message: 'Not Found' });
+      const change = body as { body?: string; state?: 'open' | 'closed'; state_reason?: string };
+      if (change.body !== undefined) issue.body = change.body;
+      if (change.state !== undefined) issue.state = change.state;
+      if (change.state_reason !== undefined) issue.stateReason = change.state_reason;
+      send(200, issueJson(issue));
     } else if (method === 'POST' && route(/^\/repos\/[^/]+\/[^/]+\/deployments$/)) {
       const deployment = { id: this.nextId++, body: body as Record<string, unknown>, statuses: [] };
       this.deployments.push(deployment);
@@ -174,6 +213,18 @@ function commentJson(c: DoubleComment) {
     html_url: `https://github.test/o/r/pull/${c.issueNumber}#issuecomment-${c.id}`,
     created_at: c.createdAt,
     updated_at: c.updatedAt,
+  };
+}
+
+function issueJson(i: DoubleIssue) {
+  return {
+    number: i.number,
+    title: i.title,
+    body: i.body,
+    state: i.state,
+    state_reason: i.stateReason ?? null,
+    html_url: `https://github.test/o/r/issues/${i.number}`,
+    ...(i.pullRequest ? { pull_request: { url: `https://api.github.test/o/r/pulls/${i.number}` } } : {}),
   };
 }
 

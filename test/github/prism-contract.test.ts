@@ -7,6 +7,8 @@ import type { PromotionReporter } from '../../src/platform/platform.js';
 import { createGithubClient } from '../../src/platform/github-client.js';
 import { earlierPlan, mergedCommentBody } from '../../src/platform/github-merged-comment.js';
 import { upsertComment } from '../../src/platform/github-pr-comment.js';
+import { reportDriftOnGithub, writeGithubIssue } from '../../src/platform/drift-issue.js';
+import { driftRecord } from '../../src/report/drift-record.js';
 import { githubReporters } from '../../src/platform/github-reporters.js';
 import { FAST, SHA, inputs, logger, pullRequestEvent, record, runEnv } from './github-fixtures.js';
 import { startPrismGithub, type PrismGithub } from './prism.js';
@@ -141,6 +143,53 @@ describe('GitHub reporters against the OpenAPI description (Prism)', () => {
       'PATCH /repos/octo-org/models/issues/comments/1',
     ]);
     expect(exchanges[1]!.requestBody).toEqual({ body: expect.stringContaining('✅ promoted') });
+    expect(exchanges.filter((e) => !e.accepted)).toEqual([]);
+  });
+
+  test('the drift issue: the open issues listed, then one opened, updated and closed with a comment', async () => {
+    const client = createGithubClient({ token: 'ghs_test', baseUrl: prism.url, logger: logger(), ...FAST });
+    const repo = { owner: 'octo-org', repo: 'models' };
+    const finding = {
+      kind: 'deleted' as const,
+      object: 'Service/s',
+      field: '',
+      expected: 'present',
+      live: '(absent)',
+    };
+    const promotion = {
+      cluster: 'prod',
+      namespace: 'models',
+      model: 'sentiment',
+      version: '2',
+      promotionId: 'p-1',
+      appliedAt: '2026-12-05T10:00:00.000Z',
+      imageDigest: `sha256:${'a'.repeat(64)}`,
+      objects: ['Service/s'],
+    };
+    const at = new Date('2026-12-05T12:00:00Z');
+    const drift = driftRecord(
+      'production',
+      [{ namespace: 'models' }],
+      [{ ...promotion, findings: [finding] }],
+      at,
+    );
+    const clean = driftRecord('production', [{ namespace: 'models' }], [{ ...promotion, findings: [] }], at);
+    const start = prism.exchanges.length;
+    // The description's example lists only a pull request: no drift issue is open, so one is opened.
+    expect(await reportDriftOnGithub(client, repo, { record: drift, logger: logger() })).toMatchObject({
+      action: 'created',
+    });
+    await writeGithubIssue(client, repo, { number: 1347 }, { record: drift, logger: logger() });
+    await writeGithubIssue(client, repo, { number: 1347 }, { record: clean, logger: logger() });
+    const exchanges = since(start);
+    expect(exchanges.map((e) => `${e.method} ${e.path.split('?')[0]}`)).toEqual([
+      'GET /repos/octo-org/models/issues',
+      'POST /repos/octo-org/models/issues',
+      'PATCH /repos/octo-org/models/issues/1347',
+      'POST /repos/octo-org/models/issues/1347/comments',
+      'PATCH /repos/octo-org/models/issues/1347',
+    ]);
+    expect(exchanges[4]!.requestBody).toEqual({ state: 'closed', state_reason: 'completed' });
     expect(exchanges.filter((e) => !e.accepted)).toEqual([]);
   });
 
