@@ -20,6 +20,7 @@ import { LayerKeyCache } from './image/layer-key-cache.js';
 import { DigestOnlySink } from './oci/digest-sink.js';
 import { isLoopback } from './oci/remote/reference.js';
 import { attachReferrer, SIGSTORE_BUNDLE_TYPE, type ReferrerArtifact } from './oci/remote/referrers.js';
+import { attestStage, type AppliedObjects } from './promotion-attest.js';
 import type { PromotionContext, PromotionPlan } from './promotion-plan.js';
 import { byteProgress } from './progress.js';
 import { DownloadCache } from './registry/download-cache.js';
@@ -72,7 +73,9 @@ export async function applyPromotion(
 
   // The cluster may read the image from the output folder (the test cluster does): move it there first.
   await output.commit(staging);
-  if (plan.cluster) await deployStage(context, plan, built, objects);
+  const userObjects = plan.cluster ? await deployStage(context, plan, built, objects) : [];
+  const signer = context.options.attestation;
+  if (signer) await attestStage(context, plan, built, { rendered: objects, user: userObjects }, signer);
 }
 
 /**
@@ -122,6 +125,9 @@ export async function previewPromotion(
     path: displayPath(cwd, output.artifactPath('manifests')),
     objects: objects.map((o) => `${o.kind}/${o.metadata.name}`),
   };
+  if (context.options.attestation) {
+    stages.skip('attestation', 'dry run: nothing deployed, nothing to attest');
+  }
   if (!plan.cluster) return [];
   const cluster = plan.cluster;
   const [{ deployOne }, { diffText }] = await Promise.all([
@@ -274,7 +280,7 @@ async function deployStage(
   plan: PromotionPlan,
   built: BuiltRef,
   objects: readonly RenderedObject[],
-): Promise<void> {
+): Promise<AppliedObjects['user']> {
   const { stages, record } = context;
   const [{ deploy, reportOf }, { deployToClusters }] = await Promise.all([
     import('./deploy/deploy.js'),
@@ -300,6 +306,7 @@ async function deployStage(
           .join('; '),
     );
     record.deploy = reports.map(reportOnly);
+    return input.userObjects ?? [];
   } catch (error) {
     const report = reportOf(error);
     if (report) record.deploy = [report];
