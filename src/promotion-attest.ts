@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { manifestFileName, manifestYaml } from './deploy/write-manifests.js';
 import type { KubernetesObject } from './deploy/render-input.js';
+import { attestationArtifact } from './attest/attestation-referrer.js';
 import type { ChosenSigner } from './attest/choose-signer.js';
 import {
   PROMOTION_PREDICATE_TYPE,
@@ -20,13 +21,7 @@ import {
 } from './attest/promotion-statement.js';
 import { attachToImage } from './promotion-apply.js';
 import type { PromotionContext, PromotionPlan } from './promotion-plan.js';
-import { SIGSTORE_BUNDLE_TYPE } from './oci/remote/referrers.js';
 import { TOOL_VERSION } from './version.js';
-
-/** The annotations cosign writes on a `--new-bundle-format` attestation, so its readers find ours. */
-export const BUNDLE_CONTENT_ANNOTATION = 'dev.sigstore.bundle.content';
-export const BUNDLE_PREDICATE_TYPE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
-export const ENVIRONMENT_ANNOTATION = 'dev.model-promote.environment';
 
 /** What was applied: the rendered objects as written to the manifests folder, then the user's own. */
 export interface AppliedObjects {
@@ -53,17 +48,11 @@ export async function attestStage(
         await output.writeAttestation(bundle.toString('utf8'));
         return { file: output.attestationPath() };
       }
-      const attached = await attachToImage(plan, image.digest, {
-        artifactType: SIGSTORE_BUNDLE_TYPE,
-        mediaType: SIGSTORE_BUNDLE_TYPE,
-        bytes: bundle,
-        annotations: {
-          [BUNDLE_CONTENT_ANNOTATION]: 'dsse-envelope',
-          [BUNDLE_PREDICATE_TYPE_ANNOTATION]: PROMOTION_PREDICATE_TYPE,
-          [ENVIRONMENT_ANNOTATION]: inputs.environment,
-          'dev.model-promote.promotion-id': record.promotionId,
-        },
-      });
+      const attached = await attachToImage(
+        plan,
+        image.digest,
+        attestationArtifact(bundle, { environment: inputs.environment, promotionId: record.promotionId }),
+      );
       return { digest: attached.digest };
     },
     (w) =>
@@ -79,7 +68,7 @@ export async function attestStage(
 /** The statement's facts from the plan and the record (pure). */
 export function promotionFacts(
   context: Pick<PromotionContext, 'inputs' | 'record'>,
-  plan: Pick<PromotionPlan, 'version' | 'verified' | 'choice' | 'base'>,
+  plan: Pick<PromotionPlan, 'version' | 'verified' | 'choice' | 'base' | 'image'>,
   image: { readonly digest: string; readonly reference: string },
   applied: AppliedObjects,
   now: Date,
@@ -117,6 +106,7 @@ export function promotionFacts(
     image: {
       base: plan.base.reference,
       ...(plan.base.digest && { baseDigest: plan.base.digest }),
+      modelPath: plan.image.modelPath,
       layers: (record.image?.layers ?? []).flatMap((layer) =>
         layer.digest ? [{ digest: layer.digest, size: layer.size, files: layer.files }] : [],
       ),

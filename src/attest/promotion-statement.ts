@@ -62,6 +62,7 @@ export const promotionPredicateSchema = z
     image: z.object({
       base: z.string().describe('The base image reference.'),
       baseDigest: ociDigest.optional(),
+      modelPath: z.string().describe("Where the model files are in the image (the pool's image.modelPath)."),
       layers: z
         .array(z.object({ digest: ociDigest, size: z.number().int().nonnegative(), files: z.number().int() }))
         .describe('The model layers, in image order (the base image layers are the base image’s).'),

@@ -12,6 +12,7 @@ import { publishCommand } from './publish-command.js';
 import { resolveCommand } from './resolve-command.js';
 import { signCommand } from './sign-command.js';
 import { verifyCommand } from './verify-command.js';
+import { verifyPromotionCommand } from './verify-promotion-command.js';
 
 export interface CliIo {
   /** Results (JSON with --json); nothing else goes to stdout. */
@@ -44,6 +45,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   const commands: [Command, CommandAction][] = [
     promoteCommand(),
     verifyCommand(),
+    verifyPromotionCommand(),
     resolveCommand(),
     signCommand(),
     historyCommand(),
