@@ -149,6 +149,21 @@ export function promotionStatement(facts: PromotionFacts): PromotionStatement {
   });
 }
 
+export const PROMOTION_STATEMENT_SCHEMA_FILE = 'schema/promotion-statement.schema.json';
+
+/** The JSON Schema of the statement (what is signed), for other readers of the attestation. */
+export function promotionStatementJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(promotionStatementSchema, { io: 'output', target: 'draft-2020-12' });
+  const { $schema, ...rest } = generated as Record<string, unknown>;
+  return {
+    $schema,
+    $id: 'https://github.com/model-promote/model-promote/schema/promotion-statement.schema.json',
+    title: 'model-promote promotion attestation (in-toto Statement v1)',
+    description: `The statement signed in a promotion attestation, predicate type ${PROMOTION_PREDICATE_TYPE}; see docs/attestation.md.`,
+    ...rest,
+  };
+}
+
 /** The exact bytes signed (the DSSE payload): compact JSON in the schema's key order. */
 export function statementBytes(statement: PromotionStatement): Uint8Array {
   return Buffer.from(JSON.stringify(statement));
