@@ -45,9 +45,10 @@ export interface FoundAttestation {
 }
 
 /**
- * The image's Sigstore bundle referrers that say they hold a promotion attestation (or say nothing:
- * a registry may drop annotations from its list). The model signature's bundle, which names
- * another predicate type, is left out. Throws `attestation-not-found` when there is none.
+ * The image's Sigstore bundle referrers that say they hold a promotion attestation, or say nothing
+ * at all (a registry may drop annotations from its list). Annotated others, such as the model
+ * signature's bundle, are left out: only the signed statement is trusted, so this only saves work
+ * and keeps their failures out of the message. Throws `attestation-not-found` when there is none.
  */
 export async function findPromotionAttestations(
   client: RegistryClient,
@@ -57,8 +58,9 @@ export async function findPromotionAttestations(
   const name = `${client.registry}/${repository}@${imageDigest}`;
   const referrers = (await listReferrers(client, repository, imageDigest, SIGSTORE_BUNDLE_TYPE)).filter(
     (d) =>
-      (d.annotations?.[BUNDLE_PREDICATE_TYPE_ANNOTATION] ?? PROMOTION_PREDICATE_TYPE) ===
-      PROMOTION_PREDICATE_TYPE,
+      d.annotations === undefined ||
+      Object.keys(d.annotations).length === 0 ||
+      d.annotations[BUNDLE_PREDICATE_TYPE_ANNOTATION] === PROMOTION_PREDICATE_TYPE,
   );
   if (referrers.length === 0) {
     throw new AttestationError(
