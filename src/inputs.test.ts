@@ -48,6 +48,7 @@ describe('parsePromotionInputs', () => {
       comment: true,
       deployment: true,
       allowBreakingSchema: false,
+      attest: false,
     });
   });
 
