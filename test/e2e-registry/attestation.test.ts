@@ -3,13 +3,17 @@
  * 2.8 (the `sha256-<hex>` tag fallback). A promotion with `attest` and a key attaches it;
  * `verify-promotion` finds and checks it (and re-hashes the model files out of the image); real
  * cosign, built from the Go module proxy, verifies the same referrer offline with the public key;
- * an attestation for another environment, or checked with another key, is refused.
+ * an attestation for another environment, checked with another key, or copied onto another
+ * manifest, is refused.
  */
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { attestationArtifact, findPromotionAttestations } from '../../src/attest/attestation-referrer.js';
+import { RegistryClient } from '../../src/oci/remote/client.js';
+import { attachReferrer } from '../../src/oci/remote/referrers.js';
 import { toolPath } from '../control-plane/tools.js';
 import { startReferrersRegistry, startRegistry, type TestRegistry } from '../registry/registry-server.js';
 import {
@@ -131,7 +135,7 @@ describe.each([
     );
   });
 
-  it('verify-promotion refuses an image without one: the base of the demo, by digest (exit 1)', async () => {
+  it('verify-promotion refuses a manifest without one: the model signature referrer (exit 1)', async () => {
     const other = await runCli([
       'verify-promotion',
       `${registry.host}/demo@${record.attestations.signature}`,
@@ -140,6 +144,33 @@ describe.each([
     ]);
     expect(other.code).toBe(1);
     expect(errorLines(other.stderr)[0]).toMatch(/has no promotion attestation/);
+  });
+
+  it("verify-promotion refuses this image's attestation copied onto another manifest (exit 1)", async () => {
+    const client = new RegistryClient({ registry: registry.host });
+    const [found] = await findPromotionAttestations(client, 'demo', record.image.digest);
+    // The model signature's referrer manifest stands for another image: a subject of its own.
+    const other = await client.headManifest('demo', record.attestations.signature);
+    await attachReferrer(
+      client,
+      'demo',
+      other!,
+      attestationArtifact(found!.bundle, { environment: 'production', promotionId: record.promotionId }),
+    );
+    const copied = await runCli([
+      'verify-promotion',
+      `${registry.host}/demo@${record.attestations.signature}`,
+      '--public-key',
+      keys.publicKey,
+      '--environment',
+      'production',
+    ]);
+    expect(copied.code).toBe(1);
+    expect(errorLines(copied.stderr)[0]).toMatch(
+      new RegExp(
+        `is for image ${record.image.digest} \\(${registry.host}/demo\\), not ${record.attestations.signature}`,
+      ),
+    );
   });
 
   it('real cosign verify-attestation --new-bundle-format verifies it offline with the public key', async () => {
