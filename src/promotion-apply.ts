@@ -125,10 +125,13 @@ export async function previewPromotion(
     path: displayPath(cwd, output.artifactPath('manifests')),
     objects: objects.map((o) => `${o.kind}/${o.metadata.name}`),
   };
-  if (context.options.attestation) {
-    stages.skip('attestation', 'dry run: nothing deployed, nothing to attest');
+  // Attested after the deploy, as a real run would be: the skip comes last in the record.
+  const skipAttestation = () =>
+    context.options.attestation && stages.skip('attestation', 'dry run: nothing deployed, nothing to attest');
+  if (!plan.cluster) {
+    skipAttestation();
+    return [];
   }
-  if (!plan.cluster) return [];
   const cluster = plan.cluster;
   const [{ deployOne }, { diffText }] = await Promise.all([
     import('./deploy/deploy.js'),
@@ -143,6 +146,7 @@ export async function previewPromotion(
       `${r.diff?.length ?? 0} object(s) would change in ${r.cluster}/${r.namespace} (server-side dry run)`,
   );
   record.deploy = [reportOnly(preview)];
+  skipAttestation();
   return preview.diff ? [diffText(preview.diff)] : [];
 }
 

@@ -2,8 +2,9 @@
  * A failed attestation fails the promotion (status, error, exit code, outputs and the registry's
  * history say so) without undoing what was deployed: the image and manifests stay.
  *
- * The signer here is a test double: it stands in for a signing service (Fulcio, a timestamp
- * authority) that cannot be reached, which no real component here can be made to be on cue.
+ * The signers here are test doubles: one stands in for a signing service (Fulcio, a timestamp
+ * authority) that cannot be reached, which no real component here can be made to be on cue; the
+ * other counts calls, for a dry run that must sign nothing.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { access, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -73,5 +74,40 @@ describe('a failed attestation', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { status: string; reason?: string });
     expect(history.at(-1)).toMatchObject({ status: 'failed', reason: unreachable.message });
+  });
+
+  it('is skipped by a dry run, last in the record, and nothing is signed', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'promotion-attest-'));
+    dirs.push(root);
+    const given: Partial<Record<InputName, string>> = {
+      registry: path.join(REPO, 'examples', 'registry'),
+      model: 'sentiment',
+      version: 'champion',
+      environment: 'production',
+      catalog: path.join(REPO, 'examples', 'catalog.yaml'),
+      output: path.join(root, 'out'),
+      attest: 'true',
+      'dry-run': 'true',
+    };
+    let signed = 0;
+    const { record, error } = await promote(
+      parsePromotionInputs((name) => given[name], {}),
+      {
+        logger: silentLogger,
+        cwd: root,
+        env: {},
+        attestation: {
+          method: 'key',
+          sign: () => {
+            signed++;
+            return Promise.reject(new Error('a dry run signs nothing'));
+          },
+        },
+      },
+    );
+    expect(error).toBeUndefined();
+    expect(record.status).toBe('planned');
+    expect(record.stages.at(-1)).toMatchObject({ name: 'attestation', outcome: 'skipped' });
+    expect(signed).toBe(0);
   });
 });
