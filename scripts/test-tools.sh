@@ -8,7 +8,9 @@
 #                    test/tools/ (their go.sum pins every byte); cosign, Fulcio and the
 #                    timestamp authority (Sigstore's reference verifier and keyless services)
 #   PyPI             mlflow and model-signing, in a virtual environment (test/tools/python)
-#   data             KServe's InferenceService CRD, from the kserve Go module
+#   data             KServe's InferenceService CRD, from the kserve Go module; the admission CRDs
+#                    docs/admission.md is checked against (Kyverno ClusterPolicy, Sigstore
+#                    policy-controller ClusterImagePolicy), from their Go modules
 #
 # What is built is cached under $MODEL_PROMOTE_TOOLS (default ~/.cache/model-promote/test-tools),
 # one folder per tool, keyed by its version and by the hash of the module that pins it: a warm run
@@ -20,6 +22,8 @@ ROOT=$PWD
 CACHE=${MODEL_PROMOTE_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/model-promote/test-tools}
 LINKS=$ROOT/.test-tools/bin
 KSERVE_VERSION=v0.17.0
+KYVERNO_VERSION=v1.19.0
+POLICY_CONTROLLER_VERSION=v0.15.1
 STARTED=$SECONDS
 
 say() { printf 'test-tools: %s\n' "$*"; }
@@ -174,5 +178,28 @@ ln -sfn "$crd" "$ROOT/.test-tools/kserve-inferenceservices-crd.yaml"
 # The model-validation-operator's ModelValidation CRD is not fetched: the Go module proxy does not
 # serve github.com/sigstore/model-validation-operator (403), and no other registry carries it. The
 # tests use a stand-in written from its Go types (test/control-plane/crds/, which says so at its top).
+
+# --- The admission controllers' CRDs (docs/admission.md) ---------------------------------------
+# Only the CRD files, from each project's Go module (checked against the Go checksum database):
+# the policies in the docs are created against them on the test cluster, not run.
+admission_crd() { # name module version path-in-module
+  local file=$CACHE/admission-crds-$3/$1.yaml
+  if [ -f "$file" ]; then
+    say "$1 CRD $3: cached"
+  else
+    say "$1 CRD $3: from the $2 Go module"
+    local dir
+    dir=$(cd "$(mktemp -d)" && go mod download -json "$2@$3" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    [ -f "$dir/$4" ] || fail "$1 CRD: $2@$3 has no $4"
+    mkdir -p "$(dirname "$file")"
+    cp "$dir/$4" "$file.tmp" && mv "$file.tmp" "$file"
+  fi
+  mkdir -p "$ROOT/.test-tools/admission-crds"
+  ln -sfn "$file" "$ROOT/.test-tools/admission-crds/$1.yaml"
+}
+admission_crd kyverno-clusterpolicies github.com/kyverno/kyverno "$KYVERNO_VERSION" \
+  config/crds/kyverno/kyverno.io_clusterpolicies.yaml
+admission_crd policy-controller-clusterimagepolicies github.com/sigstore/policy-controller \
+  "$POLICY_CONTROLLER_VERSION" config/300-clusterimagepolicy.yaml
 
 say "ready in $(elapsed) ($LINKS)"

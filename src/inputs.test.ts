@@ -49,6 +49,7 @@ describe('parsePromotionInputs', () => {
       comment: true,
       deployment: true,
       allowBreakingSchema: false,
+      attest: false,
     });
   });
 

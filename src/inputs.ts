@@ -169,6 +169,20 @@ export const INPUTS = [
     boolean: true,
   },
   {
+    name: 'attest',
+    description:
+      'Sign a promotion attestation after a successful deploy and attach it to the image: with attest-key, else keyless (needs `id-token: write`; GitLab `id_tokens` with `aud: sigstore`).',
+    default: 'false',
+    boolean: true,
+  },
+  {
+    name: 'attest-key',
+    description:
+      'PEM ECDSA private key that signs the promotion attestation (air-gapped installations); masked. CLI: env MODEL_PROMOTE_ATTEST_KEY.',
+    secret: true,
+    env: 'MODEL_PROMOTE_ATTEST_KEY',
+  },
+  {
     name: 'cache-dir',
     description: 'Folder that caches downloaded model files by digest (re-verified on every use).',
   },
@@ -255,6 +269,10 @@ export interface PromotionInputs {
   readonly prometheusUrl?: string;
   readonly allowBreakingSchema: boolean;
   readonly cacheDir?: string;
+  /** Sign and attach the promotion attestation (src/attest/). */
+  readonly attest: boolean;
+  /** PEM private key for the attestation; keyless when absent. */
+  readonly attestKey?: string;
 }
 
 const SPECS: ReadonlyMap<string, InputSpec> = new Map(INPUTS.map((spec) => [spec.name, spec]));
@@ -329,7 +347,23 @@ export function parsePromotionInputs(
     prometheusUrl: parseHttpUrl('prometheus-url', get('prometheus-url')),
     allowBreakingSchema: bool('allow-breaking-schema'),
     cacheDir: get('cache-dir'),
+    ...attestInputs(get, bool('attest')),
   };
+}
+
+/** A key without `attest` would be silently unused: the user meant to attest, so say so. */
+function attestInputs(
+  get: (name: InputName) => string | undefined,
+  attest: boolean,
+): Pick<PromotionInputs, 'attest' | 'attestKey'> {
+  const attestKey = get('attest-key');
+  if (attestKey && !attest) {
+    throw new UsageError(
+      'attest-key is given but attest is false',
+      'set attest: true to sign the attestation',
+    );
+  }
+  return { attest, ...(attestKey && { attestKey }) };
 }
 
 /** An input as given, else the environment variable its spec names. */

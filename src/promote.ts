@@ -79,7 +79,10 @@ export async function promote(inputs: PromotionInputs, options: PromoteOptions):
     if (error instanceof EnvironmentError && error.explanation.length && record.environment === undefined) {
       record.environment = { name: inputs.environment, explanation: error.explanation };
     }
-    if (context.output.isClaimed) await context.output.discard(staging);
+    // A failed attestation comes after a healthy deploy that stays (promotion-attest.ts): its image
+    // and manifests are what runs, so they stay too.
+    const deployed = record.stages.some((s) => s.name === 'attestation' && s.outcome !== 'ok');
+    if (context.output.isClaimed && !deployed) await context.output.discard(staging);
   }
   record.finishedAt = clock().toISOString();
   try {

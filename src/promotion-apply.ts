@@ -20,6 +20,7 @@ import { LayerKeyCache } from './image/layer-key-cache.js';
 import { DigestOnlySink } from './oci/digest-sink.js';
 import { isLoopback } from './oci/remote/reference.js';
 import { attachReferrer, SIGSTORE_BUNDLE_TYPE, type ReferrerArtifact } from './oci/remote/referrers.js';
+import { attestStage, type AppliedObjects } from './promotion-attest.js';
 import type { PromotionContext, PromotionPlan } from './promotion-plan.js';
 import { byteProgress } from './progress.js';
 import { DownloadCache } from './registry/download-cache.js';
@@ -74,7 +75,9 @@ export async function applyPromotion(
 
   // The cluster may read the image from the output folder (the test cluster does): move it there first.
   await output.commit(staging);
-  if (plan.cluster) await deployStage(context, plan, built, objects);
+  const userObjects = plan.cluster ? await deployStage(context, plan, built, objects) : [];
+  const signer = context.options.attestation;
+  if (signer) await attestStage(context, plan, built, { rendered: objects, user: userObjects }, signer);
 }
 
 /**
@@ -124,7 +127,13 @@ export async function previewPromotion(
     path: displayPath(cwd, output.artifactPath('manifests')),
     objects: objects.map((o) => `${o.kind}/${o.metadata.name}`),
   };
-  if (!plan.cluster) return [];
+  // Attested after the deploy, as a real run would be: the skip comes last in the record.
+  const skipAttestation = () =>
+    context.options.attestation && stages.skip('attestation', 'dry run: nothing deployed, nothing to attest');
+  if (!plan.cluster) {
+    skipAttestation();
+    return [];
+  }
   const cluster = plan.cluster;
   const [{ deployOne }, { diffText, overwriteLines }] = await Promise.all([
     import('./deploy/deploy.js'),
@@ -141,6 +150,7 @@ export async function previewPromotion(
     },
   );
   record.deploy = [reportOnly(preview)];
+  skipAttestation();
   return preview.diff ? [diffText(preview.diff)] : [];
 }
 
@@ -280,7 +290,7 @@ async function deployStage(
   plan: PromotionPlan,
   built: BuiltRef,
   objects: readonly RenderedObject[],
-): Promise<void> {
+): Promise<AppliedObjects['user']> {
   const { stages, record } = context;
   const [{ deploy, reportOf }, { deployToClusters }] = await Promise.all([
     import('./deploy/deploy.js'),
@@ -306,6 +316,7 @@ async function deployStage(
           .join('; '),
     );
     record.deploy = reports.map(reportOnly);
+    return input.userObjects ?? [];
   } catch (error) {
     const report = reportOf(error);
     if (report) record.deploy = [report];

@@ -3,6 +3,7 @@
  * schema, resolve, plan. It ends with everything the apply needs decided, so a refusal here
  * leaves nothing half-done, and `dry-run` can stop after it.
  */
+import type { ChosenSigner } from './attest/choose-signer.js';
 import { tmpdir } from 'node:os';
 import { acceptsLayoutImages, clusterSource } from './deploy/cluster-access.js';
 import { manifestFiles } from './deploy/user-manifests.js';
@@ -64,6 +65,8 @@ export interface PromoteOptions {
   /** Replaces the registry named by the inputs (tests). */
   readonly registry?: ModelRegistry;
   readonly env?: NodeJS.ProcessEnv;
+  /** Signs the promotion attestation after the deploy (`attest`); none: no attestation. */
+  readonly attestation?: ChosenSigner;
 }
 
 /** What one promotion shares between its stages. */

@@ -4,6 +4,7 @@
  * never hide or change the promotion's own result.
  */
 import path from 'node:path';
+import { chooseAttestationSigner } from './attest/choose-signer.js';
 import { DEFAULT_CATALOG_PATH } from './environments/catalog-path.js';
 import { asPromotionError, type PromotionError } from './errors.js';
 import {
@@ -40,8 +41,11 @@ export async function runPromotion(
       ...(platform.reporters?.(parsed) ?? []),
       ...(parsed.pushgatewayUrl ? [pushgatewayReporter(parsed.pushgatewayUrl, platform.logger)] : []),
     ];
+    // Before the reporters start: a missing key or token is a usage error, not a half-started run.
+    const attestation = await chooseAttestationSigner(parsed, platform.identityToken, cwd);
     await each(platform, reporters, (reporter) => reporter.started(parsed));
     result = await promote(parsed, {
+      ...(attestation && { attestation }),
       logger: platform.logger,
       group: (title, work) => platform.group(title, work),
       cwd,

@@ -13,6 +13,7 @@ import { publishCommand } from './publish-command.js';
 import { resolveCommand } from './resolve-command.js';
 import { signCommand } from './sign-command.js';
 import { verifyCommand } from './verify-command.js';
+import { verifyPromotionCommand } from './verify-promotion-command.js';
 
 export interface CliIo {
   /** Results (JSON with --json); nothing else goes to stdout. */
@@ -47,6 +48,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   const commands: [Command, CommandAction][] = [
     promoteCommand(),
     verifyCommand(),
+    verifyPromotionCommand(),
     resolveCommand(),
     signCommand(),
     historyCommand(),

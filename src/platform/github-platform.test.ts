@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals';
-import { annotationPath } from './github-platform.js';
+import { annotationPath, githubPlatform } from './github-platform.js';
 
 test.each([
   { file: 'examples/catalog.yaml', workspace: '/w', expected: 'examples/catalog.yaml' },
@@ -8,4 +8,17 @@ test.each([
   { file: '/w/catalog.yaml', workspace: undefined, expected: '/w/catalog.yaml' },
 ])('annotationPath($file, $workspace)', ({ file, workspace, expected }) => {
   expect(annotationPath(file, workspace)).toBe(expected);
+});
+
+test.each([
+  { env: {}, available: false },
+  { env: { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://example/token' }, available: false },
+  {
+    env: { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://example/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't' },
+    available: true,
+  },
+])('an OIDC token for keyless attestation is there only with id-token: write (%j)', ({ env, available }) => {
+  const source = githubPlatform({ env }).identityToken!;
+  expect(source.available).toBe(available);
+  expect(source.howToEnable).toContain('permissions: id-token: write');
 });

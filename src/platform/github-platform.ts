@@ -35,6 +35,12 @@ export function githubPlatform(options: GithubPlatformOptions = {}): Platform {
     ...(runUrl && { runUrl }),
     group: (title, work) => core.group(title, work),
     mask: (secret) => core.setSecret(secret),
+    identityToken: {
+      // The runner sets both only when the workflow grants `id-token: write`.
+      available: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),
+      howToEnable: 'grant the job `permissions: id-token: write`, or give attest-key to sign with a key',
+      fetch: (audience) => core.getIDToken(audience),
+    },
     async setOutputs(outputs: Partial<Record<OutputName, string>>) {
       for (const [name, value] of Object.entries(outputs)) {
         if (value !== undefined) core.setOutput(name, value);

@@ -28,6 +28,20 @@ export interface Platform {
    * inputs (they could not be read) only those that need none: GitLab's dotenv report.
    */
   reporters?(inputs: PromotionInputs | undefined): readonly PromotionReporter[];
+  /**
+   * The CI job's OIDC identity token for `audience` (keyless attestation signing), when the job may
+   * have one; fetched at signing time, since a token lives minutes and a rollout may take longer.
+   */
+  readonly identityToken?: IdentityTokenSource;
+}
+
+/** Where the job's OIDC token comes from, and how to get one where it is missing. */
+export interface IdentityTokenSource {
+  /** Whether the job can get a token at all (the permission, the variable). */
+  readonly available: boolean;
+  /** What the user must configure for one: named in the usage error when it is missing. */
+  readonly howToEnable: string;
+  fetch(audience: string): Promise<string>;
 }
 
 /**

@@ -31,7 +31,16 @@ export type Artifact = (typeof ARTIFACTS)[number];
 export const MARKER_FILE = '.model-promote';
 export const LOCK_FILE = '.model-promote.lock';
 /** What earlier versions wrote before the marker existed: a folder of only these is ours too. */
-const OURS = new Set<string>([MARKER_FILE, LOCK_FILE, 'promotion.json', 'summary.md', ...ARTIFACTS]);
+/** The signed promotion attestation of an image written as a layout (a pushed one carries it as a referrer). */
+export const ATTESTATION_FILE = 'attestation.sigstore.json';
+const OURS = new Set<string>([
+  MARKER_FILE,
+  LOCK_FILE,
+  'promotion.json',
+  'summary.md',
+  ATTESTATION_FILE,
+  ...ARTIFACTS,
+]);
 /** Kernel file systems: writing there does nothing useful, and may hang (`/proc/self/...`). */
 const SYSTEM_ROOTS = ['/proc', '/sys', '/dev'];
 
@@ -161,8 +170,14 @@ export class OutputFolder {
     return mkdtemp(path.join(this.dir, '.staging-'));
   }
 
+  attestationPath(): string {
+    return path.join(this.dir, ATTESTATION_FILE);
+  }
+
   /** Moves each staged artifact into place, replacing the previous run's. */
   async commit(staging: string): Promise<void> {
+    // An earlier run's attestation describes an earlier image: it never sits beside this one.
+    await rm(this.attestationPath(), { force: true });
     for (const artifact of ARTIFACTS) {
       await rm(this.artifactPath(artifact), { recursive: true, force: true });
       await rename(path.join(staging, artifact), this.artifactPath(artifact)).catch(
@@ -177,6 +192,12 @@ export class OutputFolder {
   async discard(staging: string | undefined): Promise<void> {
     if (staging) await rm(staging, { recursive: true, force: true });
     for (const artifact of ARTIFACTS) await rm(this.artifactPath(artifact), { recursive: true, force: true });
+    await rm(this.attestationPath(), { force: true });
+  }
+
+  /** The attestation of the image in `image/`, once the promotion deployed it. */
+  async writeAttestation(bundleJson: string): Promise<void> {
+    await writeAtomically(this.attestationPath(), bundleJson);
   }
 
   async writeReport(record: PromotionRecord, summaryMarkdown: string): Promise<void> {

@@ -82,8 +82,11 @@ export interface PromotionRecord {
     readonly path?: string;
     readonly objects: readonly string[];
   };
-  /** Referrers attached to the pushed image, by digest. */
-  attestations?: { signature?: string; record?: string };
+  /**
+   * Referrers attached to the pushed image, by digest; `promotion` is the signed promotion
+   * attestation, or `promotionFile` where it was written beside an image written as a layout.
+   */
+  attestations?: { signature?: string; record?: string; promotion?: string; promotionFile?: string };
   /** One entry per cluster, in promotion order; a dry run records the planned changes. */
   deploy?: readonly DeployReport[];
   /**

@@ -95,6 +95,20 @@ describe('renderSummaryMarkdown', () => {
     expect(markdown).toContain('- **Files:** 4 (2.0 KiB)');
   });
 
+  it.each([
+    {
+      attestations: { promotion: 'sha256:cd' },
+      line: '- **Promotion attestation:** `sha256:cd` (referrer of the image)',
+    },
+    {
+      attestations: { promotionFile: 'out/attestation.sigstore.json' },
+      line: '- **Promotion attestation:** `out/attestation.sigstore.json`',
+    },
+  ])('names the promotion attestation where it is ($line)', ({ attestations, line }) => {
+    expect(renderSummaryMarkdown(record({ attestations }))).toContain(line);
+    expect(renderSummaryMarkdown(record())).not.toContain('Promotion attestation');
+  });
+
   it('a refused record shows the error code, message and Fix hint', () => {
     const markdown = renderSummaryMarkdown(
       record({

@@ -64,6 +64,12 @@ export function renderSummaryMarkdown(record: PromotionRecord): string {
         `${code(record.image.base)}${record.image.baseDigest ? ` @ ${code(record.image.baseDigest)}` : ''}`,
     ],
     ['Manifests', record.manifests && record.manifests.objects.map(code).join(', ')],
+    [
+      'Promotion attestation',
+      record.attestations?.promotion
+        ? `${code(record.attestations.promotion)} (referrer of the image)`
+        : record.attestations?.promotionFile && code(record.attestations.promotionFile),
+    ],
     ['Promotion', code(record.promotionId)],
     [`History of ${code(record.request.environment)}`, record.history && historyFact(record.history)],
   ];

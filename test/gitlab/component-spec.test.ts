@@ -45,6 +45,7 @@ const BY_ENVIRONMENT: Record<string, string> = {
   'registry-password': 'MODEL_PROMOTE_REGISTRY_PASSWORD',
   'gitlab-token': 'GITLAB_TOKEN',
   kubeconfig: 'KUBECONFIG',
+  'attest-key': 'MODEL_PROMOTE_ATTEST_KEY',
 };
 
 /** Strings whose regex admits no space: passed among the boolean flags, split on spaces. */

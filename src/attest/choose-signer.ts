@@ -1,0 +1,74 @@
+/**
+ * Which signer attests a promotion, decided where the inputs are read so the pipeline only ever
+ * sees an `AttestationSigner`: none unless `attest` is on; the key when `attest-key` is given;
+ * otherwise keyless, which needs the CI job's OIDC token (its absence is a usage error that says
+ * which permission to grant, raised before anything is built).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import type { PromotionInputs } from '../inputs.js';
+import type { IdentityTokenSource } from '../platform/platform.js';
+import { createKeySigner } from './key-signer.js';
+import type { AttestationSigner } from './signer.js';
+
+/** The audience Fulcio accepts: what GitHub's `getIDToken` and GitLab's `id_tokens` must ask for. */
+export const SIGSTORE_AUDIENCE = 'sigstore';
+
+export interface ChosenSigner {
+  readonly method: 'key' | 'keyless';
+  readonly sign: AttestationSigner;
+}
+
+export async function chooseAttestationSigner(
+  inputs: Pick<PromotionInputs, 'attest' | 'attestKey'>,
+  identityToken: IdentityTokenSource | undefined,
+  cwd: string,
+): Promise<ChosenSigner | undefined> {
+  if (!inputs.attest) return undefined;
+  if (inputs.attestKey) {
+    return { method: 'key', sign: createKeySigner(await readKey(inputs.attestKey, cwd)) };
+  }
+  if (!identityToken?.available) {
+    throw new UsageError(
+      'attest is on, with no attest-key and no OIDC identity token for keyless signing',
+      identityToken?.howToEnable ??
+        'on GitHub grant `permissions: id-token: write`; in GitLab add `id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore`; or give attest-key',
+    );
+  }
+  return { method: 'keyless', sign: keylessSigner(identityToken) };
+}
+
+/**
+ * The token is fetched when the statement is signed, after the deploy: a token fetched at the
+ * start could expire during a long rollout.
+ */
+function keylessSigner(source: IdentityTokenSource): AttestationSigner {
+  // TODO(lead, issue 14): the keyless helper's src/attest/keyless-signer.ts is not on this branch.
+  // Once merged, replace this throw with the one call:
+  //   const { createKeylessSigner } = await import('./keyless-signer.js');
+  //   return async (statementJson) => createKeylessSigner({
+  //     identityToken: await source.fetch(SIGSTORE_AUDIENCE),
+  //     fulcioURL: 'https://fulcio.sigstore.dev', rekorURL: 'https://rekor.sigstore.dev',
+  //   })(statementJson);
+  // Until then keyless is refused before anything is built, not after the deploy.
+  void source;
+  throw new UsageError(
+    'keyless attestation signing is not available in this build',
+    'give attest-key to sign the attestation with a key',
+  );
+}
+
+/** attest-key holds the PEM itself (a CI secret) or names a file holding it. */
+async function readKey(value: string, cwd: string): Promise<string> {
+  if (value.includes('-----BEGIN')) return value;
+  try {
+    return await readFile(path.resolve(cwd, value), 'utf8');
+  } catch {
+    // The value may be a mangled key rather than a path: never quote it.
+    throw new UsageError(
+      'attest-key is neither a PEM private key nor a readable file',
+      'give the PEM text of the key (e.g. from a CI secret), or the path of a file holding it',
+    );
+  }
+}
