@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { parsePromotionInputs, secretValues, type InputName } from '../inputs.js';
-import { sigstoreTokenFromEnv } from '../platform/cli-platform.js';
+import { sigstoreTokenSource } from '../platform/sigstore-token.js';
 import { chooseAttestationSigner } from './choose-signer.js';
 
 const KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
@@ -35,15 +35,15 @@ describe('chooseAttestationSigner', () => {
       name: 'GitHub without id-token: write',
       source: {
         available: false,
-        howToEnable: 'grant the job `permissions: id-token: write`, or give attest-key to sign with a key',
+        howToEnable: 'grant the job `permissions: id-token: write`',
         fetch: () => Promise.reject(new Error('unreachable')),
       },
       fix: /id-token: write/,
     },
     {
       name: 'GitLab without id_tokens',
-      source: sigstoreTokenFromEnv({}),
-      fix: /id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore/,
+      source: sigstoreTokenSource({ platform: 'gitlab', env: {}, mask: () => undefined }),
+      fix: /id_tokens: \{ SIGSTORE_ID_TOKEN: \{ aud: sigstore \} \}.*attest-key/,
     },
   ])('refuses keyless on $name: a usage error naming the permission', async ({ source, fix }) => {
     await expect(chooseAttestationSigner(inputs({ attest: 'true' }), source, '/')).rejects.toMatchObject({

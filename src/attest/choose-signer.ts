@@ -12,9 +12,6 @@ import type { IdentityTokenSource } from '../platform/platform.js';
 import { createKeySigner } from './key-signer.js';
 import type { AttestationSigner } from './signer.js';
 
-/** The audience Fulcio accepts: what GitHub's `getIDToken` and GitLab's `id_tokens` must ask for. */
-export const SIGSTORE_AUDIENCE = 'sigstore';
-
 export interface ChosenSigner {
   readonly method: 'key' | 'keyless';
   readonly sign: AttestationSigner;
@@ -32,8 +29,7 @@ export async function chooseAttestationSigner(
   if (!identityToken?.available) {
     throw new UsageError(
       'attest is on, with no attest-key and no OIDC identity token for keyless signing',
-      identityToken?.howToEnable ??
-        'on GitHub grant `permissions: id-token: write`; in GitLab add `id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore`; or give attest-key',
+      `${identityToken?.howToEnable ?? 'give the job an OIDC token whose audience is sigstore'}; or give attest-key to sign with a key`,
     );
   }
   return { method: 'keyless', sign: keylessSigner(identityToken) };

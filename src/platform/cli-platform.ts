@@ -7,7 +7,8 @@ import type { InputReader, OutputName } from '../inputs.js';
 import { gitlabCiEnv } from './gitlab-ci-env.js';
 import { gitlabReporters } from './gitlab-reporters.js';
 import { escapeControls } from '../outside-text.js';
-import type { IdentityTokenSource, Platform } from './platform.js';
+import type { Platform } from './platform.js';
+import { sigstoreTokenSource } from './sigstore-token.js';
 
 export interface CliPlatformOptions {
   readonly readInput: InputReader;
@@ -42,7 +43,13 @@ export function cliPlatform(options: CliPlatformOptions): Platform {
     ...(gitlab?.jobUrl && { runUrl: gitlab.jobUrl }),
     // In a GitLab job (the component runs this CLI): the dotenv report and the merge-request note.
     reporters: (inputs) => (gitlab ? gitlabReporters(inputs, gitlab, logger, env) : []),
-    identityToken: sigstoreTokenFromEnv(env),
+    // GitLab hands the token in the variable the component's `id_tokens:` names; elsewhere the
+    // user sets it, as for cosign.
+    identityToken: sigstoreTokenSource({
+      platform: gitlab ? 'gitlab' : 'cli',
+      env,
+      mask: (secret) => secrets.add(secret),
+    }),
     async group(title, work) {
       print(`── ${title}`);
       return work();
@@ -61,20 +68,6 @@ export function cliPlatform(options: CliPlatformOptions): Platform {
     fail(error: PromotionError) {
       for (const line of cliErrorLines(error)) print(line);
     },
-  };
-}
-
-/**
- * GitLab hands OIDC tokens as variables named by the job's `id_tokens:`; cosign and sigstore-js
- * read SIGSTORE_ID_TOKEN, so that is the name the component declares (audience `sigstore`).
- */
-export function sigstoreTokenFromEnv(env: NodeJS.ProcessEnv): IdentityTokenSource {
-  const token = env.SIGSTORE_ID_TOKEN?.trim();
-  return {
-    available: Boolean(token),
-    howToEnable:
-      'in GitLab, add `id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore` to the job; elsewhere set SIGSTORE_ID_TOKEN, or give attest-key to sign with a key',
-    fetch: () => Promise.resolve(token ?? ''),
   };
 }
 

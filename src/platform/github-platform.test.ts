@@ -22,3 +22,10 @@ test.each([
   expect(source.available).toBe(available);
   expect(source.howToEnable).toContain('permissions: id-token: write');
 });
+
+test('a SIGSTORE_ID_TOKEN the user set wins over the runner, as findSigstoreToken decides', async () => {
+  const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln';
+  const source = githubPlatform({ env: { SIGSTORE_ID_TOKEN: token } }).identityToken!;
+  expect(source.available).toBe(true);
+  await expect(source.fetch()).resolves.toBe(token);
+});

@@ -12,6 +12,7 @@ import { runUrlFromEnv } from './github-context.js';
 import { githubReporters, type GithubReportersOptions } from './github-reporters.js';
 import { escapeControls, neutralizeGithubCommands } from '../outside-text.js';
 import { locationOf, type Platform } from './platform.js';
+import { sigstoreTokenSource } from './sigstore-token.js';
 
 export interface GithubPlatformOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -35,12 +36,12 @@ export function githubPlatform(options: GithubPlatformOptions = {}): Platform {
     ...(runUrl && { runUrl }),
     group: (title, work) => core.group(title, work),
     mask: (secret) => core.setSecret(secret),
-    identityToken: {
-      // The runner sets both only when the workflow grants `id-token: write`.
-      available: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),
-      howToEnable: 'grant the job `permissions: id-token: write`, or give attest-key to sign with a key',
-      fetch: (audience) => core.getIDToken(audience),
-    },
+    identityToken: sigstoreTokenSource({
+      platform: 'github',
+      env,
+      mask: (secret) => core.setSecret(secret),
+      requestGithubToken: (audience) => core.getIDToken(audience),
+    }),
     async setOutputs(outputs: Partial<Record<OutputName, string>>) {
       for (const [name, value] of Object.entries(outputs)) {
         if (value !== undefined) core.setOutput(name, value);

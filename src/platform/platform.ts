@@ -29,8 +29,9 @@ export interface Platform {
    */
   reporters?(inputs: PromotionInputs | undefined): readonly PromotionReporter[];
   /**
-   * The CI job's OIDC identity token for `audience` (keyless attestation signing), when the job may
-   * have one; fetched at signing time, since a token lives minutes and a rollout may take longer.
+   * The CI job's OIDC identity token for Sigstore (keyless attestation signing): sigstore-token.ts
+   * for every platform. Fetched at signing time, since a token lives minutes and a rollout may take
+   * longer.
    */
   readonly identityToken?: IdentityTokenSource;
 }
@@ -41,7 +42,8 @@ export interface IdentityTokenSource {
   readonly available: boolean;
   /** What the user must configure for one: named in the usage error when it is missing. */
   readonly howToEnable: string;
-  fetch(audience: string): Promise<string>;
+  /** The token for audience `sigstore`, masked; a runner that refuses is an error naming why. */
+  fetch(): Promise<string>;
 }
 
 /**

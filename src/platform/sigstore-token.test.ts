@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as core from '@actions/core';
 import { closeServer, listenLoopback } from '../../test/doubles/loopback-server.js';
-import { findSigstoreToken, type SigstoreTokenOptions } from './sigstore-token.js';
+import { findSigstoreToken, sigstoreTokenSource, type SigstoreTokenOptions } from './sigstore-token.js';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm8vcjpyZWY6bWFpbiJ9.c2ln';
 const REQUEST_TOKEN = 'runner-request-token';
@@ -144,5 +144,67 @@ describe('findSigstoreToken', () => {
     expect(result).toEqual(expected);
     expect(masked).toEqual(result.found ? [result.token] : []);
     expect(asked).toEqual([]);
+  });
+});
+
+describe('sigstoreTokenSource (Platform.identityToken)', () => {
+  it('GitHub with id-token: write: available at once, the token asked for only on fetch, masked', async () => {
+    const { given, masked } = options({ env: githubEnv(REQUEST_TOKEN) });
+    const source = sigstoreTokenSource(given);
+    expect(source.available).toBe(true);
+    expect(asked).toEqual([]);
+    await expect(source.fetch()).resolves.toBe(JWT);
+    expect(asked).toEqual([{ audience: 'sigstore', authorization: `Bearer ${REQUEST_TOKEN}` }]);
+    expect(masked).toEqual([JWT]);
+  });
+
+  it('GitHub: a runner that refuses at signing time fails the fetch naming the permission', async () => {
+    const source = sigstoreTokenSource(options({ env: githubEnv('wrong') }).given);
+    expect(source.available).toBe(true);
+    await expect(source.fetch()).rejects.toMatchObject({
+      code: 'oidc-token-invalid',
+      hint: expect.stringContaining('id-token: write'),
+    });
+  });
+
+  it.each<{ name: string; given: Partial<SigstoreTokenOptions>; available: boolean; howToEnable: RegExp }>([
+    {
+      name: 'GitHub without the permission',
+      given: { platform: 'github', env: { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://x' } },
+      available: false,
+      howToEnable: /permissions: id-token: write/,
+    },
+    {
+      name: 'GitLab with the id_tokens entry',
+      given: { platform: 'gitlab', env: { SIGSTORE_ID_TOKEN: JWT } },
+      available: true,
+      howToEnable: /id_tokens/,
+    },
+    {
+      name: 'GitLab with a blank variable',
+      given: { platform: 'gitlab', env: { SIGSTORE_ID_TOKEN: '  ' } },
+      available: false,
+      howToEnable: /id_tokens: \{ SIGSTORE_ID_TOKEN: \{ aud: sigstore \} \}/,
+    },
+    {
+      name: 'a terminal',
+      given: { platform: 'cli', env: {} },
+      available: false,
+      howToEnable: /set SIGSTORE_ID_TOKEN/,
+    },
+  ])('$name', ({ given, available, howToEnable }) => {
+    const source = sigstoreTokenSource(options(given).given);
+    expect(source.available).toBe(available);
+    expect(source.howToEnable).toMatch(howToEnable);
+  });
+
+  it('a variable gone by signing time is an error saying how to give one, not an empty token', async () => {
+    const env: NodeJS.ProcessEnv = { SIGSTORE_ID_TOKEN: JWT };
+    const source = sigstoreTokenSource(options({ platform: 'gitlab', env }).given);
+    delete env.SIGSTORE_ID_TOKEN;
+    await expect(source.fetch()).rejects.toMatchObject({
+      code: 'oidc-token-invalid',
+      hint: expect.stringContaining('id_tokens'),
+    });
   });
 });

@@ -5,6 +5,7 @@
  * cosign reads it). The token is a secret: it is masked before anything else happens to it.
  */
 import { KeylessSigningError } from '../attest/keyless-signer.js';
+import type { IdentityTokenSource } from './platform.js';
 
 /** The audience Fulcio expects (its `ClientID` for every public-good issuer). */
 export const SIGSTORE_AUDIENCE = 'sigstore';
@@ -33,6 +34,32 @@ const gitlabFix = (variable: string) =>
   `add to the job: \`id_tokens: { ${variable}: { aud: ${SIGSTORE_AUDIENCE} } }\``;
 
 /**
+ * The platform's token source (Platform.identityToken): whether a token can be had is known when
+ * the inputs are read (a usage error before anything is built); the token itself is found when the
+ * statement is signed, after the deploy, since it lives minutes and a rollout may take longer.
+ */
+export function sigstoreTokenSource(options: SigstoreTokenOptions): IdentityTokenSource {
+  const variable = options.variable ?? SIGSTORE_TOKEN_VARIABLE;
+  const given = Boolean(options.env[variable]?.trim());
+  const runner =
+    options.platform === 'github' &&
+    Boolean(options.env.ACTIONS_ID_TOKEN_REQUEST_URL && options.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+  return {
+    available: given || runner,
+    howToEnable: fixFor(options.platform, variable),
+    async fetch() {
+      const found = await findSigstoreToken(options);
+      if (found.found) return found.token;
+      throw new KeylessSigningError(
+        'oidc-token-invalid',
+        'keyless signing: the OIDC identity token is no longer there',
+        found.fix,
+      );
+    },
+  };
+}
+
+/**
  * The token, or how to get one. A variable that is set wins (a token the user chose); on GitHub the
  * runner is asked next. A request the runner refuses is an error, not "no token": the job asked
  * for signing and has the permission, so something is wrong that the user should see.
@@ -46,7 +73,7 @@ export async function findSigstoreToken(options: SigstoreTokenOptions): Promise<
   }
   if (options.platform === 'github') {
     if (!options.env.ACTIONS_ID_TOKEN_REQUEST_URL || !options.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-      return { found: false, fix: GITHUB_FIX };
+      return { found: false, fix: fixFor('github', variable) };
     }
     if (!options.requestGithubToken) {
       throw new Error('findSigstoreToken: requestGithubToken is required on GitHub');
@@ -73,11 +100,13 @@ export async function findSigstoreToken(options: SigstoreTokenOptions): Promise<
     options.mask(token);
     return { found: true, token, source: 'GitHub Actions OIDC' };
   }
-  if (options.platform === 'gitlab') return { found: false, fix: gitlabFix(variable) };
-  return {
-    found: false,
-    fix: `set ${variable} to an OIDC token whose audience is ${SIGSTORE_AUDIENCE}, or sign with attest-key`,
-  };
+  return { found: false, fix: fixFor(options.platform, variable) };
+}
+
+function fixFor(platform: SigstoreTokenOptions['platform'], variable: string): string {
+  if (platform === 'github') return GITHUB_FIX;
+  if (platform === 'gitlab') return gitlabFix(variable);
+  return `set ${variable} to an OIDC token whose audience is ${SIGSTORE_AUDIENCE}, or sign with attest-key`;
 }
 
 // @actions/core's message spreads the runner's status and answer over several lines; neither is
