@@ -2,6 +2,7 @@
  * Every input, once. action.yml, the CLI flags and (later) the GitLab component's `spec: inputs`
  * use these names with these meanings; tests keep action.yml and the README equal to this table.
  */
+import { KEYLESS_SERVICE_INPUTS, keylessServices, type KeylessServices } from './attest/keyless-services.js';
 import { DEFAULT_CATALOG_PATH } from './environments/catalog-path.js';
 import { UsageError } from './errors.js';
 import { firstControl } from './outside-text.js';
@@ -183,6 +184,20 @@ export const INPUTS = [
     env: 'MODEL_PROMOTE_ATTEST_KEY',
   },
   {
+    name: 'attest-fulcio-url',
+    description:
+      "Keyless attestation: the Fulcio that certifies the signing key. Naming any attest-*-url describes a private Sigstore whole (those left out are off); none: Sigstore's public-good instance.",
+  },
+  {
+    name: 'attest-tsa-url',
+    description: 'Keyless attestation: the RFC 3161 timestamp authority, or `off`.',
+  },
+  {
+    name: 'attest-rekor-url',
+    description:
+      'Keyless attestation: the Rekor transparency log (public: it shows the signing identity), or `off`.',
+  },
+  {
     name: 'cache-dir',
     description: 'Folder that caches downloaded model files by digest (re-verified on every use).',
   },
@@ -273,6 +288,8 @@ export interface PromotionInputs {
   readonly attest: boolean;
   /** PEM private key for the attestation; keyless when absent. */
   readonly attestKey?: string;
+  /** The Sigstore services that sign keylessly: set when attest is on without attest-key. */
+  readonly attestServices?: KeylessServices;
 }
 
 const SPECS: ReadonlyMap<string, InputSpec> = new Map(INPUTS.map((spec) => [spec.name, spec]));
@@ -351,19 +368,36 @@ export function parsePromotionInputs(
   };
 }
 
-/** A key without `attest` would be silently unused: the user meant to attest, so say so. */
+/**
+ * A key or a service URL without `attest` would be silently unused, as would a service URL beside
+ * a key: the user meant something else, so say so. The services are checked here, so a bad one is a
+ * usage error before anything is built.
+ */
 function attestInputs(
   get: (name: InputName) => string | undefined,
   attest: boolean,
-): Pick<PromotionInputs, 'attest' | 'attestKey'> {
+): Pick<PromotionInputs, 'attest' | 'attestKey' | 'attestServices'> {
   const attestKey = get('attest-key');
-  if (attestKey && !attest) {
+  const urls = Object.values(KEYLESS_SERVICE_INPUTS).filter((name) => get(name)?.trim());
+  if ((attestKey || urls.length > 0) && !attest) {
     throw new UsageError(
-      'attest-key is given but attest is false',
+      `${attestKey ? 'attest-key' : urls.join(', ')} ${attestKey || urls.length === 1 ? 'is' : 'are'} given but attest is false`,
       'set attest: true to sign the attestation',
     );
   }
-  return { attest, ...(attestKey && { attestKey }) };
+  if (attestKey && urls.length > 0) {
+    throw new UsageError(
+      `${urls.join(', ')} name keyless signing services, but attest-key signs with a key`,
+      'give attest-key (signed with the key) or the attest-*-url inputs (keyless), not both',
+    );
+  }
+  if (!attest || attestKey) return { attest, ...(attestKey && { attestKey }) };
+  const attestServices = keylessServices({
+    fulcioURL: get('attest-fulcio-url'),
+    tsaURL: get('attest-tsa-url'),
+    rekorURL: get('attest-rekor-url'),
+  });
+  return { attest, attestServices };
 }
 
 /** An input as given, else the environment variable its spec names. */

@@ -10,6 +10,8 @@ import { UsageError } from '../errors.js';
 import type { PromotionInputs } from '../inputs.js';
 import type { IdentityTokenSource } from '../platform/platform.js';
 import { createKeySigner } from './key-signer.js';
+import { keylessServices, type KeylessServices } from './keyless-services.js';
+import { createKeylessSigner } from './keyless-signer.js';
 import type { AttestationSigner } from './signer.js';
 
 export interface ChosenSigner {
@@ -18,7 +20,7 @@ export interface ChosenSigner {
 }
 
 export async function chooseAttestationSigner(
-  inputs: Pick<PromotionInputs, 'attest' | 'attestKey'>,
+  inputs: Pick<PromotionInputs, 'attest' | 'attestKey' | 'attestServices'>,
   identityToken: IdentityTokenSource | undefined,
   cwd: string,
 ): Promise<ChosenSigner | undefined> {
@@ -32,27 +34,26 @@ export async function chooseAttestationSigner(
       `${identityToken?.howToEnable ?? 'give the job an OIDC token whose audience is sigstore'}; or give attest-key to sign with a key`,
     );
   }
-  return { method: 'keyless', sign: keylessSigner(identityToken) };
+  return {
+    method: 'keyless',
+    sign: keylessSigner(identityToken, inputs.attestServices ?? keylessServices({})),
+  };
 }
 
 /**
  * The token is fetched when the statement is signed, after the deploy: a token fetched at the
- * start could expire during a long rollout.
+ * start could expire during a long rollout. The services were checked when the inputs were read.
  */
-function keylessSigner(source: IdentityTokenSource): AttestationSigner {
-  // TODO(lead, issue 14): the keyless helper's src/attest/keyless-signer.ts is not on this branch.
-  // Once merged, replace this throw with the one call:
-  //   const { createKeylessSigner } = await import('./keyless-signer.js');
-  //   return async (statementJson) => createKeylessSigner({
-  //     identityToken: await source.fetch(SIGSTORE_AUDIENCE),
-  //     fulcioURL: 'https://fulcio.sigstore.dev', rekorURL: 'https://rekor.sigstore.dev',
-  //   })(statementJson);
-  // Until then keyless is refused before anything is built, not after the deploy.
-  void source;
-  throw new UsageError(
-    'keyless attestation signing is not available in this build',
-    'give attest-key to sign the attestation with a key',
-  );
+function keylessSigner(source: IdentityTokenSource, services: KeylessServices): AttestationSigner {
+  return async (statementJson) => {
+    const sign = createKeylessSigner({
+      identityToken: await source.fetch(),
+      fulcioURL: services.fulcioURL,
+      ...(services.tsaURL && { tsaURL: services.tsaURL }),
+      ...(services.rekorURL && { rekorURL: services.rekorURL }),
+    });
+    return sign(statementJson);
+  };
 }
 
 /** attest-key holds the PEM itself (a CI secret) or names a file holding it. */

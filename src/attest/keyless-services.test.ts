@@ -26,6 +26,11 @@ describe('keylessServices', () => {
       expected: { fulcioURL: PRIVATE.fulcioURL, tsaURL: PRIVATE.tsaURL, publicGood: false },
     },
     {
+      name: 'loopback over plain HTTP (a local Sigstore), trailing slashes dropped',
+      given: { fulcioURL: 'http://127.0.0.1:5555/', tsaURL: 'http://localhost:3000/' },
+      expected: { fulcioURL: 'http://127.0.0.1:5555', tsaURL: 'http://localhost:3000', publicGood: false },
+    },
+    {
       name: 'all three private',
       given: PRIVATE,
       expected: { ...PRIVATE, publicGood: false },
@@ -55,6 +60,16 @@ describe('keylessServices', () => {
       message: /neither attest-tsa-url nor attest-rekor-url/,
     },
     { name: 'Fulcio off', given: { fulcioURL: 'off', tsaURL: PRIVATE.tsaURL }, message: /cannot be off/ },
+    {
+      name: 'a service over plain HTTP off loopback (the token would travel in clear)',
+      given: { fulcioURL: 'http://fulcio.example', tsaURL: PRIVATE.tsaURL },
+      message: /attest-fulcio-url: http:\/\/fulcio\.example is not HTTPS/,
+    },
+    {
+      name: 'a URL carrying credentials',
+      given: { fulcioURL: PRIVATE.fulcioURL, tsaURL: 'https://u:p@tsa.example' },
+      message: /attest-tsa-url: .* carries credentials/,
+    },
   ])('refuses $name as a usage error', ({ given, message }) => {
     expect(() => keylessServices(given)).toThrow(
       expect.objectContaining({

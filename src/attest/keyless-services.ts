@@ -2,9 +2,9 @@
  * Which Sigstore services sign keylessly. With none named, Sigstore's public-good instance (Fulcio,
  * the timestamp authority and Rekor), as cosign does. Naming any of them describes a private
  * deployment whole: the services left out are off, so a private installation never sends its
- * identities to the public Rekor by omission. Pure.
+ * identities to the public Rekor by omission. Each URL is checked as the signer will use it. Pure.
  */
-import { KeylessSigningError, PUBLIC_GOOD_SERVICES } from './keyless-signer.js';
+import { checkServiceURLs, KeylessSigningError, PUBLIC_GOOD_SERVICES } from './keyless-signer.js';
 
 /** Input names, as action.yml and the CLI spell them. */
 export const KEYLESS_SERVICE_INPUTS = {
@@ -54,5 +54,12 @@ export function keylessServices(given: KeylessServiceInputs): KeylessServices {
       `a private Sigstore is named whole: set ${KEYLESS_SERVICE_INPUTS.tsaURL} (and ${KEYLESS_SERVICE_INPUTS.rekorURL} if it has a log) next to ${KEYLESS_SERVICE_INPUTS.fulcioURL}`,
     );
   }
-  return { ...services, publicGood: false };
+  // Each URL checked now (HTTPS, no credentials), so a bad one is refused where inputs are read.
+  const checked = checkServiceURLs(services);
+  return {
+    fulcioURL: checked.fulcioURL,
+    ...(checked.tsaURL && { tsaURL: checked.tsaURL }),
+    ...(checked.rekorURL && { rekorURL: checked.rekorURL }),
+    publicGood: false,
+  };
 }

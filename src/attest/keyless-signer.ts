@@ -68,16 +68,7 @@ export class KeylessSigningError extends PromotionError<KeylessErrorCode> {
  * two attestations never share a key, and nothing outlives the call.
  */
 export function createKeylessSigner(options: KeylessSignerOptions): AttestationSigner {
-  const fulcioURL = serviceURL('fulcio-url', options.fulcioURL);
-  const tsaURL = options.tsaURL ? serviceURL('tsa-url', options.tsaURL) : undefined;
-  const rekorURL = options.rekorURL ? serviceURL('rekor-url', options.rekorURL) : undefined;
-  if (!tsaURL && !rekorURL) {
-    throw new KeylessSigningError(
-      'keyless-config',
-      'keyless signing: neither a timestamp authority nor a Rekor log is configured',
-      'a Fulcio certificate is valid for ten minutes, so a verifier needs a trusted time for the signature: set tsa-url (or rekor-url)',
-    );
-  }
+  const { fulcioURL, tsaURL, rekorURL } = checkServiceURLs(options);
   const token = options.identityToken.trim();
   checkToken(token);
   const fetchOptions = { timeout: options.timeoutMs ?? 30_000, retry: options.retries ?? 2 };
@@ -111,6 +102,28 @@ export function createKeylessSigner(options: KeylessSignerOptions): AttestationS
       throw fromSigstore(error, token, { fulcioURL, tsaURL, rekorURL });
     }
   };
+}
+
+/**
+ * The services' base URLs, checked and normalized: run where the inputs are read, so a bad
+ * configuration is a usage error before anything is built, and again by createKeylessSigner.
+ */
+export function checkServiceURLs(services: Pick<KeylessSignerOptions, 'fulcioURL' | 'tsaURL' | 'rekorURL'>): {
+  fulcioURL: string;
+  tsaURL: string | undefined;
+  rekorURL: string | undefined;
+} {
+  const fulcioURL = serviceURL('attest-fulcio-url', services.fulcioURL);
+  const tsaURL = services.tsaURL ? serviceURL('attest-tsa-url', services.tsaURL) : undefined;
+  const rekorURL = services.rekorURL ? serviceURL('attest-rekor-url', services.rekorURL) : undefined;
+  if (!tsaURL && !rekorURL) {
+    throw new KeylessSigningError(
+      'keyless-config',
+      'keyless signing: neither a timestamp authority nor a Rekor log is configured',
+      'a Fulcio certificate is valid for ten minutes, so a verifier needs a trusted time for the signature: set attest-tsa-url (or attest-rekor-url)',
+    );
+  }
+  return { fulcioURL, tsaURL, rekorURL };
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -149,8 +162,8 @@ function serviceURL(input: string, value: string): string {
 }
 
 function exampleFor(input: string): string {
-  if (input === 'tsa-url') return PUBLIC_GOOD_SERVICES.tsaURL;
-  if (input === 'rekor-url') return PUBLIC_GOOD_SERVICES.rekorURL;
+  if (input === 'attest-tsa-url') return PUBLIC_GOOD_SERVICES.tsaURL;
+  if (input === 'attest-rekor-url') return PUBLIC_GOOD_SERVICES.rekorURL;
   return PUBLIC_GOOD_SERVICES.fulcioURL;
 }
 
@@ -215,7 +228,7 @@ function fromSigstore(error: unknown, token: string, services: Services): Keyles
     return new KeylessSigningError(
       'fulcio-failed',
       `keyless signing: getting a certificate from Fulcio (${services.fulcioURL}): ${answered}`,
-      'check that the runner reaches fulcio-url, then run the job again',
+      'check that the runner reaches attest-fulcio-url, then run the job again',
       status,
       options,
     );
@@ -224,7 +237,7 @@ function fromSigstore(error: unknown, token: string, services: Services): Keyles
     return new KeylessSigningError(
       'timestamp-failed',
       `keyless signing: timestamping with ${services.tsaURL ?? 'the timestamp authority'}: ${answered}`,
-      'check that the runner reaches tsa-url, then run the job again',
+      'check that the runner reaches attest-tsa-url, then run the job again',
       status,
       options,
     );
@@ -233,7 +246,7 @@ function fromSigstore(error: unknown, token: string, services: Services): Keyles
     return new KeylessSigningError(
       'rekor-failed',
       `keyless signing: recording in Rekor (${services.rekorURL ?? 'the transparency log'}): ${answered}`,
-      'check that the runner reaches rekor-url, then run the job again',
+      'check that the runner reaches attest-rekor-url, then run the job again',
       status,
       options,
     );
