@@ -38,14 +38,17 @@ export async function attestStage(
   signer: ChosenSigner,
 ): Promise<void> {
   const { record, stages, output, inputs } = context;
-  const where = await stages.run(
+  const store = context.options.attestationStore;
+  await stages.run(
     'attestation',
-    async () => {
+    async (): Promise<{ file: string } | { digest: string; stored?: string }> => {
       const now = (context.options.clock ?? (() => new Date()))();
       const statement = promotionStatement(promotionFacts(context, plan, image, applied, now));
-      const bundle = Buffer.from(JSON.stringify(await signer.sign(statementBytes(statement))));
+      const signed = await signer.sign(statementBytes(statement));
+      const bundle = Buffer.from(JSON.stringify(signed));
       if (!plan.target) {
         await output.writeAttestation(bundle.toString('utf8'));
+        record.attestations = { ...record.attestations, promotionFile: output.attestationPath() };
         return { file: output.attestationPath() };
       }
       const attached = await attachToImage(
@@ -53,16 +56,23 @@ export async function attestStage(
         image.digest,
         attestationArtifact(bundle, { environment: inputs.environment, promotionId: record.promotionId }),
       );
-      return { digest: attached.digest };
+      // Recorded before the store is asked: the referrer is there even when storing fails.
+      record.attestations = { ...record.attestations, promotion: attached.digest };
+      // `gh attestation verify oci://IMAGE` needs a registry image: only a pushed one is stored.
+      if (!store) return { digest: attached.digest };
+      const published = await store.publish(signed);
+      record.attestations = {
+        ...record.attestations,
+        github: { id: published.id, repository: published.repository },
+      };
+      return { digest: attached.digest, stored: `${store.name} as ${published.id}` };
     },
     (w) =>
       `${signer.method}-signed ${PROMOTION_PREDICATE_TYPE} for ${inputs.environment}, ` +
-      ('digest' in w ? `attached to ${image.reference} as ${w.digest}` : `written to ${w.file}`),
+      ('digest' in w
+        ? `attached to ${image.reference} as ${w.digest}${w.stored ? `, stored in ${w.stored}` : ''}`
+        : `written to ${w.file}`),
   );
-  record.attestations = {
-    ...record.attestations,
-    ...('digest' in where ? { promotion: where.digest } : { promotionFile: where.file }),
-  };
 }
 
 /** The statement's facts from the plan and the record (pure). */

@@ -4,6 +4,7 @@
  * leaves nothing half-done, and `dry-run` can stop after it.
  */
 import type { ChosenSigner } from './attest/choose-signer.js';
+import type { AttestationStore } from './platform/platform.js';
 import { tmpdir } from 'node:os';
 import { acceptsLayoutImages, clusterSource } from './deploy/cluster-access.js';
 import { manifestFiles } from './deploy/user-manifests.js';
@@ -67,6 +68,8 @@ export interface PromoteOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Signs the promotion attestation after the deploy (`attest`); none: no attestation. */
   readonly attestation?: ChosenSigner;
+  /** Also stores it there (GitHub's artifact attestations), for an image pushed to a registry. */
+  readonly attestationStore?: AttestationStore;
 }
 
 /** What one promotion shares between its stages. */

@@ -43,9 +43,14 @@ export async function runPromotion(
     ];
     // Before the reporters start: a missing key or token is a usage error, not a half-started run.
     const attestation = await chooseAttestationSigner(parsed, platform.identityToken, cwd);
+    // Only a keyless bundle: GitHub's verifier (`gh attestation verify`) checks the certificate's
+    // identity, which a key-signed bundle does not carry.
+    const attestationStore =
+      attestation?.method === 'keyless' ? platform.attestationStore?.(parsed) : undefined;
     await each(platform, reporters, (reporter) => reporter.started(parsed));
     result = await promote(parsed, {
       ...(attestation && { attestation }),
+      ...(attestationStore && { attestationStore }),
       logger: platform.logger,
       group: (title, work) => platform.group(title, work),
       cwd,

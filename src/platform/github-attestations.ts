@@ -6,8 +6,13 @@
  * (github-client.ts); a refusal names the permission.
  */
 import type { SerializedBundle } from '@sigstore/bundle';
-import type { GithubClient } from './github-client.js';
+import { UsageError } from '../errors.js';
+import type { PromotionInputs } from '../inputs.js';
+import type { Logger } from '../logger.js';
+import { createGithubClient, type GithubClient, type GithubClientOptions } from './github-client.js';
+import { githubContextFromEnv } from './github-context.js';
 import { githubRequestError } from './github-request-error.js';
+import type { AttestationStore } from './platform.js';
 
 export interface GithubRepository {
   readonly owner: string;
@@ -37,4 +42,46 @@ export async function publishGitHubAttestation(
     throw githubRequestError(new Error('the answer has no attestation id'), doing, ATTESTATIONS_PERMISSION);
   }
   return { id };
+}
+
+export interface GithubAttestationStoreOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly logger: Logger;
+  /** Client settings beyond token and API root (tests lower the waits). */
+  readonly client?: Partial<Omit<GithubClientOptions, 'token' | 'baseUrl' | 'logger'>>;
+}
+
+/**
+ * The repository's artifact attestations, when the promotion runs in a GitHub Actions run (none
+ * outside one). Attesting with no token to store it is a usage error: `gh attestation verify`
+ * would find nothing, and the user asked for the attestation.
+ */
+export function githubAttestationStore(
+  inputs: Pick<PromotionInputs, 'githubToken'>,
+  options: GithubAttestationStoreOptions,
+): AttestationStore | undefined {
+  const context = githubContextFromEnv(options.env, options.logger);
+  if (!context) return undefined;
+  if (!inputs.githubToken) {
+    throw new UsageError(
+      'attest is on, but there is no github-token to store the attestation with GitHub',
+      `leave github-token at its default (the job's GITHUB_TOKEN) and grant \`permissions: ${ATTESTATIONS_PERMISSION}\``,
+    );
+  }
+  const client = createGithubClient({
+    ...options.client,
+    token: inputs.githubToken,
+    baseUrl: context.apiUrl,
+    logger: options.logger,
+  });
+  const repo = { owner: context.owner, repo: context.repo };
+  const repository = `${repo.owner}/${repo.repo}`;
+  return {
+    name: `GitHub artifact attestations of ${repository}`,
+    publish: async (bundle) => ({
+      store: 'github',
+      id: (await publishGitHubAttestation(client, repo, bundle)).id,
+      repository,
+    }),
+  };
 }

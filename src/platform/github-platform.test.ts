@@ -1,4 +1,5 @@
 import { expect, test } from '@jest/globals';
+import { inputs } from '../../test/github/github-fixtures.js';
 import { annotationPath, githubPlatform } from './github-platform.js';
 
 test.each([
@@ -28,4 +29,37 @@ test('a SIGSTORE_ID_TOKEN the user set wins over the runner, as findSigstoreToke
   const source = githubPlatform({ env: { SIGSTORE_ID_TOKEN: token } }).identityToken!;
   expect(source.available).toBe(true);
   await expect(source.fetch()).resolves.toBe(token);
+});
+
+test.each([
+  {
+    name: 'outside a GitHub Actions run: no store',
+    env: {},
+    token: 'ghs_x',
+    expected: undefined,
+  },
+  {
+    name: 'in a run: the repository of the run',
+    env: {
+      GITHUB_REPOSITORY: 'octo-org/models',
+      GITHUB_SHA: 'abc',
+      GITHUB_API_URL: 'https://api.github.com',
+    },
+    token: 'ghs_x',
+    expected: 'GitHub artifact attestations of octo-org/models',
+  },
+])('the attestation store: $name', ({ env, token, expected }) => {
+  expect(githubPlatform({ env }).attestationStore!({ ...inputs(), githubToken: token })?.name).toBe(expected);
+});
+
+test('attesting in a run with no github-token is a usage error naming attestations: write', () => {
+  const env = { GITHUB_REPOSITORY: 'octo-org/models', GITHUB_SHA: 'abc' };
+  const { githubToken: _, ...noToken } = inputs();
+  expect(() => githubPlatform({ env }).attestationStore!(noToken)).toThrow(
+    expect.objectContaining({
+      kind: 'usage',
+      message: 'attest is on, but there is no github-token to store the attestation with GitHub',
+      hint: expect.stringContaining('attestations: write'),
+    }),
+  );
 });

@@ -8,6 +8,7 @@ import * as core from '@actions/core';
 import { describeError, type PromotionError } from '../errors.js';
 import type { InputName, OutputName } from '../inputs.js';
 import type { Logger } from '../logger.js';
+import { githubAttestationStore } from './github-attestations.js';
 import { runUrlFromEnv } from './github-context.js';
 import { githubReporters, type GithubReportersOptions } from './github-reporters.js';
 import { escapeControls, neutralizeGithubCommands } from '../outside-text.js';
@@ -68,6 +69,12 @@ export function githubPlatform(options: GithubPlatformOptions = {}): Platform {
         ...(location.column !== undefined && { startColumn: location.column }),
       });
     },
+    attestationStore: (inputs) =>
+      githubAttestationStore(inputs, {
+        env,
+        logger,
+        ...(options.client && { client: options.client }),
+      }),
     // A deployment or a PR comment needs the inputs (token, model, environment): none without them.
     reporters: (inputs) =>
       !inputs

@@ -3,6 +3,7 @@
  * inputs, logging, masking, outputs, the job summary and failure annotations. The pipeline itself
  * never knows which one it is talking to.
  */
+import type { SerializedBundle } from '@sigstore/bundle';
 import type { PromotionError } from '../errors.js';
 import type { InputReader, OutputName } from '../inputs.js';
 import type { Logger } from '../logger.js';
@@ -34,6 +35,27 @@ export interface Platform {
    * longer.
    */
   readonly identityToken?: IdentityTokenSource;
+  /**
+   * Where this platform keeps attestations besides the image's referrers (GitHub's artifact
+   * attestations), for a keyless-signed promotion of an image pushed to a registry; none where it
+   * keeps none. A missing credential is a usage error here, before anything is built.
+   */
+  attestationStore?(inputs: PromotionInputs): AttestationStore | undefined;
+}
+
+/** Stores a signed promotion attestation; a failure fails the attestation step. */
+export interface AttestationStore {
+  /** Where, for the log: e.g. `GitHub artifact attestations of owner/repo`. */
+  readonly name: string;
+  publish(bundle: SerializedBundle): Promise<PublishedAttestation>;
+}
+
+/** The attestation as the store names it (recorded in promotion.json and the summary). */
+export interface PublishedAttestation {
+  readonly store: 'github';
+  readonly id: number;
+  /** The repository that holds it (`owner/repo`). */
+  readonly repository: string;
 }
 
 /** Where the job's OIDC token comes from, and how to get one where it is missing. */

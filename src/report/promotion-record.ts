@@ -86,7 +86,14 @@ export interface PromotionRecord {
    * Referrers attached to the pushed image, by digest; `promotion` is the signed promotion
    * attestation, or `promotionFile` where it was written beside an image written as a layout.
    */
-  attestations?: { signature?: string; record?: string; promotion?: string; promotionFile?: string };
+  attestations?: {
+    signature?: string;
+    record?: string;
+    promotion?: string;
+    promotionFile?: string;
+    /** The promotion attestation in GitHub's artifact attestations (`gh attestation verify oci://IMAGE`). */
+    github?: { id: number; repository: string };
+  };
   /** One entry per cluster, in promotion order; a dry run records the planned changes. */
   deploy?: readonly DeployReport[];
   /**

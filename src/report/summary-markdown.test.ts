@@ -104,6 +104,10 @@ describe('renderSummaryMarkdown', () => {
       attestations: { promotionFile: 'out/attestation.sigstore.json' },
       line: '- **Promotion attestation:** `out/attestation.sigstore.json`',
     },
+    {
+      attestations: { promotion: 'sha256:cd', github: { id: 7, repository: 'octo-org/models' } },
+      line: "- **GitHub attestation:** `7` in octo-org/models's artifact attestations",
+    },
   ])('names the promotion attestation where it is ($line)', ({ attestations, line }) => {
     expect(renderSummaryMarkdown(record({ attestations }))).toContain(line);
     expect(renderSummaryMarkdown(record())).not.toContain('Promotion attestation');

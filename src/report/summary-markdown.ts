@@ -70,6 +70,11 @@ export function renderSummaryMarkdown(record: PromotionRecord): string {
         ? `${code(record.attestations.promotion)} (referrer of the image)`
         : record.attestations?.promotionFile && code(record.attestations.promotionFile),
     ],
+    [
+      'GitHub attestation',
+      record.attestations?.github &&
+        `${code(String(record.attestations.github.id))} in ${record.attestations.github.repository}'s artifact attestations`,
+    ],
     ['Promotion', code(record.promotionId)],
     [`History of ${code(record.request.environment)}`, record.history && historyFact(record.history)],
   ];
