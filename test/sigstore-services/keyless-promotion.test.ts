@@ -45,7 +45,7 @@ beforeAll(async () => {
   registry = await startReferrersRegistry();
   models = await copyExampleRegistry(await temp.make());
   process.env.DOCKER_CONFIG = await temp.make('model-promote-docker-config-');
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   process.env = { ...savedEnv };

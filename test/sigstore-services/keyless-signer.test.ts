@@ -39,7 +39,7 @@ let services: SigstoreServices;
 
 beforeAll(async () => {
   services = await startSigstoreServices();
-}, 90_000);
+}, 240_000);
 
 afterAll(async () => {
   await services?.stop();

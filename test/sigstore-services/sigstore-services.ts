@@ -177,7 +177,33 @@ async function startFulcio(
   return url;
 }
 
+/**
+ * timestamp-server always serves its metrics on :2112 (no flag moves it), so two on one machine
+ * collide: two test files, or two checkouts' runs. One that finds the port taken waits for the
+ * other to stop and starts again.
+ */
 async function startTsa(children: ChildProcess[], log: string[]): Promise<{ url: string; chainPem: string }> {
+  const deadline = Date.now() + TSA_PORT_WAIT_MS;
+  for (;;) {
+    const from = log.length;
+    try {
+      return await startTsaOnce(children, log);
+    } catch (error) {
+      // The exit can be seen before the last of its output is read.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const taken = log.slice(from).some((line) => line.includes(':2112: bind: address already in use'));
+      if (!taken || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
+const TSA_PORT_WAIT_MS = 180_000;
+
+async function startTsaOnce(
+  children: ChildProcess[],
+  log: string[],
+): Promise<{ url: string; chainPem: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawnLogged('timestamp-server', toolPath('timestamp-server'), [
