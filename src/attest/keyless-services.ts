@@ -2,9 +2,40 @@
  * Which Sigstore services sign keylessly. With none named, Sigstore's public-good instance (Fulcio,
  * the timestamp authority and Rekor), as cosign does. Naming any of them describes a private
  * deployment whole: the services left out are off, so a private installation never sends its
- * identities to the public Rekor by omission. Each URL is checked as the signer will use it. Pure.
+ * identities to the public Rekor by omission. Each URL is checked as the signer will use it. Pure,
+ * and light: the inputs are read through it, so it loads none of @sigstore/sign.
  */
-import { checkServiceURLs, KeylessSigningError, PUBLIC_GOOD_SERVICES } from './keyless-signer.js';
+import { PromotionError } from '../errors.js';
+
+/** Sigstore's public-good instance: what cosign and GitHub's attestations of public repositories use. */
+export const PUBLIC_GOOD_SERVICES = {
+  fulcioURL: 'https://fulcio.sigstore.dev',
+  tsaURL: 'https://timestamp.sigstore.dev',
+  rekorURL: 'https://rekor.sigstore.dev',
+} as const;
+
+export type KeylessErrorCode =
+  | 'keyless-config'
+  | 'oidc-token-invalid'
+  | 'oidc-token-expired'
+  | 'fulcio-refused'
+  | 'fulcio-failed'
+  | 'timestamp-failed'
+  | 'rekor-failed'
+  | 'keyless-failed';
+
+export class KeylessSigningError extends PromotionError<KeylessErrorCode> {
+  override readonly name = 'KeylessSigningError';
+  constructor(
+    code: KeylessErrorCode,
+    message: string,
+    hint: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(code === 'keyless-config' ? 'usage' : 'failed', code, message, hint, options);
+  }
+}
 
 /** Input names, as action.yml and the CLI spell them. */
 export const KEYLESS_SERVICE_INPUTS = {
@@ -62,4 +93,71 @@ export function keylessServices(given: KeylessServiceInputs): KeylessServices {
     ...(checked.rekorURL && { rekorURL: checked.rekorURL }),
     publicGood: false,
   };
+}
+
+/**
+ * The services' base URLs, checked and normalized: run where the inputs are read, so a bad
+ * configuration is a usage error before anything is built, and again by createKeylessSigner.
+ */
+export function checkServiceURLs(services: {
+  readonly fulcioURL: string;
+  readonly tsaURL?: string | undefined;
+  readonly rekorURL?: string | undefined;
+}): {
+  fulcioURL: string;
+  tsaURL: string | undefined;
+  rekorURL: string | undefined;
+} {
+  const fulcioURL = serviceURL('attest-fulcio-url', services.fulcioURL);
+  const tsaURL = services.tsaURL ? serviceURL('attest-tsa-url', services.tsaURL) : undefined;
+  const rekorURL = services.rekorURL ? serviceURL('attest-rekor-url', services.rekorURL) : undefined;
+  if (!tsaURL && !rekorURL) {
+    throw new KeylessSigningError(
+      'keyless-config',
+      'keyless signing: neither a timestamp authority nor a Rekor log is configured',
+      'a Fulcio certificate is valid for ten minutes, so a verifier needs a trusted time for the signature: set attest-tsa-url (or attest-rekor-url)',
+    );
+  }
+  return { fulcioURL, tsaURL, rekorURL };
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The OIDC token goes to Fulcio as a bearer credential, so plain HTTP is refused except on loopback
+ * (a local Sigstore, as in the tests).
+ */
+function serviceURL(input: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new KeylessSigningError(
+      'keyless-config',
+      `${input}: ${JSON.stringify(value)} is not a URL`,
+      `set ${input} to the service's base URL, e.g. ${exampleFor(input)}`,
+    );
+  }
+  const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new KeylessSigningError(
+      'keyless-config',
+      `${input}: ${url.origin} is not HTTPS`,
+      `use the service's https:// URL (plain http is accepted only on loopback), e.g. ${exampleFor(input)}`,
+    );
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new KeylessSigningError(
+      'keyless-config',
+      `${input}: ${url.origin}${url.pathname} carries credentials, a query or a fragment`,
+      `set ${input} to the service's base URL alone, e.g. ${exampleFor(input)}`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function exampleFor(input: string): string {
+  if (input === 'attest-tsa-url') return PUBLIC_GOOD_SERVICES.tsaURL;
+  if (input === 'attest-rekor-url') return PUBLIC_GOOD_SERVICES.rekorURL;
+  return PUBLIC_GOOD_SERVICES.fulcioURL;
 }

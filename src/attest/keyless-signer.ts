@@ -15,16 +15,12 @@ import {
   TSAWitness,
   type Witness,
 } from '@sigstore/sign';
-import { PromotionError } from '../errors.js';
 import { IN_TOTO_PAYLOAD_TYPE } from '../signing/bundle.js';
+import { checkServiceURLs, KeylessSigningError } from './keyless-services.js';
 import type { AttestationSigner } from './signer.js';
 
-/** Sigstore's public-good instance: what cosign and GitHub's attestations of public repositories use. */
-export const PUBLIC_GOOD_SERVICES = {
-  fulcioURL: 'https://fulcio.sigstore.dev',
-  tsaURL: 'https://timestamp.sigstore.dev',
-  rekorURL: 'https://rekor.sigstore.dev',
-} as const;
+// Defined with the service configuration (light, read with the inputs); also the signer's API.
+export { KeylessSigningError, PUBLIC_GOOD_SERVICES, type KeylessErrorCode } from './keyless-services.js';
 
 export interface KeylessSignerOptions {
   /** The job's OIDC token (audience `sigstore`). A secret: it never appears in an error. */
@@ -38,29 +34,6 @@ export interface KeylessSignerOptions {
   readonly timeoutMs?: number;
   /** Retries of a request that failed with 408, 429, a 5xx or no answer (default 2). */
   readonly retries?: number;
-}
-
-export type KeylessErrorCode =
-  | 'keyless-config'
-  | 'oidc-token-invalid'
-  | 'oidc-token-expired'
-  | 'fulcio-refused'
-  | 'fulcio-failed'
-  | 'timestamp-failed'
-  | 'rekor-failed'
-  | 'keyless-failed';
-
-export class KeylessSigningError extends PromotionError<KeylessErrorCode> {
-  override readonly name = 'KeylessSigningError';
-  constructor(
-    code: KeylessErrorCode,
-    message: string,
-    hint: string,
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(code === 'keyless-config' ? 'usage' : 'failed', code, message, hint, options);
-  }
 }
 
 /**
@@ -102,69 +75,6 @@ export function createKeylessSigner(options: KeylessSignerOptions): AttestationS
       throw fromSigstore(error, token, { fulcioURL, tsaURL, rekorURL });
     }
   };
-}
-
-/**
- * The services' base URLs, checked and normalized: run where the inputs are read, so a bad
- * configuration is a usage error before anything is built, and again by createKeylessSigner.
- */
-export function checkServiceURLs(services: Pick<KeylessSignerOptions, 'fulcioURL' | 'tsaURL' | 'rekorURL'>): {
-  fulcioURL: string;
-  tsaURL: string | undefined;
-  rekorURL: string | undefined;
-} {
-  const fulcioURL = serviceURL('attest-fulcio-url', services.fulcioURL);
-  const tsaURL = services.tsaURL ? serviceURL('attest-tsa-url', services.tsaURL) : undefined;
-  const rekorURL = services.rekorURL ? serviceURL('attest-rekor-url', services.rekorURL) : undefined;
-  if (!tsaURL && !rekorURL) {
-    throw new KeylessSigningError(
-      'keyless-config',
-      'keyless signing: neither a timestamp authority nor a Rekor log is configured',
-      'a Fulcio certificate is valid for ten minutes, so a verifier needs a trusted time for the signature: set attest-tsa-url (or attest-rekor-url)',
-    );
-  }
-  return { fulcioURL, tsaURL, rekorURL };
-}
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/**
- * The OIDC token goes to Fulcio as a bearer credential, so plain HTTP is refused except on loopback
- * (a local Sigstore, as in the tests).
- */
-function serviceURL(input: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new KeylessSigningError(
-      'keyless-config',
-      `${input}: ${JSON.stringify(value)} is not a URL`,
-      `set ${input} to the service's base URL, e.g. ${exampleFor(input)}`,
-    );
-  }
-  const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new KeylessSigningError(
-      'keyless-config',
-      `${input}: ${url.origin} is not HTTPS`,
-      `use the service's https:// URL (plain http is accepted only on loopback), e.g. ${exampleFor(input)}`,
-    );
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new KeylessSigningError(
-      'keyless-config',
-      `${input}: ${url.origin}${url.pathname} carries credentials, a query or a fragment`,
-      `set ${input} to the service's base URL alone, e.g. ${exampleFor(input)}`,
-    );
-  }
-  return url.href.replace(/\/+$/, '');
-}
-
-function exampleFor(input: string): string {
-  if (input === 'attest-tsa-url') return PUBLIC_GOOD_SERVICES.tsaURL;
-  if (input === 'attest-rekor-url') return PUBLIC_GOOD_SERVICES.rekorURL;
-  return PUBLIC_GOOD_SERVICES.fulcioURL;
 }
 
 const TOKEN_HINT =

@@ -4,7 +4,7 @@
  * GitLab puts one in the variable an `id_tokens:` entry names (SIGSTORE_ID_TOKEN by convention, as
  * cosign reads it). The token is a secret: it is masked before anything else happens to it.
  */
-import { KeylessSigningError } from '../attest/keyless-signer.js';
+import { KeylessSigningError } from '../attest/keyless-services.js';
 import type { IdentityTokenSource } from './platform.js';
 
 /** The audience Fulcio expects (its `ClientID` for every public-good issuer). */
