@@ -1,7 +1,7 @@
 /**
- * Writes schema/catalog.schema.json from the zod schema (src/environments/catalog-schema.ts), and
- * schema/promotion-statement.schema.json from the attestation's (src/attest/promotion-statement.ts).
- * Run: npx tsx scripts/generate-catalog-schema.ts
+ * Writes the JSON Schemas in schema/ from the zod schemas the code reads and writes with
+ * (src/published-schema.ts): the catalog, the attestation's statement, the drift record.
+ * Run: npx tsx scripts/generate-schemas.ts
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,10 +11,12 @@ import {
   promotionStatementJsonSchema,
 } from '../src/attest/promotion-statement.js';
 import { CATALOG_SCHEMA_FILE, catalogJsonSchema } from '../src/environments/catalog-json-schema.js';
+import { DRIFT_SCHEMA_FILE, driftJsonSchema } from '../src/report/drift-record.js';
 
 for (const [file, schema] of [
   [CATALOG_SCHEMA_FILE, catalogJsonSchema()],
   [PROMOTION_STATEMENT_SCHEMA_FILE, promotionStatementJsonSchema()],
+  [DRIFT_SCHEMA_FILE, driftJsonSchema()],
 ] as const) {
   const target = path.resolve(import.meta.dirname, '..', file);
   const options = (await prettier.resolveConfig(target)) ?? {};
