@@ -3539,11 +3539,11 @@ async function runDrift(options, io) {
     { checkDrift, driftTargets },
     { driftRecord, driftTable }
   ] = await Promise.all([
-    import("./drift-issue-sink-Y2UKVTDR.js"),
+    import("./drift-issue-sink-WFGUJ65B.js"),
     import("./catalog-loader-IZYFAJVQ.js"),
     import("./resolve-pool-PT4MWST7.js"),
-    import("./drift-check-RUORVOZB.js"),
-    import("./drift-record-D2LBKP6Y.js")
+    import("./drift-check-ENM42RZJ.js"),
+    import("./drift-record-TUBJPFDT.js")
   ]);
   const report = options.reportIssue ? issueSink(env, logger) : void 0;
   const catalog = await loadCatalog(options.catalog, io.cwd);
@@ -3632,7 +3632,7 @@ function promoteCommand() {
     async (options, _args, io) => {
       const [{ cliPlatform }, { runPromotion }] = await Promise.all([
         import("./cli-platform-WHKXSIJU.js"),
-        import("./run-promotion-EUFPTTU5.js")
+        import("./run-promotion-R372BSTE.js")
       ]);
       const platform = cliPlatform({
         readInput: inputReader(options),
@@ -4007,7 +4007,7 @@ function verifyPromotionCommand() {
         import("./reference-YLYU3C2A.js"),
         import("./policy-sources-3CSWDRI3.js"),
         import("./public-good-root-LH2ME7GK.js"),
-        import("./verify-promotion-44JLGLER.js")
+        import("./verify-promotion-WAQKOEXZ.js")
       ]);
       const reference = parseImageReference(image);
       const requirement = await requirementFromInputs(parsePolicyInputs(inputReader(options)), io.cwd);

@@ -3,11 +3,12 @@ import {
   outputsOf,
   runPromotion,
   unstartedRecord
-} from "./chunk-RTIR4DGO.js";
+} from "./chunk-UVGRCQBB.js";
 import "./chunk-5CMOCK5Q.js";
 import "./chunk-USC4FLHT.js";
 import "./chunk-6CD5TJ22.js";
-import "./chunk-GOHZFVEJ.js";
+import "./chunk-55EBWVKN.js";
+import "./chunk-KOJEPHCW.js";
 import "./chunk-TBFHVBMR.js";
 import "./chunk-N2JUA4T2.js";
 import "./chunk-I7UPCRVL.js";

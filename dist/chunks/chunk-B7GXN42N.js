@@ -1,5 +1,8 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  publishedJsonSchema
+} from "./chunk-KOJEPHCW.js";
+import {
   external_exports
 } from "./chunk-QTXGKDSB.js";
 
@@ -47,15 +50,12 @@ function driftRecord(environment, targets, promotions, now) {
   };
 }
 function driftJsonSchema() {
-  const generated = external_exports.toJSONSchema(driftRecordSchema, { target: "draft-2020-12" });
-  const { $schema, ...rest } = generated;
-  return {
-    $schema,
-    $id: "https://github.com/model-promote/model-promote/schema/drift-record.schema.json",
+  return publishedJsonSchema(driftRecordSchema, {
+    file: DRIFT_SCHEMA_FILE,
     title: "model-promote drift record",
     description: "What model-promote drift found: the live cluster against what the last promotion applied.",
-    ...rest
-  };
+    io: "output"
+  });
 }
 var COLUMNS = ["object", "field", "expected", "live", "manager"];
 function driftTable(record) {

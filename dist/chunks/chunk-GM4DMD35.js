@@ -7,11 +7,11 @@ import {
   waitForDeployment,
   waitForInferenceService,
   watchUntil
-} from "./chunk-BXPS27L2.js";
+} from "./chunk-BCMYBQKI.js";
 import {
   applyObject,
   dryRunDiff
-} from "./chunk-DAKOUBEK.js";
+} from "./chunk-USIZCDJO.js";
 import {
   newPods,
   verifyPodDigests

@@ -4,7 +4,8 @@ import {
   PROMOTION_PREDICATE_TYPE,
   findPromotionAttestations,
   promotionStatementSchema
-} from "./chunk-GOHZFVEJ.js";
+} from "./chunk-55EBWVKN.js";
+import "./chunk-KOJEPHCW.js";
 import {
   verifyKeyless
 } from "./chunk-YDRSZG6W.js";

@@ -5,12 +5,13 @@ import {
 } from "./chunk-JHE52CC7.js";
 import {
   driftMarkdown
-} from "./chunk-5QW6V7SU.js";
+} from "./chunk-B7GXN42N.js";
 import {
   createGithubClient,
   githubRequestError,
   runUrlFromEnv
 } from "./chunk-JMV7SAPR.js";
+import "./chunk-KOJEPHCW.js";
 import "./chunk-PQADDHOS.js";
 import "./chunk-WPYXZ6I6.js";
 import "./chunk-QTXGKDSB.js";

@@ -5,7 +5,7 @@ import {
   diffText,
   dryRunDiff,
   overwriteLines
-} from "./chunk-DAKOUBEK.js";
+} from "./chunk-USIZCDJO.js";
 import "./chunk-KDJ7OXAS.js";
 import "./chunk-PJU7HQSL.js";
 import "./chunk-TA4VEHOB.js";

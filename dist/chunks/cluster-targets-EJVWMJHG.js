@@ -2,9 +2,9 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   deployOne,
   reportOf
-} from "./chunk-YQUTPADA.js";
-import "./chunk-BXPS27L2.js";
-import "./chunk-DAKOUBEK.js";
+} from "./chunk-GM4DMD35.js";
+import "./chunk-BCMYBQKI.js";
+import "./chunk-USIZCDJO.js";
 import "./chunk-TWYUCFWI.js";
 import "./chunk-KDJ7OXAS.js";
 import "./chunk-VTYTHM25.js";

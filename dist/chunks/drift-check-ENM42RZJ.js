@@ -4,13 +4,13 @@ import {
   readRecord,
   recordSelector,
   refOf
-} from "./chunk-BXPS27L2.js";
+} from "./chunk-BCMYBQKI.js";
 import {
   deletedDrift,
   objectDrift,
   podImageDrift,
   replicaRangeDrift
-} from "./chunk-DAKOUBEK.js";
+} from "./chunk-USIZCDJO.js";
 import {
   matchLabelsOf,
   selectorString

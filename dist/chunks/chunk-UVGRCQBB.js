@@ -18,7 +18,7 @@ import {
   attestationArtifact,
   promotionStatement,
   statementBytes
-} from "./chunk-GOHZFVEJ.js";
+} from "./chunk-55EBWVKN.js";
 import {
   openRegistry
 } from "./chunk-TBFHVBMR.js";
@@ -1870,8 +1870,8 @@ async function previewPromotion(context, plan, staging) {
   }
   const cluster = plan.cluster;
   const [{ deployOne }, { diffText, overwriteLines }] = await Promise.all([
-    import("./deploy-IDDEBEPC.js"),
-    import("./apply-diff-ZE2OQRYY.js")
+    import("./deploy-PAS4BGKA.js"),
+    import("./apply-diff-UCTTJ6UQ.js")
   ]);
   const preview = await stages.run(
     "deploy",
@@ -1993,8 +1993,8 @@ function render(context, plan, built) {
 async function deployStage(context, plan, built, objects) {
   const { stages, record } = context;
   const [{ deploy, reportOf }, { deployToClusters }] = await Promise.all([
-    import("./deploy-IDDEBEPC.js"),
-    import("./cluster-targets-YMVDAJZL.js")
+    import("./deploy-PAS4BGKA.js"),
+    import("./cluster-targets-EJVWMJHG.js")
   ]);
   const input = { ...await deployInput(context, plan, built, objects), ...plan.cluster, dryRun: false };
   const clusters = plan.choice.pool.clusters;

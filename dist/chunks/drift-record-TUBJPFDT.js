@@ -6,7 +6,8 @@ import {
   driftRecord,
   driftRecordSchema,
   driftTable
-} from "./chunk-5QW6V7SU.js";
+} from "./chunk-B7GXN42N.js";
+import "./chunk-KOJEPHCW.js";
 import "./chunk-QTXGKDSB.js";
 import "./chunk-HANBNIMK.js";
 export {

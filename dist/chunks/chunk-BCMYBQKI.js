@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   comparable
-} from "./chunk-DAKOUBEK.js";
+} from "./chunk-USIZCDJO.js";
 import {
   REVISION_ANNOTATION,
   matchLabelsOf,

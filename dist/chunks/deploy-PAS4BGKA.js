@@ -3,9 +3,9 @@ import {
   deploy,
   deployOne,
   reportOf
-} from "./chunk-YQUTPADA.js";
-import "./chunk-BXPS27L2.js";
-import "./chunk-DAKOUBEK.js";
+} from "./chunk-GM4DMD35.js";
+import "./chunk-BCMYBQKI.js";
+import "./chunk-USIZCDJO.js";
 import "./chunk-TWYUCFWI.js";
 import "./chunk-KDJ7OXAS.js";
 import "./chunk-VTYTHM25.js";

@@ -617,21 +617,13 @@ function podImageDrift(pods, containers, digest) {
 }
 
 // src/deploy/apply-diff.ts
-var SERVER_FIELDS = [
-  "managedFields",
-  "resourceVersion",
-  "uid",
-  "creationTimestamp",
-  "generation",
-  "selfLink"
-];
 function comparable(object) {
   if (!object) return [];
   const copy = structuredClone(object);
   delete copy.status;
-  for (const key of SERVER_FIELDS) delete copy.metadata?.[key];
+  for (const key of SERVER_METADATA) delete copy.metadata?.[key];
   const annotations = copy.metadata?.annotations;
-  if (annotations) delete annotations["deployment.kubernetes.io/revision"];
+  for (const key of SERVER_ANNOTATIONS) delete annotations?.[key];
   return (0, import_yaml.stringify)(copy, { lineWidth: 0, sortMapEntries: true }).split("\n").filter((line) => line !== "");
 }
 function diffLines2(before, after, context = 3) {
