@@ -4,7 +4,6 @@
  * build is deterministic, so the digest is the one a real run will push), the same manifests,
  * and the cluster's server-side dry run compared with what runs now.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 // The cluster modules (and @kubernetes/client-node, most of the bundle) are imported when a
 // promotion reaches a cluster: one that renders manifests only never loads them.
@@ -24,7 +23,14 @@ import type { PromotionContext, PromotionPlan } from './promotion-plan.js';
 import { byteProgress } from './progress.js';
 import { DownloadCache } from './registry/download-cache.js';
 import type { PromotionRecord } from './report/promotion-record.js';
-import { createContentCheck } from './signing/serialize.js';
+import { RegistrySink } from './oci/remote/registry-sink.js';
+import {
+  buildBytes,
+  contentCheck,
+  readSmallFile,
+  signatureBytes,
+  type ModelSource,
+} from './promotion-stream.js';
 
 /** The image as built: where it is, by digest. */
 interface BuiltRef {
@@ -97,13 +103,9 @@ export async function previewPromotion(
   const built = await stages.run(
     'build',
     async () => {
-      const image = await buildImage(
-        { ...plan.imageInput, directory: plan.verified.directory },
-        new DigestOnlySink(),
-        {
-          check: (file, size) => createContentCheck(plan.verified.manifest, file, size),
-        },
-      );
+      const image = await buildImage({ ...plan.imageInput, ...buildBytes(plan.source) }, new DigestOnlySink(), {
+        check: contentCheck(plan.verified.manifest, plan.source),
+      });
       return { digest: image.manifestDigest, reference: target.reference(image.manifestDigest) };
     },
     (b) => `would be ${b.reference} (dry run: nothing written)`,
@@ -147,15 +149,18 @@ async function buildStage(
 ): Promise<BuiltRef> {
   const { options, stages, inputs } = context;
   const builder = plan.choice.pool.builder;
-  const check: BuildHooks['check'] = (file, size) => createContentCheck(plan.verified.manifest, file, size);
+  const check: BuildHooks['check'] = contentCheck(plan.verified.manifest, plan.source);
   return stages.run(
     'build',
     async () => {
       if (builder && plan.target) {
+        if (plan.source.kind !== 'folder') {
+          throw new Error('a Containerfile build reads a folder: the fetch should not have streamed');
+        }
         const { registry, repository } = plan.target;
         const credential = await plan.clients.credential(registry);
         const result = await buildWithContainerfile(
-          { ...plan.imageInput, directory: plan.verified.directory, steps: builder.steps, check },
+          { ...plan.imageInput, directory: plan.source.directory, steps: builder.steps, check },
           builder.kind,
           {
             registry,
@@ -171,11 +176,24 @@ async function buildStage(
         return { digest: result.digest, reference: result.reference };
       }
       const progress = byteProgress(options.logger, 'build', plan.image.modelBytes + plan.image.base.bytes);
-      const image = await buildImage(
-        { ...plan.imageInput, directory: plan.verified.directory },
-        await target.open(),
-        { check, progress: (p) => progress.update(p.bytesDone), ...layerReuse(context, plan) },
-      );
+      const sink = await target.open();
+      let image;
+      try {
+        image = await buildImage({ ...plan.imageInput, ...buildBytes(plan.source) }, sink, {
+          check,
+          progress: (p) => progress.update(p.bytesDone),
+          ...(plan.source.kind === 'folder' && layerReuse(context, plan)),
+        });
+      } catch (error) {
+        // No manifest was written: what the sink uploaded is referenced by nothing. Say which.
+        if (sink instanceof RegistrySink && sink.written.length > 0) {
+          context.record.unreferencedBlobs = {
+            repository: `${sink.client.registry}/${sink.repository}`,
+            blobs: [...sink.written],
+          };
+        }
+        throw error;
+      }
       progress.done();
       return {
         digest: image.manifestDigest,
@@ -214,7 +232,7 @@ function layerReuse(
 
 /** The model's OMS signature, attached to the image it became: whoever pulls it can verify it again. */
 function attachSignature(plan: PromotionPlan, built: BuiltRef) {
-  return readFile(plan.version.signaturePath).then((bytes) =>
+  return signatureBytes(plan.source).then((bytes) =>
     attachToImage(plan, built.digest, {
       artifactType: SIGSTORE_BUNDLE_TYPE,
       mediaType: SIGSTORE_BUNDLE_TYPE,
@@ -330,7 +348,7 @@ async function deployInput(
         { promotionId: record.promotionId },
       )
     : [];
-  const inputExample = await readInputExample(plan.verified.directory);
+  const inputExample = await readInputExample(plan.source);
   return {
     objects,
     userObjects,
@@ -348,9 +366,10 @@ async function deployInput(
 }
 
 /** The model's own example request, for the inference smoke check (optional in a model). */
-async function readInputExample(directory: string): Promise<unknown> {
+async function readInputExample(source: ModelSource): Promise<unknown> {
   try {
-    return JSON.parse(await readFile(path.join(directory, 'input_example.json'), 'utf8'));
+    const bytes = await readSmallFile(source, 'input_example.json', 1024 * 1024);
+    return bytes && JSON.parse(bytes.toString('utf8'));
   } catch {
     return undefined;
   }

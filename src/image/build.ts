@@ -12,12 +12,14 @@ import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
 import { mapLimited } from '../limiter.js';
 import { applyConfigChanges } from './image-config.js';
 import { type LayerDigest, type LayerDigestStore, layerKey } from './layer-key.js';
-import { type ImagePlan, type ImagePlanInput, planImage } from './plan.js';
-import { type ContentCheckHook, writeTarLayer } from '../oci/tar-layer.js';
+import { type ImageLayerPlan, type ImagePlan, type ImagePlanInput, planImage } from './plan.js';
+import { type ContentCheckHook, type TarLayerOptions, writeTarLayer } from '../oci/tar-layer.js';
 
 export interface BuildInput extends ImagePlanInput {
-  /** Folder holding the files (their paths are relative to it). */
-  readonly directory: string;
+  /** Folder holding the files (their paths are relative to it), unless `openFile` reads them. */
+  readonly directory?: string;
+  /** A file's bytes from its first, when they stream from a model registry (tar-layer.ts). */
+  readonly openFile?: TarLayerOptions['openFile'];
 }
 
 export interface BuildProgress {
@@ -87,7 +89,17 @@ export async function buildImage(
   const sourceDateEpoch = input.sourceDateEpoch ?? 0;
   const { layerDigests, fileSha256 } = hooks;
   let reusedLayers = 0;
+  // One layer failing stops the others reading: nothing of this image will be used.
+  const stop = new AbortController();
   const modelLayers = await mapLimited(plan.layers, hooks.concurrency ?? 3, async (layer, i) => {
+    try {
+      return await modelLayer(layer, i);
+    } catch (error) {
+      stop.abort(error);
+      throw error;
+    }
+  });
+  async function modelLayer(layer: ImageLayerPlan, i: number): Promise<Descriptor> {
     const key = layerDigests && fileSha256 ? layerKey(layer, sourceDateEpoch, fileSha256) : undefined;
     const known = key !== undefined ? await layerDigests?.get(key) : undefined;
     if (known && (await sink.hasBlob(known.digest))) {
@@ -101,8 +113,10 @@ export async function buildImage(
     const written = await writeTarLayer(
       layer,
       {
-        directory: input.directory,
+        ...(input.directory !== undefined && { directory: input.directory }),
+        ...(input.openFile && { openFile: input.openFile }),
         sourceDateEpoch,
+        signal: stop.signal,
         ...(hooks.check ? { check: hooks.check } : {}),
         ...(hooks.progress && {
           onLayerProgress: (bytes: number) => {
@@ -118,7 +132,7 @@ export async function buildImage(
       await layerDigests?.set(key, { digest: written.digest, size: written.size });
     }
     return written;
-  });
+  }
 
   const config = applyConfigChanges(
     base.config,

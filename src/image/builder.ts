@@ -25,7 +25,9 @@ import type { BuilderConfig } from '../environments/catalog-schema.js';
 export type { BuilderConfig };
 export type BuilderKind = BuilderConfig['kind'];
 
-export interface ContainerfileBuildInput extends BuildInput {
+export interface ContainerfileBuildInput extends Omit<BuildInput, 'directory' | 'openFile'> {
+  /** Folder holding the files: a Containerfile build copies them into its context. */
+  readonly directory: string;
   /** The pool's extra steps. */
   readonly steps: readonly string[];
   /** Re-checks each file's bytes while it is copied into the context (then it is copied, not linked). */

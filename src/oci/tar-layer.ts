@@ -37,13 +37,20 @@ export interface ContentCheck {
 export type ContentCheckHook = (path: string, size: number) => Promise<ContentCheck>;
 
 export interface TarLayerOptions {
-  /** Folder the model files' relative paths start from. */
-  readonly directory: string;
+  /** Folder the model files' relative paths start from (unless `openFile` is given). */
+  readonly directory?: string;
+  /**
+   * A file's bytes from its first, when they come from somewhere other than a folder (a streamed
+   * promotion reads them from the model registry). Called again when a sink reads the layer again.
+   */
+  readonly openFile?: (file: LayerFile) => Promise<AsyncIterable<Uint8Array>>;
   /** Seconds since the epoch for every entry's mtime. */
   readonly sourceDateEpoch: number;
   readonly check?: ContentCheckHook;
   /** Told the size of every chunk of file content as it goes into the tar. */
   readonly onBytes?: (bytes: number) => void;
+  /** Stops reading (another layer of the same image failed): the layer's stream ends with the reason. */
+  readonly signal?: AbortSignal;
 }
 
 export interface WriteLayerOptions extends TarLayerOptions {
@@ -205,27 +212,19 @@ async function addEntry(
   }
   let read = 0;
   try {
-    const handle = await open(join(options.directory, file.path), 'r');
-    try {
-      while (read < file.size) {
-        const buffer = buffers.take();
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, file.size - read), read);
-        if (bytesRead === 0) break;
-        read += bytesRead;
-        const bytes = buffers.lend(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
-        if (check) guarded(file, () => check.update(bytes));
-        options.onBytes?.(bytes.byteLength);
-        if (!sink.write(bytes)) {
-          await Promise.race([closed, new Promise<void>((resolve) => sink.once('drain', () => resolve()))]);
-        }
+    for await (const bytes of fileBytes(file, options, buffers)) {
+      options.signal?.throwIfAborted();
+      read += bytes.byteLength;
+      if (read > file.size) break;
+      if (check) guarded(file, () => check.update(bytes));
+      options.onBytes?.(bytes.byteLength);
+      if (!sink.write(bytes)) {
+        await Promise.race([closed, new Promise<void>((resolve) => sink.once('drain', () => resolve()))]);
       }
-      // One byte past the verified size tells a file that grew from one that did not.
-      if (read === file.size && (await handle.read(Buffer.alloc(1), 0, 1, read)).bytesRead > 0) read++;
-    } finally {
-      await handle.close();
     }
   } catch (error) {
     if (error instanceof PromotionError || error instanceof ReaderClosed) throw error;
+    if (options.signal?.aborted) throw options.signal.reason;
     throw changed(file, `cannot be read: ${error instanceof Error ? error.message : String(error)}`, error);
   }
   if (read > file.size) throw changed(file, `grew beyond the ${file.size} verified bytes`);
@@ -233,6 +232,37 @@ async function addEntry(
   if (check) guarded(file, () => check.finish());
   sink.end(() => undefined);
   await Promise.race([closed, entryDone]);
+}
+
+/**
+ * A file's bytes: from its source when the layer streams from a registry (the source enforces the
+ * listed size and names the registry when it differs), else from the folder, read in blocks into
+ * reused buffers; one byte past the verified size tells a file that grew from one that did not.
+ */
+async function* fileBytes(
+  file: LayerFile,
+  options: TarLayerOptions,
+  buffers: ReadBuffers,
+): AsyncIterable<Uint8Array> {
+  if (options.openFile) {
+    yield* await options.openFile(file);
+    return;
+  }
+  const handle = await open(join(options.directory!, file.path), 'r');
+  try {
+    let read = 0;
+    while (read < file.size) {
+      const buffer = buffers.take();
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, file.size - read), read);
+      if (bytesRead === 0) return;
+      read += bytesRead;
+      yield buffers.lend(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+    }
+    const past = Buffer.alloc(1);
+    if ((await handle.read(past, 0, 1, read)).bytesRead > 0) yield past;
+  } finally {
+    await handle.close();
+  }
 }
 
 function changed(file: LayerFile, problem: string, cause?: unknown): OciError {

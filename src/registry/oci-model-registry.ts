@@ -29,7 +29,7 @@ import { parseManifest } from '../oci/types.js';
 import { expectedDigests } from '../signing/listed-digests.js';
 import { DownloadCache, type RemoteFile } from './download-cache.js';
 import { compareVersions, SIGNATURE_FILE } from './folder-registry.js';
-import type { ModelRegistry, ModelVersion, PromotionHistoryEntry, VersionListing } from './model-version.js';
+import type { ModelRegistry, ModelVersion, PromotionHistoryEntry, VersionInfo, VersionListing } from './model-version.js';
 import { configLabels, type ModelPackFile, parseModelPackManifest } from './modelpack.js';
 import { ModelPackError } from './modelpack-error.js';
 import { fileFromLayer } from './modelpack-layer.js';
@@ -257,7 +257,7 @@ export class OciModelRegistry implements ModelRegistry {
     return { repository, what, label, parsed, descriptor, version, aliases, labels, layerFile };
   }
 
-  async recordPromotion(version: ModelVersion, entry: PromotionHistoryEntry): Promise<void> {
+  async recordPromotion(version: VersionInfo, entry: PromotionHistoryEntry): Promise<void> {
     const repository = modelRepository(this.location, version.model);
     const name = `${this.location.registry}/${repository}`;
     try {

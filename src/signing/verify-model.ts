@@ -27,9 +27,12 @@ export interface ModelOnDisk {
   readonly signatureName: string;
 }
 
-/** A model whose files were all found equal to what a trusted signer signed. */
-export interface VerifiedModel {
-  readonly directory: string;
+/**
+ * A model whose signature a trusted signer made, and whose files are the ones it names. Alone (a
+ * streamed promotion) the files' bytes are still to be checked, as they stream (createContentCheck);
+ * as a VerifiedModel they were.
+ */
+export interface SignedModel {
   readonly manifest: ModelManifest;
   readonly signature: SignatureCheck;
   /** The requirements it satisfied, by source (`environment production`, `inputs`). */
@@ -39,6 +42,11 @@ export interface VerifiedModel {
   readonly bytes: number;
   /** `sha256:` + the statement's subject digest: one name for the whole signed model. */
   readonly digest: string;
+}
+
+/** A model whose files were all found equal to what a trusted signer signed. */
+export interface VerifiedModel extends SignedModel {
+  readonly directory: string;
 }
 
 /**
@@ -70,18 +78,10 @@ export async function verifyModel(
   requirements: readonly PolicyRequirement[],
   options: VerifyModelOptions = {},
 ): Promise<VerifiedModel> {
-  if (requirements.length === 0) {
-    throw new UsageError(
-      'no signing policy: nothing says whose signature to trust',
-      'give identity + issuer, public-key or certificate-chain, or set `signing:` on the environment in the catalog',
-    );
-  }
+  requirePolicy(requirements);
   const bundle = await readSignature(model.signaturePath);
-  const checks: SignatureCheck[] = [];
-  for (const requirement of requirements) checks.push(await satisfy(bundle, requirement));
-  const signature = checks[0]!;
+  const signature = await verifyBundle(bundle, requirements);
   const { manifest } = signature;
-  checkResourceNames(manifest.resources, manifest.serialization.method);
 
   const scope = options.scope ?? {};
   const serialization = {
@@ -110,6 +110,32 @@ export async function verifyModel(
     bytes: files.reduce((sum, file) => sum + file.size, 0),
     digest: `sha256:${manifest.subjectDigest}`,
   };
+}
+
+/** Throws a usage error when nothing says whose signature to trust. */
+export function requirePolicy(requirements: readonly PolicyRequirement[]): void {
+  if (requirements.length === 0) {
+    throw new UsageError(
+      'no signing policy: nothing says whose signature to trust',
+      'give identity + issuer, public-key or certificate-chain, or set `signing:` on the environment in the catalog',
+    );
+  }
+}
+
+/**
+ * The bundle against every requirement (each must be met), and its statement's resource names
+ * checked: the first requirement's check, whose manifest every later step uses.
+ */
+export async function verifyBundle(
+  bundle: Uint8Array,
+  requirements: readonly PolicyRequirement[],
+): Promise<SignatureCheck> {
+  requirePolicy(requirements);
+  const checks: SignatureCheck[] = [];
+  for (const requirement of requirements) checks.push(await satisfy(bundle, requirement));
+  const signature = checks[0]!;
+  checkResourceNames(signature.manifest.resources, signature.manifest.serialization.method);
+  return signature;
 }
 
 /** Any alternative will do; when none does, the refusal that speaks of the bundle's own method wins. */
