@@ -103,9 +103,13 @@ export async function previewPromotion(
   const built = await stages.run(
     'build',
     async () => {
-      const image = await buildImage({ ...plan.imageInput, ...buildBytes(plan.source) }, new DigestOnlySink(), {
-        check: contentCheck(plan.verified.manifest, plan.source),
-      });
+      const image = await buildImage(
+        { ...plan.imageInput, ...buildBytes(plan.source) },
+        new DigestOnlySink(),
+        {
+          check: contentCheck(plan.verified.manifest, plan.source),
+        },
+      );
       return { digest: image.manifestDigest, reference: target.reference(image.manifestDigest) };
     },
     (b) => `would be ${b.reference} (dry run: nothing written)`,

@@ -56,7 +56,7 @@ import {
 } from './signing/policy-sources.js';
 import { refreshPublicGoodRoot } from './signing/public-good-root.js';
 import { verifySignedListing } from './signing/verify-listing.js';
-import { verifyModel, type SignedModel } from './signing/verify-model.js';
+import { verifyModel, type SignedFiles } from './signing/verify-model.js';
 
 export interface PromoteOptions {
   readonly logger: Logger;
@@ -110,7 +110,7 @@ export interface PromotionPlan extends VerifiedVersion {
    * The signature held and the files are the signed ones. From a folder their bytes were checked
    * too; streamed, the build checks them as they go (`source.kind`).
    */
-  readonly verified: SignedModel;
+  readonly verified: SignedFiles;
   readonly source: ModelSource;
   readonly compatibility?: CompatibilityResult;
   readonly choice: PoolChoice;
@@ -243,12 +243,12 @@ async function verify(
   fetched: Fetched,
   requirements: readonly PolicyRequirement[],
   previousVersion: string | undefined,
-): Promise<{ verified: SignedModel; source: ModelSource }> {
+): Promise<{ verified: SignedFiles; source: ModelSource }> {
   const { options, record, stages } = context;
   const { version } = fetched;
   const { verified, source } = await stages.run(
     'verify',
-    async (): Promise<{ verified: SignedModel; source: ModelSource }> => {
+    async (): Promise<{ verified: SignedFiles; source: ModelSource }> => {
       if (fetched.kind === 'stream') {
         const listed = fetched.version;
         const verified = await verifySignedListing(
@@ -408,7 +408,7 @@ function planImageAndTarget(
   context: PromotionContext,
   catalog: LoadedCatalog,
   version: VersionInfo,
-  verified: SignedModel,
+  verified: SignedFiles,
   choice: PoolChoice,
   lazyClients: () => RegistryClients,
   bases: ReadonlyMap<string, BaseImage>,

@@ -52,7 +52,11 @@ export type ModelSource =
     };
 
 /** A small file of the model (an input example), or undefined when the model has none. */
-export async function readSmallFile(source: ModelSource, file: string, maxBytes: number): Promise<Buffer | undefined> {
+export async function readSmallFile(
+  source: ModelSource,
+  file: string,
+  maxBytes: number,
+): Promise<Buffer | undefined> {
   if (source.kind === 'folder') {
     return readFile(path.join(source.directory, file)).catch(() => undefined);
   }

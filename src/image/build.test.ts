@@ -370,6 +370,55 @@ describe('buildImage with layer keys', () => {
   });
 });
 
+/** A file's bytes as a registry's response body would give them: chunks of uneven size, none block-aligned. */
+async function* unevenChunks(file: string): AsyncIterable<Uint8Array> {
+  const bytes = await readFile(join(modelDir, file));
+  const sizes = [1, 511, 4093, 65_537, 300_001];
+  for (let at = 0, i = 0; at < bytes.byteLength; i++) {
+    const size = sizes[i % sizes.length]!;
+    yield bytes.subarray(at, at + size);
+    at += size;
+  }
+}
+
+describe('buildImage from streams (a streamed promotion)', () => {
+  it('writes the same layers, config and manifest as the build from the folder', async () => {
+    const fromFolder = await build('folder-twin');
+    const opened: string[] = [];
+    const streamed = await build('streamed', {
+      directory: join(work, 'no-such-folder'),
+      openFile: async (file) => {
+        opened.push(file.path);
+        return unevenChunks(file.path);
+      },
+    });
+    expect(streamed.built.manifestDigest).toBe(fromFolder.built.manifestDigest);
+    expect(streamed.built.layers).toEqual(fromFolder.built.layers);
+    expect(opened.sort()).toEqual(files.map((f) => f.path).sort());
+  });
+
+  it('fails a layer whose stream ends early, naming the file; no manifest is written', async () => {
+    const dir = join(work, 'streamed-short');
+    const sink = await OciLayoutSink.open(dir);
+    await expect(
+      buildImage(
+        input({
+          openFile: async (file) =>
+            (async function* () {
+              yield* unevenChunks(file.path);
+              if (file.path === 'tokenizer/vocab.txt') throw new Error('connection reset by the registry');
+            })(),
+        }),
+        sink,
+      ),
+    ).rejects.toMatchObject({
+      code: 'model-file-changed',
+      message: expect.stringMatching(/tokenizer\/vocab\.txt.*connection reset/),
+    });
+    expect((await readJson<ImageIndex>(join(dir, 'index.json'))).manifests).toEqual([]);
+  });
+});
+
 describe('planImage', () => {
   it('describes the layers, base and config without reading files', () => {
     const plan = planImage({ ...input(), files: [...files, { path: 'not/on/disk.bin', size: 100 * MiB }] });

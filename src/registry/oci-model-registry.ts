@@ -29,7 +29,13 @@ import { parseManifest } from '../oci/types.js';
 import { expectedDigests } from '../signing/listed-digests.js';
 import { DownloadCache, type RemoteFile } from './download-cache.js';
 import { compareVersions, SIGNATURE_FILE } from './folder-registry.js';
-import type { ModelRegistry, ModelVersion, PromotionHistoryEntry, VersionInfo, VersionListing } from './model-version.js';
+import type {
+  ModelRegistry,
+  ModelVersion,
+  PromotionHistoryEntry,
+  VersionInfo,
+  VersionListing,
+} from './model-version.js';
 import { configLabels, type ModelPackFile, parseModelPackManifest } from './modelpack.js';
 import { ModelPackError } from './modelpack-error.js';
 import { fileFromLayer } from './modelpack-layer.js';

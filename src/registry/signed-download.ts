@@ -87,7 +87,8 @@ export function heldToSize(file: RemoteFile, label: string): RemoteFile {
       'give cache-dir to download the model before the build',
     );
   }
-  const sized = (stream: AsyncIterable<Uint8Array>, start: number) => exactly(stream, size - start, file, label);
+  const sized = (stream: AsyncIterable<Uint8Array>, start: number) =>
+    exactly(stream, size - start, file, label);
   return {
     ...file,
     open: async () => sized(await file.open(), 0),

@@ -11,7 +11,7 @@ import { resourceAlgorithm, shardRanges } from './serialize-algorithm.js';
 import { formatShardName, parseShardName } from './serialize-names.js';
 import type { Resource } from './serialize-types.js';
 import type { PolicyRequirement } from './policy-sources.js';
-import { verifyBundle, type SignedModel, type VerifyScope } from './verify-model.js';
+import { verifyBundle, type SignedFiles, type VerifyScope } from './verify-model.js';
 
 /** A file as a remote registry lists it: a relative POSIX path and its size in bytes. */
 export interface ListedModelFile {
@@ -36,7 +36,7 @@ export async function verifySignedListing(
   listing: readonly ListedModelFile[],
   requirements: readonly PolicyRequirement[],
   options: VerifyListingOptions,
-): Promise<SignedModel> {
+): Promise<SignedFiles> {
   const signature = await verifyBundle(bundle, requirements);
   const { manifest } = signature;
   const { serialization } = manifest;
@@ -48,7 +48,9 @@ export async function verifySignedListing(
   ]);
   const candidates = listing.filter((file) => file.path !== options.signatureName && !ignored(file.path));
   const signedPaths = new Set(
-    manifest.resources.map((r) => (serialization.method === 'shards' ? parseShardName(r.name)?.path : r.name)),
+    manifest.resources.map((r) =>
+      serialization.method === 'shards' ? parseShardName(r.name)?.path : r.name,
+    ),
   );
   const files = scope.ignoreUnsignedFiles ? candidates.filter((f) => signedPaths.has(f.path)) : candidates;
   for (const file of files) {

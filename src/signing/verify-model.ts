@@ -32,7 +32,7 @@ export interface ModelOnDisk {
  * streamed promotion) the files' bytes are still to be checked, as they stream (createContentCheck);
  * as a VerifiedModel they were.
  */
-export interface SignedModel {
+export interface SignedFiles {
   readonly manifest: ModelManifest;
   readonly signature: SignatureCheck;
   /** The requirements it satisfied, by source (`environment production`, `inputs`). */
@@ -45,7 +45,7 @@ export interface SignedModel {
 }
 
 /** A model whose files were all found equal to what a trusted signer signed. */
-export interface VerifiedModel extends SignedModel {
+export interface VerifiedModel extends SignedFiles {
   readonly directory: string;
 }
 
