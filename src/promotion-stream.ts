@@ -68,14 +68,21 @@ export async function readSmallFile(
 }
 
 /** Where the image build reads the files: the folder, or each file's stream from the registry. */
-export function buildBytes(source: ModelSource): Pick<BuildInput, 'directory' | 'openFile'> {
+export function buildBytes(source: ModelSource): Pick<BuildInput, 'directory' | 'openFile' | 'openFileFrom'> {
   if (source.kind === 'folder') return { directory: source.directory };
   const { files, label } = source;
+  const find = (path: string) => {
+    const remote = files.get(path);
+    if (!remote) throw new Error(`${label} lists no file ${path}`);
+    return remote;
+  };
   return {
-    openFile: (file) => {
-      const remote = files.get(file.path);
-      if (!remote) throw new Error(`${label} lists no file ${file.path}`);
-      return remote.open();
+    openFile: (file) => find(file.path).open(),
+    openFileFrom: (file, start) => {
+      const remote = find(file.path);
+      return remote.openFrom
+        ? remote.openFrom(start)
+        : Promise.reject(new Error(`${label} serves no ranges`));
     },
   };
 }

@@ -20,6 +20,8 @@ export interface BuildInput extends ImagePlanInput {
   readonly directory?: string;
   /** A file's bytes from its first, when they stream from a model registry (tar-layer.ts). */
   readonly openFile?: TarLayerOptions['openFile'];
+  /** A file's bytes from an offset, where its source serves ranges: a broken upload resumes. */
+  readonly openFileFrom?: TarLayerOptions['openFileFrom'];
 }
 
 export interface BuildProgress {
@@ -115,6 +117,7 @@ export async function buildImage(
       {
         ...(input.directory !== undefined && { directory: input.directory }),
         ...(input.openFile && { openFile: input.openFile }),
+        ...(input.openFileFrom && { openFileFrom: input.openFileFrom }),
         sourceDateEpoch,
         signal: stop.signal,
         ...(hooks.check ? { check: hooks.check } : {}),

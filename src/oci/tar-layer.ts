@@ -9,7 +9,7 @@ import tar from 'tar-stream';
 import { PromotionError } from '../errors.js';
 import { MediaType } from './media-types.js';
 import { OciError } from './oci-error.js';
-import type { ImageSink } from './sink.js';
+import type { BlobSource, ImageSink } from './sink.js';
 import type { Descriptor } from './types.js';
 
 /** A file to put into a layer, as verified: the image build's and the model publisher's alike. */
@@ -44,6 +44,8 @@ export interface TarLayerOptions {
    * promotion reads them from the model registry). Called again when a sink reads the layer again.
    */
   readonly openFile?: (file: LayerFile) => Promise<AsyncIterable<Uint8Array>>;
+  /** A file's bytes from byte `start` on (an HTTP Range request), where its source serves ranges. */
+  readonly openFileFrom?: (file: LayerFile, start: number) => Promise<AsyncIterable<Uint8Array>>;
   /** Seconds since the epoch for every entry's mtime. */
   readonly sourceDateEpoch: number;
   readonly check?: ContentCheckHook;
@@ -124,13 +126,18 @@ export async function writeTarLayer(
 ): Promise<Descriptor> {
   let filled: Promise<void> | undefined;
   const { onLayerProgress } = options;
-  const source = (): AsyncIterable<Uint8Array> => {
+  const source: BlobSource = (): AsyncIterable<Uint8Array> => {
     let passBytes = 0;
     const onBytes = onLayerProgress && ((bytes: number) => onLayerProgress((passBytes += bytes)));
     const { stream, done } = packLayer(layer, onBytes ? { ...options, onBytes } : options);
     filled = done;
     return stream;
   };
+  const { openFileFrom } = options;
+  const files = layer.entries.filter((e) => e.kind === 'file');
+  if (openFileFrom && files.length === 1) {
+    source.resume = (offset, size) => layerTail(files[0]!.file, offset, size, openFileFrom);
+  }
   try {
     const descriptor = await sink.writeBlob(
       { mediaType: MediaType.Layer, ...(annotations ? { annotations } : {}) },
@@ -147,6 +154,41 @@ export async function writeTarLayer(
     );
     throw packError === undefined || packError instanceof ReaderClosed ? error : packError;
   }
+}
+
+/**
+ * The bytes of a one-file layer of `size` bytes from `offset` on, without packing it again: the tar
+ * ends with the file's content, its padding to 512 bytes and two zero blocks (tar-stream's
+ * finalize), so where the content starts follows from the layer's size. Undefined for an offset
+ * inside the headers (they are not kept): the layer is then packed again.
+ */
+export function layerTail(
+  file: LayerFile,
+  offset: number,
+  size: number,
+  openFileFrom: (file: LayerFile, start: number) => Promise<AsyncIterable<Uint8Array>>,
+): AsyncIterable<Uint8Array> | undefined {
+  const padding = (512 - (file.size % 512)) % 512;
+  const contentStart = size - 1024 - padding - file.size;
+  if (contentStart < 0 || offset < contentStart || offset > size) return undefined;
+  const trailer = Buffer.alloc(padding + 1024);
+  return (async function* () {
+    const start = offset - contentStart;
+    if (start < file.size) {
+      let read = start;
+      for await (const chunk of await openFileFrom(file, start)) {
+        read += chunk.byteLength;
+        yield chunk;
+      }
+      if (read !== file.size) {
+        throw changed(
+          file,
+          `gave ${read - start} bytes from byte ${start}, not the ${file.size - start} left`,
+        );
+      }
+    }
+    yield trailer.subarray(Math.max(0, start - file.size));
+  })();
 }
 
 /** The reader of a layer's tar stream stopped before its end: the reader's own error says why. */
