@@ -20,7 +20,7 @@ import { DigestOnlySink } from './oci/digest-sink.js';
 import { isLoopback } from './oci/remote/reference.js';
 import { attachReferrer, SIGSTORE_BUNDLE_TYPE, type ReferrerArtifact } from './oci/remote/referrers.js';
 import type { PromotionContext, PromotionPlan } from './promotion-plan.js';
-import { byteProgress } from './progress.js';
+import { byteProgress, streamProgress } from './progress.js';
 import { DownloadCache } from './registry/download-cache.js';
 import type { PromotionRecord } from './report/promotion-record.js';
 import { RegistrySink } from './oci/remote/registry-sink.js';
@@ -153,7 +153,7 @@ async function buildStage(
 ): Promise<BuiltRef> {
   const { options, stages, inputs } = context;
   const builder = plan.choice.pool.builder;
-  const check: BuildHooks['check'] = contentCheck(plan.verified.manifest, plan.source);
+  const check = contentCheck(plan.verified.manifest, plan.source);
   return stages.run(
     'build',
     async () => {
@@ -181,11 +181,29 @@ async function buildStage(
       }
       const progress = byteProgress(options.logger, 'build', plan.image.modelBytes + plan.image.base.bytes);
       const sink = await target.open();
+      // Streamed, the build is the verification: say how much is verified and sent, file by file.
+      const streamed =
+        plan.source.kind === 'stream'
+          ? streamProgress(options.logger, 'stream', plan.verified.files)
+          : undefined;
+      const sent = () => (sink instanceof RegistrySink ? sink.stats.bytesUploaded : 0);
       let image;
       try {
         image = await buildImage({ ...plan.imageInput, ...buildBytes(plan.source) }, sink, {
-          check,
-          progress: (p) => progress.update(p.bytesDone),
+          check: streamed
+            ? async (file, size) => {
+                const inner = await check(file, size);
+                return {
+                  update: (chunk) => {
+                    inner.update(chunk);
+                    streamed.verified(file, chunk.byteLength);
+                    streamed.sent(sent());
+                  },
+                  finish: () => inner.finish(),
+                };
+              }
+            : check,
+          progress: (p) => (streamed ? streamed.sent(sent()) : progress.update(p.bytesDone)),
           ...(plan.source.kind === 'folder' && layerReuse(context, plan)),
         });
       } catch (error) {
@@ -198,7 +216,10 @@ async function buildStage(
         }
         throw error;
       }
-      progress.done();
+      if (streamed) {
+        streamed.sent(sent());
+        streamed.done();
+      } else progress.done();
       return {
         digest: image.manifestDigest,
         reference: target.reference(image.manifestDigest),

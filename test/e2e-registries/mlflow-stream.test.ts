@@ -20,7 +20,11 @@ import {
   TempDirs,
 } from '../e2e/helpers.js';
 import { startMlflowServer, type MlflowServer } from '../mlflow/mlflow-server.js';
+import { startFaultProxy } from '../registry/fault-proxy.js';
 import { startRegistry, type TestRegistry } from '../registry/registry-server.js';
+import { MemoryLogger } from '../../src/logger.js';
+import { DownloadCache } from '../../src/registry/download-cache.js';
+import { openMlflowRegistry } from '../../src/registry/mlflow-registry.js';
 import { signModel } from '../../src/signing/sign-model.js';
 import { setRegistryEnv } from './helpers.js';
 
@@ -96,12 +100,16 @@ afterAll(async () => {
 });
 
 async function promote(model: string, repository: string, ...extra: string[]) {
+  return promoteTo(registry.host, model, repository, ...extra);
+}
+
+async function promoteTo(host: string, model: string, repository: string, ...extra: string[]) {
   const output = path.join(await temp.make(), 'out');
   const run = await runCli(
     promoteArgs(
       { registry: server.registry, output, model, version: '1' },
       '--image-repository',
-      `${registry.host}/${repository}`,
+      `${host}/${repository}`,
       '--json',
       ...extra,
     ),
@@ -152,4 +160,33 @@ describe('streamed promotion from the real MLflow server to docker-registry', ()
       expect(head.status).toBe(200);
     }
   }, 300_000);
+
+  it('restarts a layer whose upload broke mid-file, never the promotion: same image', async () => {
+    const proxy = await startFaultProxy(registry.port, { dropEveryBytes: 30 * MiB, maxDrops: 2 });
+    try {
+      const { run, record } = await promoteTo(proxy.host, 'streamed', 'streamed-dropped');
+      expect(errorLines(run.stderr)).toEqual([]);
+      expect(run.code).toBe(0);
+      expect(proxy.counts.drops).toBe(2);
+      const reference = await promote('streamed', 'streamed-again');
+      expect(record.image.digest).toBe(reference.record.image.digest);
+    } finally {
+      await proxy.stop();
+    }
+  }, 300_000);
+
+  it('reads an artifact from an offset: the real server answers a Range request with the rest', async () => {
+    const mlflow = openMlflowRegistry(server.registry, {
+      env: {},
+      logger: new MemoryLogger(),
+      cache: new DownloadCache(await temp.make()),
+    });
+    const listed = await mlflow.resolveListed('streamed', '1');
+    const file = listed.files.find((f) => f.path === 'shards/part-2.bin')!;
+    const whole: Buffer[] = [];
+    for await (const chunk of await file.open()) whole.push(Buffer.from(chunk));
+    const tail: Buffer[] = [];
+    for await (const chunk of await file.openFrom!(1_000_001)) tail.push(Buffer.from(chunk));
+    expect(Buffer.concat(tail).equals(Buffer.concat(whole).subarray(1_000_001))).toBe(true);
+  });
 });
