@@ -1,16 +1,16 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  OciModelRegistry,
-  PROMOTION_ARTIFACT_TYPE,
-  modelRepository,
-  parseOciLocation
-} from "./chunk-RKOJCN5S.js";
+  downloadCache,
+  openRegistry
+} from "./chunk-NLQSKTAS.js";
+import "./chunk-ABZBNJLJ.js";
+import "./chunk-ESO4EEQ5.js";
 import "./chunk-YGAKWXAP.js";
-import "./chunk-QUYMFTYP.js";
+import "./chunk-FYILUEUX.js";
 import "./chunk-5SQHXGDQ.js";
 import "./chunk-LIF43B6R.js";
 import "./chunk-P4GOECZY.js";
-import "./chunk-DC5ZXXLJ.js";
+import "./chunk-MDC4KYY5.js";
 import "./chunk-EOMTG3FA.js";
 import "./chunk-3KYYGMJH.js";
 import "./chunk-WPYXZ6I6.js";
@@ -24,8 +24,6 @@ import "./chunk-36Q42R3Y.js";
 import "./chunk-237YPWJV.js";
 import "./chunk-HANBNIMK.js";
 export {
-  OciModelRegistry,
-  PROMOTION_ARTIFACT_TYPE,
-  modelRepository,
-  parseOciLocation
+  downloadCache,
+  openRegistry
 };

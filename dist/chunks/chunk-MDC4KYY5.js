@@ -5,6 +5,7 @@ import {
   UploadLost,
   backoffDelay,
   checkStoredDigest,
+  describeCause,
   isTransient,
   repositoryScope,
   retrySleep,
@@ -163,18 +164,24 @@ var StreamRefused = class extends Error {
 async function putStreamed(upload) {
   const { client, repository, session, blob, source, what, counted } = upload;
   let held = 0;
+  let whole;
   for (let attempt = 1; ; attempt++) {
     const counter = new DigestCounter();
-    const range = blob.size === void 0 ? {} : {
-      "content-range": `${held}-${blob.size - 1}`,
-      "content-length": String(blob.size - held)
-    };
+    const read = { ended: false };
+    const tail = whole && held > 0 ? source.resume?.(held, whole.size) : void 0;
+    const size = whole?.size ?? blob.size;
+    const range = size === void 0 ? {} : { "content-range": `${held}-${size - 1}`, "content-length": String(size - held) };
     try {
+      if (whole && held === whole.size) {
+        await complete(upload, whole.digest);
+        return whole;
+      }
+      if (tail) client.logger.info(`${what}: resuming at byte ${held} of ${whole.size} from the source`);
       const response = await client.send({
         method: "PATCH",
         url: session.location,
         headers: { "content-type": "application/octet-stream", ...range },
-        body: unsentBytes(source(), held, counter, blob.size, what),
+        body: tail ?? unsentBytes(source(), held, counter, blob.size, what, read),
         scopes: [repositoryScope(repository, true)],
         what,
         expect: [202, ...STREAM_REFUSALS],
@@ -189,25 +196,34 @@ async function putStreamed(upload) {
       }
       await response.discard();
       session.location = new URL(response.header("location") ?? session.location.href, response.url);
+      const sent = tail ? whole.size : counter.size;
       const reported = rangeEnd(response.header("range"));
-      if (reported !== void 0 && reported !== counter.size && !(reported === 0 && counter.size === 1)) {
-        throw new UploadLost(`${what}: the registry holds ${reported} bytes, ${counter.size} were sent`);
+      if (reported !== void 0 && reported !== sent && !(reported === 0 && sent === 1)) {
+        throw new UploadLost(`${what}: the registry holds ${reported} bytes, ${sent} were sent`);
       }
-      const digest = counter.digest();
-      checkBytes(what, blob, digest, counter.size);
-      await complete(upload, digest);
-      return { digest, size: counter.size };
+      const done = tail ? whole : { digest: counter.digest(), size: counter.size };
+      whole = done;
+      checkBytes(what, blob, done.digest, done.size);
+      await complete(upload, done.digest);
+      return done;
     } catch (error) {
-      await backOff(upload, error, attempt, `after ${counter.size} bytes`);
+      const before = tail ? whole.size : counter.size;
+      if (!tail && read.ended) whole ??= { digest: counter.digest(), size: counter.size };
+      if (tail && !isTransient(error) && !(error instanceof UploadLost)) {
+        client.logger.warn(
+          `${what}: resuming from the source failed (${describeCause(error)}); reading it again`
+        );
+        whole = void 0;
+      } else await backOff(upload, error, attempt, `after ${tail ? held : counter.size} bytes`);
       held = await uploadOffset(upload);
-      if (held > counter.size) {
-        throw new UploadLost(`the registry holds ${held} bytes, more than the ${counter.size} sent`);
+      if (held > before) {
+        throw new UploadLost(`the registry holds ${held} bytes, more than the ${before} sent`);
       }
     }
   }
 }
 var STREAM_REFUSALS = [400, 411, 413, 415, 416];
-async function* unsentBytes(source, skip, counter, size, what) {
+async function* unsentBytes(source, skip, counter, size, what, read) {
   for await (const chunk of source) {
     const start = counter.size;
     counter.update(chunk);
@@ -223,6 +239,7 @@ async function* unsentBytes(source, skip, counter, size, what) {
       "the source changed or is corrupt: build or fetch it again"
     );
   }
+  read.ended = true;
 }
 async function putChunked(upload, chunkSize) {
   const { client, repository, session, blob, source, what, counted } = upload;

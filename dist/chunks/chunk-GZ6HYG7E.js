@@ -7,7 +7,7 @@ import {
 } from "./chunk-P4GOECZY.js";
 import {
   uploadBlob
-} from "./chunk-DC5ZXXLJ.js";
+} from "./chunk-MDC4KYY5.js";
 import {
   silentLogger
 } from "./chunk-WPYXZ6I6.js";
@@ -47,6 +47,53 @@ function byteProgress(logger, label, initialTotal, options = {}) {
     }
   };
 }
+function streamProgress(logger, label, files, options = {}) {
+  const now = options.now ?? (() => performance.now());
+  const interval = options.intervalMs ?? 5e3;
+  const shown = options.filesShown ?? 3;
+  const start = now();
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  const sizes = new Map(files.map((f) => [f.path, f.size]));
+  const done = /* @__PURE__ */ new Map();
+  let verified = 0;
+  let sentBytes = 0;
+  let lastLog = start;
+  const line = (at, final) => {
+    const seconds = Math.max((at - start) / 1e3, 1e-3);
+    const rate = verified / seconds;
+    const percent = total > 0 ? Math.floor(verified / total * 100) : 100;
+    const eta = final ? "done" : rate > 0 ? `ETA ${formatSeconds((total - verified) / rate)}` : "ETA unknown";
+    const underWay = [...done.entries()].filter(([path, bytes]) => bytes < (sizes.get(path) ?? 0)).slice(0, shown).map(([path, bytes]) => `${path} ${formatBytes(bytes)} / ${formatBytes(sizes.get(path) ?? 0)}`);
+    return `${label}: ${formatBytes(verified)} / ${formatBytes(total)} verified (${percent}%), ${formatBytes(sentBytes)} sent, ${formatBytes(rate)}/s, ${eta}` + (underWay.length && !final ? `; ${underWay.join(", ")}` : "");
+  };
+  const tick = () => {
+    const at = now();
+    if (at - lastLog >= interval) {
+      lastLog = at;
+      logger.info(line(at, false));
+    }
+  };
+  return {
+    verified(file, bytes) {
+      verified += bytes;
+      done.set(file, (done.get(file) ?? 0) + bytes);
+      tick();
+    },
+    sent(bytesSent) {
+      sentBytes = bytesSent;
+      tick();
+    },
+    done() {
+      logger.info(line(now(), true));
+    }
+  };
+}
+function formatSeconds(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor(s % 3600 / 60)} min`;
+}
 
 // src/oci/remote/registry-sink.ts
 var RegistrySink = class {
@@ -69,6 +116,11 @@ var RegistrySink = class {
     bytesUploaded: 0,
     restarts: 0
   };
+  /**
+   * Blobs this sink put into the repository (uploaded or mounted), in order: until a manifest names
+   * them, nothing references them, so a failed push reports them.
+   */
+  written = [];
   logger;
   limit;
   failure;
@@ -138,6 +190,7 @@ var RegistrySink = class {
       }
     });
     this.stats.restarts += result.restarts;
+    this.written.push(result.digest);
     if (result.mountedFrom !== void 0) this.stats.blobsMounted++;
     else {
       this.stats.blobsUploaded++;
@@ -152,5 +205,6 @@ function descriptorOf(blob, digest, size) {
 
 export {
   byteProgress,
+  streamProgress,
   RegistrySink
 };

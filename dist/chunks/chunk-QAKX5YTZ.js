@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   SIGSTORE_BUNDLE_TYPE,
   listReferrers
-} from "./chunk-QUYMFTYP.js";
+} from "./chunk-FYILUEUX.js";
 import {
   STATEMENT_TYPE
 } from "./chunk-5SQHXGDQ.js";

@@ -9,7 +9,7 @@ import {
 import {
   TAR_LAYER_FORMAT,
   writeTarLayer
-} from "./chunk-USC4FLHT.js";
+} from "./chunk-VDEDRRDI.js";
 import {
   createStatementSigner
 } from "./chunk-6CD5TJ22.js";
@@ -18,10 +18,10 @@ import {
   attestationArtifact,
   promotionStatement,
   statementBytes
-} from "./chunk-55EBWVKN.js";
+} from "./chunk-QAKX5YTZ.js";
 import {
   openRegistry
-} from "./chunk-TBFHVBMR.js";
+} from "./chunk-NLQSKTAS.js";
 import {
   SchemaError
 } from "./chunk-N2JUA4T2.js";
@@ -35,14 +35,22 @@ import {
   refreshPublicGoodRoot
 } from "./chunk-EBQLRF5O.js";
 import {
+  verifyBundle,
   verifyModel
-} from "./chunk-YGTZL4J6.js";
+} from "./chunk-HI2WCFYO.js";
 import {
   distinguishedName
 } from "./chunk-F5ANEZUO.js";
 import {
-  createContentCheck
-} from "./chunk-PLMZIELF.js";
+  DEFAULT_IGNORE_PATHS,
+  compareManifest,
+  createContentCheck,
+  formatShardName,
+  ignoreMatcher,
+  parseShardName,
+  resourceAlgorithm,
+  shardRanges
+} from "./chunk-K6FNU6RV.js";
 import {
   keyFingerprint
 } from "./chunk-LMK7K5QS.js";
@@ -69,12 +77,12 @@ import {
 } from "./chunk-PBWPUDFK.js";
 import {
   DownloadCache
-} from "./chunk-RKOJCN5S.js";
+} from "./chunk-ESO4EEQ5.js";
 import {
   PROMOTION_RECORD_TYPE,
   SIGSTORE_BUNDLE_TYPE,
   attachReferrer
-} from "./chunk-QUYMFTYP.js";
+} from "./chunk-FYILUEUX.js";
 import {
   SigningError
 } from "./chunk-LIF43B6R.js";
@@ -84,10 +92,12 @@ import {
   layoutTarget,
   parseRepository,
   registryTarget
-} from "./chunk-K7J2CJSE.js";
+} from "./chunk-72TF4PTO.js";
 import {
-  byteProgress
-} from "./chunk-HUHKQ4BI.js";
+  RegistrySink,
+  byteProgress,
+  streamProgress
+} from "./chunk-GZ6HYG7E.js";
 import {
   formatBytes
 } from "./chunk-R2UCZZQQ.js";
@@ -96,7 +106,7 @@ import {
 } from "./chunk-P4GOECZY.js";
 import {
   stableJson
-} from "./chunk-DC5ZXXLJ.js";
+} from "./chunk-MDC4KYY5.js";
 import {
   silentLogger
 } from "./chunk-WPYXZ6I6.js";
@@ -107,6 +117,9 @@ import {
   isDigest,
   sha256Digest
 } from "./chunk-BPKCH6W6.js";
+import {
+  SerializeError
+} from "./chunk-EXPRFBUG.js";
 import {
   PREFIX,
   acceptsLayoutImages,
@@ -156,7 +169,7 @@ import {
 } from "./chunk-HANBNIMK.js";
 
 // src/run-promotion.ts
-import path9 from "node:path";
+import path10 from "node:path";
 
 // src/attest/choose-signer.ts
 import { readFile } from "node:fs/promises";
@@ -211,11 +224,10 @@ async function readKey(value, cwd) {
 }
 
 // src/promote.ts
-import path8 from "node:path";
+import path9 from "node:path";
 
 // src/promotion-apply.ts
-import { readFile as readFile5 } from "node:fs/promises";
-import path4 from "node:path";
+import path5 from "node:path";
 
 // src/deploy/render-config.ts
 function configData(input) {
@@ -313,8 +325,8 @@ function resourcesFor(pool) {
   if (Object.keys(limits).length > 0) resources.limits = limits;
   return resources;
 }
-function probe(path10, port, periodSeconds, failureThreshold) {
-  return { httpGet: { path: path10, port }, periodSeconds, timeoutSeconds: 5, failureThreshold };
+function probe(path11, port, periodSeconds, failureThreshold) {
+  return { httpGet: { path: path11, port }, periodSeconds, timeoutSeconds: 5, failureThreshold };
 }
 function container(pool, options) {
   const { serving } = pool;
@@ -784,9 +796,9 @@ async function writeManifests(dir, objects) {
   const documents = [];
   for (const [index, object] of objects.entries()) {
     const text = manifestYaml(object);
-    const path10 = join(dir, manifestFileName(index, object));
-    await writeFile(path10, text);
-    paths.push(path10);
+    const path11 = join(dir, manifestFileName(index, object));
+    await writeFile(path11, text);
+    paths.push(path11);
     documents.push(text);
   }
   const all = join(dir, "all.yaml");
@@ -795,10 +807,6 @@ ${text}`).join(""));
   paths.push(all);
   return paths;
 }
-
-// src/image/build.ts
-import { createHash as createHash2 } from "node:crypto";
-import { dirname } from "node:path";
 
 // src/image/image-config.ts
 var LABEL_PREFIX = "dev.model-promote";
@@ -926,8 +934,8 @@ function tarPrefix(modelPath) {
   }
   return trimmed;
 }
-function isCleanRelative(path10) {
-  return path10.split("/").every((s) => s !== "" && s !== "." && s !== "..") && !path10.includes("\0");
+function isCleanRelative(path11) {
+  return path11.split("/").every((s) => s !== "" && s !== "." && s !== "..") && !path11.includes("\0");
 }
 function checkModelFiles(files) {
   if (files.length === 0) {
@@ -954,13 +962,13 @@ function checkModelFiles(files) {
     }
     seen.add(file.path);
   }
-  for (const path10 of seen) {
-    for (let dir = posix2.dirname(path10); dir !== "."; dir = posix2.dirname(dir)) {
+  for (const path11 of seen) {
+    for (let dir = posix2.dirname(path11); dir !== "."; dir = posix2.dirname(dir)) {
       if (seen.has(dir)) {
         throw new ImageError(
           "failed",
           "model-path-invalid",
-          `model file ${dir} is also the folder of ${path10}`
+          `model file ${dir} is also the folder of ${path11}`
         );
       }
     }
@@ -1042,7 +1050,11 @@ function planImage(input) {
     ...layer.kind === "file" ? { annotations: { [Annotation.Title]: layer.files[0].path } } : {}
   }));
   const signature = input.signature;
-  const signatureLayer = signature && planSignatureLayer({ source: basename(signature.path), size: signature.size }, modelPath, input.files);
+  const signatureLayer = signature && planSignatureLayer(
+    { source: basename(signature.name), size: signature.bytes.byteLength },
+    modelPath,
+    input.files
+  );
   const signaturePath = signature && signatureImagePath(modelPath);
   return {
     platform: pool.image.platform,
@@ -1091,7 +1103,16 @@ async function buildImage(input, sink, hooks = {}) {
   const sourceDateEpoch = input.sourceDateEpoch ?? 0;
   const { layerDigests, fileSha256 } = hooks;
   let reusedLayers = 0;
+  const stop = new AbortController();
   const modelLayers = await mapLimited(plan.layers, hooks.concurrency ?? 3, async (layer, i) => {
+    try {
+      return await modelLayer(layer, i);
+    } catch (error) {
+      stop.abort(error);
+      throw error;
+    }
+  });
+  async function modelLayer(layer, i) {
     const key = layerDigests && fileSha256 ? layerKey(layer, sourceDateEpoch, fileSha256) : void 0;
     const known = key !== void 0 ? await layerDigests?.get(key) : void 0;
     if (known && await sink.hasBlob(known.digest)) {
@@ -1103,8 +1124,11 @@ async function buildImage(input, sink, hooks = {}) {
     const written = await writeTarLayer(
       layer,
       {
-        directory: input.directory,
+        ...input.directory !== void 0 && { directory: input.directory },
+        ...input.openFile && { openFile: input.openFile },
+        ...input.openFileFrom && { openFileFrom: input.openFileFrom },
         sourceDateEpoch,
+        signal: stop.signal,
         ...hooks.check ? { check: hooks.check } : {},
         ...hooks.progress && {
           onLayerProgress: (bytes) => {
@@ -1120,7 +1144,7 @@ async function buildImage(input, sink, hooks = {}) {
       await layerDigests?.set(key, { digest: written.digest, size: written.size });
     }
     return written;
-  });
+  }
   const signatureLayer = await writeSignatureLayer(input, plan, sourceDateEpoch, sink);
   const added = [
     ...modelLayers.map((d, i) => ({ diffId: d.digest, createdBy: plan.layers[i].createdBy })),
@@ -1170,27 +1194,14 @@ async function buildImage(input, sink, hooks = {}) {
 async function writeSignatureLayer(input, plan, sourceDateEpoch, sink) {
   const signature = input.signature;
   if (!signature || !plan.signatureLayer) return void 0;
+  const bytes = signature.bytes;
   return writeTarLayer(
     plan.signatureLayer,
     {
-      directory: dirname(signature.path),
       sourceDateEpoch,
-      check: async () => {
-        const hash = createHash2("sha256");
-        return {
-          update: (chunk) => hash.update(chunk),
-          finish: () => {
-            if (hash.digest("hex") !== signature.sha256) {
-              throw new ImageError(
-                "failed",
-                "signature-changed",
-                `signature ${signature.path} changed after it was verified`,
-                "run the promotion again; nothing may write to the model folder while it runs"
-              );
-            }
-          }
-        };
-      }
+      openFile: async () => (async function* () {
+        yield bytes;
+      })()
     },
     sink
   );
@@ -1202,7 +1213,6 @@ function layerDescriptor(known, annotations) {
 
 // src/image/builder.ts
 import { execFile } from "node:child_process";
-import { createHash as createHash3 } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { copyFile, link, mkdir as mkdir2, mkdtemp, readFile as readFile3, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -1535,17 +1545,8 @@ async function prepareContext(directory, files, dir, check) {
   return check ? "checked copies" : "hard links";
 }
 async function stageSignature(signature, to) {
-  const bytes = await readFile3(signature.path);
-  if (createHash3("sha256").update(bytes).digest("hex") !== signature.sha256) {
-    throw new BuilderError(
-      "failed",
-      "builder-failed",
-      `signature ${signature.path} changed after it was verified`,
-      "run the promotion again; nothing may write to the model folder while it runs"
-    );
-  }
   await mkdir2(path3.dirname(to), { recursive: true });
-  await writeFile2(to, bytes, { mode: 420 });
+  await writeFile2(to, signature.bytes, { mode: 420 });
 }
 async function writeAuthFile(temp, target) {
   const { username, password } = target.credential;
@@ -1600,7 +1601,7 @@ var execFileRunner = (file, args, options) => new Promise((resolve2, reject) => 
 // src/image/layer-key-cache.ts
 import { randomBytes } from "node:crypto";
 import { mkdir as mkdir3, readFile as readFile4, rename, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import { dirname as dirname2, join as join2 } from "node:path";
+import { dirname, join as join2 } from "node:path";
 var LAYER_DIGESTS_FILE = "layer-digests.json";
 var LayerKeyCache = class {
   /** `folder`: the `cache-dir` input's folder, or DownloadCache.defaultRoot(env). */
@@ -1640,7 +1641,7 @@ var LayerKeyCache = class {
     const shape = { version: 1, layers: Object.fromEntries(layers) };
     const temp = `${this.path}.${randomBytes(6).toString("hex")}.tmp`;
     try {
-      await mkdir3(dirname2(this.path), { recursive: true });
+      await mkdir3(dirname(this.path), { recursive: true });
       await writeFile3(temp, `${JSON.stringify(shape)}
 `);
       await rename(temp, this.path);
@@ -1704,7 +1705,7 @@ function descriptor(blob, digest, size) {
 }
 
 // src/promotion-attest.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 async function attestStage(context, plan, image, applied, signer) {
   const { record, stages, output, inputs } = context;
   const where = await stages.run(
@@ -1789,14 +1790,54 @@ function promotionFacts(context, plan, image, applied, now) {
   };
 }
 function yamlSha256(object) {
-  return createHash4("sha256").update(manifestYaml(object)).digest("hex");
+  return createHash2("sha256").update(manifestYaml(object)).digest("hex");
+}
+
+// src/promotion-stream.ts
+import { readFile as readFile5 } from "node:fs/promises";
+import path4 from "node:path";
+function fetchMode(input) {
+  return input.registryStreams && input.imageRepository && !input.cacheDir && !input.containerfileBuilder ? "stream" : "folder";
+}
+async function readSmallFile(source, file, maxBytes) {
+  if (source.kind === "folder") {
+    return readFile5(path4.join(source.directory, file)).catch(() => void 0);
+  }
+  const remote = source.files.get(file);
+  if (!remote || (remote.size ?? 0) > maxBytes) return void 0;
+  const chunks = [];
+  for await (const chunk of await remote.open()) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+function buildBytes(source) {
+  if (source.kind === "folder") return { directory: source.directory };
+  const { files, label } = source;
+  const find = (path11) => {
+    const remote = files.get(path11);
+    if (!remote) throw new Error(`${label} lists no file ${path11}`);
+    return remote;
+  };
+  return {
+    openFile: (file) => find(file.path).open(),
+    openFileFrom: (file, start) => {
+      const remote = find(file.path);
+      return remote.openFrom ? remote.openFrom(start) : Promise.reject(new Error(`${label} serves no ranges`));
+    }
+  };
+}
+function contentCheck(manifest, source) {
+  const streaming = source.kind === "stream";
+  return (file, size) => createContentCheck(manifest, file, size, { streaming });
+}
+async function signatureBytes(source) {
+  return source.kind === "folder" ? readFile5(source.signaturePath) : source.signature;
 }
 
 // src/promotion-apply.ts
 async function applyPromotion(context, plan, staging) {
   const { cwd, output, record } = context;
   const layoutPath = displayPath(cwd, output.artifactPath("image"));
-  const target = plan.target ?? layoutTarget(path4.join(staging, "image"), layoutPath);
+  const target = plan.target ?? layoutTarget(path5.join(staging, "image"), layoutPath);
   const built = await buildStage(context, plan, target);
   record.image = { ...imageRecord(plan, built), ...!plan.target && { layoutPath } };
   if (plan.target) {
@@ -1811,7 +1852,7 @@ async function applyPromotion(context, plan, staging) {
     "manifests",
     async () => {
       const objects2 = render(context, plan, built);
-      await writeManifests(path4.join(staging, "manifests"), objects2);
+      await writeManifests(path5.join(staging, "manifests"), objects2);
       return objects2;
     },
     (objects2) => objects2.map((o) => o.kind).join(", ")
@@ -1839,10 +1880,10 @@ async function previewPromotion(context, plan, staging) {
     "build",
     async () => {
       const image = await buildImage(
-        { ...plan.imageInput, directory: plan.verified.directory },
+        { ...plan.imageInput, ...buildBytes(plan.source) },
         new DigestOnlySink(),
         {
-          check: (file, size) => createContentCheck(plan.verified.manifest, file, size)
+          check: contentCheck(plan.verified.manifest, plan.source)
         }
       );
       return { digest: image.manifestDigest, reference: target.reference(image.manifestDigest) };
@@ -1854,7 +1895,7 @@ async function previewPromotion(context, plan, staging) {
     "manifests",
     async () => {
       const objects2 = render(context, plan, built);
-      await writeManifests(path4.join(staging, "manifests"), objects2);
+      await writeManifests(path5.join(staging, "manifests"), objects2);
       return objects2;
     },
     (objects2) => `${objects2.map((o) => o.kind).join(", ")} (dry run: written for review, not applied)`
@@ -1888,15 +1929,18 @@ async function previewPromotion(context, plan, staging) {
 async function buildStage(context, plan, target) {
   const { options, stages, inputs } = context;
   const builder = plan.choice.pool.builder;
-  const check = (file, size) => createContentCheck(plan.verified.manifest, file, size);
+  const check = contentCheck(plan.verified.manifest, plan.source);
   return stages.run(
     "build",
     async () => {
       if (builder && plan.target) {
+        if (plan.source.kind !== "folder") {
+          throw new Error("a Containerfile build reads a folder: the fetch should not have streamed");
+        }
         const { registry, repository } = plan.target;
         const credential = await plan.clients.credential(registry);
         const result = await buildWithContainerfile(
-          { ...plan.imageInput, directory: plan.verified.directory, steps: builder.steps, check },
+          { ...plan.imageInput, directory: plan.source.directory, steps: builder.steps, check },
           builder.kind,
           {
             registry,
@@ -1911,12 +1955,39 @@ async function buildStage(context, plan, target) {
         return { digest: result.digest, reference: result.reference };
       }
       const progress = byteProgress(options.logger, "build", plan.image.modelBytes + plan.image.base.bytes);
-      const image = await buildImage(
-        { ...plan.imageInput, directory: plan.verified.directory },
-        await target.open(),
-        { check, progress: (p) => progress.update(p.bytesDone), ...layerReuse(context, plan) }
-      );
-      progress.done();
+      const sink = await target.open();
+      const streamed = plan.source.kind === "stream" ? streamProgress(options.logger, "stream", plan.verified.files) : void 0;
+      const sent = () => sink instanceof RegistrySink ? sink.stats.bytesUploaded : 0;
+      let image;
+      try {
+        image = await buildImage({ ...plan.imageInput, ...buildBytes(plan.source) }, sink, {
+          check: streamed ? async (file, size) => {
+            const inner = await check(file, size);
+            return {
+              update: (chunk) => {
+                inner.update(chunk);
+                streamed.verified(file, chunk.byteLength);
+                streamed.sent(sent());
+              },
+              finish: () => inner.finish()
+            };
+          } : check,
+          progress: (p) => streamed ? streamed.sent(sent()) : progress.update(p.bytesDone),
+          ...plan.source.kind === "folder" && layerReuse(context, plan)
+        });
+      } catch (error) {
+        if (sink instanceof RegistrySink && sink.written.length > 0) {
+          context.record.unreferencedBlobs = {
+            repository: `${sink.client.registry}/${sink.repository}`,
+            blobs: [...sink.written]
+          };
+        }
+        throw error;
+      }
+      if (streamed) {
+        streamed.sent(sent());
+        streamed.done();
+      } else progress.done();
       return {
         digest: image.manifestDigest,
         reference: target.reference(image.manifestDigest),
@@ -1934,12 +2005,12 @@ function layerReuse(context, plan) {
   const fileSha256 = new Map(
     manifest.resources.filter((r) => r.algorithm === "sha256").map((r) => [r.name, r.digest])
   );
-  const cacheDir = context.inputs.cacheDir && path4.resolve(context.cwd, context.inputs.cacheDir);
+  const cacheDir = context.inputs.cacheDir && path5.resolve(context.cwd, context.inputs.cacheDir);
   const folder = DownloadCache.defaultRoot(context.env, cacheDir);
   return { fileSha256, layerDigests: new LayerKeyCache(folder, { logger: context.options.logger }) };
 }
 function attachSignature(plan, built) {
-  return readFile5(plan.version.signaturePath).then(
+  return signatureBytes(plan.source).then(
     (bytes) => attachToImage(plan, built.digest, {
       artifactType: SIGSTORE_BUNDLE_TYPE,
       mediaType: SIGSTORE_BUNDLE_TYPE,
@@ -2030,7 +2101,7 @@ async function deployInput(context, plan, built, objects) {
     },
     { promotionId: record.promotionId }
   ) : [];
-  const inputExample = await readInputExample(plan.verified.directory);
+  const inputExample = await readInputExample(plan.source);
   return {
     objects,
     userObjects,
@@ -2051,9 +2122,10 @@ async function deployInput(context, plan, built, objects) {
     env
   };
 }
-async function readInputExample(directory) {
+async function readInputExample(source) {
   try {
-    return JSON.parse(await readFile5(path4.join(directory, "input_example.json"), "utf8"));
+    const bytes = await readSmallFile(source, "input_example.json", 1024 * 1024);
+    return bytes && JSON.parse(bytes.toString("utf8"));
   } catch {
     return void 0;
   }
@@ -2107,8 +2179,8 @@ function imageRecord(plan, built) {
   };
 }
 function displayPath(cwd, file) {
-  const relative = path4.relative(cwd, file);
-  return relative === "" ? "." : relative.startsWith("..") || path4.isAbsolute(relative) ? file : relative;
+  const relative = path5.relative(cwd, file);
+  return relative === "" ? "." : relative.startsWith("..") || path5.isAbsolute(relative) ? file : relative;
 }
 
 // src/promotion-plan.ts
@@ -2295,20 +2367,20 @@ function checkCompatibility(previous, next, allowBreaking) {
 }
 
 // src/schema/extract-interface.ts
-import path6 from "node:path";
+import path7 from "node:path";
 
 // src/schema/model-files.ts
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdtemp as mkdtemp2, readdir as readdir2, rm as rm4 } from "node:fs/promises";
-import path5 from "node:path";
+import path6 from "node:path";
 import { Readable } from "node:stream";
 import { pipeline as pipeline2 } from "node:stream/promises";
 async function folderFiles(directory, signatureName) {
   const entries = await readdir2(directory, { recursive: true, withFileTypes: true });
   const paths = entries.filter((entry) => entry.isFile()).map(
-    (entry) => path5.relative(directory, path5.join(entry.parentPath, entry.name)).split(path5.sep).join("/")
+    (entry) => path6.relative(directory, path6.join(entry.parentPath, entry.name)).split(path6.sep).join("/")
   ).filter((file) => file !== signatureName).sort();
-  const full = (file) => path5.join(directory, ...file.split("/"));
+  const full = (file) => path6.join(directory, ...file.split("/"));
   return {
     label: directory,
     paths,
@@ -2328,8 +2400,8 @@ function listedFiles(label, files, signatureName, scratch) {
     paths: [...byPath.keys()].sort(),
     open: (file) => find(file).open(),
     async local(file) {
-      const folder = await mkdtemp2(path5.join(scratch, "interface-"));
-      const target = path5.join(folder, path5.posix.basename(file));
+      const folder = await mkdtemp2(path6.join(scratch, "interface-"));
+      const target = path6.join(folder, path6.posix.basename(file));
       try {
         await pipeline2(Readable.from(await find(file).open()), createWriteStream2(target));
       } catch (error) {
@@ -2541,7 +2613,7 @@ var MAX_DECLARATION_BYTES = 16 * 1024 * 1024;
 async function extractInterface(model) {
   const files = model.paths;
   const byDepth = (a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b);
-  const named = (base) => files.filter((file) => path6.posix.basename(file) === base).sort(byDepth);
+  const named = (base) => files.filter((file) => path7.posix.basename(file) === base).sort(byDepth);
   const ending = (suffix) => files.filter((file) => file.endsWith(suffix)).sort(byDepth);
   for (const file of named("model-schema.json")) {
     const found = parseDeclaredSchema(await readSmall(model, file), file, "model-schema.json");
@@ -2644,14 +2716,71 @@ function unexpected(what) {
   return new PromotionError("failed", "in-cluster-policy", `in-cluster model validation: ${what}`);
 }
 
+// src/signing/verify-listing.ts
+import { createHash as createHash3 } from "node:crypto";
+async function verifySignedListing(bundle, listing, requirements, options) {
+  const signature = await verifyBundle(bundle, requirements);
+  const { manifest } = signature;
+  const { serialization } = manifest;
+  const scope = options.scope ?? {};
+  const ignored = ignoreMatcher([
+    ...serialization.ignorePaths,
+    ...scope.ignorePaths ?? [],
+    ...scope.ignoreGitPaths ?? true ? DEFAULT_IGNORE_PATHS : []
+  ]);
+  const candidates = listing.filter((file) => file.path !== options.signatureName && !ignored(file.path));
+  const signedPaths = new Set(
+    manifest.resources.map(
+      (r) => serialization.method === "shards" ? parseShardName(r.name)?.path : r.name
+    )
+  );
+  const files = scope.ignoreUnsignedFiles ? candidates.filter((f) => signedPaths.has(f.path)) : candidates;
+  for (const file of files) {
+    if (!Number.isSafeInteger(file.size) || file.size < 0) {
+      throw new SerializeError(
+        "model-mismatch",
+        `the registry lists ${file.path} without a usable size (${String(file.size)})`,
+        "streaming needs every file size: give cache-dir to download the model first"
+      );
+    }
+  }
+  const digestOf = new Map(manifest.resources.map((r) => [r.name, r.digest]));
+  const algorithm = resourceAlgorithm(serialization);
+  const listed = files.flatMap(
+    (file) => (serialization.method === "files" ? [file.path] : shardRanges(file.size, serialization.shardSize).map(
+      ([start, end]) => formatShardName(file.path, start, end)
+    )).map((name) => ({ name, algorithm, digest: digestOf.get(name) ?? "" }))
+  );
+  compareManifest(manifest.resources, listed);
+  return {
+    manifest,
+    signature,
+    satisfied: requirements.map((r) => r.source),
+    files: files.map((f) => ({ path: f.path, size: f.size })),
+    bytes: files.reduce((sum, file) => sum + file.size, 0),
+    digest: `sha256:${manifest.subjectDigest}`,
+    signatureFile: {
+      name: options.signatureName,
+      bytes: bundle,
+      sha256: createHash3("sha256").update(bundle).digest("hex")
+    }
+  };
+}
+
 // src/promotion-plan.ts
 async function planPromotion(context, onVerified) {
   const { catalog, requirements } = await configure(context);
   const registry = context.options.registry ?? openModelRegistry(context);
-  const { version, previousVersion, history } = await fetchVersion(context, registry);
-  const verified = await verify(context, version, requirements, previousVersion);
+  const mode = fetchMode({
+    registryStreams: registry.resolveListed !== void 0,
+    imageRepository: Boolean(context.inputs.imageRepository),
+    cacheDir: Boolean(context.inputs.cacheDir),
+    containerfileBuilder: environmentOf(catalog, context.inputs.environment).pools.some((p) => p.builder)
+  });
+  const { version, previousVersion, history, fetched } = await fetchVersion(context, registry, mode);
+  const { verified, source } = await verify(context, fetched, requirements, previousVersion);
   onVerified?.({ registry, version, history });
-  const compatibility = await checkSchema(context, registry, version, verified, previousVersion);
+  const compatibility = await checkSchema(context, registry, version, source, previousVersion);
   const clients = registryClients(context);
   const { choice, bases } = await resolve(context, catalog, version, clients);
   const planned = await planImageAndTarget(
@@ -2671,6 +2800,7 @@ async function planPromotion(context, onVerified) {
     ...previousVersion !== void 0 && { previousVersion },
     history,
     verified,
+    source,
     ...compatibility && { compatibility },
     choice,
     clients: planned.clients,
@@ -2711,33 +2841,52 @@ function openModelRegistry(context) {
     ...options.mask && { mask: options.mask }
   });
 }
-function fetchVersion(context, registry) {
+function fetchVersion(context, registry, mode) {
   const { inputs, stages } = context;
   return stages.run(
     "fetch",
     async () => {
-      const version = await registry.resolve(inputs.model, inputs.version);
+      const fetched = mode === "stream" && registry.resolveListed ? { kind: "stream", version: await registry.resolveListed(inputs.model, inputs.version) } : { kind: "folder", version: await registry.resolve(inputs.model, inputs.version) };
       const history = await registry.history(inputs.model);
       const previousVersion = history.filter((entry) => entry.environment === inputs.environment && entry.status === "succeeded").at(-1)?.version;
-      return { version, previousVersion, history };
+      return { version: fetched.version, fetched, previousVersion, history };
     },
-    ({ version, previousVersion }) => `${version.model} ${version.requested === version.version ? "" : `${version.requested} -> `}v${version.version}` + (previousVersion ? `; ${inputs.environment} runs v${previousVersion}` : "")
+    ({ version, previousVersion, fetched }) => `${version.model} ${version.requested === version.version ? "" : `${version.requested} -> `}v${version.version}` + (fetched.kind === "stream" ? `; ${fetched.version.files.length} files listed, to stream` : "") + (previousVersion ? `; ${inputs.environment} runs v${previousVersion}` : "")
   );
 }
-async function verify(context, version, requirements, previousVersion) {
+async function verify(context, fetched, requirements, previousVersion) {
   const { options, record, stages } = context;
-  const verified = await stages.run(
+  const { version } = fetched;
+  const { verified, source } = await stages.run(
     "verify",
     async () => {
+      if (fetched.kind === "stream") {
+        const listed = fetched.version;
+        const verified2 = await verifySignedListing(
+          listed.signature,
+          listed.files.map((f) => ({ path: f.path, size: f.size ?? -1 })),
+          requirements,
+          { signatureName: listed.signatureName }
+        );
+        const files = new Map(listed.files.map((f) => [f.path, f]));
+        return {
+          verified: verified2,
+          source: { kind: "stream", label: listed.label, files, signature: listed.signature }
+        };
+      }
+      const folder = fetched.version;
       const progress = byteProgress(options.logger, "verify", 0);
-      const result = await verifyModel(version, requirements, {
+      const result = await verifyModel(folder, requirements, {
         onProgress: (p) => progress.update(p.bytesDone, p.bytesTotal),
-        ...version.knownDigests && { knownDigests: version.knownDigests }
+        ...folder.knownDigests && { knownDigests: folder.knownDigests }
       });
       progress.done();
-      return result;
+      return {
+        verified: result,
+        source: { kind: "folder", directory: result.directory, signaturePath: folder.signaturePath }
+      };
     },
-    (v) => `${v.files.length} files match ${v.digest}, signed by ${v.signature.signer}`
+    ({ verified: v, source: s }) => s.kind === "stream" ? `signed by ${v.signature.signer}; ${v.files.length} listed files are the signed ones (${v.digest}), their bytes checked as they stream` : `${v.files.length} files match ${v.digest}, signed by ${v.signature.signer}`
   );
   record.model = {
     name: version.model,
@@ -2757,14 +2906,16 @@ async function verify(context, version, requirements, previousVersion) {
     ...verified.signature.signedAt && { signedAt: verified.signature.signedAt },
     policies: verified.satisfied
   };
-  return verified;
+  return { verified, source };
 }
-async function checkSchema(context, registry, version, verified, previousVersion) {
+async function checkSchema(context, registry, version, source, previousVersion) {
   const { inputs, record, stages } = context;
   return stages.run(
     "schema",
     async () => {
-      const next = await extractInterface(await folderFiles(verified.directory, version.signatureName));
+      const next = await extractInterface(
+        source.kind === "folder" ? await folderFiles(source.directory, version.signatureName) : listedFiles(source.label, [...source.files.values()], version.signatureName, tmpdir2())
+      );
       if (!next) return void 0;
       const previous = previousVersion && previousVersion !== version.version ? await runningInterface(registry, inputs.model, previousVersion) : void 0;
       const result = checkCompatibility(previous, next, inputs.allowBreakingSchema);
@@ -2895,7 +3046,7 @@ import {
   stat,
   writeFile as writeFile4
 } from "node:fs/promises";
-import path7 from "node:path";
+import path8 from "node:path";
 var ARTIFACTS = ["image", "manifests"];
 var MARKER_FILE = ".model-promote";
 var LOCK_FILE = ".model-promote.lock";
@@ -2940,7 +3091,7 @@ var OutputFolder = class {
       const foreign = (await readdir3(this.dir)).filter(
         (name) => !OURS.has(name) && !name.startsWith(".staging-")
       );
-      if (foreign.length > 0 && !await isFile(path7.join(this.dir, MARKER_FILE))) {
+      if (foreign.length > 0 && !await isFile(path8.join(this.dir, MARKER_FILE))) {
         const shown = foreign.sort().slice(0, 5).join(", ") + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : "");
         throw unusableBecause(
           this.dir,
@@ -2953,7 +3104,7 @@ var OutputFolder = class {
       await mkdir4(this.dir, { recursive: true });
       await this.lock({ pid: process.pid, startedAt: (/* @__PURE__ */ new Date()).toISOString(), promotionId });
       await writeFile4(
-        path7.join(this.dir, MARKER_FILE),
+        path8.join(this.dir, MARKER_FILE),
         "model-promote writes this folder: each promotion replaces promotion.json, summary.md, image/ and manifests/.\n"
       );
     } catch (error) {
@@ -2966,7 +3117,7 @@ var OutputFolder = class {
   async release() {
     if (!this.claimed) return;
     this.claimed = false;
-    await rm5(path7.join(this.dir, LOCK_FILE), { force: true });
+    await rm5(path8.join(this.dir, LOCK_FILE), { force: true });
   }
   /** Whether the folder is this promotion's to write (claim() succeeded). */
   get isClaimed() {
@@ -2974,7 +3125,7 @@ var OutputFolder = class {
   }
   /** Takes the lock with O_EXCL; a lock whose process is gone is stale and taken over. */
   async lock(mine) {
-    const file = path7.join(this.dir, LOCK_FILE);
+    const file = path8.join(this.dir, LOCK_FILE);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const handle = await open(file, "wx");
@@ -3007,28 +3158,28 @@ var OutputFolder = class {
     throw unusableBecause(this.dir, "its lock file keeps coming back", `delete ${file} and run again`);
   }
   recordPath() {
-    return path7.join(this.dir, "promotion.json");
+    return path8.join(this.dir, "promotion.json");
   }
   summaryPath() {
-    return path7.join(this.dir, "summary.md");
+    return path8.join(this.dir, "summary.md");
   }
   /** Final place of an artifact, as it will be named in the record. */
   artifactPath(artifact) {
-    return path7.join(this.dir, artifact);
+    return path8.join(this.dir, artifact);
   }
   async createStaging() {
     await mkdir4(this.dir, { recursive: true });
-    return mkdtemp3(path7.join(this.dir, ".staging-"));
+    return mkdtemp3(path8.join(this.dir, ".staging-"));
   }
   attestationPath() {
-    return path7.join(this.dir, ATTESTATION_FILE);
+    return path8.join(this.dir, ATTESTATION_FILE);
   }
   /** Moves each staged artifact into place, replacing the previous run's. */
   async commit(staging) {
     await rm5(this.attestationPath(), { force: true });
     for (const artifact of ARTIFACTS) {
       await rm5(this.artifactPath(artifact), { recursive: true, force: true });
-      await rename2(path7.join(staging, artifact), this.artifactPath(artifact)).catch(
+      await rename2(path8.join(staging, artifact), this.artifactPath(artifact)).catch(
         (error) => {
           if (error.code !== "ENOENT") throw error;
         }
@@ -3053,14 +3204,14 @@ var OutputFolder = class {
   }
 };
 async function refuseSystemPath(dir) {
-  let existing = path7.resolve(dir);
+  let existing = path8.resolve(dir);
   for (; ; ) {
     const real = await realpath(existing).catch(() => void 0);
     if (real !== void 0) {
       existing = real;
       break;
     }
-    const parent = path7.dirname(existing);
+    const parent = path8.dirname(existing);
     if (parent === existing) break;
     existing = parent;
   }
@@ -3245,7 +3396,7 @@ async function promote(inputs, options) {
     env: options.env ?? process.env,
     record,
     stages: new StageRunner(record, options.logger, clock, options.group),
-    output: new OutputFolder(path8.resolve(cwd, inputs.output))
+    output: new OutputFolder(path9.resolve(cwd, inputs.output))
   };
   let plan;
   let verified;
@@ -3657,7 +3808,7 @@ function givenDryRun(raw) {
   }
 }
 async function writeUnstartedRecord(record, cwd, platform) {
-  const folder = new OutputFolder(path9.resolve(cwd, record.request.output));
+  const folder = new OutputFolder(path10.resolve(cwd, record.request.output));
   try {
     await folder.claim(record.promotionId);
   } catch (thrown) {
@@ -3688,7 +3839,7 @@ function outputsOf(record, recordWritten = true) {
     "image-digest": record.image?.digest ?? "",
     "model-digest": record.model?.digest ?? "",
     "manifests-path": record.manifests?.path ?? "",
-    "record-path": recordWritten ? path9.join(record.request.output, "promotion.json") : "",
+    "record-path": recordWritten ? path10.join(record.request.output, "promotion.json") : "",
     url: record.environment?.endpoint ?? "",
     model: record.request.model,
     "model-version": record.model?.version ?? "",

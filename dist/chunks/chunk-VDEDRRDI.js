@@ -55,6 +55,11 @@ async function writeTarLayer(layer, options, sink, annotations) {
     filled = done;
     return stream;
   };
+  const { openFileFrom } = options;
+  const files = layer.entries.filter((e) => e.kind === "file");
+  if (openFileFrom && files.length === 1) {
+    source.resume = (offset, size) => layerTail(files[0].file, offset, size, openFileFrom);
+  }
   try {
     const descriptor = await sink.writeBlob(
       { mediaType: MediaType.Layer, ...annotations ? { annotations } : {} },
@@ -69,6 +74,29 @@ async function writeTarLayer(layer, options, sink, annotations) {
     );
     throw packError === void 0 || packError instanceof ReaderClosed ? error : packError;
   }
+}
+function layerTail(file, offset, size, openFileFrom) {
+  const padding = (512 - file.size % 512) % 512;
+  const contentStart = size - 1024 - padding - file.size;
+  if (contentStart < 0 || offset < contentStart || offset > size) return void 0;
+  const trailer = Buffer.alloc(padding + 1024);
+  return (async function* () {
+    const start = offset - contentStart;
+    if (start < file.size) {
+      let read = start;
+      for await (const chunk of await openFileFrom(file, start)) {
+        read += chunk.byteLength;
+        yield chunk;
+      }
+      if (read !== file.size) {
+        throw changed(
+          file,
+          `gave ${read - start} bytes from byte ${start}, not the ${file.size - start} left`
+        );
+      }
+    }
+    yield trailer.subarray(Math.max(0, start - file.size));
+  })();
 }
 var ReaderClosed = class extends Error {
   name = "ReaderClosed";
@@ -119,26 +147,19 @@ async function addEntry(pack, entry, mtime, options, closed, buffers) {
   }
   let read = 0;
   try {
-    const handle = await open(join(options.directory, file.path), "r");
-    try {
-      while (read < file.size) {
-        const buffer = buffers.take();
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, file.size - read), read);
-        if (bytesRead === 0) break;
-        read += bytesRead;
-        const bytes = buffers.lend(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
-        if (check) guarded(file, () => check.update(bytes));
-        options.onBytes?.(bytes.byteLength);
-        if (!sink.write(bytes)) {
-          await Promise.race([closed, new Promise((resolve) => sink.once("drain", () => resolve()))]);
-        }
+    for await (const bytes of fileBytes(file, options, buffers)) {
+      options.signal?.throwIfAborted();
+      read += bytes.byteLength;
+      if (read > file.size) break;
+      if (check) guarded(file, () => check.update(bytes));
+      options.onBytes?.(bytes.byteLength);
+      if (!sink.write(bytes)) {
+        await Promise.race([closed, new Promise((resolve) => sink.once("drain", () => resolve()))]);
       }
-      if (read === file.size && (await handle.read(Buffer.alloc(1), 0, 1, read)).bytesRead > 0) read++;
-    } finally {
-      await handle.close();
     }
   } catch (error) {
     if (error instanceof PromotionError || error instanceof ReaderClosed) throw error;
+    if (options.signal?.aborted) throw options.signal.reason;
     throw changed(file, `cannot be read: ${error instanceof Error ? error.message : String(error)}`, error);
   }
   if (read > file.size) throw changed(file, `grew beyond the ${file.size} verified bytes`);
@@ -146,6 +167,27 @@ async function addEntry(pack, entry, mtime, options, closed, buffers) {
   if (check) guarded(file, () => check.finish());
   sink.end(() => void 0);
   await Promise.race([closed, entryDone]);
+}
+async function* fileBytes(file, options, buffers) {
+  if (options.openFile) {
+    yield* await options.openFile(file);
+    return;
+  }
+  const handle = await open(join(options.directory, file.path), "r");
+  try {
+    let read = 0;
+    while (read < file.size) {
+      const buffer = buffers.take();
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, file.size - read), read);
+      if (bytesRead === 0) return;
+      read += bytesRead;
+      yield buffers.lend(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+    }
+    const past = Buffer.alloc(1);
+    if ((await handle.read(past, 0, 1, read)).bytesRead > 0) yield past;
+  } finally {
+    await handle.close();
+  }
 }
 function changed(file, problem, cause) {
   return new OciError(

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   stableJson,
   uploadBlob
-} from "./chunk-DC5ZXXLJ.js";
+} from "./chunk-MDC4KYY5.js";
 import {
   parseIndex
 } from "./chunk-EOMTG3FA.js";

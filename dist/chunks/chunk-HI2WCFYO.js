@@ -8,7 +8,7 @@ import {
   digestModel,
   listModelFiles,
   parseShardName
-} from "./chunk-PLMZIELF.js";
+} from "./chunk-K6FNU6RV.js";
 import {
   verifyKeyless
 } from "./chunk-YDRSZG6W.js";
@@ -66,18 +66,10 @@ async function verifySignature(bundleBytes, policy, options = {}) {
 
 // src/signing/verify-model.ts
 async function verifyModel(model, requirements, options = {}) {
-  if (requirements.length === 0) {
-    throw new UsageError(
-      "no signing policy: nothing says whose signature to trust",
-      "give identity + issuer, public-key or certificate-chain, or set `signing:` on the environment in the catalog"
-    );
-  }
+  requirePolicy(requirements);
   const bundle = await readSignature(model.signaturePath);
-  const checks = [];
-  for (const requirement of requirements) checks.push(await satisfy(bundle, requirement));
-  const signature = checks[0];
+  const signature = await verifyBundle(bundle, requirements);
   const { manifest } = signature;
-  checkResourceNames(manifest.resources, manifest.serialization.method);
   const scope = options.scope ?? {};
   const serialization = {
     ...manifest.serialization,
@@ -104,11 +96,27 @@ async function verifyModel(model, requirements, options = {}) {
     bytes: files.reduce((sum, file) => sum + file.size, 0),
     digest: `sha256:${manifest.subjectDigest}`,
     signatureFile: {
-      path: model.signaturePath,
-      size: bundle.byteLength,
+      name: model.signaturePath,
+      bytes: bundle,
       sha256: createHash("sha256").update(bundle).digest("hex")
     }
   };
+}
+function requirePolicy(requirements) {
+  if (requirements.length === 0) {
+    throw new UsageError(
+      "no signing policy: nothing says whose signature to trust",
+      "give identity + issuer, public-key or certificate-chain, or set `signing:` on the environment in the catalog"
+    );
+  }
+}
+async function verifyBundle(bundle, requirements) {
+  requirePolicy(requirements);
+  const checks = [];
+  for (const requirement of requirements) checks.push(await satisfy(bundle, requirement));
+  const signature = checks[0];
+  checkResourceNames(signature.manifest.resources, signature.manifest.serialization.method);
+  return signature;
 }
 async function satisfy(bundle, requirement) {
   const failures = [];
@@ -149,5 +157,7 @@ async function readSignature(file) {
 }
 
 export {
-  verifyModel
+  verifyModel,
+  requirePolicy,
+  verifyBundle
 };

@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   RegistrySink
-} from "./chunk-HUHKQ4BI.js";
+} from "./chunk-GZ6HYG7E.js";
 import {
   LAYOUT_VERSION,
   formatPlatform,
@@ -10,7 +10,7 @@ import {
 } from "./chunk-W3UGKGLW.js";
 import {
   stableJson
-} from "./chunk-DC5ZXXLJ.js";
+} from "./chunk-MDC4KYY5.js";
 import {
   parseImageConfig,
   parseIndex,

@@ -4,7 +4,7 @@ import {
   PROMOTION_PREDICATE_TYPE,
   findPromotionAttestations,
   promotionStatementSchema
-} from "./chunk-55EBWVKN.js";
+} from "./chunk-QAKX5YTZ.js";
 import "./chunk-KOJEPHCW.js";
 import {
   verifyKeyless
@@ -14,13 +14,13 @@ import {
 } from "./chunk-LMK7K5QS.js";
 import "./chunk-FLPVL2F2.js";
 import "./chunk-HFHLYMJL.js";
-import "./chunk-QUYMFTYP.js";
+import "./chunk-FYILUEUX.js";
 import "./chunk-5SQHXGDQ.js";
 import {
   SigningError,
   parseBundle
 } from "./chunk-LIF43B6R.js";
-import "./chunk-DC5ZXXLJ.js";
+import "./chunk-MDC4KYY5.js";
 import {
   parseManifest
 } from "./chunk-EOMTG3FA.js";

@@ -3587,7 +3587,7 @@ function historyCommand() {
       if (!registry || !model)
         throw new UsageError("history needs --registry and --model", "name the registry and the model");
       const [{ openRegistry }, { historyStats }, { renderHistoryStats }, { oneLine }] = await Promise.all([
-        import("./open-registry-LIXFP7R3.js"),
+        import("./open-registry-CBVPF3W6.js"),
         import("./history-stats-XISDS6J3.js"),
         import("./history-text-O7RRJVMU.js"),
         import("./outside-text-5SVZG62J.js")
@@ -3632,7 +3632,7 @@ function promoteCommand() {
     async (options, _args, io) => {
       const [{ cliPlatform }, { runPromotion }] = await Promise.all([
         import("./cli-platform-WHKXSIJU.js"),
-        import("./run-promotion-R372BSTE.js")
+        import("./run-promotion-IHAR5RBM.js")
       ]);
       const platform = cliPlatform({
         readInput: inputReader(options),
@@ -3719,8 +3719,8 @@ function publishCommand() {
       ] = await Promise.all([
         import("./client-L6Z4MUXP.js"),
         import("./credentials-NCTZK4C6.js"),
-        import("./oci-model-registry-SPWEDFTT.js"),
-        import("./publish-model-VX3RZRRU.js")
+        import("./oci-model-registry-CDROW6BY.js"),
+        import("./publish-model-VVUAMY5O.js")
       ]);
       const location = parseOciLocation(registry);
       const repository = modelRepository(location, model);
@@ -3836,11 +3836,11 @@ async function registryLabels(options, cwd) {
       "give --registry and --model (and --version), or --label key=value"
     );
   }
-  const { openRegistry } = await import("./open-registry-LIXFP7R3.js");
+  const { openRegistry } = await import("./open-registry-CBVPF3W6.js");
   return (await openRegistry(registry, cwd).resolve(model, version ?? "latest")).labels;
 }
 async function baseRegistry(stderr, verbose) {
-  const { RegistryClients } = await import("./image-target-ZVJNX66Z.js");
+  const { RegistryClients } = await import("./image-target-EVKZV65N.js");
   return new RegistryClients({ insecure: false, logger: stderrLogger(stderr, verbose) }).baseSource();
 }
 
@@ -3865,7 +3865,7 @@ function signCommand() {
       if (!options.privateKey)
         throw new UsageError("sign needs --private-key FILE", "give the PEM private key to sign with");
       const directory = path2.resolve(io.cwd, modelDir);
-      const { signModel } = await import("./sign-model-HFTRXVCC.js");
+      const { signModel } = await import("./sign-model-I3GEAVIP.js");
       const signed = await signModel(directory, {
         privateKeyPath: path2.resolve(io.cwd, options.privateKey),
         ...options.signature !== void 0 && {
@@ -3923,7 +3923,7 @@ function verifyCommand() {
         import("./summary-markdown-LVH6MQID.js"),
         import("./policy-sources-3CSWDRI3.js"),
         import("./public-good-root-LH2ME7GK.js"),
-        import("./verify-model-5VIBK5VV.js"),
+        import("./verify-model-MASRDXJP.js"),
         import("./cli-platform-WHKXSIJU.js")
       ]);
       const requirement = await requirementFromInputs(parsePolicyInputs(inputReader(options)), io.cwd);
@@ -4007,7 +4007,7 @@ function verifyPromotionCommand() {
         import("./reference-YLYU3C2A.js"),
         import("./policy-sources-3CSWDRI3.js"),
         import("./public-good-root-LH2ME7GK.js"),
-        import("./verify-promotion-WAQKOEXZ.js")
+        import("./verify-promotion-F7NDJZGD.js")
       ]);
       const reference = parseImageReference(image);
       const requirement = await requirementFromInputs(parsePolicyInputs(inputReader(options)), io.cwd);

@@ -12,13 +12,13 @@ import {
   SIGSTORE_BUNDLE_TYPE,
   attachReferrer,
   listReferrers
-} from "./chunk-QUYMFTYP.js";
+} from "./chunk-FYILUEUX.js";
 import {
   Limiter
 } from "./chunk-P4GOECZY.js";
 import {
   stableJson
-} from "./chunk-DC5ZXXLJ.js";
+} from "./chunk-MDC4KYY5.js";
 import {
   parseManifest
 } from "./chunk-EOMTG3FA.js";
@@ -339,6 +339,81 @@ async function replaceDirectory(staging, directory) {
   }
 }
 
+// src/registry/signed-download.ts
+var MAX_SIGNATURE_BYTES = 16 * 1024 * 1024;
+async function materializeSigned(cache, versionKey, files, signature, options) {
+  const bundle = await readSignatureBytes(signature, options.label);
+  const inMemory = {
+    path: signature.path,
+    size: bundle.byteLength,
+    open: async () => (async function* () {
+      yield bundle;
+    })()
+  };
+  return cache.materialize(
+    versionKey,
+    files.map((file) => file === signature ? inMemory : file),
+    { ...options, expected: expectedDigests(bundle) }
+  );
+}
+async function readSignatureBytes(signature, label) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of await signature.open()) {
+    size += chunk.byteLength;
+    if (size > MAX_SIGNATURE_BYTES) {
+      throw new DownloadError(
+        "refused",
+        "download-size-mismatch",
+        `${signature.path} of ${label} is over ${MAX_SIGNATURE_BYTES} bytes: not an OMS signature`,
+        "check that the registry serves the model.sig written by the signer"
+      );
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+async function listSigned(files, signature, label) {
+  const bundle = await readSignatureBytes(signature, label);
+  return {
+    signature: bundle,
+    files: files.filter((file) => file !== signature).map((file) => heldToSize(file, label))
+  };
+}
+function heldToSize(file, label) {
+  const { size } = file;
+  if (size === void 0) {
+    throw new DownloadError(
+      "failed",
+      "download-size-mismatch",
+      `${label} lists ${file.path} without its size, which streaming needs`,
+      "give cache-dir to download the model before the build"
+    );
+  }
+  const sized = (stream, start) => exactly(stream, size - start, file, label);
+  return {
+    ...file,
+    open: async () => sized(await file.open(), 0),
+    ...file.openFrom && { openFrom: async (start) => sized(await file.openFrom(start), start) }
+  };
+}
+async function* exactly(stream, expected, file, label) {
+  let got = 0;
+  for await (const chunk of stream) {
+    got += chunk.byteLength;
+    if (got > expected) break;
+    yield chunk;
+  }
+  if (got !== expected) {
+    throw new DownloadError(
+      "failed",
+      "download-size-mismatch",
+      `${label} served ${got > expected ? "more than" : "only"} ${Math.min(got, expected)} bytes of ${file.path}, which it lists with ${file.size} bytes`,
+      "the registry's listing and its file disagree: check the artifact in the registry, then promote again"
+    );
+  }
+}
+
 // src/registry/modelpack-layer.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
 import { Readable } from "node:stream";
@@ -521,9 +596,8 @@ var OciModelRegistry = class {
   }
   async resolve(model, versionOrAlias) {
     const found = await this.locate(model, versionOrAlias);
-    const { parsed, layerFile, what } = found;
-    const inArtifact = parsed.files.find((f) => f.path === SIGNATURE_FILE);
-    const signature = inArtifact ? await this.readSignatureFile(inArtifact, layerFile, what) : await this.readSignatureReferrer(found.repository, found.descriptor, what);
+    const { parsed, layerFile } = found;
+    const { signature, inArtifact } = await this.signatureOf(found);
     const signatureFile = {
       path: SIGNATURE_FILE,
       size: signature.byteLength,
@@ -556,6 +630,29 @@ var OciModelRegistry = class {
       knownDigests: materialized.hashed,
       manifest: found.descriptor,
       repository: found.repository
+    };
+  }
+  /** The signature: a file of the artifact, else a referrer of it. */
+  async signatureOf(found) {
+    const { parsed, layerFile, what } = found;
+    const inArtifact = parsed.files.find((f) => f.path === SIGNATURE_FILE);
+    const signature = inArtifact ? await this.readSignatureFile(inArtifact, layerFile, what) : await this.readSignatureReferrer(found.repository, found.descriptor, what);
+    return { signature, inArtifact };
+  }
+  async resolveListed(model, versionOrAlias) {
+    const found = await this.locate(model, versionOrAlias);
+    const { signature, inArtifact } = await this.signatureOf(found);
+    return {
+      registry: this.uri,
+      model,
+      version: found.version,
+      requested: versionOrAlias,
+      aliases: found.aliases,
+      labels: found.labels,
+      signatureName: SIGNATURE_FILE,
+      label: found.label,
+      files: found.parsed.files.filter((f) => f !== inArtifact).map((f) => heldToSize(found.layerFile(f), found.label)),
+      signature
     };
   }
   async listVersion(model, versionOrAlias) {
@@ -725,8 +822,9 @@ function missing(name) {
 }
 
 export {
-  DownloadError,
   DownloadCache,
+  materializeSigned,
+  listSigned,
   PROMOTION_ARTIFACT_TYPE,
   parseOciLocation,
   modelRepository,

@@ -1,10 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   writeTarLayer
-} from "./chunk-USC4FLHT.js";
+} from "./chunk-VDEDRRDI.js";
 import {
   listModelFiles
-} from "./chunk-PLMZIELF.js";
+} from "./chunk-K6FNU6RV.js";
 import {
   MODELPACK_CONFIG_TYPE,
   RegistryError,
@@ -16,17 +16,17 @@ import {
 import {
   SIGSTORE_BUNDLE_TYPE,
   attachReferrer
-} from "./chunk-QUYMFTYP.js";
+} from "./chunk-FYILUEUX.js";
 import "./chunk-5SQHXGDQ.js";
 import "./chunk-LIF43B6R.js";
 import {
   RegistrySink
-} from "./chunk-HUHKQ4BI.js";
+} from "./chunk-GZ6HYG7E.js";
 import "./chunk-R2UCZZQQ.js";
 import "./chunk-P4GOECZY.js";
 import {
   stableJson
-} from "./chunk-DC5ZXXLJ.js";
+} from "./chunk-MDC4KYY5.js";
 import "./chunk-EOMTG3FA.js";
 import "./chunk-3KYYGMJH.js";
 import "./chunk-WPYXZ6I6.js";

@@ -414,12 +414,16 @@ function indexOf(manifest) {
   }
   return index;
 }
-async function createContentCheck(manifest, path, size) {
+async function createContentCheck(manifest, path, size, options = {}) {
   const { serialization } = manifest;
   const algorithm = resourceAlgorithm(serialization);
   const poolName = poolHashName(serialization.hashType);
   const listed = indexOf(manifest).get(path) ?? [];
-  const changed = (why) => new SerializeError("model-changed", `model file '${path}' changed after verification: ${why}`, HINT2);
+  const changed = (why) => options.streaming ? new SerializeError(
+    "model-mismatch",
+    `model file '${path}' does not match its signature: ${why}`,
+    "promote exactly the files that were signed (or sign this version of the model); nothing was tagged"
+  ) : new SerializeError("model-changed", `model file '${path}' changed after verification: ${why}`, HINT2);
   let expected;
   if (serialization.method === "files") {
     const resource = listed[0];
@@ -562,10 +566,14 @@ function aborted(signal) {
 }
 
 export {
+  resourceAlgorithm,
+  shardRanges,
+  formatShardName,
   parseShardName,
   checkResourceNames,
   DEFAULT_IGNORE_PATHS,
   listModelFiles,
+  ignoreMatcher,
   compareManifest,
   buildStatement,
   createContentCheck,

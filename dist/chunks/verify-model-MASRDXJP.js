@@ -1,9 +1,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
+  requirePolicy,
+  verifyBundle,
   verifyModel
-} from "./chunk-YGTZL4J6.js";
+} from "./chunk-HI2WCFYO.js";
 import "./chunk-F5ANEZUO.js";
-import "./chunk-PLMZIELF.js";
+import "./chunk-K6FNU6RV.js";
 import "./chunk-YDRSZG6W.js";
 import "./chunk-LMK7K5QS.js";
 import "./chunk-FLPVL2F2.js";
@@ -15,5 +17,7 @@ import "./chunk-CZEGYLQK.js";
 import "./chunk-237YPWJV.js";
 import "./chunk-HANBNIMK.js";
 export {
+  requirePolicy,
+  verifyBundle,
   verifyModel
 };

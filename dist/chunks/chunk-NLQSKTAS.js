@@ -1,13 +1,13 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   DownloadCache,
-  DownloadError,
-  OciModelRegistry
-} from "./chunk-RKOJCN5S.js";
+  OciModelRegistry,
+  listSigned,
+  materializeSigned
+} from "./chunk-ESO4EEQ5.js";
 import {
   FolderRegistry,
-  RegistryError,
-  expectedDigests
+  RegistryError
 } from "./chunk-YGAKWXAP.js";
 import {
   DEFAULT_RETRY,
@@ -4535,38 +4535,6 @@ var LIBRARY_WEIGHT_CANDIDATES = {
   ]
 };
 
-// src/registry/signed-download.ts
-var MAX_SIGNATURE_BYTES = 16 * 1024 * 1024;
-async function materializeSigned(cache, versionKey, files, signature, options) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of await signature.open()) {
-    size += chunk.byteLength;
-    if (size > MAX_SIGNATURE_BYTES) {
-      throw new DownloadError(
-        "refused",
-        "download-size-mismatch",
-        `${signature.path} of ${options.label} is over ${MAX_SIGNATURE_BYTES} bytes: not an OMS signature`,
-        "check that the registry serves the model.sig written by the signer"
-      );
-    }
-    chunks.push(chunk);
-  }
-  const bundle = Buffer.concat(chunks);
-  const inMemory = {
-    path: signature.path,
-    size: bundle.byteLength,
-    open: async () => (async function* () {
-      yield bundle;
-    })()
-  };
-  return cache.materialize(
-    versionKey,
-    files.map((file) => file === signature ? inMemory : file),
-    { ...options, expected: expectedDigests(bundle) }
-  );
-}
-
 // src/registry/huggingface-error.ts
 var HubError = class extends PromotionError {
   name = "HubError";
@@ -4969,15 +4937,28 @@ var MlflowClient = class {
     return body.files ?? [];
   }
   /** An artifact's bytes, streamed (`GET /api/2.0/mlflow-artifacts/artifacts/PATH`). */
-  async openArtifact(path3) {
+  /**
+   * An artifact's bytes, from `start` on when given (a Range request). A server that answers a
+   * range with the whole file (200) is refused: skipping bytes here would hide which ones came.
+   */
+  async openArtifact(path3, start) {
     const encoded = path3.split("/").map(encodeURIComponent).join("/");
-    const what = `downloading artifact ${path3}`;
+    const what = `downloading artifact ${path3}${start ? ` from byte ${start}` : ""}`;
     const response = await this.send(
       this.url(`api/2.0/mlflow-artifacts/artifacts/${encoded}`),
-      { method: "GET" },
+      { method: "GET", ...start ? { headers: { range: `bytes=${start}-` } } : {} },
       what
     );
     if (!response.ok) throw await this.apiError(response, what);
+    if (start && response.status !== 206) {
+      await response.body?.cancel().catch(() => void 0);
+      throw new MlflowError(
+        "failed",
+        "invalid-response",
+        `${what}: ${this.base} answered ${response.status}, not 206, to a Range request`,
+        "the server does not serve ranges: the file is read again from its start"
+      );
+    }
     if (!response.body)
       throw new MlflowError("failed", "invalid-response", `${what}: the response has no body`);
     return response.body;
@@ -5187,15 +5168,7 @@ var MlflowRegistry = class {
   historyKeeps;
   async resolve(model, versionOrAlias) {
     const { registered, found, version, files } = await this.locate(model, versionOrAlias);
-    const signature = files.find((file) => file.path === SIGNATURE_FILE2);
-    if (!signature) {
-      throw new RegistryError(
-        "refused",
-        "signature-missing",
-        `${model} version ${version} in ${this.location} has no ${SIGNATURE_FILE2} among its artifacts`,
-        `sign the model folder (model-promote sign DIR) and log ${SIGNATURE_FILE2} with the model's artifacts`
-      );
-    }
+    const signature = this.signatureOf(model, version, files);
     const materialized = await materializeSigned(
       this.options.cache,
       `mlflow/${this.client.base}/${model}/${found.version}`,
@@ -5219,6 +5192,34 @@ var MlflowRegistry = class {
       signatureName: SIGNATURE_FILE2,
       knownDigests: materialized.hashed
     };
+  }
+  async resolveListed(model, versionOrAlias) {
+    const { registered, found, version, files } = await this.locate(model, versionOrAlias);
+    const label = `${model} v${version} from ${this.client.base}`;
+    const listed = await listSigned(files, this.signatureOf(model, version, files), label);
+    return {
+      registry: this.location,
+      model,
+      version,
+      requested: versionOrAlias,
+      aliases: aliasesOf(found, registered),
+      labels: labelsOf(registered, found),
+      signatureName: SIGNATURE_FILE2,
+      label,
+      ...listed
+    };
+  }
+  signatureOf(model, version, files) {
+    const signature = files.find((file) => file.path === SIGNATURE_FILE2);
+    if (!signature) {
+      throw new RegistryError(
+        "refused",
+        "signature-missing",
+        `${model} version ${version} in ${this.location} has no ${SIGNATURE_FILE2} among its artifacts`,
+        `sign the model folder (model-promote sign DIR) and log ${SIGNATURE_FILE2} with the model's artifacts`
+      );
+    }
+    return signature;
   }
   async listVersion(model, versionOrAlias) {
     const { version, files } = await this.locate(model, versionOrAlias);
@@ -5428,23 +5429,25 @@ var MlflowRegistry = class {
     return {
       path: path3,
       ...bytes !== void 0 && Number.isSafeInteger(bytes) && { size: bytes },
-      open: async () => {
-        try {
-          return await this.client.openArtifact(full);
-        } catch (error) {
-          if (error instanceof MlflowApiError) {
-            throw new MlflowError(
-              "failed",
-              "artifact-missing",
-              `${error.message}`,
-              "check the version's artifacts in the registry",
-              { cause: error }
-            );
-          }
-          throw error;
-        }
-      }
+      open: () => this.openArtifact(full),
+      openFrom: (start) => this.openArtifact(full, start)
     };
+  }
+  async openArtifact(full, start) {
+    try {
+      return await this.client.openArtifact(full, start);
+    } catch (error) {
+      if (error instanceof MlflowApiError) {
+        throw new MlflowError(
+          "failed",
+          "artifact-missing",
+          `${error.message}`,
+          "check the version's artifacts in the registry",
+          { cause: error }
+        );
+      }
+      throw error;
+    }
   }
   /** Runs a request; MLflow's own errors become MlflowError with the server's words. */
   async call(what, request) {

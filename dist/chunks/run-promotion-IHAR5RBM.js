@@ -3,19 +3,19 @@ import {
   outputsOf,
   runPromotion,
   unstartedRecord
-} from "./chunk-UVGRCQBB.js";
+} from "./chunk-ZEE7DM54.js";
 import "./chunk-5CMOCK5Q.js";
-import "./chunk-USC4FLHT.js";
+import "./chunk-VDEDRRDI.js";
 import "./chunk-6CD5TJ22.js";
-import "./chunk-55EBWVKN.js";
+import "./chunk-QAKX5YTZ.js";
 import "./chunk-KOJEPHCW.js";
-import "./chunk-TBFHVBMR.js";
+import "./chunk-NLQSKTAS.js";
 import "./chunk-N2JUA4T2.js";
 import "./chunk-I7UPCRVL.js";
 import "./chunk-EBQLRF5O.js";
-import "./chunk-YGTZL4J6.js";
+import "./chunk-HI2WCFYO.js";
 import "./chunk-F5ANEZUO.js";
-import "./chunk-PLMZIELF.js";
+import "./chunk-K6FNU6RV.js";
 import "./chunk-YDRSZG6W.js";
 import "./chunk-LMK7K5QS.js";
 import "./chunk-FLPVL2F2.js";
@@ -27,17 +27,17 @@ import "./chunk-2YCQ6PVZ.js";
 import "./chunk-GRPO3PEL.js";
 import "./chunk-PBWPUDFK.js";
 import "./chunk-ABZBNJLJ.js";
-import "./chunk-RKOJCN5S.js";
+import "./chunk-ESO4EEQ5.js";
 import "./chunk-YGAKWXAP.js";
-import "./chunk-QUYMFTYP.js";
+import "./chunk-FYILUEUX.js";
 import "./chunk-5SQHXGDQ.js";
 import "./chunk-LIF43B6R.js";
-import "./chunk-K7J2CJSE.js";
-import "./chunk-HUHKQ4BI.js";
+import "./chunk-72TF4PTO.js";
+import "./chunk-GZ6HYG7E.js";
 import "./chunk-R2UCZZQQ.js";
 import "./chunk-W3UGKGLW.js";
 import "./chunk-P4GOECZY.js";
-import "./chunk-DC5ZXXLJ.js";
+import "./chunk-MDC4KYY5.js";
 import "./chunk-EOMTG3FA.js";
 import "./chunk-3KYYGMJH.js";
 import "./chunk-WPYXZ6I6.js";

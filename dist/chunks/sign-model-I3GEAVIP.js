@@ -7,7 +7,7 @@ import {
   DEFAULT_IGNORE_PATHS,
   buildStatement,
   digestModel
-} from "./chunk-PLMZIELF.js";
+} from "./chunk-K6FNU6RV.js";
 import "./chunk-LMK7K5QS.js";
 import "./chunk-LIF43B6R.js";
 import "./chunk-EXPRFBUG.js";
