@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { MemoryLogger } from './logger.js';
-import { byteProgress } from './progress.js';
+import { byteProgress, formatSeconds, streamProgress } from './progress.js';
 
 function fakeClock() {
   let now = 0;
@@ -41,5 +41,47 @@ describe('byteProgress', () => {
     progress.update(10);
     progress.done();
     expect(logger.lines).toEqual(['x: 10 B, 9.8 KiB/s, done']);
+  });
+});
+
+describe('streamProgress', () => {
+  it('says bytes verified and sent, in total with rate and ETA, and the files under way', () => {
+    const logger = new MemoryLogger();
+    const clock = fakeClock();
+    const progress = streamProgress(
+      logger,
+      'stream',
+      [
+        { path: 'a.bin', size: 4096 },
+        { path: 'b.bin', size: 4096 },
+      ],
+      { intervalMs: 1000, now: clock.now },
+    );
+    clock.advance(500);
+    progress.verified('a.bin', 1024);
+    expect(logger.lines).toEqual([]);
+    progress.sent(512);
+    clock.advance(500);
+    progress.verified('b.bin', 1024);
+    expect(logger.lines).toEqual([
+      'stream: 2.0 KiB / 8.0 KiB verified (25%), 512 B sent, 2.0 KiB/s, ETA 3 s; a.bin 1.0 KiB / 4.0 KiB, b.bin 1.0 KiB / 4.0 KiB',
+    ]);
+    progress.verified('a.bin', 3072);
+    clock.advance(1000);
+    progress.sent(5120);
+    expect(logger.lines[1]).toBe(
+      'stream: 5.0 KiB / 8.0 KiB verified (62%), 5.0 KiB sent, 2.5 KiB/s, ETA 1 s; b.bin 1.0 KiB / 4.0 KiB',
+    );
+    progress.done();
+    expect(logger.lines[2]).toBe('stream: 5.0 KiB / 8.0 KiB verified (62%), 5.0 KiB sent, 2.5 KiB/s, done');
+  });
+
+  it.each([
+    [0.4, '0 s'],
+    [59, '59 s'],
+    [200, '3 min 20 s'],
+    [3900, '1 h 5 min'],
+  ])('formatSeconds(%d) is %s', (seconds, text) => {
+    expect(formatSeconds(seconds)).toBe(text);
   });
 });

@@ -46,3 +46,79 @@ export function byteProgress(
     },
   };
 }
+
+export interface StreamProgress {
+  /** `bytes` more of `file` passed the signature check. */
+  verified(file: string, bytes: number): void;
+  /** Bytes sent to the target so far, in total (retries included). */
+  sent(bytesSent: number): void;
+  /** Logs the final line once. */
+  done(): void;
+}
+
+/**
+ * Progress of a streamed promotion: bytes verified against the signature and bytes sent, in total
+ * with rate and ETA (from the verified bytes: every byte is verified once, whatever is re-sent),
+ * and for the files under way. A line every few seconds, like byteProgress.
+ */
+export function streamProgress(
+  logger: Logger,
+  label: string,
+  files: readonly { readonly path: string; readonly size: number }[],
+  options: { intervalMs?: number; now?: () => number; filesShown?: number } = {},
+): StreamProgress {
+  const now = options.now ?? (() => performance.now());
+  const interval = options.intervalMs ?? 5000;
+  const shown = options.filesShown ?? 3;
+  const start = now();
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  const sizes = new Map(files.map((f) => [f.path, f.size]));
+  const done = new Map<string, number>();
+  let verified = 0;
+  let sentBytes = 0;
+  let lastLog = start;
+  const line = (at: number, final: boolean) => {
+    const seconds = Math.max((at - start) / 1000, 1e-3);
+    const rate = verified / seconds;
+    const percent = total > 0 ? Math.floor((verified / total) * 100) : 100;
+    const eta = final ? 'done' : rate > 0 ? `ETA ${formatSeconds((total - verified) / rate)}` : 'ETA unknown';
+    const underWay = [...done.entries()]
+      .filter(([path, bytes]) => bytes < (sizes.get(path) ?? 0))
+      .slice(0, shown)
+      .map(([path, bytes]) => `${path} ${formatBytes(bytes)} / ${formatBytes(sizes.get(path) ?? 0)}`);
+    return (
+      `${label}: ${formatBytes(verified)} / ${formatBytes(total)} verified (${percent}%), ` +
+      `${formatBytes(sentBytes)} sent, ${formatBytes(rate)}/s, ${eta}` +
+      (underWay.length && !final ? `; ${underWay.join(', ')}` : '')
+    );
+  };
+  const tick = () => {
+    const at = now();
+    if (at - lastLog >= interval) {
+      lastLog = at;
+      logger.info(line(at, false));
+    }
+  };
+  return {
+    verified(file, bytes) {
+      verified += bytes;
+      done.set(file, (done.get(file) ?? 0) + bytes);
+      tick();
+    },
+    sent(bytesSent) {
+      sentBytes = bytesSent;
+      tick();
+    },
+    done() {
+      logger.info(line(now(), true));
+    },
+  };
+}
+
+/** `45 s`, `3 min 20 s`, `1 h 5 min`. */
+export function formatSeconds(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}

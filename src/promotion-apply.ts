@@ -4,7 +4,6 @@
  * build is deterministic, so the digest is the one a real run will push), the same manifests,
  * and the cluster's server-side dry run compared with what runs now.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 // The cluster modules (and @kubernetes/client-node, most of the bundle) are imported when a
 // promotion reaches a cluster: one that renders manifests only never loads them.
@@ -22,10 +21,17 @@ import { isLoopback } from './oci/remote/reference.js';
 import { attachReferrer, SIGSTORE_BUNDLE_TYPE, type ReferrerArtifact } from './oci/remote/referrers.js';
 import { attestStage, type AppliedObjects } from './promotion-attest.js';
 import type { PromotionContext, PromotionPlan } from './promotion-plan.js';
-import { byteProgress } from './progress.js';
+import { byteProgress, streamProgress } from './progress.js';
 import { DownloadCache } from './registry/download-cache.js';
 import type { PromotionRecord } from './report/promotion-record.js';
-import { createContentCheck } from './signing/serialize.js';
+import { RegistrySink } from './oci/remote/registry-sink.js';
+import {
+  buildBytes,
+  contentCheck,
+  readSmallFile,
+  signatureBytes,
+  type ModelSource,
+} from './promotion-stream.js';
 
 /** The image as built: where it is, by digest. */
 interface BuiltRef {
@@ -103,10 +109,10 @@ export async function previewPromotion(
     'build',
     async () => {
       const image = await buildImage(
-        { ...plan.imageInput, directory: plan.verified.directory },
+        { ...plan.imageInput, ...buildBytes(plan.source) },
         new DigestOnlySink(),
         {
-          check: (file, size) => createContentCheck(plan.verified.manifest, file, size),
+          check: contentCheck(plan.verified.manifest, plan.source),
         },
       );
       return { digest: image.manifestDigest, reference: target.reference(image.manifestDigest) };
@@ -161,15 +167,18 @@ async function buildStage(
 ): Promise<BuiltRef> {
   const { options, stages, inputs } = context;
   const builder = plan.choice.pool.builder;
-  const check: BuildHooks['check'] = (file, size) => createContentCheck(plan.verified.manifest, file, size);
+  const check = contentCheck(plan.verified.manifest, plan.source);
   return stages.run(
     'build',
     async (): Promise<BuiltRef> => {
       if (builder && plan.target) {
+        if (plan.source.kind !== 'folder') {
+          throw new Error('a Containerfile build reads a folder: the fetch should not have streamed');
+        }
         const { registry, repository } = plan.target;
         const credential = await plan.clients.credential(registry);
         const result = await buildWithContainerfile(
-          { ...plan.imageInput, directory: plan.verified.directory, steps: builder.steps, check },
+          { ...plan.imageInput, directory: plan.source.directory, steps: builder.steps, check },
           builder.kind,
           {
             registry,
@@ -185,12 +194,46 @@ async function buildStage(
         return { digest: result.digest, reference: result.reference };
       }
       const progress = byteProgress(options.logger, 'build', plan.image.modelBytes + plan.image.base.bytes);
-      const image = await buildImage(
-        { ...plan.imageInput, directory: plan.verified.directory },
-        await target.open(),
-        { check, progress: (p) => progress.update(p.bytesDone), ...layerReuse(context, plan) },
-      );
-      progress.done();
+      const sink = await target.open();
+      // Streamed, the build is the verification: say how much is verified and sent, file by file.
+      const streamed =
+        plan.source.kind === 'stream'
+          ? streamProgress(options.logger, 'stream', plan.verified.files)
+          : undefined;
+      const sent = () => (sink instanceof RegistrySink ? sink.stats.bytesUploaded : 0);
+      let image;
+      try {
+        image = await buildImage({ ...plan.imageInput, ...buildBytes(plan.source) }, sink, {
+          check: streamed
+            ? async (file, size) => {
+                const inner = await check(file, size);
+                return {
+                  update: (chunk) => {
+                    inner.update(chunk);
+                    streamed.verified(file, chunk.byteLength);
+                    streamed.sent(sent());
+                  },
+                  finish: () => inner.finish(),
+                };
+              }
+            : check,
+          progress: (p) => (streamed ? streamed.sent(sent()) : progress.update(p.bytesDone)),
+          ...(plan.source.kind === 'folder' && layerReuse(context, plan)),
+        });
+      } catch (error) {
+        // No manifest was written: what the sink uploaded is referenced by nothing. Say which.
+        if (sink instanceof RegistrySink && sink.written.length > 0) {
+          context.record.unreferencedBlobs = {
+            repository: `${sink.client.registry}/${sink.repository}`,
+            blobs: [...sink.written],
+          };
+        }
+        throw error;
+      }
+      if (streamed) {
+        streamed.sent(sent());
+        streamed.done();
+      } else progress.done();
       return {
         digest: image.manifestDigest,
         reference: target.reference(image.manifestDigest),
@@ -229,7 +272,7 @@ function layerReuse(
 
 /** The model's OMS signature, attached to the image it became: whoever pulls it can verify it again. */
 function attachSignature(plan: PromotionPlan, built: BuiltRef) {
-  return readFile(plan.version.signaturePath).then((bytes) =>
+  return signatureBytes(plan.source).then((bytes) =>
     attachToImage(plan, built.digest, {
       artifactType: SIGSTORE_BUNDLE_TYPE,
       mediaType: SIGSTORE_BUNDLE_TYPE,
@@ -347,7 +390,7 @@ async function deployInput(
         { promotionId: record.promotionId },
       )
     : [];
-  const inputExample = await readInputExample(plan.verified.directory);
+  const inputExample = await readInputExample(plan.source);
   return {
     objects,
     userObjects,
@@ -370,9 +413,10 @@ async function deployInput(
 }
 
 /** The model's own example request, for the inference smoke check (optional in a model). */
-async function readInputExample(directory: string): Promise<unknown> {
+async function readInputExample(source: ModelSource): Promise<unknown> {
   try {
-    return JSON.parse(await readFile(path.join(directory, 'input_example.json'), 'utf8'));
+    const bytes = await readSmallFile(source, 'input_example.json', 1024 * 1024);
+    return bytes && JSON.parse(bytes.toString('utf8'));
   } catch {
     return undefined;
   }

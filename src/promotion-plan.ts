@@ -28,7 +28,14 @@ import {
 import { planImage, type ImagePlan, type ImagePlanInput } from './image/plan.js';
 import type { PromotionInputs } from './inputs.js';
 import type { Logger } from './logger.js';
-import type { ModelRegistry, ModelVersion, PromotionHistoryEntry } from './registry/model-version.js';
+import type {
+  ListedVersion,
+  ModelRegistry,
+  ModelVersion,
+  PromotionHistoryEntry,
+  VersionInfo,
+} from './registry/model-version.js';
+import { fetchMode, type FetchMode, type ModelSource } from './promotion-stream.js';
 import { openRegistry } from './registry/open-registry.js';
 import type { OutputFolder } from './report/output-folder.js';
 import { byteProgress } from './progress.js';
@@ -51,7 +58,8 @@ import {
 } from './signing/policy-sources.js';
 import { inClusterPolicy, type InClusterPolicy } from './signing/in-cluster-policy.js';
 import { refreshPublicGoodRoot } from './signing/public-good-root.js';
-import { verifyModel, type VerifiedModel } from './signing/verify-model.js';
+import { verifySignedListing } from './signing/verify-listing.js';
+import { verifyModel, type SignedFiles } from './signing/verify-model.js';
 
 export interface PromoteOptions {
   readonly logger: Logger;
@@ -95,7 +103,7 @@ export interface ClusterPlan {
  */
 export interface VerifiedVersion {
   readonly registry: ModelRegistry;
-  readonly version: ModelVersion;
+  readonly version: VersionInfo;
   /** The model's promotion history as the registry returned it at fetch, oldest first. */
   readonly history: readonly PromotionHistoryEntry[];
 }
@@ -105,7 +113,12 @@ export interface PromotionPlan extends VerifiedVersion {
   readonly catalog: LoadedCatalog;
   /** The version the environment runs now, from the registry's promotion history. */
   readonly previousVersion?: string;
-  readonly verified: VerifiedModel;
+  /**
+   * The signature held and the files are the signed ones. From a folder their bytes were checked
+   * too; streamed, the build checks them as they go (`source.kind`).
+   */
+  readonly verified: SignedFiles;
+  readonly source: ModelSource;
   readonly compatibility?: CompatibilityResult;
   readonly choice: PoolChoice;
   readonly base: BaseImage;
@@ -125,10 +138,16 @@ export async function planPromotion(
 ): Promise<PromotionPlan> {
   const { catalog, requirements } = await configure(context);
   const registry = context.options.registry ?? openModelRegistry(context);
-  const { version, previousVersion, history } = await fetchVersion(context, registry);
-  const verified = await verify(context, version, requirements, previousVersion);
+  const mode = fetchMode({
+    registryStreams: registry.resolveListed !== undefined,
+    imageRepository: Boolean(context.inputs.imageRepository),
+    cacheDir: Boolean(context.inputs.cacheDir),
+    containerfileBuilder: environmentOf(catalog, context.inputs.environment).pools.some((p) => p.builder),
+  });
+  const { version, previousVersion, history, fetched } = await fetchVersion(context, registry, mode);
+  const { verified, source } = await verify(context, fetched, requirements, previousVersion);
   onVerified?.({ registry, version, history });
-  const compatibility = await checkSchema(context, registry, version, verified, previousVersion);
+  const compatibility = await checkSchema(context, registry, version, source, previousVersion);
   const clients = registryClients(context);
   const { choice, bases } = await resolve(context, catalog, version, clients);
   const planned = await planImageAndTarget(
@@ -148,6 +167,7 @@ export async function planPromotion(
     ...(previousVersion !== undefined && { previousVersion }),
     history,
     verified,
+    source,
     ...(compatibility && { compatibility }),
     choice,
     clients: planned.clients,
@@ -199,12 +219,19 @@ function openModelRegistry(context: PromotionContext): ModelRegistry {
   });
 }
 
-/** fetch: the version, and the one the environment runs now (from the promotion history). */
+/** What fetch hands to verify: a folder version, or a listed one whose files stream later. */
+type Fetched =
+  | { readonly kind: 'folder'; readonly version: ModelVersion }
+  | { readonly kind: 'stream'; readonly version: ListedVersion };
+
+/** fetch: the version (its files, or only their listing), and the one the environment runs now. */
 function fetchVersion(
   context: PromotionContext,
   registry: ModelRegistry,
+  mode: FetchMode,
 ): Promise<{
-  version: ModelVersion;
+  version: VersionInfo;
+  fetched: Fetched;
   previousVersion: string | undefined;
   history: readonly PromotionHistoryEntry[];
 }> {
@@ -212,15 +239,19 @@ function fetchVersion(
   return stages.run(
     'fetch',
     async () => {
-      const version = await registry.resolve(inputs.model, inputs.version);
+      const fetched: Fetched =
+        mode === 'stream' && registry.resolveListed
+          ? { kind: 'stream', version: await registry.resolveListed(inputs.model, inputs.version) }
+          : { kind: 'folder', version: await registry.resolve(inputs.model, inputs.version) };
       const history = await registry.history(inputs.model);
       const previousVersion = history
         .filter((entry) => entry.environment === inputs.environment && entry.status === 'succeeded')
         .at(-1)?.version;
-      return { version, previousVersion, history };
+      return { version: fetched.version, fetched, previousVersion, history };
     },
-    ({ version, previousVersion }) =>
+    ({ version, previousVersion, fetched }) =>
       `${version.model} ${version.requested === version.version ? '' : `${version.requested} -> `}v${version.version}` +
+      (fetched.kind === 'stream' ? `; ${fetched.version.files.length} files listed, to stream` : '') +
       (previousVersion ? `; ${inputs.environment} runs v${previousVersion}` : ''),
   );
 }
@@ -228,23 +259,45 @@ function fetchVersion(
 /** verify: the signature and every file against it; the record learns the model and its signer. */
 async function verify(
   context: PromotionContext,
-  version: ModelVersion,
+  fetched: Fetched,
   requirements: readonly PolicyRequirement[],
   previousVersion: string | undefined,
-): Promise<VerifiedModel> {
+): Promise<{ verified: SignedFiles; source: ModelSource }> {
   const { options, record, stages } = context;
-  const verified = await stages.run(
+  const { version } = fetched;
+  const { verified, source } = await stages.run(
     'verify',
-    async () => {
+    async (): Promise<{ verified: SignedFiles; source: ModelSource }> => {
+      if (fetched.kind === 'stream') {
+        const listed = fetched.version;
+        const verified = await verifySignedListing(
+          listed.signature,
+          listed.files.map((f) => ({ path: f.path, size: f.size ?? -1 })),
+          requirements,
+          { signatureName: listed.signatureName },
+        );
+        const files = new Map(listed.files.map((f) => [f.path, f] as const));
+        return {
+          verified,
+          source: { kind: 'stream', label: listed.label, files, signature: listed.signature },
+        };
+      }
+      const folder = fetched.version;
       const progress = byteProgress(options.logger, 'verify', 0);
-      const result = await verifyModel(version, requirements, {
+      const result = await verifyModel(folder, requirements, {
         onProgress: (p) => progress.update(p.bytesDone, p.bytesTotal),
-        ...(version.knownDigests && { knownDigests: version.knownDigests }),
+        ...(folder.knownDigests && { knownDigests: folder.knownDigests }),
       });
       progress.done();
-      return result;
+      return {
+        verified: result,
+        source: { kind: 'folder', directory: result.directory, signaturePath: folder.signaturePath },
+      };
     },
-    (v) => `${v.files.length} files match ${v.digest}, signed by ${v.signature.signer}`,
+    ({ verified: v, source: s }) =>
+      s.kind === 'stream'
+        ? `signed by ${v.signature.signer}; ${v.files.length} listed files are the signed ones (${v.digest}), their bytes checked as they stream`
+        : `${v.files.length} files match ${v.digest}, signed by ${v.signature.signer}`,
   );
   record.model = {
     name: version.model,
@@ -264,22 +317,26 @@ async function verify(
     ...(verified.signature.signedAt && { signedAt: verified.signature.signedAt }),
     policies: verified.satisfied,
   };
-  return verified;
+  return { verified, source };
 }
 
 /** schema: the model's interface against the running version's, when both declare one. */
 async function checkSchema(
   context: PromotionContext,
   registry: ModelRegistry,
-  version: ModelVersion,
-  verified: VerifiedModel,
+  version: VersionInfo,
+  source: ModelSource,
   previousVersion: string | undefined,
 ): Promise<CompatibilityResult | undefined> {
   const { inputs, record, stages } = context;
   return stages.run(
     'schema',
     async () => {
-      const next = await extractInterface(await folderFiles(verified.directory, version.signatureName));
+      const next = await extractInterface(
+        source.kind === 'folder'
+          ? await folderFiles(source.directory, version.signatureName)
+          : listedFiles(source.label, [...source.files.values()], version.signatureName, tmpdir()),
+      );
       if (!next) return undefined;
       const previous =
         previousVersion && previousVersion !== version.version
@@ -306,7 +363,7 @@ async function checkSchema(
 async function resolve(
   context: PromotionContext,
   catalog: LoadedCatalog,
-  version: ModelVersion,
+  version: VersionInfo,
   clients: () => RegistryClients,
 ): Promise<{ choice: PoolChoice; bases: ReadonlyMap<string, BaseImage> }> {
   const { inputs, record, stages } = context;
@@ -369,8 +426,8 @@ function makeRegistryClients(context: PromotionContext): RegistryClients {
 function planImageAndTarget(
   context: PromotionContext,
   catalog: LoadedCatalog,
-  version: ModelVersion,
-  verified: VerifiedModel,
+  version: VersionInfo,
+  verified: SignedFiles,
   choice: PoolChoice,
   lazyClients: () => RegistryClients,
   bases: ReadonlyMap<string, BaseImage>,

@@ -56,7 +56,7 @@ describe('promotionStatement', () => {
 });
 
 describe(`schema/promotion-statement.schema.json`, () => {
-  it('is in sync with the zod schema (regenerate: npx tsx scripts/generate-catalog-schema.ts)', async () => {
+  it('is in sync with the zod schema (regenerate: npx tsx scripts/generate-schemas.ts)', async () => {
     const committed: unknown = JSON.parse(
       await readFile(path.join(root, PROMOTION_STATEMENT_SCHEMA_FILE), 'utf8'),
     );

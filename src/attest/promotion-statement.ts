@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { STATEMENT_TYPE } from '../signing/statement.js';
+import { publishedJsonSchema } from '../published-schema.js';
 
 /** Versioned: a change that breaks readers gets a new URI (v2), never a new meaning for v1. */
 export const PROMOTION_PREDICATE_TYPE = 'https://model-promote.dev/promotion/v1';
@@ -153,15 +154,12 @@ export const PROMOTION_STATEMENT_SCHEMA_FILE = 'schema/promotion-statement.schem
 
 /** The JSON Schema of the statement (what is signed), for other readers of the attestation. */
 export function promotionStatementJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(promotionStatementSchema, { io: 'output', target: 'draft-2020-12' });
-  const { $schema, ...rest } = generated as Record<string, unknown>;
-  return {
-    $schema,
-    $id: 'https://github.com/model-promote/model-promote/schema/promotion-statement.schema.json',
+  return publishedJsonSchema(promotionStatementSchema, {
+    file: PROMOTION_STATEMENT_SCHEMA_FILE,
     title: 'model-promote promotion attestation (in-toto Statement v1)',
     description: `The statement signed in a promotion attestation, predicate type ${PROMOTION_PREDICATE_TYPE}; see docs/attestation.md.`,
-    ...rest,
-  };
+    io: 'output',
+  });
 }
 
 /** The exact bytes signed (the DSSE payload): compact JSON in the schema's key order. */

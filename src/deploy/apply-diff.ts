@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
 import { applyObject } from './apply.js';
 import { DeployError } from './cluster-error.js';
 import { displayName, type KubeCluster, type LiveObject } from './cluster.js';
-import { overwrittenFields, type DriftFinding } from './drift.js';
+import { overwrittenFields, SERVER_ANNOTATIONS, SERVER_METADATA, type DriftFinding } from './drift.js';
 
 export interface ObjectDiff {
   /** `Deployment/sentiment-production` */
@@ -25,23 +25,14 @@ export interface ObjectDiff {
   readonly conflict?: boolean;
 }
 
-const SERVER_FIELDS = [
-  'managedFields',
-  'resourceVersion',
-  'uid',
-  'creationTimestamp',
-  'generation',
-  'selfLink',
-];
-
 /** The object as the diff shows it: no status, no server bookkeeping. */
 export function comparable(object: LiveObject | KubernetesObject | undefined): string[] {
   if (!object) return [];
   const copy = structuredClone(object) as Record<string, unknown> & { metadata?: Record<string, unknown> };
   delete copy.status;
-  for (const key of SERVER_FIELDS) delete copy.metadata?.[key];
+  for (const key of SERVER_METADATA) delete copy.metadata?.[key];
   const annotations = copy.metadata?.annotations as Record<string, string> | undefined;
-  if (annotations) delete annotations['deployment.kubernetes.io/revision'];
+  for (const key of SERVER_ANNOTATIONS) delete annotations?.[key];
   return stringify(copy, { lineWidth: 0, sortMapEntries: true })
     .split('\n')
     .filter((line) => line !== '');

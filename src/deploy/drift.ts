@@ -59,8 +59,8 @@ interface Leaf {
   readonly value: unknown;
 }
 
-/** Kept by the server, never set by us: not drift. */
-const SERVER_METADATA = new Set([
+/** Kept by the server, never set by us: not drift, and left out of the dry run's diff. */
+export const SERVER_METADATA = new Set([
   'managedFields',
   'resourceVersion',
   'uid',
@@ -68,7 +68,7 @@ const SERVER_METADATA = new Set([
   'generation',
   'selfLink',
 ]);
-const SERVER_ANNOTATIONS = new Set(['deployment.kubernetes.io/revision']);
+export const SERVER_ANNOTATIONS = new Set(['deployment.kubernetes.io/revision']);
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

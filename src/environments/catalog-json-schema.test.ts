@@ -6,7 +6,7 @@ import { CATALOG_SCHEMA_FILE, catalogJsonSchema } from './catalog-json-schema.js
 const root = path.resolve(import.meta.dirname, '..', '..');
 
 describe('schema/catalog.schema.json', () => {
-  it('is in sync with the zod schema (regenerate: npx tsx scripts/generate-catalog-schema.ts)', async () => {
+  it('is in sync with the zod schema (regenerate: npx tsx scripts/generate-schemas.ts)', async () => {
     const committed: unknown = JSON.parse(await readFile(path.join(root, CATALOG_SCHEMA_FILE), 'utf8'));
     expect(committed).toEqual(catalogJsonSchema());
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OciLayoutSink } from '../oci/layout-sink.js';
 import { MediaType } from '../oci/media-types.js';
@@ -372,18 +372,12 @@ describe('buildImage with layer keys', () => {
 
 describe('buildImage with the signature', () => {
   const signatureBytes = Buffer.from('{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}\n');
-  let signature: NonNullable<BuildInput['signature']>;
-  beforeAll(async () => {
-    // Kept outside the model folder under another name: the image names it model.sig all the same.
-    const path = join(work, 'signatures', 'sentiment-1.4.0.sig');
-    await mkdir(join(work, 'signatures'), { recursive: true });
-    await writeFile(path, signatureBytes);
-    signature = {
-      path,
-      size: signatureBytes.byteLength,
-      sha256: createHash('sha256').update(signatureBytes).digest('hex'),
-    };
-  });
+  // Named as a file kept outside the model folder: the image calls it model.sig all the same.
+  const signature: NonNullable<BuildInput['signature']> = {
+    name: join('signatures', 'sentiment-1.4.0.sig'),
+    bytes: signatureBytes,
+    sha256: createHash('sha256').update(signatureBytes).digest('hex'),
+  };
 
   it('adds one layer after the model layers, holding the verified bytes at /models/model.sig', async () => {
     const plain = await build('unsigned');
@@ -394,7 +388,7 @@ describe('buildImage with the signature', () => {
     const entries = await readLayer(dir, built.signatureLayer!.digest);
     expect(entries.map((e) => [e.name, e.type, e.mode, e.mtime, e.size, e.sha256])).toEqual([
       ['models/', 'directory', 0o755, 0, 0, createHash('sha256').digest('hex')],
-      ['models/model.sig', 'file', 0o644, 0, signature.size, signature.sha256],
+      ['models/model.sig', 'file', 0o644, 0, signatureBytes.byteLength, signature.sha256],
     ]);
     expect(built.config.rootfs.diff_ids.at(-1)).toBe(built.signatureLayer!.digest);
     expect(built.config.history?.at(-1)?.created_by).toBe(
@@ -421,13 +415,54 @@ describe('buildImage with the signature', () => {
       await sha256File(join(modelDir, 'config.json')),
     );
   });
+});
 
-  it('refuses a signature whose bytes are not those verified', async () => {
-    const other = { ...signature, sha256: createHash('sha256').update('another bundle').digest('hex') };
-    await expect(build('signed-changed', { signature: other })).rejects.toMatchObject({
-      code: 'signature-changed',
-      kind: 'failed',
+/** A file's bytes as a registry's response body would give them: chunks of uneven size, none block-aligned. */
+async function* unevenChunks(file: string): AsyncIterable<Uint8Array> {
+  const bytes = await readFile(join(modelDir, file));
+  const sizes = [1, 511, 4093, 65_537, 300_001];
+  for (let at = 0, i = 0; at < bytes.byteLength; i++) {
+    const size = sizes[i % sizes.length]!;
+    yield bytes.subarray(at, at + size);
+    at += size;
+  }
+}
+
+describe('buildImage from streams (a streamed promotion)', () => {
+  it('writes the same layers, config and manifest as the build from the folder', async () => {
+    const fromFolder = await build('folder-twin');
+    const opened: string[] = [];
+    const streamed = await build('streamed', {
+      directory: join(work, 'no-such-folder'),
+      openFile: async (file) => {
+        opened.push(file.path);
+        return unevenChunks(file.path);
+      },
     });
+    expect(streamed.built.manifestDigest).toBe(fromFolder.built.manifestDigest);
+    expect(streamed.built.layers).toEqual(fromFolder.built.layers);
+    expect(opened.sort()).toEqual(files.map((f) => f.path).sort());
+  });
+
+  it('fails a layer whose stream ends early, naming the file; no manifest is written', async () => {
+    const dir = join(work, 'streamed-short');
+    const sink = await OciLayoutSink.open(dir);
+    await expect(
+      buildImage(
+        input({
+          openFile: async (file) =>
+            (async function* () {
+              yield* unevenChunks(file.path);
+              if (file.path === 'tokenizer/vocab.txt') throw new Error('connection reset by the registry');
+            })(),
+        }),
+        sink,
+      ),
+    ).rejects.toMatchObject({
+      code: 'model-file-changed',
+      message: expect.stringMatching(/tokenizer\/vocab\.txt.*connection reset/),
+    });
+    expect((await readJson<ImageIndex>(join(dir, 'index.json'))).manifests).toEqual([]);
   });
 });
 

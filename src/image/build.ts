@@ -4,10 +4,7 @@
  * the manifest and its tags. The manifest is written last, so
  * a failure anywhere before leaves nothing tagged.
  */
-import { createHash } from 'node:crypto';
-import { dirname } from 'node:path';
 import { sha256Digest } from '../oci/digest.js';
-import { ImageError } from './image-error.js';
 import { stableJson } from '../oci/json.js';
 import { MediaType } from '../oci/media-types.js';
 import type { ImageSink } from '../oci/sink.js';
@@ -15,12 +12,16 @@ import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
 import { mapLimited } from '../limiter.js';
 import { applyConfigChanges } from './image-config.js';
 import { type LayerDigest, type LayerDigestStore, layerKey } from './layer-key.js';
-import { type ImagePlan, type ImagePlanInput, planImage } from './plan.js';
-import { type ContentCheckHook, writeTarLayer } from '../oci/tar-layer.js';
+import { type ImageLayerPlan, type ImagePlan, type ImagePlanInput, planImage } from './plan.js';
+import { type ContentCheckHook, type TarLayerOptions, writeTarLayer } from '../oci/tar-layer.js';
 
 export interface BuildInput extends ImagePlanInput {
-  /** Folder holding the files (their paths are relative to it). */
-  readonly directory: string;
+  /** Folder holding the files (their paths are relative to it), unless `openFile` reads them. */
+  readonly directory?: string;
+  /** A file's bytes from its first, when they stream from a model registry (tar-layer.ts). */
+  readonly openFile?: TarLayerOptions['openFile'];
+  /** A file's bytes from an offset, where its source serves ranges: a broken upload resumes. */
+  readonly openFileFrom?: TarLayerOptions['openFileFrom'];
 }
 
 export interface BuildProgress {
@@ -94,7 +95,17 @@ export async function buildImage(
   const sourceDateEpoch = input.sourceDateEpoch ?? 0;
   const { layerDigests, fileSha256 } = hooks;
   let reusedLayers = 0;
+  // One layer failing stops the others reading: nothing of this image will be used.
+  const stop = new AbortController();
   const modelLayers = await mapLimited(plan.layers, hooks.concurrency ?? 3, async (layer, i) => {
+    try {
+      return await modelLayer(layer, i);
+    } catch (error) {
+      stop.abort(error);
+      throw error;
+    }
+  });
+  async function modelLayer(layer: ImageLayerPlan, i: number): Promise<Descriptor> {
     const key = layerDigests && fileSha256 ? layerKey(layer, sourceDateEpoch, fileSha256) : undefined;
     const known = key !== undefined ? await layerDigests?.get(key) : undefined;
     if (known && (await sink.hasBlob(known.digest))) {
@@ -108,8 +119,11 @@ export async function buildImage(
     const written = await writeTarLayer(
       layer,
       {
-        directory: input.directory,
+        ...(input.directory !== undefined && { directory: input.directory }),
+        ...(input.openFile && { openFile: input.openFile }),
+        ...(input.openFileFrom && { openFileFrom: input.openFileFrom }),
         sourceDateEpoch,
+        signal: stop.signal,
         ...(hooks.check ? { check: hooks.check } : {}),
         ...(hooks.progress && {
           onLayerProgress: (bytes: number) => {
@@ -125,7 +139,7 @@ export async function buildImage(
       await layerDigests?.set(key, { digest: written.digest, size: written.size });
     }
     return written;
-  });
+  }
 
   const signatureLayer = await writeSignatureLayer(input, plan, sourceDateEpoch, sink);
   const added = [
@@ -178,8 +192,8 @@ export async function buildImage(
 }
 
 /**
- * The signature file into its own layer, its bytes checked on the way against those verified: a
- * signature swapped after verification would put an unverified signature beside verified files.
+ * The signature into its own layer, from the bytes that were verified (never the file again, which
+ * could have been replaced since).
  */
 async function writeSignatureLayer(
   input: BuildInput,
@@ -189,27 +203,15 @@ async function writeSignatureLayer(
 ): Promise<Descriptor | undefined> {
   const signature = input.signature;
   if (!signature || !plan.signatureLayer) return undefined;
+  const bytes = signature.bytes;
   return writeTarLayer(
     plan.signatureLayer,
     {
-      directory: dirname(signature.path),
       sourceDateEpoch,
-      check: async () => {
-        const hash = createHash('sha256');
-        return {
-          update: (chunk) => hash.update(chunk),
-          finish: () => {
-            if (hash.digest('hex') !== signature.sha256) {
-              throw new ImageError(
-                'failed',
-                'signature-changed',
-                `signature ${signature.path} changed after it was verified`,
-                'run the promotion again; nothing may write to the model folder while it runs',
-              );
-            }
-          },
-        };
-      },
+      openFile: async () =>
+        (async function* () {
+          yield bytes;
+        })(),
     },
     sink,
   );

@@ -6,7 +6,6 @@
  * built by pure functions tested case by case.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,7 +30,9 @@ import type { BuilderConfig } from '../environments/catalog-schema.js';
 export type { BuilderConfig };
 export type BuilderKind = BuilderConfig['kind'];
 
-export interface ContainerfileBuildInput extends BuildInput {
+export interface ContainerfileBuildInput extends Omit<BuildInput, 'directory' | 'openFile'> {
+  /** Folder holding the files: a Containerfile build copies them into its context. */
+  readonly directory: string;
   /** The pool's extra steps. */
   readonly steps: readonly string[];
   /** Re-checks each file's bytes while it is copied into the context (then it is copied, not linked). */
@@ -373,22 +374,13 @@ export async function prepareContext(
   return check ? 'checked copies' : 'hard links';
 }
 
-/** Copies the signature into the context if its bytes are those verified (it is small: read whole). */
+/** Writes the verified signature's bytes into the build context. */
 export async function stageSignature(
   signature: NonNullable<ContainerfileBuildInput['signature']>,
   to: string,
 ): Promise<void> {
-  const bytes = await readFile(signature.path);
-  if (createHash('sha256').update(bytes).digest('hex') !== signature.sha256) {
-    throw new BuilderError(
-      'failed',
-      'builder-failed',
-      `signature ${signature.path} changed after it was verified`,
-      'run the promotion again; nothing may write to the model folder while it runs',
-    );
-  }
   await mkdir(path.dirname(to), { recursive: true });
-  await writeFile(to, bytes, { mode: 0o644 });
+  await writeFile(to, signature.bytes, { mode: 0o644 });
 }
 
 async function writeAuthFile(temp: string, target: ContainerfileTarget): Promise<string> {

@@ -9,9 +9,7 @@ export type ImageErrorCode =
   | 'base-unreadable'
   | 'base-runtime-invalid'
   | 'model-empty'
-  | 'model-path-invalid'
-  /** The signature file's bytes are not those verified. */
-  | 'signature-changed';
+  | 'model-path-invalid';
 
 export class ImageError extends PromotionError<ImageErrorCode> {
   override readonly name = 'ImageError';

@@ -24,8 +24,15 @@ export interface ImagePlanInput {
   readonly tags: readonly string[];
   /** Source repository URL, for `org.opencontainers.image.source`. */
   readonly source?: string;
-  /** The verified signature file (VerifiedModel.signatureFile): copied into its own layer. */
-  readonly signature?: { readonly path: string; readonly size: number; readonly sha256: string };
+  /** The verified signature (VerifiedModel.signatureFile): its bytes go into a layer of their own. */
+  readonly signature?: VerifiedSignature;
+}
+
+/** A signature's bytes as they were verified; `name` says where they came from. */
+export interface VerifiedSignature {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
 }
 
 export interface ImageLayerPlan extends PlannedLayer {
@@ -80,7 +87,11 @@ export function planImage(input: ImagePlanInput): ImagePlan {
   const signature = input.signature;
   const signatureLayer =
     signature &&
-    planSignatureLayer({ source: basename(signature.path), size: signature.size }, modelPath, input.files);
+    planSignatureLayer(
+      { source: basename(signature.name), size: signature.bytes.byteLength },
+      modelPath,
+      input.files,
+    );
   const signaturePath = signature && signatureImagePath(modelPath);
   return {
     platform: pool.image.platform,

@@ -6,7 +6,15 @@ import type { Descriptor } from './types.js';
  * asks for the next one: the producer may then reuse its memory (tar layers do), so a reader that
  * keeps a chunk longer (a request body still being sent) keeps a copy.
  */
-export type BlobSource = () => AsyncIterable<Uint8Array>;
+export type BlobSource = (() => AsyncIterable<Uint8Array>) & {
+  /**
+   * The blob's bytes from `offset` on, where the source can give them without reading what comes
+   * before (a single-file tar layer whose file is served by ranges); undefined where it cannot. Only
+   * for a blob already read whole once, whose digest and size the reader knows: these bytes are not
+   * hashed again (the registry checks the digest at the end), so `size` is the blob's as read then.
+   */
+  resume?: (offset: number, size: number) => AsyncIterable<Uint8Array> | undefined;
+};
 
 /** What the caller knows of a blob before writing it: its digest and size when already known. */
 export interface BlobToWrite {

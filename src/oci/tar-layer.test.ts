@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import tar from 'tar-stream';
-import { packLayer, type TarLayer } from './tar-layer.js';
+import { layerTail, packLayer, type TarLayer } from './tar-layer.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -101,5 +101,68 @@ describe('packLayer', () => {
     await refused(data.length - 10, /model file w\.bin grew beyond the 614390 verified bytes/);
     await truncate(path.join(dir, 'w.bin'), 0);
     await refused(data.length, /model file w\.bin has only 0 of the 614400 verified bytes/);
+  });
+});
+
+describe('layerTail (a one-file layer resumed at an offset)', () => {
+  it.each([
+    { name: 'a file not a multiple of 512', size: 70_001 },
+    { name: 'a file a multiple of 512', size: 65_536 },
+    { name: 'an empty file', size: 0 },
+  ])('gives exactly the packed bytes from any offset after the headers: $name', async ({ size }) => {
+    const bytes = randomBytes(size);
+    const file = { path: 'weights/model.bin', size };
+    const layer: TarLayer = {
+      entries: [
+        { kind: 'directory', name: 'models/' },
+        { kind: 'directory', name: 'models/weights/' },
+        { kind: 'file', name: 'models/weights/model.bin', file },
+      ],
+    };
+    const { stream } = packLayer(layer, {
+      sourceDateEpoch: 0,
+      openFile: async () =>
+        (async function* () {
+          yield bytes;
+        })(),
+    });
+    const { tarBytes } = await drain(stream);
+    const contentStart = tarBytes.byteLength - 1024 - ((512 - (size % 512)) % 512) - size;
+    const ranges: number[] = [];
+    const openFrom = async (_: unknown, start: number) => {
+      ranges.push(start);
+      return (async function* () {
+        yield bytes.subarray(start, start + 1000);
+        yield bytes.subarray(start + 1000);
+      })();
+    };
+    for (const offset of [
+      contentStart,
+      contentStart + 1,
+      contentStart + size,
+      tarBytes.byteLength - 1,
+      tarBytes.byteLength,
+    ]) {
+      const tail = layerTail(file, offset, tarBytes.byteLength, openFrom);
+      expect(tail).toBeDefined();
+      expect((await drain(tail!)).tarBytes.equals(tarBytes.subarray(offset))).toBe(true);
+    }
+    // The headers are not kept: an offset inside them packs the layer again.
+    expect(layerTail(file, contentStart - 1, tarBytes.byteLength, openFrom)).toBeUndefined();
+    // Bytes after the file's content never ask the source.
+    expect(ranges.every((start) => start < size)).toBe(true);
+  });
+
+  it('fails when the source gives fewer bytes than the file has left', async () => {
+    const file = { path: 'a.bin', size: 4096 };
+    const tail = layerTail(file, 2048 + 100, 2048 + 4096 + 1024, async () =>
+      (async function* () {
+        yield Buffer.alloc(10);
+      })(),
+    );
+    await expect(drain(tail!)).rejects.toMatchObject({
+      code: 'model-file-changed',
+      message: expect.stringMatching(/a\.bin gave 10 bytes/),
+    });
   });
 });

@@ -9,7 +9,7 @@ import tar from 'tar-stream';
 import { PromotionError } from '../errors.js';
 import { MediaType } from './media-types.js';
 import { OciError } from './oci-error.js';
-import type { ImageSink } from './sink.js';
+import type { BlobSource, ImageSink } from './sink.js';
 import type { Descriptor } from './types.js';
 
 /** A file to put into a layer, as verified: the image build's and the model publisher's alike. */
@@ -37,13 +37,22 @@ export interface ContentCheck {
 export type ContentCheckHook = (path: string, size: number) => Promise<ContentCheck>;
 
 export interface TarLayerOptions {
-  /** Folder the model files' relative paths start from. */
-  readonly directory: string;
+  /** Folder the model files' relative paths start from (unless `openFile` is given). */
+  readonly directory?: string;
+  /**
+   * A file's bytes from its first, when they come from somewhere other than a folder (a streamed
+   * promotion reads them from the model registry). Called again when a sink reads the layer again.
+   */
+  readonly openFile?: (file: LayerFile) => Promise<AsyncIterable<Uint8Array>>;
+  /** A file's bytes from byte `start` on (an HTTP Range request), where its source serves ranges. */
+  readonly openFileFrom?: (file: LayerFile, start: number) => Promise<AsyncIterable<Uint8Array>>;
   /** Seconds since the epoch for every entry's mtime. */
   readonly sourceDateEpoch: number;
   readonly check?: ContentCheckHook;
   /** Told the size of every chunk of file content as it goes into the tar. */
   readonly onBytes?: (bytes: number) => void;
+  /** Stops reading (another layer of the same image failed): the layer's stream ends with the reason. */
+  readonly signal?: AbortSignal;
 }
 
 export interface WriteLayerOptions extends TarLayerOptions {
@@ -117,13 +126,18 @@ export async function writeTarLayer(
 ): Promise<Descriptor> {
   let filled: Promise<void> | undefined;
   const { onLayerProgress } = options;
-  const source = (): AsyncIterable<Uint8Array> => {
+  const source: BlobSource = (): AsyncIterable<Uint8Array> => {
     let passBytes = 0;
     const onBytes = onLayerProgress && ((bytes: number) => onLayerProgress((passBytes += bytes)));
     const { stream, done } = packLayer(layer, onBytes ? { ...options, onBytes } : options);
     filled = done;
     return stream;
   };
+  const { openFileFrom } = options;
+  const files = layer.entries.filter((e) => e.kind === 'file');
+  if (openFileFrom && files.length === 1) {
+    source.resume = (offset, size) => layerTail(files[0]!.file, offset, size, openFileFrom);
+  }
   try {
     const descriptor = await sink.writeBlob(
       { mediaType: MediaType.Layer, ...(annotations ? { annotations } : {}) },
@@ -140,6 +154,41 @@ export async function writeTarLayer(
     );
     throw packError === undefined || packError instanceof ReaderClosed ? error : packError;
   }
+}
+
+/**
+ * The bytes of a one-file layer of `size` bytes from `offset` on, without packing it again: the tar
+ * ends with the file's content, its padding to 512 bytes and two zero blocks (tar-stream's
+ * finalize), so where the content starts follows from the layer's size. Undefined for an offset
+ * inside the headers (they are not kept): the layer is then packed again.
+ */
+export function layerTail(
+  file: LayerFile,
+  offset: number,
+  size: number,
+  openFileFrom: (file: LayerFile, start: number) => Promise<AsyncIterable<Uint8Array>>,
+): AsyncIterable<Uint8Array> | undefined {
+  const padding = (512 - (file.size % 512)) % 512;
+  const contentStart = size - 1024 - padding - file.size;
+  if (contentStart < 0 || offset < contentStart || offset > size) return undefined;
+  const trailer = Buffer.alloc(padding + 1024);
+  return (async function* () {
+    const start = offset - contentStart;
+    if (start < file.size) {
+      let read = start;
+      for await (const chunk of await openFileFrom(file, start)) {
+        read += chunk.byteLength;
+        yield chunk;
+      }
+      if (read !== file.size) {
+        throw changed(
+          file,
+          `gave ${read - start} bytes from byte ${start}, not the ${file.size - start} left`,
+        );
+      }
+    }
+    yield trailer.subarray(Math.max(0, start - file.size));
+  })();
 }
 
 /** The reader of a layer's tar stream stopped before its end: the reader's own error says why. */
@@ -205,27 +254,19 @@ async function addEntry(
   }
   let read = 0;
   try {
-    const handle = await open(join(options.directory, file.path), 'r');
-    try {
-      while (read < file.size) {
-        const buffer = buffers.take();
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, file.size - read), read);
-        if (bytesRead === 0) break;
-        read += bytesRead;
-        const bytes = buffers.lend(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
-        if (check) guarded(file, () => check.update(bytes));
-        options.onBytes?.(bytes.byteLength);
-        if (!sink.write(bytes)) {
-          await Promise.race([closed, new Promise<void>((resolve) => sink.once('drain', () => resolve()))]);
-        }
+    for await (const bytes of fileBytes(file, options, buffers)) {
+      options.signal?.throwIfAborted();
+      read += bytes.byteLength;
+      if (read > file.size) break;
+      if (check) guarded(file, () => check.update(bytes));
+      options.onBytes?.(bytes.byteLength);
+      if (!sink.write(bytes)) {
+        await Promise.race([closed, new Promise<void>((resolve) => sink.once('drain', () => resolve()))]);
       }
-      // One byte past the verified size tells a file that grew from one that did not.
-      if (read === file.size && (await handle.read(Buffer.alloc(1), 0, 1, read)).bytesRead > 0) read++;
-    } finally {
-      await handle.close();
     }
   } catch (error) {
     if (error instanceof PromotionError || error instanceof ReaderClosed) throw error;
+    if (options.signal?.aborted) throw options.signal.reason;
     throw changed(file, `cannot be read: ${error instanceof Error ? error.message : String(error)}`, error);
   }
   if (read > file.size) throw changed(file, `grew beyond the ${file.size} verified bytes`);
@@ -233,6 +274,37 @@ async function addEntry(
   if (check) guarded(file, () => check.finish());
   sink.end(() => undefined);
   await Promise.race([closed, entryDone]);
+}
+
+/**
+ * A file's bytes: from its source when the layer streams from a registry (the source enforces the
+ * listed size and names the registry when it differs), else from the folder, read in blocks into
+ * reused buffers; one byte past the verified size tells a file that grew from one that did not.
+ */
+async function* fileBytes(
+  file: LayerFile,
+  options: TarLayerOptions,
+  buffers: ReadBuffers,
+): AsyncIterable<Uint8Array> {
+  if (options.openFile) {
+    yield* await options.openFile(file);
+    return;
+  }
+  const handle = await open(join(options.directory!, file.path), 'r');
+  try {
+    let read = 0;
+    while (read < file.size) {
+      const buffer = buffers.take();
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, file.size - read), read);
+      if (bytesRead === 0) return;
+      read += bytesRead;
+      yield buffers.lend(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+    }
+    const past = Buffer.alloc(1);
+    if ((await handle.read(past, 0, 1, read)).bytesRead > 0) yield past;
+  } finally {
+    await handle.close();
+  }
 }
 
 function changed(file: LayerFile, problem: string, cause?: unknown): OciError {

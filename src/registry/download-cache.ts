@@ -35,6 +35,11 @@ export interface RemoteFile {
   readonly sha256?: string;
   /** The file's bytes, from the start; called again for each retry. */
   open(): Promise<AsyncIterable<Uint8Array>>;
+  /**
+   * The file's bytes from byte `start` on (an HTTP Range request), where the registry serves
+   * ranges: a streamed upload that broke resumes without reading the file from its start again.
+   */
+  openFrom?(start: number): Promise<AsyncIterable<Uint8Array>>;
 }
 
 export interface MaterializeOptions {

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../logger.js';
-import type { ModelRegistry, ModelVersion, PromotionHistoryEntry } from './model-version.js';
+import type { ModelRegistry, ModelVersion, PromotionHistoryEntry, VersionInfo } from './model-version.js';
 import { RegistryError } from './registry-error.js';
 
 export const SIGNATURE_FILE = 'model.sig';
@@ -95,7 +95,7 @@ export class FolderRegistry implements ModelRegistry {
    * Appends one line in one write (O_APPEND), so concurrent writers never interleave; a line a
    * crashed writer left without its newline is ended first, so it spoils only itself.
    */
-  async recordPromotion(version: ModelVersion, entry: PromotionHistoryEntry): Promise<void> {
+  async recordPromotion(version: VersionInfo, entry: PromotionHistoryEntry): Promise<void> {
     const file = path.join(await this.modelDirectory(version.model), `${version.version}.promotions.jsonl`);
     try {
       const handle = await open(file, 'a+');

@@ -23,6 +23,7 @@ import type {
   ModelVersion,
   PromotionHistoryEntry,
   RemoteRegistryOptions,
+  VersionInfo,
 } from './model-version.js';
 import { RegistryError } from './registry-error.js';
 
@@ -181,7 +182,7 @@ export class HuggingFaceRegistry implements ModelRegistry {
     };
   }
 
-  async recordPromotion(version: ModelVersion): Promise<void> {
+  async recordPromotion(version: VersionInfo): Promise<void> {
     if (this.warned) return;
     this.warned = true;
     this.options.logger.warn(

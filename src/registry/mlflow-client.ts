@@ -87,15 +87,28 @@ export class MlflowClient {
   }
 
   /** An artifact's bytes, streamed (`GET /api/2.0/mlflow-artifacts/artifacts/PATH`). */
-  async openArtifact(path: string): Promise<AsyncIterable<Uint8Array>> {
+  /**
+   * An artifact's bytes, from `start` on when given (a Range request). A server that answers a
+   * range with the whole file (200) is refused: skipping bytes here would hide which ones came.
+   */
+  async openArtifact(path: string, start?: number): Promise<AsyncIterable<Uint8Array>> {
     const encoded = path.split('/').map(encodeURIComponent).join('/');
-    const what = `downloading artifact ${path}`;
+    const what = `downloading artifact ${path}${start ? ` from byte ${start}` : ''}`;
     const response = await this.send(
       this.url(`api/2.0/mlflow-artifacts/artifacts/${encoded}`),
-      { method: 'GET' },
+      { method: 'GET', ...(start ? { headers: { range: `bytes=${start}-` } } : {}) },
       what,
     );
     if (!response.ok) throw await this.apiError(response, what);
+    if (start && response.status !== 206) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new MlflowError(
+        'failed',
+        'invalid-response',
+        `${what}: ${this.base} answered ${response.status}, not 206, to a Range request`,
+        'the server does not serve ranges: the file is read again from its start',
+      );
+    }
     if (!response.body)
       throw new MlflowError('failed', 'invalid-response', `${what}: the response has no body`);
     return response.body;

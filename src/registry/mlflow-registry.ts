@@ -12,7 +12,7 @@
  * history: read back from those tags. GitLab lacks some endpoints: see mlflow-gitlab.ts.
  */
 import type { RemoteFile } from './download-cache.js';
-import { materializeSigned } from './signed-download.js';
+import { listSigned, materializeSigned } from './signed-download.js';
 import {
   artifactProxyPath,
   MlflowApiError,
@@ -26,10 +26,12 @@ import { gitlabDisplayVersion, isGitlabBase, type MlflowDialect } from './mlflow
 import { historyFromTags, promotionTags } from './mlflow-history.js';
 import type {
   HistoryKeeps,
+  ListedVersion,
   ModelRegistry,
   ModelVersion,
   PromotionHistoryEntry,
   RemoteRegistryOptions,
+  VersionInfo,
   VersionListing,
 } from './model-version.js';
 import { RegistryError } from './registry-error.js';
@@ -106,15 +108,7 @@ export class MlflowRegistry implements ModelRegistry {
 
   async resolve(model: string, versionOrAlias: string): Promise<ModelVersion> {
     const { registered, found, version, files } = await this.locate(model, versionOrAlias);
-    const signature = files.find((file) => file.path === SIGNATURE_FILE);
-    if (!signature) {
-      throw new RegistryError(
-        'refused',
-        'signature-missing',
-        `${model} version ${version} in ${this.location} has no ${SIGNATURE_FILE} among its artifacts`,
-        `sign the model folder (model-promote sign DIR) and log ${SIGNATURE_FILE} with the model's artifacts`,
-      );
-    }
+    const signature = this.signatureOf(model, version, files);
     const materialized = await materializeSigned(
       this.options.cache,
       `mlflow/${this.client.base}/${model}/${found.version}`,
@@ -140,6 +134,36 @@ export class MlflowRegistry implements ModelRegistry {
     };
   }
 
+  async resolveListed(model: string, versionOrAlias: string): Promise<ListedVersion> {
+    const { registered, found, version, files } = await this.locate(model, versionOrAlias);
+    const label = `${model} v${version} from ${this.client.base}`;
+    const listed = await listSigned(files, this.signatureOf(model, version, files), label);
+    return {
+      registry: this.location,
+      model,
+      version,
+      requested: versionOrAlias,
+      aliases: aliasesOf(found, registered),
+      labels: labelsOf(registered, found),
+      signatureName: SIGNATURE_FILE,
+      label,
+      ...listed,
+    };
+  }
+
+  private signatureOf(model: string, version: string, files: readonly RemoteFile[]): RemoteFile {
+    const signature = files.find((file) => file.path === SIGNATURE_FILE);
+    if (!signature) {
+      throw new RegistryError(
+        'refused',
+        'signature-missing',
+        `${model} version ${version} in ${this.location} has no ${SIGNATURE_FILE} among its artifacts`,
+        `sign the model folder (model-promote sign DIR) and log ${SIGNATURE_FILE} with the model's artifacts`,
+      );
+    }
+    return signature;
+  }
+
   async listVersion(model: string, versionOrAlias: string): Promise<VersionListing> {
     const { version, files } = await this.locate(model, versionOrAlias);
     return {
@@ -159,7 +183,7 @@ export class MlflowRegistry implements ModelRegistry {
     return { registered, found, version, files };
   }
 
-  async recordPromotion(version: ModelVersion, entry: PromotionHistoryEntry): Promise<void> {
+  async recordPromotion(version: VersionInfo, entry: PromotionHistoryEntry): Promise<void> {
     if (this.dialect === 'gitlab') {
       this.warnNoWriteBack();
       return;
@@ -363,23 +387,26 @@ export class MlflowRegistry implements ModelRegistry {
     return {
       path,
       ...(bytes !== undefined && Number.isSafeInteger(bytes) && { size: bytes }),
-      open: async () => {
-        try {
-          return await this.client.openArtifact(full);
-        } catch (error) {
-          if (error instanceof MlflowApiError) {
-            throw new MlflowError(
-              'failed',
-              'artifact-missing',
-              `${error.message}`,
-              "check the version's artifacts in the registry",
-              { cause: error },
-            );
-          }
-          throw error;
-        }
-      },
+      open: () => this.openArtifact(full),
+      openFrom: (start) => this.openArtifact(full, start),
     };
+  }
+
+  private async openArtifact(full: string, start?: number): Promise<AsyncIterable<Uint8Array>> {
+    try {
+      return await this.client.openArtifact(full, start);
+    } catch (error) {
+      if (error instanceof MlflowApiError) {
+        throw new MlflowError(
+          'failed',
+          'artifact-missing',
+          `${error.message}`,
+          "check the version's artifacts in the registry",
+          { cause: error },
+        );
+      }
+      throw error;
+    }
   }
 
   /** Runs a request; MLflow's own errors become MlflowError with the server's words. */

@@ -1,12 +1,8 @@
 import type { DownloadCache, RemoteFile } from './download-cache.js';
 import type { Logger } from '../logger.js';
 
-/**
- * A model version as the pipeline sees it, whatever registry it came from. Registries that keep
- * files remotely materialise them into a local folder (a cache keyed by digest) before handing the
- * version on, so signing and image building read plain files.
- */
-export interface ModelVersion {
+/** What names a model version and selects its pool, wherever its bytes are. */
+export interface VersionInfo {
   /** The registry, as the user named it (a folder path or a URI). */
   readonly registry: string;
   readonly model: string;
@@ -18,18 +14,38 @@ export interface ModelVersion {
   readonly aliases: readonly string[];
   /** The version's labels (hardware, workload, ...): they select the compute pool. */
   readonly labels: Readonly<Record<string, string>>;
+  /** File name of the signature among the version's files, ignored when hashing the model. */
+  readonly signatureName: string;
+}
+
+/**
+ * A model version as the pipeline sees it, whatever registry it came from. Registries that keep
+ * files remotely materialise them into a local folder (a cache keyed by digest) before handing the
+ * version on, so signing and image building read plain files.
+ */
+export interface ModelVersion extends VersionInfo {
   /** Local folder holding exactly the model's files (and possibly its signature). */
   readonly directory: string;
   /** Path of the OMS signature bundle (`model.sig`). */
   readonly signaturePath: string;
-  /** File name of the signature inside `directory`, ignored when hashing the model. */
-  readonly signatureName: string;
   /**
    * sha256 hex by path of the files a remote registry downloaded and hashed while writing them,
    * in this run (never files found in the cache). Pass it to verifyModel as `knownDigests` so those
    * files are not read twice; everything else is hashed as usual.
    */
   readonly knownDigests?: ReadonlyMap<string, string>;
+}
+
+/**
+ * A remote version to stream (a streamed promotion): its files as listed, none read, and its
+ * signature's bytes (small: read whole, not verified yet).
+ */
+export interface ListedVersion extends VersionInfo {
+  /** Names the version in messages: `sentiment v3 from https://mlflow.example.com`. */
+  readonly label: string;
+  /** The model's files, the signature left out; each opens from its first byte. */
+  readonly files: readonly RemoteFile[];
+  readonly signature: Uint8Array;
 }
 
 /** One past promotion, as written back to the registry. */
@@ -78,8 +94,13 @@ export interface ModelRegistry {
    * registry leaves it out, since its resolve() reads nothing.
    */
   listVersion?(model: string, versionOrAlias: string): Promise<VersionListing>;
+  /**
+   * Like resolve, but downloads only the signature: the model's files are streamed by the build.
+   * Remote registries have it.
+   */
+  resolveListed?(model: string, versionOrAlias: string): Promise<ListedVersion>;
   /** Writes the promotion's outcome onto the version (its history). */
-  recordPromotion(version: ModelVersion, entry: PromotionHistoryEntry): Promise<void>;
+  recordPromotion(version: VersionInfo, entry: PromotionHistoryEntry): Promise<void>;
   /** Past promotions of a model (all versions, all environments), oldest first. */
   history(model: string): Promise<PromotionHistoryEntry[]>;
 }

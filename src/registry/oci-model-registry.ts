@@ -29,7 +29,15 @@ import { parseManifest } from '../oci/types.js';
 import { expectedDigests } from '../signing/listed-digests.js';
 import { DownloadCache, type RemoteFile } from './download-cache.js';
 import { compareVersions, SIGNATURE_FILE } from './folder-registry.js';
-import type { ModelRegistry, ModelVersion, PromotionHistoryEntry, VersionListing } from './model-version.js';
+import type {
+  ListedVersion,
+  ModelRegistry,
+  ModelVersion,
+  PromotionHistoryEntry,
+  VersionInfo,
+  VersionListing,
+} from './model-version.js';
+import { heldToSize } from './signed-download.js';
 import { configLabels, type ModelPackFile, parseModelPackManifest } from './modelpack.js';
 import { ModelPackError } from './modelpack-error.js';
 import { fileFromLayer } from './modelpack-layer.js';
@@ -147,11 +155,8 @@ export class OciModelRegistry implements ModelRegistry {
 
   async resolve(model: string, versionOrAlias: string): Promise<OciModelVersion> {
     const found = await this.locate(model, versionOrAlias);
-    const { parsed, layerFile, what } = found;
-    const inArtifact = parsed.files.find((f) => f.path === SIGNATURE_FILE);
-    const signature = inArtifact
-      ? await this.readSignatureFile(inArtifact, layerFile, what)
-      : await this.readSignatureReferrer(found.repository, found.descriptor, what);
+    const { parsed, layerFile } = found;
+    const { signature, inArtifact } = await this.signatureOf(found);
     const signatureFile: RemoteFile = {
       path: SIGNATURE_FILE,
       size: signature.byteLength,
@@ -185,6 +190,35 @@ export class OciModelRegistry implements ModelRegistry {
       knownDigests: materialized.hashed,
       manifest: found.descriptor,
       repository: found.repository,
+    };
+  }
+
+  /** The signature: a file of the artifact, else a referrer of it. */
+  private async signatureOf(found: Awaited<ReturnType<OciModelRegistry['locate']>>) {
+    const { parsed, layerFile, what } = found;
+    const inArtifact = parsed.files.find((f) => f.path === SIGNATURE_FILE);
+    const signature = inArtifact
+      ? await this.readSignatureFile(inArtifact, layerFile, what)
+      : await this.readSignatureReferrer(found.repository, found.descriptor, what);
+    return { signature, inArtifact };
+  }
+
+  async resolveListed(model: string, versionOrAlias: string): Promise<ListedVersion> {
+    const found = await this.locate(model, versionOrAlias);
+    const { signature, inArtifact } = await this.signatureOf(found);
+    return {
+      registry: this.uri,
+      model,
+      version: found.version,
+      requested: versionOrAlias,
+      aliases: found.aliases,
+      labels: found.labels,
+      signatureName: SIGNATURE_FILE,
+      label: found.label,
+      files: found.parsed.files
+        .filter((f) => f !== inArtifact)
+        .map((f) => heldToSize(found.layerFile(f), found.label)),
+      signature,
     };
   }
 
@@ -257,7 +291,7 @@ export class OciModelRegistry implements ModelRegistry {
     return { repository, what, label, parsed, descriptor, version, aliases, labels, layerFile };
   }
 
-  async recordPromotion(version: ModelVersion, entry: PromotionHistoryEntry): Promise<void> {
+  async recordPromotion(version: VersionInfo, entry: PromotionHistoryEntry): Promise<void> {
     const repository = modelRepository(this.location, version.model);
     const name = `${this.location.registry}/${repository}`;
     try {

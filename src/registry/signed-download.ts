@@ -25,21 +25,7 @@ export async function materializeSigned(
   signature: RemoteFile,
   options: Omit<MaterializeOptions, 'expected'>,
 ): Promise<Materialized> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of await signature.open()) {
-    size += chunk.byteLength;
-    if (size > MAX_SIGNATURE_BYTES) {
-      throw new DownloadError(
-        'refused',
-        'download-size-mismatch',
-        `${signature.path} of ${options.label} is over ${MAX_SIGNATURE_BYTES} bytes: not an OMS signature`,
-        'check that the registry serves the model.sig written by the signer',
-      );
-    }
-    chunks.push(chunk);
-  }
-  const bundle = Buffer.concat(chunks);
+  const bundle = await readSignatureBytes(signature, options.label);
   const inMemory: RemoteFile = {
     path: signature.path,
     size: bundle.byteLength,
@@ -53,4 +39,81 @@ export async function materializeSigned(
     files.map((file) => (file === signature ? inMemory : file)),
     { ...options, expected: expectedDigests(bundle) },
   );
+}
+
+/** The signature's bytes, whole (it is small); more than MAX_SIGNATURE_BYTES is refused. */
+export async function readSignatureBytes(signature: RemoteFile, label: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of await signature.open()) {
+    size += chunk.byteLength;
+    if (size > MAX_SIGNATURE_BYTES) {
+      throw new DownloadError(
+        'refused',
+        'download-size-mismatch',
+        `${signature.path} of ${label} is over ${MAX_SIGNATURE_BYTES} bytes: not an OMS signature`,
+        'check that the registry serves the model.sig written by the signer',
+      );
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A listed version to stream: the signature read, the model's files each held to its listed size.
+ * A file listed without a size cannot be streamed into a tar entry (its header comes first).
+ */
+export async function listSigned(
+  files: readonly RemoteFile[],
+  signature: RemoteFile,
+  label: string,
+): Promise<{ files: RemoteFile[]; signature: Uint8Array }> {
+  const bundle = await readSignatureBytes(signature, label);
+  return {
+    signature: bundle,
+    files: files.filter((file) => file !== signature).map((file) => heldToSize(file, label)),
+  };
+}
+
+/** The file, whose streams end with an error naming the registry when they give another size than listed. */
+export function heldToSize(file: RemoteFile, label: string): RemoteFile {
+  const { size } = file;
+  if (size === undefined) {
+    throw new DownloadError(
+      'failed',
+      'download-size-mismatch',
+      `${label} lists ${file.path} without its size, which streaming needs`,
+      'give cache-dir to download the model before the build',
+    );
+  }
+  const sized = (stream: AsyncIterable<Uint8Array>, start: number) =>
+    exactly(stream, size - start, file, label);
+  return {
+    ...file,
+    open: async () => sized(await file.open(), 0),
+    ...(file.openFrom && { openFrom: async (start: number) => sized(await file.openFrom!(start), start) }),
+  };
+}
+
+async function* exactly(
+  stream: AsyncIterable<Uint8Array>,
+  expected: number,
+  file: RemoteFile,
+  label: string,
+): AsyncIterable<Uint8Array> {
+  let got = 0;
+  for await (const chunk of stream) {
+    got += chunk.byteLength;
+    if (got > expected) break;
+    yield chunk;
+  }
+  if (got !== expected) {
+    throw new DownloadError(
+      'failed',
+      'download-size-mismatch',
+      `${label} served ${got > expected ? 'more than' : 'only'} ${Math.min(got, expected)} bytes of ${file.path}, which it lists with ${file.size} bytes`,
+      "the registry's listing and its file disagree: check the artifact in the registry, then promote again",
+    );
+  }
 }

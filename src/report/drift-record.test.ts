@@ -46,7 +46,7 @@ const deleted = {
 };
 
 describe('the drift record', () => {
-  it('is in sync with schema/drift-record.schema.json (regenerate: npx tsx scripts/generate-drift-schema.ts)', async () => {
+  it('is in sync with schema/drift-record.schema.json (regenerate: npx tsx scripts/generate-schemas.ts)', async () => {
     const committed: unknown = JSON.parse(await readFile(path.join(root, DRIFT_SCHEMA_FILE), 'utf8'));
     expect(committed).toEqual(driftJsonSchema());
   });

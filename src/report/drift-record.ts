@@ -2,10 +2,11 @@
  * The drift record: what `model-promote drift` found, as JSON (`--json`, `drift.json` under
  * `--output`) and as the table and Markdown the terminal and the issue show. The zod schema is the
  * source of truth; schema/drift-record.schema.json is generated from it
- * (npx tsx scripts/generate-drift-schema.ts) and a test keeps them equal. Pure.
+ * (npx tsx scripts/generate-schemas.ts) and a test keeps them equal. Pure.
  */
 import { z } from 'zod';
 import type { PromotionDrift } from '../deploy/drift-check.js';
+import { publishedJsonSchema } from '../published-schema.js';
 
 export const DRIFT_SCHEMA_FILE = 'schema/drift-record.schema.json';
 
@@ -70,15 +71,12 @@ export function driftRecord(
 }
 
 export function driftJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(driftRecordSchema, { target: 'draft-2020-12' });
-  const { $schema, ...rest } = generated as Record<string, unknown>;
-  return {
-    $schema,
-    $id: 'https://github.com/model-promote/model-promote/schema/drift-record.schema.json',
+  return publishedJsonSchema(driftRecordSchema, {
+    file: DRIFT_SCHEMA_FILE,
     title: 'model-promote drift record',
     description: 'What model-promote drift found: the live cluster against what the last promotion applied.',
-    ...rest,
-  };
+    io: 'output',
+  });
 }
 
 const COLUMNS = ['object', 'field', 'expected', 'live', 'manager'] as const;

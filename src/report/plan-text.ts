@@ -2,12 +2,12 @@
 import type { PoolChoice } from '../environments/resolve-pool.js';
 import { renderExplanationTable } from '../environments/explanation-table.js';
 import type { ImagePlan } from '../image/plan.js';
-import type { VerifiedModel } from '../signing/verify-model.js';
+import type { SignedFiles } from '../signing/verify-model.js';
 import { formatBytes } from './summary-markdown.js';
 
 export interface PlanText {
   readonly model: { readonly name: string; readonly version: string };
-  readonly verified: VerifiedModel;
+  readonly verified: SignedFiles;
   readonly choice: PoolChoice;
   readonly image: ImagePlan;
 }

@@ -76,6 +76,12 @@ export interface PromotionRecord {
     readonly signature?: { readonly path: string; readonly digest?: string; readonly size: number };
     readonly layoutPath?: string;
   };
+  /**
+   * A push that stopped before its manifest (a file that did not match its signature, a failed
+   * upload): the blobs it put into the repository, which nothing references. The registry's garbage
+   * collection removes them; nothing was tagged.
+   */
+  unreferencedBlobs?: { readonly repository: string; readonly blobs: readonly string[] };
   /** The model's interface against the version running in the environment. */
   compatibility?: CompatibilityResult;
   manifests?: {

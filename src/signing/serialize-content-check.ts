@@ -24,6 +24,14 @@ interface Expected {
 
 const HINT = 'make sure nothing changes the model between verification and the image build';
 
+export interface ContentCheckOptions {
+  /**
+   * The file is checked as it streams from its registry (a streamed promotion): this check is its
+   * verification, not a second look, so a difference is `model-mismatch`.
+   */
+  readonly streaming?: boolean;
+}
+
 /** Resources by file path, computed once per manifest. */
 const indexes = new WeakMap<ModelManifest, Map<string, Resource[]>>();
 
@@ -53,13 +61,20 @@ export async function createContentCheck(
   manifest: ModelManifest,
   path: string,
   size: number,
+  options: ContentCheckOptions = {},
 ): Promise<ContentCheck> {
   const { serialization } = manifest;
   const algorithm = resourceAlgorithm(serialization);
   const poolName = poolHashName(serialization.hashType);
   const listed = indexOf(manifest).get(path) ?? [];
   const changed = (why: string): SerializeError =>
-    new SerializeError('model-changed', `model file '${path}' changed after verification: ${why}`, HINT);
+    options.streaming
+      ? new SerializeError(
+          'model-mismatch',
+          `model file '${path}' does not match its signature: ${why}`,
+          'promote exactly the files that were signed (or sign this version of the model); nothing was tagged',
+        )
+      : new SerializeError('model-changed', `model file '${path}' changed after verification: ${why}`, HINT);
 
   let expected: Expected[];
   if (serialization.method === 'files') {

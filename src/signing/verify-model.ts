@@ -28,9 +28,12 @@ export interface ModelOnDisk {
   readonly signatureName: string;
 }
 
-/** A model whose files were all found equal to what a trusted signer signed. */
-export interface VerifiedModel {
-  readonly directory: string;
+/**
+ * A model whose signature a trusted signer made, and whose files are the ones it names. Alone (a
+ * streamed promotion) the files' bytes are still to be checked, as they stream (createContentCheck);
+ * as a VerifiedModel they were.
+ */
+export interface SignedFiles {
   readonly manifest: ModelManifest;
   readonly signature: SignatureCheck;
   /** The requirements it satisfied, by source (`environment production`, `inputs`). */
@@ -41,10 +44,16 @@ export interface VerifiedModel {
   /** `sha256:` + the statement's subject digest: one name for the whole signed model. */
   readonly digest: string;
   /**
-   * The signature file as it was verified: the image build copies it and checks its bytes against
-   * this, so a signature replaced after verification fails the build.
+   * The signature as it was verified, its bytes kept (a signature is small): the image carries
+   * these bytes, never a file read again, so what the cluster checks is what was checked here.
+   * `name` is where it came from (a path, or its name in the registry's listing).
    */
-  readonly signatureFile: { readonly path: string; readonly size: number; readonly sha256: string };
+  readonly signatureFile: { readonly name: string; readonly bytes: Uint8Array; readonly sha256: string };
+}
+
+/** A model whose files were all found equal to what a trusted signer signed. */
+export interface VerifiedModel extends SignedFiles {
+  readonly directory: string;
 }
 
 /**
@@ -76,18 +85,10 @@ export async function verifyModel(
   requirements: readonly PolicyRequirement[],
   options: VerifyModelOptions = {},
 ): Promise<VerifiedModel> {
-  if (requirements.length === 0) {
-    throw new UsageError(
-      'no signing policy: nothing says whose signature to trust',
-      'give identity + issuer, public-key or certificate-chain, or set `signing:` on the environment in the catalog',
-    );
-  }
+  requirePolicy(requirements);
   const bundle = await readSignature(model.signaturePath);
-  const checks: SignatureCheck[] = [];
-  for (const requirement of requirements) checks.push(await satisfy(bundle, requirement));
-  const signature = checks[0]!;
+  const signature = await verifyBundle(bundle, requirements);
   const { manifest } = signature;
-  checkResourceNames(manifest.resources, manifest.serialization.method);
 
   const scope = options.scope ?? {};
   const serialization = {
@@ -116,11 +117,37 @@ export async function verifyModel(
     bytes: files.reduce((sum, file) => sum + file.size, 0),
     digest: `sha256:${manifest.subjectDigest}`,
     signatureFile: {
-      path: model.signaturePath,
-      size: bundle.byteLength,
+      name: model.signaturePath,
+      bytes: bundle,
       sha256: createHash('sha256').update(bundle).digest('hex'),
     },
   };
+}
+
+/** Throws a usage error when nothing says whose signature to trust. */
+export function requirePolicy(requirements: readonly PolicyRequirement[]): void {
+  if (requirements.length === 0) {
+    throw new UsageError(
+      'no signing policy: nothing says whose signature to trust',
+      'give identity + issuer, public-key or certificate-chain, or set `signing:` on the environment in the catalog',
+    );
+  }
+}
+
+/**
+ * The bundle against every requirement (each must be met), and its statement's resource names
+ * checked: the first requirement's check, whose manifest every later step uses.
+ */
+export async function verifyBundle(
+  bundle: Uint8Array,
+  requirements: readonly PolicyRequirement[],
+): Promise<SignatureCheck> {
+  requirePolicy(requirements);
+  const checks: SignatureCheck[] = [];
+  for (const requirement of requirements) checks.push(await satisfy(bundle, requirement));
+  const signature = checks[0]!;
+  checkResourceNames(signature.manifest.resources, signature.manifest.serialization.method);
+  return signature;
 }
 
 /** Any alternative will do; when none does, the refusal that speaks of the bundle's own method wins. */

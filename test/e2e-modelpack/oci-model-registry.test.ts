@@ -301,4 +301,30 @@ describe('oci:// model registry (ModelPack on docker-registry 2.8)', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/sentiment version 9 has no signature/);
   });
+
+  it('streams a version to an image repository without the cache: the image the cached path builds', async () => {
+    const before = await blobInodes();
+    const push = async (repository: string, ...extra: string[]) => {
+      const output = path.join(await temp.make(), 'out');
+      const run = await runCli(
+        promoteArgs(
+          { registry: uri, output, catalog: EXAMPLE_CATALOG },
+          '--image-repository',
+          `${registry.host}/${repository}`,
+          '--json',
+          ...extra,
+        ),
+      );
+      expect(errorLines(run.stderr)).toEqual([]);
+      expect(run.code).toBe(0);
+      return JSON.parse(run.stdout);
+    };
+    const streamed = await push('images/streamed');
+    expect(streamed.stages.find((s: any) => s.name === 'fetch').detail).toMatch(/4 files listed, to stream/);
+    // The cache (the default root) neither grew nor changed.
+    expect(await blobInodes()).toEqual(before);
+    const cached = await push('images/cached', '--cache-dir', cacheDir);
+    expect(cached.stages.find((s: any) => s.name === 'fetch').detail).not.toMatch(/to stream/);
+    expect(streamed.image.digest).toBe(cached.image.digest);
+  });
 });

@@ -55,6 +55,11 @@ export class RegistrySink implements ImageSink {
     bytesUploaded: 0,
     restarts: 0,
   };
+  /**
+   * Blobs this sink put into the repository (uploaded or mounted), in order: until a manifest names
+   * them, nothing references them, so a failed push reports them.
+   */
+  readonly written: string[] = [];
   private readonly logger: Logger;
   private readonly limit: Limiter;
   private failure: unknown;
@@ -143,6 +148,7 @@ export class RegistrySink implements ImageSink {
       },
     });
     this.stats.restarts += result.restarts;
+    this.written.push(result.digest);
     if (result.mountedFrom !== undefined) this.stats.blobsMounted++;
     else {
       this.stats.blobsUploaded++;

@@ -5,6 +5,7 @@ import { type ResumableRegistry, startResumableRegistry } from '../../../test/re
 import { MemoryLogger } from '../../logger.js';
 import { sha256Digest } from '../digest.js';
 import { RegistryClient } from './client.js';
+import type { BlobSource } from '../sink.js';
 import { fixedChunks, rangeEnd, uploadBlob } from './upload.js';
 
 async function* pieces(bytes: Buffer, size: number): AsyncIterable<Uint8Array> {
@@ -124,6 +125,72 @@ describe('uploadBlob against a registry that keeps partial PATCH bytes', () => {
       }
     },
   );
+
+  it('resumes a blob read whole once from its source at the offset, without reading it again', async () => {
+    // Cut near the end: the whole body has been read from the source (and hashed) by then.
+    const bytes = randomBytes(1024 * 1024);
+    const proxy = await startFaultProxy(registry.port, {
+      dropEveryBytes: bytes.byteLength - 10_000,
+      maxDrops: 1,
+    });
+    try {
+      const logger = new MemoryLogger();
+      const digest = sha256Digest(bytes);
+      let opened = 0;
+      const resumedAt: number[] = [];
+      const source: BlobSource = () => {
+        opened++;
+        return pieces(bytes, 64 * 1024);
+      };
+      source.resume = (offset, size) => {
+        resumedAt.push(offset);
+        expect(size).toBe(bytes.byteLength);
+        return pieces(bytes.subarray(offset), 64 * 1024);
+      };
+      const result = await uploadBlob(resumingClient(proxy.host, logger), 'demo', {}, source, {
+        monolithicMaxBytes: 0,
+      });
+      expect(proxy.counts.drops).toBe(1);
+      expect(result).toMatchObject({ digest, size: bytes.byteLength, restarts: 0 });
+      expect(registry.blobs.get(digest)?.equals(bytes)).toBe(true);
+      expect(opened).toBe(1);
+      expect(resumedAt).toHaveLength(1);
+      expect(resumedAt[0]).toBeGreaterThan(0);
+      expect(logger.lines.some((l) => l.includes(`resuming at byte ${resumedAt[0]}`))).toBe(true);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('reads the source again from its start when resuming from it fails', async () => {
+    const bytes = randomBytes(1024 * 1024);
+    const proxy = await startFaultProxy(registry.port, {
+      dropEveryBytes: bytes.byteLength - 10_000,
+      maxDrops: 1,
+    });
+    try {
+      const logger = new MemoryLogger();
+      let opened = 0;
+      const source: BlobSource = () => {
+        opened++;
+        return pieces(bytes, 64 * 1024);
+      };
+      source.resume = () =>
+        (async function* () {
+          yield* [];
+          throw new Error('the server answered 200, not 206, to a Range request');
+        })();
+      const result = await uploadBlob(resumingClient(proxy.host, logger), 'demo', {}, source, {
+        monolithicMaxBytes: 0,
+      });
+      expect(result.digest).toBe(sha256Digest(bytes));
+      expect(registry.blobs.get(result.digest)?.equals(bytes)).toBe(true);
+      expect(opened).toBe(2);
+      expect(logger.lines.some((l) => l.includes('resuming from the source failed'))).toBe(true);
+    } finally {
+      await proxy.stop();
+    }
+  });
 
   it('computes the digest on the way when the caller does not know it', async () => {
     const client = new RegistryClient({ registry: registry.host });

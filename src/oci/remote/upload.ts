@@ -26,6 +26,7 @@ import { checkStoredDigest, type RegistryClient, UploadLost } from './client.js'
 import { describeErrorBody, OciRegistryError } from './remote-error.js';
 import {
   backoffDelay,
+  describeCause,
   isTransient,
   RetriesExhausted,
   retrySleep,
@@ -249,21 +250,30 @@ class StreamRefused extends Error {
 async function putStreamed(upload: Upload): Promise<{ digest: Digest; size: number }> {
   const { client, repository, session, blob, source, what, counted } = upload;
   let held = 0;
+  // Once a pass read the whole source, its digest and size: a later pass may then take the rest
+  // from the source's `resume` (a Range request) instead of reading it all again.
+  let whole: { digest: Digest; size: number } | undefined;
   for (let attempt = 1; ; attempt++) {
     const counter = new DigestCounter();
+    const read = { ended: false };
+    const tail = whole && held > 0 ? source.resume?.(held, whole.size) : undefined;
+    const size = whole?.size ?? blob.size;
     const range: Record<string, string> =
-      blob.size === undefined
+      size === undefined
         ? {}
-        : {
-            'content-range': `${held}-${blob.size - 1}`,
-            'content-length': String(blob.size - held),
-          };
+        : { 'content-range': `${held}-${size - 1}`, 'content-length': String(size - held) };
     try {
+      if (whole && held === whole.size) {
+        // The registry holds every byte; only the final PUT was missing.
+        await complete(upload, whole.digest);
+        return whole;
+      }
+      if (tail) client.logger.info(`${what}: resuming at byte ${held} of ${whole!.size} from the source`);
       const response = await client.send({
         method: 'PATCH',
         url: session.location,
         headers: { 'content-type': 'application/octet-stream', ...range },
-        body: unsentBytes(source(), held, counter, blob.size, what),
+        body: tail ?? unsentBytes(source(), held, counter, blob.size, what, read),
         scopes: [repositoryScope(repository, true)],
         what,
         expect: [202, ...STREAM_REFUSALS],
@@ -278,19 +288,29 @@ async function putStreamed(upload: Upload): Promise<{ digest: Digest; size: numb
       }
       await response.discard();
       session.location = new URL(response.header('location') ?? session.location.href, response.url);
+      const sent = tail ? whole!.size : counter.size;
       const reported = rangeEnd(response.header('range'));
-      if (reported !== undefined && reported !== counter.size && !(reported === 0 && counter.size === 1)) {
-        throw new UploadLost(`${what}: the registry holds ${reported} bytes, ${counter.size} were sent`);
+      if (reported !== undefined && reported !== sent && !(reported === 0 && sent === 1)) {
+        throw new UploadLost(`${what}: the registry holds ${reported} bytes, ${sent} were sent`);
       }
-      const digest = counter.digest();
-      checkBytes(what, blob, digest, counter.size);
-      await complete(upload, digest);
-      return { digest, size: counter.size };
+      const done = tail ? whole! : { digest: counter.digest(), size: counter.size };
+      whole = done;
+      checkBytes(what, blob, done.digest, done.size);
+      await complete(upload, done.digest);
+      return done;
     } catch (error) {
-      await backOff(upload, error, attempt, `after ${counter.size} bytes`);
+      const before = tail ? whole!.size : counter.size;
+      if (!tail && read.ended) whole ??= { digest: counter.digest(), size: counter.size };
+      if (tail && !isTransient(error) && !(error instanceof UploadLost)) {
+        // The source would not give its rest (no ranges after all): read it from the start again.
+        client.logger.warn(
+          `${what}: resuming from the source failed (${describeCause(error)}); reading it again`,
+        );
+        whole = undefined;
+      } else await backOff(upload, error, attempt, `after ${tail ? held : counter.size} bytes`);
       held = await uploadOffset(upload);
-      if (held > counter.size) {
-        throw new UploadLost(`the registry holds ${held} bytes, more than the ${counter.size} sent`);
+      if (held > before) {
+        throw new UploadLost(`the registry holds ${held} bytes, more than the ${before} sent`);
       }
     }
   }
@@ -309,6 +329,7 @@ async function* unsentBytes(
   counter: DigestCounter,
   size: number | undefined,
   what: string,
+  read: { ended: boolean },
 ): AsyncIterable<Uint8Array> {
   for await (const chunk of source) {
     const start = counter.size;
@@ -326,6 +347,7 @@ async function* unsentBytes(
       'the source changed or is corrupt: build or fetch it again',
     );
   }
+  read.ended = true;
 }
 
 async function putChunked(upload: Upload, chunkSize: number): Promise<{ digest: Digest; size: number }> {

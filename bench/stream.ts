@@ -1,0 +1,240 @@
+/**
+ * Benchmark: a streamed promotion (issue 15) from the real MLflow server to docker-registry with no
+ * download cache, against the two-step way it replaces, timed in the same script on the same bytes:
+ *
+ *   npx tsx bench/stream.ts                 # 8 GiB in 8 files
+ *   npx tsx bench/stream.ts --size-mib 1024 # quicker
+ *
+ * `mlflow server` (scripts/test-tools.sh's virtual environment) runs on 127.0.0.1 with the model
+ * registered by the MLflow Python client; two docker-registry 2.8 instances take the images (one
+ * per side, so neither finds the other's blobs).
+ *   ours: `model-promote promote --image-repository` through the CLI, in a child process that does
+ *         nothing else (its peak RSS is process.resourceUsage().maxRSS), with TMPDIR, the cache
+ *         root (XDG_CACHE_HOME) and the output folder under one scratch folder whose size this
+ *         process samples every 100 ms while the child runs: the peak is the extra disk it used.
+ *   reference: `curl -o FILE` of every artifact, in parallel, then `skopeo copy` of the finished
+ *         image (an OCI layout of the same image, made before timing) to the second registry.
+ * Scratch data lives in .bench/stream (gitignored) and is reused when its sizes match.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { signedScratchModel } from './scratch-files.js';
+import { startMlflowServer } from '../test/mlflow/mlflow-server.js';
+import { startRegistry } from '../test/registry/registry-server.js';
+
+const run = promisify(execFile);
+const MiB = 1024 * 1024;
+/** The labels of the example model's version 2: they select a pool of the example catalog. */
+const LABELS = {
+  workload: 'online-inference',
+  runtime: 'onnx',
+  accelerator: 'nvidia',
+  'gpu-memory': '40Gi',
+  framework: 'safetensors',
+};
+
+interface ChildResult {
+  seconds: number;
+  maxRssMiB: number;
+  code: number;
+  digest?: string;
+  stderr: string;
+}
+
+/** Child: the promotion through the CLI, in-process. */
+async function promoteChild(registry: string, target: string, output: string): Promise<ChildResult> {
+  const { runCli, promoteArgs } = await import('../test/e2e/helpers.js');
+  const started = performance.now();
+  const result = await runCli(
+    promoteArgs({ registry, output, model: 'big', version: '1' }, '--image-repository', target, '--json'),
+  );
+  const record = result.code === 0 ? (JSON.parse(result.stdout) as { image: { digest: string } }) : undefined;
+  return {
+    seconds: (performance.now() - started) / 1000,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    code: result.code,
+    ...(record && { digest: record.image.digest }),
+    stderr: result.stderr.slice(-4000),
+  };
+}
+
+/** Bytes under `dir` now (files only; a file vanishing mid-walk counts as gone). */
+async function diskUse(dir: string): Promise<number> {
+  let total = 0;
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    total += await stat(join(entry.parentPath, entry.name)).then(
+      (s) => s.blocks * 512,
+      () => 0,
+    );
+  }
+  return total;
+}
+
+function exited(child: ReturnType<typeof spawn>, name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited ${code}`))));
+  });
+}
+
+async function artifactBase(url: string, model: string, version: string): Promise<string> {
+  const query = new URLSearchParams({ name: model, version });
+  const response = await fetch(`${url}/api/2.0/mlflow/model-versions/get-download-uri?${query}`);
+  const { artifact_uri: uri } = (await response.json()) as { artifact_uri: string };
+  const path = /^mlflow-artifacts:\/(.*)$/.exec(uri)?.[1];
+  if (path === undefined) throw new Error(`unexpected artifact URI ${uri}`);
+  return `${url}/api/2.0/mlflow-artifacts/artifacts/${path.replace(/^\/+/, '')}`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'promote-child': { type: 'string' },
+      target: { type: 'string' },
+      output: { type: 'string' },
+      'size-mib': { type: 'string', default: '8192' },
+      files: { type: 'string', default: '8' },
+      dir: { type: 'string', default: '.bench/stream' },
+    },
+  });
+  if (values['promote-child']) {
+    const result = await promoteChild(values['promote-child'], values.target!, values.output!);
+    process.stdout.write(JSON.stringify(result));
+    return;
+  }
+
+  const sizeMiB = Number(values['size-mib']);
+  const count = Math.max(1, Number(values.files));
+  const fileSize = Math.floor((sizeMiB * MiB) / count);
+  const root = resolve(values.dir);
+  const model = join(root, `model-${count}x${fileSize}`);
+  const names = Array.from({ length: count }, (_, i) => `part-${i}.bin`);
+  await signedScratchModel(model, names, fileSize);
+
+  const scratch = join(root, 'scratch');
+  const fresh = () => {
+    rmSync(scratch, { recursive: true, force: true });
+    mkdirSync(join(scratch, 'tmp'), { recursive: true });
+    mkdirSync(join(scratch, 'cache'), { recursive: true });
+  };
+  const [server, ours, theirs] = await Promise.all([startMlflowServer(), startRegistry(), startRegistry()]);
+  let child: ChildResult;
+  let peakDisk = 0;
+  let reference: { curl: number; skopeo: number };
+  try {
+    const version = await server.register('big', model, LABELS);
+    const base = await artifactBase(server.url, 'big', version);
+
+    fresh();
+    const self = fileURLToPath(import.meta.url);
+    const env = {
+      ...process.env,
+      TMPDIR: join(scratch, 'tmp'),
+      XDG_CACHE_HOME: join(scratch, 'cache'),
+      RUNNER_TEMP: '',
+      KUBECONFIG: '',
+      DOCKER_CONFIG: join(scratch, 'docker'),
+    };
+    delete (env as Record<string, string | undefined>).RUNNER_TEMP;
+    delete (env as Record<string, string | undefined>).KUBECONFIG;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peakDisk = Math.max(peakDisk, await diskUse(scratch));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    try {
+      const { stdout } = await run(
+        process.execPath,
+        [
+          ...process.execArgv,
+          self,
+          '--promote-child',
+          server.registry,
+          '--target',
+          `${ours.host}/big`,
+          '--output',
+          join(scratch, 'out'),
+        ],
+        { env, maxBuffer: 16 * MiB },
+      );
+      child = JSON.parse(stdout) as ChildResult;
+    } finally {
+      sampling = false;
+      await sampler;
+    }
+    if (child.code !== 0) throw new Error(`the promotion failed: ${child.stderr}`);
+
+    // The finished image, as a layout, for the reference's second step (not timed).
+    const layout = join(root, 'layout');
+    rmSync(layout, { recursive: true, force: true });
+    await run('skopeo', [
+      'copy',
+      '--src-tls-verify=false',
+      `docker://${ours.host}/big:1`,
+      `oci:${layout}:big`,
+    ]);
+
+    fresh();
+    const started = performance.now();
+    await Promise.all(
+      names.map((name) =>
+        exited(
+          spawn('curl', ['-sSf', '-o', join(scratch, name), `${base}/${name}`], {
+            stdio: ['ignore', 'ignore', 'inherit'],
+          }),
+          'curl',
+        ),
+      ),
+    );
+    const curled = performance.now();
+    await run('skopeo', [
+      'copy',
+      '--dest-tls-verify=false',
+      `oci:${layout}:big`,
+      `docker://${theirs.host}/big:1`,
+    ]);
+    reference = { curl: (curled - started) / 1000, skopeo: (performance.now() - curled) / 1000 };
+  } finally {
+    await Promise.all([server.stop(), ours.stop(), theirs.stop()]);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  const twoStep = reference.curl + reference.skopeo;
+  const ratio = child.seconds / twoStep;
+  const diskMiB = peakDisk / MiB;
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const lines = [
+    `${count} x ${(fileSize / MiB).toFixed(0)} MiB (${sizeMiB} MiB), ${availableParallelism()} CPUs, node ${process.version}`,
+    '',
+    row(['side', 'wall s', 'peak RSS MiB', 'peak extra disk MiB', 'ours / side']),
+    row(['---', '---:', '---:', '---:', '---:']),
+    row([
+      'ours: `promote --image-repository` from MLflow, streamed, no cache',
+      child.seconds.toFixed(2),
+      `${child.maxRssMiB.toFixed(0)} (<= 200 ${child.maxRssMiB <= 200 ? 'ok' : 'MISSED'})`,
+      `${diskMiB.toFixed(1)} (< 64 ${diskMiB < 64 ? 'ok' : 'MISSED'})`,
+      '1.00',
+    ]),
+    row([
+      '`curl -o FILE` per file in parallel, then `skopeo copy` of the finished image (target: ours <= 1.0 x this)',
+      `${twoStep.toFixed(2)} (${reference.curl.toFixed(2)} + ${reference.skopeo.toFixed(2)})`,
+      '',
+      sizeMiB.toFixed(0),
+      `${ratio.toFixed(2)} (${ratio <= 1.0 ? 'ok' : 'MISSED'})`,
+    ]),
+    '',
+    `image ${child.digest}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+await main();
