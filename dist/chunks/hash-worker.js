@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   createBLAKE3
 } from "./chunk-CZEGYLQK.js";
-import "./chunk-HANBNIMK.js";
+import "./chunk-6DG7BXTN.js";
 
 // src/signing/hash-worker.ts
 import { createHash } from "node:crypto";

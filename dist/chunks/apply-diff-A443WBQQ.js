@@ -1,0 +1,22 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import {
+  comparable,
+  diffLines,
+  diffText,
+  dryRunDiff,
+  overwriteLines
+} from "./chunk-WHQ2FI6V.js";
+import "./chunk-HHEFGIJB.js";
+import "./chunk-T7SLIWTS.js";
+import "./chunk-VUSZPZLG.js";
+import "./chunk-7PSXYHQK.js";
+import "./chunk-VHMCSZIG.js";
+import "./chunk-237YPWJV.js";
+import "./chunk-6DG7BXTN.js";
+export {
+  comparable,
+  diffLines,
+  diffText,
+  dryRunDiff,
+  overwriteLines
+};
