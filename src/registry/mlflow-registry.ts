@@ -121,15 +121,9 @@ export class MlflowRegistry implements ModelRegistry {
       },
     );
     return {
-      registry: this.location,
-      model,
-      version,
-      requested: versionOrAlias,
-      aliases: aliasesOf(found, registered),
-      labels: labelsOf(registered, found),
+      ...this.versionInfo(model, version, versionOrAlias, registered, found),
       directory: materialized.directory,
       signaturePath: `${materialized.directory}/${SIGNATURE_FILE}`,
-      signatureName: SIGNATURE_FILE,
       knownDigests: materialized.hashed,
     };
   }
@@ -139,13 +133,7 @@ export class MlflowRegistry implements ModelRegistry {
     const label = `${model} v${version} from ${this.client.base}`;
     const listed = await listSigned(files, this.signatureOf(model, version, files), label);
     return {
-      registry: this.location,
-      model,
-      version,
-      requested: versionOrAlias,
-      aliases: aliasesOf(found, registered),
-      labels: labelsOf(registered, found),
-      signatureName: SIGNATURE_FILE,
+      ...this.versionInfo(model, version, versionOrAlias, registered, found),
       label,
       ...listed,
     };
@@ -170,6 +158,25 @@ export class MlflowRegistry implements ModelRegistry {
       version,
       label: `${model} v${version} from ${this.client.base}`,
       files,
+      signatureName: SIGNATURE_FILE,
+    };
+  }
+
+  /** What a resolved version is, however its files are then read. */
+  private versionInfo(
+    model: string,
+    version: string,
+    requested: string,
+    registered: MlflowRegisteredModel,
+    found: MlflowModelVersion,
+  ): VersionInfo {
+    return {
+      registry: this.location,
+      model,
+      version,
+      requested,
+      aliases: aliasesOf(found, registered),
+      labels: labelsOf(registered, found),
       signatureName: SIGNATURE_FILE,
     };
   }

@@ -178,19 +178,23 @@ export class OciModelRegistry implements ModelRegistry {
       },
     );
     return {
-      registry: this.uri,
-      model,
-      version: found.version,
-      requested: versionOrAlias,
-      aliases: found.aliases,
-      labels: found.labels,
+      ...this.versionInfo(model, versionOrAlias, found),
       directory: materialized.directory,
       signaturePath: path.join(materialized.directory, SIGNATURE_FILE),
-      signatureName: SIGNATURE_FILE,
       knownDigests: materialized.hashed,
       manifest: found.descriptor,
       repository: found.repository,
     };
+  }
+
+  /** What a resolved version is, however its files are then read. */
+  private versionInfo(
+    model: string,
+    requested: string,
+    found: Awaited<ReturnType<OciModelRegistry['locate']>>,
+  ): VersionInfo {
+    const { version, aliases, labels } = found;
+    return { registry: this.uri, model, version, requested, aliases, labels, signatureName: SIGNATURE_FILE };
   }
 
   /** The signature: a file of the artifact, else a referrer of it. */
@@ -207,13 +211,7 @@ export class OciModelRegistry implements ModelRegistry {
     const found = await this.locate(model, versionOrAlias);
     const { signature, inArtifact } = await this.signatureOf(found);
     return {
-      registry: this.uri,
-      model,
-      version: found.version,
-      requested: versionOrAlias,
-      aliases: found.aliases,
-      labels: found.labels,
-      signatureName: SIGNATURE_FILE,
+      ...this.versionInfo(model, versionOrAlias, found),
       label: found.label,
       files: found.parsed.files
         .filter((f) => f !== inArtifact)
