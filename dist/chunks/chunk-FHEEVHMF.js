@@ -4,7 +4,7 @@ import {
   OciModelRegistry,
   listSigned,
   materializeSigned
-} from "./chunk-FQOQGCFV.js";
+} from "./chunk-FGDVGVJY.js";
 import {
   FolderRegistry,
   RegistryError
@@ -5181,15 +5181,9 @@ var MlflowRegistry = class {
       }
     );
     return {
-      registry: this.location,
-      model,
-      version,
-      requested: versionOrAlias,
-      aliases: aliasesOf(found, registered),
-      labels: labelsOf(registered, found),
+      ...this.versionInfo(model, version, versionOrAlias, registered, found),
       directory: materialized.directory,
       signaturePath: `${materialized.directory}/${SIGNATURE_FILE2}`,
-      signatureName: SIGNATURE_FILE2,
       knownDigests: materialized.hashed
     };
   }
@@ -5198,13 +5192,7 @@ var MlflowRegistry = class {
     const label = `${model} v${version} from ${this.client.base}`;
     const listed = await listSigned(files, this.signatureOf(model, version, files), label);
     return {
-      registry: this.location,
-      model,
-      version,
-      requested: versionOrAlias,
-      aliases: aliasesOf(found, registered),
-      labels: labelsOf(registered, found),
-      signatureName: SIGNATURE_FILE2,
+      ...this.versionInfo(model, version, versionOrAlias, registered, found),
       label,
       ...listed
     };
@@ -5227,6 +5215,18 @@ var MlflowRegistry = class {
       version,
       label: `${model} v${version} from ${this.client.base}`,
       files,
+      signatureName: SIGNATURE_FILE2
+    };
+  }
+  /** What a resolved version is, however its files are then read. */
+  versionInfo(model, version, requested, registered, found) {
+    return {
+      registry: this.location,
+      model,
+      version,
+      requested,
+      aliases: aliasesOf(found, registered),
+      labels: labelsOf(registered, found),
       signatureName: SIGNATURE_FILE2
     };
   }

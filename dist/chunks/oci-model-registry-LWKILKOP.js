@@ -4,7 +4,7 @@ import {
   PROMOTION_ARTIFACT_TYPE,
   modelRepository,
   parseOciLocation
-} from "./chunk-FQOQGCFV.js";
+} from "./chunk-FGDVGVJY.js";
 import "./chunk-XPD7MY5L.js";
 import "./chunk-KQSDLUKI.js";
 import "./chunk-XKCH53FU.js";

@@ -3,7 +3,7 @@ import {
   outputsOf,
   runPromotion,
   unstartedRecord
-} from "./chunk-HF6NMNDQ.js";
+} from "./chunk-2DCSGHWI.js";
 import "./chunk-KNBBOY3U.js";
 import "./chunk-OJ22VR6U.js";
 import "./chunk-DJBYNESQ.js";
@@ -12,8 +12,8 @@ import "./chunk-P4EM6VDN.js";
 import "./chunk-EN2KTAKO.js";
 import "./chunk-GB4LVBZF.js";
 import "./chunk-OO2DKS6N.js";
-import "./chunk-TUXFPU63.js";
-import "./chunk-FQOQGCFV.js";
+import "./chunk-FHEEVHMF.js";
+import "./chunk-FGDVGVJY.js";
 import "./chunk-XPD7MY5L.js";
 import "./chunk-KQSDLUKI.js";
 import "./chunk-N2JUA4T2.js";

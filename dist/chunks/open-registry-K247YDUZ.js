@@ -2,8 +2,8 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   downloadCache,
   openRegistry
-} from "./chunk-TUXFPU63.js";
-import "./chunk-FQOQGCFV.js";
+} from "./chunk-FHEEVHMF.js";
+import "./chunk-FGDVGVJY.js";
 import "./chunk-XPD7MY5L.js";
 import "./chunk-KQSDLUKI.js";
 import "./chunk-XKCH53FU.js";

@@ -618,19 +618,18 @@ var OciModelRegistry = class {
       }
     );
     return {
-      registry: this.uri,
-      model,
-      version: found.version,
-      requested: versionOrAlias,
-      aliases: found.aliases,
-      labels: found.labels,
+      ...this.versionInfo(model, versionOrAlias, found),
       directory: materialized.directory,
       signaturePath: path2.join(materialized.directory, SIGNATURE_FILE),
-      signatureName: SIGNATURE_FILE,
       knownDigests: materialized.hashed,
       manifest: found.descriptor,
       repository: found.repository
     };
+  }
+  /** What a resolved version is, however its files are then read. */
+  versionInfo(model, requested, found) {
+    const { version, aliases, labels } = found;
+    return { registry: this.uri, model, version, requested, aliases, labels, signatureName: SIGNATURE_FILE };
   }
   /** The signature: a file of the artifact, else a referrer of it. */
   async signatureOf(found) {
@@ -643,13 +642,7 @@ var OciModelRegistry = class {
     const found = await this.locate(model, versionOrAlias);
     const { signature, inArtifact } = await this.signatureOf(found);
     return {
-      registry: this.uri,
-      model,
-      version: found.version,
-      requested: versionOrAlias,
-      aliases: found.aliases,
-      labels: found.labels,
-      signatureName: SIGNATURE_FILE,
+      ...this.versionInfo(model, versionOrAlias, found),
       label: found.label,
       files: found.parsed.files.filter((f) => f !== inArtifact).map((f) => heldToSize(found.layerFile(f), found.label)),
       signature

@@ -29,10 +29,10 @@ import {
 } from "./chunk-OO2DKS6N.js";
 import {
   openRegistry
-} from "./chunk-TUXFPU63.js";
+} from "./chunk-FHEEVHMF.js";
 import {
   DownloadCache
-} from "./chunk-FQOQGCFV.js";
+} from "./chunk-FGDVGVJY.js";
 import {
   PROMOTION_RECORD_TYPE,
   SIGSTORE_BUNDLE_TYPE,
