@@ -8,20 +8,20 @@
  * `mlflow server` (scripts/test-tools.sh's virtual environment) runs on 127.0.0.1 with the model
  * registered by the MLflow Python client; two docker-registry 2.8 instances take the images (one
  * per side, so neither finds the other's blobs).
- *   ours: `model-promote promote --image-repository` through the CLI, in a child process that does
- *         nothing else (its peak RSS is process.resourceUsage().maxRSS), with TMPDIR, the cache
- *         root (XDG_CACHE_HOME) and the output folder under one scratch folder whose size this
- *         process samples every 100 ms while the child runs: the peak is the extra disk it used.
+ *   ours: `model-promote promote --image-repository` run as users run it, the committed bundle
+ *         (`node dist/cli/index.js`: run `npm run build` first), its peak RSS read by GNU time
+ *         (`time -f %M`), with TMPDIR, the cache root (XDG_CACHE_HOME) and the output folder under
+ *         one scratch folder whose size this process samples every 100 ms while it runs: the peak
+ *         is the extra disk it used.
  *   reference: `curl -o FILE` of every artifact, in parallel, then `skopeo copy` of the finished
  *         image (an OCI layout of the same image, made before timing) to the second registry.
  * Scratch data lives in .bench/stream (gitignored) and is reused when its sizes match.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { signedScratchModel } from './scratch-files.js';
 import { startMlflowServer } from '../test/mlflow/mlflow-server.js';
@@ -46,20 +46,45 @@ interface ChildResult {
   stderr: string;
 }
 
-/** Child: the promotion through the CLI, in-process. */
-async function promoteChild(registry: string, target: string, output: string): Promise<ChildResult> {
-  const { runCli, promoteArgs } = await import('../test/e2e/helpers.js');
-  const started = performance.now();
-  const result = await runCli(
-    promoteArgs({ registry, output, model: 'big', version: '1' }, '--image-repository', target, '--json'),
+const CLI = resolve('dist/cli/index.js');
+
+/** The promotion through the shipped bundle, under GNU time for its peak RSS. */
+async function promoteWithBundle(
+  registry: string,
+  target: string,
+  output: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ChildResult> {
+  const { promoteArgs } = await import('../test/e2e/helpers.js');
+  const rusage = `${output}.rusage`;
+  const args = promoteArgs(
+    { registry, output, model: 'big', version: '1' },
+    '--image-repository',
+    target,
+    '--json',
   );
-  const record = result.code === 0 ? (JSON.parse(result.stdout) as { image: { digest: string } }) : undefined;
+  const started = performance.now();
+  const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rusage, process.execPath, CLI, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const code = await new Promise<number>((done, fail) => {
+    child.on('error', fail);
+    child.on('exit', (exitCode) => done(exitCode ?? 1));
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const maxRssKiB = Number(readFileSync(rusage, 'utf8').trim().split('\n').at(-1));
+  const record = code === 0 ? (JSON.parse(stdout) as { image: { digest: string } }) : undefined;
   return {
-    seconds: (performance.now() - started) / 1000,
-    maxRssMiB: process.resourceUsage().maxRSS / 1024,
-    code: result.code,
+    seconds,
+    maxRssMiB: maxRssKiB / 1024,
+    code,
     ...(record && { digest: record.image.digest }),
-    stderr: result.stderr.slice(-4000),
+    stderr,
   };
 }
 
@@ -96,20 +121,11 @@ async function artifactBase(url: string, model: string, version: string): Promis
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      'promote-child': { type: 'string' },
-      target: { type: 'string' },
-      output: { type: 'string' },
       'size-mib': { type: 'string', default: '8192' },
       files: { type: 'string', default: '8' },
       dir: { type: 'string', default: '.bench/stream' },
     },
   });
-  if (values['promote-child']) {
-    const result = await promoteChild(values['promote-child'], values.target!, values.output!);
-    process.stdout.write(JSON.stringify(result));
-    return;
-  }
-
   const sizeMiB = Number(values['size-mib']);
   const count = Math.max(1, Number(values.files));
   const fileSize = Math.floor((sizeMiB * MiB) / count);
@@ -133,7 +149,6 @@ async function main(): Promise<void> {
     const base = await artifactBase(server.url, 'big', version);
 
     fresh();
-    const self = fileURLToPath(import.meta.url);
     const env = {
       ...process.env,
       TMPDIR: join(scratch, 'tmp'),
@@ -152,21 +167,7 @@ async function main(): Promise<void> {
       }
     })();
     try {
-      const { stdout } = await run(
-        process.execPath,
-        [
-          ...process.execArgv,
-          self,
-          '--promote-child',
-          server.registry,
-          '--target',
-          `${ours.host}/big`,
-          '--output',
-          join(scratch, 'out'),
-        ],
-        { env, maxBuffer: 16 * MiB },
-      );
-      child = JSON.parse(stdout) as ChildResult;
+      child = await promoteWithBundle(server.registry, `${ours.host}/big`, join(scratch, 'out'), env);
     } finally {
       sampling = false;
       await sampler;
