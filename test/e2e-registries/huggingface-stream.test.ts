@@ -11,6 +11,7 @@ import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXAMPLE_PRIVATE_KEY, EXAMPLES, errorLines, promoteArgs, runCli, TempDirs } from '../e2e/helpers.js';
 import { HuggingFaceDouble, type FileSource } from '../doubles/huggingface-double.js';
+import { startRecordingProxy } from '../e2e-registry/recording-proxy.js';
 import { startRegistry, type TestRegistry } from '../registry/registry-server.js';
 import { MemoryLogger } from '../../src/logger.js';
 import { DownloadCache } from '../../src/registry/download-cache.js';
@@ -165,4 +166,45 @@ describe('streamed promotion from the Hugging Face Hub double to docker-registry
     expect(Buffer.concat(tail).equals(Buffer.concat(whole).subarray(40 * MiB + 1))).toBe(true);
     expect(hub.requests.slice(before).map((r) => r.range)).toEqual([`bytes=${40 * MiB + 1}-`]);
   }, 60_000);
+});
+
+describe('a registry that refuses a blob mid-stream', () => {
+  it('ends with the cause named: nothing tagged, the blobs it took listed', async () => {
+    const proxy = await startRecordingProxy(registry.port, {
+      refuseUpload: { afterBytes: 32 * MiB, status: 413 },
+    });
+    try {
+      const output = path.join(await temp.make(), 'out');
+      const run = await runCli(
+        promoteArgs(
+          { registry: hub.uri('acme'), output, model: 'streamed', version: good },
+          '--image-repository',
+          `${proxy.host}/hf-refused`,
+          '--json',
+        ),
+      );
+      const record = JSON.parse(run.stdout);
+      expect(run.code).toBe(1);
+      expect(record.status).toBe('failed');
+      // The 413 to the streamed PATCH sends the layer in chunks; the session's limit refuses them too.
+      expect(run.stderr).toMatch(/refused a streamed upload \(413.*sending 6 MiB chunks/);
+      expect(record.error.message).toMatch(/pushing a blob to .*hf-refused: 413 .*exceeds the size limit/);
+      expect(record.image).toBeUndefined();
+      expect(await tags('hf-refused')).toEqual([]);
+      expect(proxy.requests.filter((r) => r.method === 'PUT' && r.url.includes('/manifests/'))).toEqual([]);
+      expect(record.unreferencedBlobs.repository).toBe(`${proxy.host}/hf-refused`);
+      // Exactly the blobs whose upload was completed (a PUT with their digest) are listed.
+      const completed = proxy.requests
+        .filter((r) => r.method === 'PUT' && r.url.includes('/blobs/uploads/'))
+        .map((r) => new URL(r.url, 'http://proxy').searchParams.get('digest'));
+      expect(completed.length).toBeGreaterThan(0);
+      expect([...record.unreferencedBlobs.blobs].sort()).toEqual([...completed].sort());
+      for (const digest of record.unreferencedBlobs.blobs) {
+        const head = await fetch(`http://${registry.host}/v2/hf-refused/blobs/${digest}`, { method: 'HEAD' });
+        expect(head.status).toBe(200);
+      }
+    } finally {
+      await proxy.stop();
+    }
+  }, 300_000);
 });
