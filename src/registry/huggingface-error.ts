@@ -10,7 +10,8 @@ export type HubErrorCode =
   | 'registry-unauthorized'
   | 'registry-denied'
   | 'registry-error'
-  | 'artifact-missing';
+  | 'artifact-missing'
+  | 'invalid-response';
 
 export class HubError extends PromotionError<HubErrorCode> {
   override readonly name = 'HubError';

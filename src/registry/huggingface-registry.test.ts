@@ -276,6 +276,50 @@ describe('Hugging Face registry', () => {
       code: 'signature-missing',
       kind: 'refused',
     });
+    await expect(ctx.registry.resolveListed('sentiment', 'unsigned')).rejects.toMatchObject({
+      code: 'signature-missing',
+    });
+  });
+
+  it('lists a revision to stream: the signature read, no model file, nothing in the cache', async () => {
+    const listed = await ctx.registry.resolveListed('sentiment', 'champion');
+    expect(listed).toMatchObject({
+      version: ctx.v2,
+      requested: 'champion',
+      aliases: ['champion', 'main', 'v2'],
+      signatureName: 'model.sig',
+      label: `acme/sentiment@${ctx.v2.slice(0, 12)} from ${ctx.double.endpoint}`,
+    });
+    expect(listed.labels).toMatchObject({ 'gpu-memory': '40Gi', accelerator: 'nvidia' });
+    expect(listed.files.map((f) => f.path)).toEqual(FILES.filter((f) => f !== 'model.sig'));
+    expect(Buffer.from(listed.signature).equals(await readFile(path.join(EXAMPLE, '2/model.sig')))).toBe(
+      true,
+    );
+    expect(downloads(ctx.double)).toEqual([`/acme/sentiment/resolve/${ctx.v2}/model.sig`]);
+    expect(await readdir(ctx.root)).toEqual([]);
+  });
+
+  it('refuses to resume from an offset when the answer to a Range request is the whole file', async () => {
+    // The real double behind a fetch that drops every Range header but @huggingface/hub's size
+    // probe (bytes=0-0): a proxy on the way that does not pass ranges on.
+    const noRanges: typeof fetch = (input, init) => {
+      const headers = new Headers(init?.headers);
+      if (headers.get('range') !== 'bytes=0-0') headers.delete('range');
+      return fetch(input, { ...init, headers });
+    };
+    const registry = openHuggingFaceRegistry(ctx.double.uri('acme'), {
+      env: { HF_TOKEN: TOKEN },
+      logger: new MemoryLogger(),
+      cache: new DownloadCache(ctx.root),
+      fetch: noRanges,
+      retries: 0,
+    });
+    const listed = await registry.resolveListed('sentiment', ctx.v2);
+    const weights = listed.files.find((f) => f.path === 'weights.safetensors')!;
+    await expect(weights.openFrom!(100)).rejects.toMatchObject({
+      code: 'invalid-response',
+      message: expect.stringMatching(/answered 200, not 206 from byte 100/),
+    });
   });
 });
 

@@ -9,16 +9,18 @@
  * Aliases are the tags and branches pointing at that commit; labels come from the model card
  * metadata (scalar `cardData` fields, and a `labels:` map in it) over the repo's `key:value` tags.
  * Files are listed with their LFS sha256 (so the download cache checks them while writing) and
- * streamed into the cache. The Hub has no place to write a promotion without a commit or a pull
+ * streamed into the cache, or listed for a streamed promotion (resolveListed: the signature alone
+ * is read; a file resumes from an offset with a Range request). The Hub has no place to write a promotion without a commit or a pull
  * request, so recordPromotion writes nothing (a warning says so) and the history is empty.
  * Token: HF_TOKEN (or HUGGING_FACE_HUB_TOKEN), masked.
  */
 import { downloadFile, HubApiError, listFiles, modelInfo } from '@huggingface/hub';
 import type { RemoteFile } from './download-cache.js';
-import { materializeSigned } from './signed-download.js';
+import { listSigned, materializeSigned } from './signed-download.js';
 import { HubError } from './huggingface-error.js';
 import { describeFetchFailure, retryingFetch } from './registry-fetch.js';
 import type {
+  ListedVersion,
   ModelRegistry,
   ModelVersion,
   PromotionHistoryEntry,
@@ -40,6 +42,16 @@ interface HubRef {
 interface HubRefs {
   readonly branches?: readonly HubRef[];
   readonly tags?: readonly HubRef[];
+}
+
+/** A revision pinned to its commit, with what the Hub says of it. */
+interface Located {
+  readonly repo: string;
+  readonly commit: string;
+  readonly refs: HubRefs;
+  readonly cardData: unknown;
+  readonly tags: unknown;
+  readonly files: RemoteFile[];
 }
 
 export function openHuggingFaceRegistry(
@@ -103,6 +115,41 @@ export class HuggingFaceRegistry implements ModelRegistry {
   }
 
   async resolve(model: string, versionOrAlias: string): Promise<ModelVersion> {
+    const located = await this.locate(model, versionOrAlias);
+    const { repo, commit, files } = located;
+    const materialized = await materializeSigned(
+      this.options.cache,
+      `hf/${this.hubUrl}/${repo}/${commit}`,
+      files,
+      this.signatureOf(located),
+      {
+        logger: this.options.logger,
+        label: this.label(repo, commit),
+        ...(this.options.retries !== undefined && { retries: this.options.retries }),
+      },
+    );
+    return {
+      ...this.versionInfo(model, versionOrAlias, located),
+      directory: materialized.directory,
+      signaturePath: `${materialized.directory}/${SIGNATURE_FILE}`,
+      knownDigests: materialized.hashed,
+    };
+  }
+
+  /** The version listed and its signature read, no model byte: the promotion streams the files. */
+  async resolveListed(model: string, versionOrAlias: string): Promise<ListedVersion> {
+    const located = await this.locate(model, versionOrAlias);
+    const label = this.label(located.repo, located.commit);
+    const listed = await listSigned(located.files, this.signatureOf(located), label);
+    return { ...this.versionInfo(model, versionOrAlias, located), label, ...listed };
+  }
+
+  private label(repo: string, commit: string): string {
+    return `${repo}@${commit.slice(0, 12)} from ${this.hubUrl}`;
+  }
+
+  /** The revision pinned to its commit, its model info and its files; nothing downloaded. */
+  private async locate(model: string, versionOrAlias: string): Promise<Located> {
     const repo = `${this.organisation}/${model}`;
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(model)) {
       throw new RegistryError(
@@ -145,6 +192,10 @@ export class HuggingFaceRegistry implements ModelRegistry {
       }),
     );
     const files = await this.listFiles(repo, commit, versionOrAlias);
+    return { repo, commit, refs, cardData: info.cardData, tags: info.tags, files };
+  }
+
+  private signatureOf({ repo, commit, files }: Located): RemoteFile {
     const signature = files.find((file) => file.path === SIGNATURE_FILE);
     if (!signature) {
       throw new RegistryError(
@@ -154,17 +205,12 @@ export class HuggingFaceRegistry implements ModelRegistry {
         `sign the model folder (model-promote sign DIR) and commit ${SIGNATURE_FILE} with it`,
       );
     }
-    const materialized = await materializeSigned(
-      this.options.cache,
-      `hf/${this.hubUrl}/${repo}/${commit}`,
-      files,
-      signature,
-      {
-        logger: this.options.logger,
-        label: `${repo}@${commit.slice(0, 12)} from ${this.hubUrl}`,
-        ...(this.options.retries !== undefined && { retries: this.options.retries }),
-      },
-    );
+    return signature;
+  }
+
+  /** What a resolved version is, however its files are then read. */
+  private versionInfo(model: string, requested: string, located: Located): VersionInfo {
+    const { refs, commit } = located;
     const aliases = [...(refs.branches ?? []), ...(refs.tags ?? [])]
       .filter((ref) => ref.targetCommit === commit)
       .map((ref) => ref.name);
@@ -172,13 +218,10 @@ export class HuggingFaceRegistry implements ModelRegistry {
       registry: this.location,
       model,
       version: commit,
-      requested: versionOrAlias,
+      requested,
       aliases: [...new Set(aliases)].sort(),
-      labels: hubLabels(info.cardData, info.tags),
-      directory: materialized.directory,
-      signaturePath: `${materialized.directory}/${SIGNATURE_FILE}`,
+      labels: hubLabels(located.cardData, located.tags),
       signatureName: SIGNATURE_FILE,
-      knownDigests: materialized.hashed,
     };
   }
 
@@ -235,6 +278,7 @@ export class HuggingFaceRegistry implements ModelRegistry {
           ...(Number.isSafeInteger(size) && { size }),
           ...(entry.lfs?.oid && /^[0-9a-f]{64}$/.test(entry.lfs.oid) && { sha256: entry.lfs.oid }),
           open: () => this.open(repo, commit, entry.path),
+          openFrom: (start: number) => this.openFrom(repo, commit, entry.path, start),
         });
       }
     });
@@ -254,6 +298,44 @@ export class HuggingFaceRegistry implements ModelRegistry {
         "check the revision's files on the Hub",
       );
     return blob.stream() as unknown as AsyncIterable<Uint8Array>;
+  }
+
+  /**
+   * The file's bytes from byte `start` on: a Range request on its resolve URL, which the Hub
+   * redirects (LFS files) to a store that serves ranges. fetch drops the Authorization header on a
+   * redirect to another origin, so the token does not travel to the store.
+   */
+  private async openFrom(
+    repo: string,
+    commit: string,
+    path: string,
+    start: number,
+  ): Promise<AsyncIterable<Uint8Array>> {
+    const what = `downloading ${path} of ${repo}@${commit.slice(0, 12)} from byte ${start}`;
+    const url = `${this.hubUrl}/${repo}/resolve/${commit}/${path.split('/').map(encodeURIComponent).join('/')}`;
+    let response: Response;
+    try {
+      response = await this.fetch(url, {
+        headers: { range: `bytes=${start}-`, ...(this.token && { authorization: `Bearer ${this.token}` }) },
+      });
+    } catch (error) {
+      throw unreachable(this.hubUrl, what, error);
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      throw this.statusError(response.status, `${what}: ${response.status} ${errorText(text)}`, repo, commit);
+    }
+    const range = response.headers.get('content-range') ?? '';
+    if (response.status !== 206 || !range.startsWith(`bytes ${start}-`) || !response.body) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new HubError(
+        'failed',
+        'invalid-response',
+        `${what}: ${this.hubUrl} answered ${response.status}${range ? ` (${range})` : ''}, not 206 from byte ${start}, to a Range request`,
+        'the Hub does not serve this file in ranges: the file is read again from its start',
+      );
+    }
+    return response.body as unknown as AsyncIterable<Uint8Array>;
   }
 
   /** Runs a @huggingface/hub call; its errors become HubError / RegistryError naming the request. */
