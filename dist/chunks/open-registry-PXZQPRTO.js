@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   downloadCache,
   openRegistry
-} from "./chunk-FHEEVHMF.js";
+} from "./chunk-FGC42LDL.js";
 import "./chunk-FGDVGVJY.js";
 import "./chunk-XPD7MY5L.js";
 import "./chunk-KQSDLUKI.js";

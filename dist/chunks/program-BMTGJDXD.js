@@ -3589,7 +3589,7 @@ function historyCommand() {
       if (!registry || !model)
         throw new UsageError("history needs --registry and --model", "name the registry and the model");
       const [{ openRegistry }, { historyStats }, { renderHistoryStats }, { oneLine }] = await Promise.all([
-        import("./open-registry-K247YDUZ.js"),
+        import("./open-registry-PXZQPRTO.js"),
         import("./history-stats-MQDAE2WV.js"),
         import("./history-text-KYZKAC6G.js"),
         import("./outside-text-BFYFWU5I.js")
@@ -3634,7 +3634,7 @@ function promoteCommand() {
     async (options, _args, io) => {
       const [{ cliPlatform }, { runPromotion }] = await Promise.all([
         import("./cli-platform-XWNS7LIR.js"),
-        import("./run-promotion-FLBAHGHM.js")
+        import("./run-promotion-OJGFBTUG.js")
       ]);
       const platform = cliPlatform({
         readInput: inputReader(options),
@@ -3838,7 +3838,7 @@ async function registryLabels(options, cwd) {
       "give --registry and --model (and --version), or --label key=value"
     );
   }
-  const { openRegistry } = await import("./open-registry-K247YDUZ.js");
+  const { openRegistry } = await import("./open-registry-PXZQPRTO.js");
   return (await openRegistry(registry, cwd).resolve(model, version ?? "latest")).labels;
 }
 async function baseRegistry(stderr, verbose) {

@@ -29,7 +29,7 @@ import {
 } from "./chunk-OO2DKS6N.js";
 import {
   openRegistry
-} from "./chunk-FHEEVHMF.js";
+} from "./chunk-FGC42LDL.js";
 import {
   DownloadCache
 } from "./chunk-FGDVGVJY.js";

@@ -3,7 +3,7 @@ import {
   outputsOf,
   runPromotion,
   unstartedRecord
-} from "./chunk-2DCSGHWI.js";
+} from "./chunk-CPMXUWSP.js";
 import "./chunk-KNBBOY3U.js";
 import "./chunk-OJ22VR6U.js";
 import "./chunk-DJBYNESQ.js";
@@ -12,7 +12,7 @@ import "./chunk-P4EM6VDN.js";
 import "./chunk-EN2KTAKO.js";
 import "./chunk-GB4LVBZF.js";
 import "./chunk-OO2DKS6N.js";
-import "./chunk-FHEEVHMF.js";
+import "./chunk-FGC42LDL.js";
 import "./chunk-FGDVGVJY.js";
 import "./chunk-XPD7MY5L.js";
 import "./chunk-KQSDLUKI.js";

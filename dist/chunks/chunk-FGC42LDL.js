@@ -4653,6 +4653,38 @@ var HuggingFaceRegistry = class {
   warned = false;
   fetch;
   async resolve(model, versionOrAlias) {
+    const located = await this.locate(model, versionOrAlias);
+    const { repo, commit: commit2, files } = located;
+    const materialized = await materializeSigned(
+      this.options.cache,
+      `hf/${this.hubUrl}/${repo}/${commit2}`,
+      files,
+      this.signatureOf(located),
+      {
+        logger: this.options.logger,
+        label: this.label(repo, commit2),
+        ...this.options.retries !== void 0 && { retries: this.options.retries }
+      }
+    );
+    return {
+      ...this.versionInfo(model, versionOrAlias, located),
+      directory: materialized.directory,
+      signaturePath: `${materialized.directory}/${SIGNATURE_FILE}`,
+      knownDigests: materialized.hashed
+    };
+  }
+  /** The version listed and its signature read, no model byte: the promotion streams the files. */
+  async resolveListed(model, versionOrAlias) {
+    const located = await this.locate(model, versionOrAlias);
+    const label = this.label(located.repo, located.commit);
+    const listed = await listSigned(located.files, this.signatureOf(located), label);
+    return { ...this.versionInfo(model, versionOrAlias, located), label, ...listed };
+  }
+  label(repo, commit2) {
+    return `${repo}@${commit2.slice(0, 12)} from ${this.hubUrl}`;
+  }
+  /** The revision pinned to its commit, its model info and its files; nothing downloaded. */
+  async locate(model, versionOrAlias) {
     const repo = `${this.organisation}/${model}`;
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(model)) {
       throw new RegistryError(
@@ -4697,6 +4729,9 @@ var HuggingFaceRegistry = class {
       })
     );
     const files = await this.listFiles(repo, commit2, versionOrAlias);
+    return { repo, commit: commit2, refs, cardData: info.cardData, tags: info.tags, files };
+  }
+  signatureOf({ repo, commit: commit2, files }) {
     const signature = files.find((file) => file.path === SIGNATURE_FILE);
     if (!signature) {
       throw new RegistryError(
@@ -4706,29 +4741,20 @@ var HuggingFaceRegistry = class {
         `sign the model folder (model-promote sign DIR) and commit ${SIGNATURE_FILE} with it`
       );
     }
-    const materialized = await materializeSigned(
-      this.options.cache,
-      `hf/${this.hubUrl}/${repo}/${commit2}`,
-      files,
-      signature,
-      {
-        logger: this.options.logger,
-        label: `${repo}@${commit2.slice(0, 12)} from ${this.hubUrl}`,
-        ...this.options.retries !== void 0 && { retries: this.options.retries }
-      }
-    );
+    return signature;
+  }
+  /** What a resolved version is, however its files are then read. */
+  versionInfo(model, requested, located) {
+    const { refs, commit: commit2 } = located;
     const aliases = [...refs.branches ?? [], ...refs.tags ?? []].filter((ref) => ref.targetCommit === commit2).map((ref) => ref.name);
     return {
       registry: this.location,
       model,
       version: commit2,
-      requested: versionOrAlias,
+      requested,
       aliases: [...new Set(aliases)].sort(),
-      labels: hubLabels(info.cardData, info.tags),
-      directory: materialized.directory,
-      signaturePath: `${materialized.directory}/${SIGNATURE_FILE}`,
-      signatureName: SIGNATURE_FILE,
-      knownDigests: materialized.hashed
+      labels: hubLabels(located.cardData, located.tags),
+      signatureName: SIGNATURE_FILE
     };
   }
   async recordPromotion(version) {
@@ -4778,7 +4804,8 @@ var HuggingFaceRegistry = class {
           path: entry.path,
           ...Number.isSafeInteger(size) && { size },
           ...entry.lfs?.oid && /^[0-9a-f]{64}$/.test(entry.lfs.oid) && { sha256: entry.lfs.oid },
-          open: () => this.open(repo, commit2, entry.path)
+          open: () => this.open(repo, commit2, entry.path),
+          openFrom: (start) => this.openFrom(repo, commit2, entry.path, start)
         });
       }
     });
@@ -4800,6 +4827,38 @@ var HuggingFaceRegistry = class {
         "check the revision's files on the Hub"
       );
     return blob.stream();
+  }
+  /**
+   * The file's bytes from byte `start` on: a Range request on its resolve URL, which the Hub
+   * redirects (LFS files) to a store that serves ranges. fetch drops the Authorization header on a
+   * redirect to another origin, so the token does not travel to the store.
+   */
+  async openFrom(repo, commit2, path3, start) {
+    const what = `downloading ${path3} of ${repo}@${commit2.slice(0, 12)} from byte ${start}`;
+    const url = `${this.hubUrl}/${repo}/resolve/${commit2}/${path3.split("/").map(encodeURIComponent).join("/")}`;
+    let response;
+    try {
+      response = await this.fetch(url, {
+        headers: { range: `bytes=${start}-`, ...this.token && { authorization: `Bearer ${this.token}` } }
+      });
+    } catch (error) {
+      throw unreachable(this.hubUrl, what, error);
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => "");
+      throw this.statusError(response.status, `${what}: ${response.status} ${errorText(text)}`, repo, commit2);
+    }
+    const range = response.headers.get("content-range") ?? "";
+    if (response.status !== 206 || !range.startsWith(`bytes ${start}-`) || !response.body) {
+      await response.body?.cancel().catch(() => void 0);
+      throw new HubError(
+        "failed",
+        "invalid-response",
+        `${what}: ${this.hubUrl} answered ${response.status}${range ? ` (${range})` : ""}, not 206 from byte ${start}, to a Range request`,
+        "the Hub does not serve this file in ranges: the file is read again from its start"
+      );
+    }
+    return response.body;
   }
   /** Runs a @huggingface/hub call; its errors become HubError / RegistryError naming the request. */
   async hub(what, repo, requested, call) {
