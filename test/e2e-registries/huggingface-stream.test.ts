@@ -189,6 +189,8 @@ describe('a registry that refuses a blob mid-stream', () => {
       // The 413 to the streamed PATCH sends the layer in chunks; the session's limit refuses them too.
       expect(run.stderr).toMatch(/refused a streamed upload \(413.*sending 6 MiB chunks/);
       expect(record.error.message).toMatch(/pushing a blob to .*hf-refused: 413 .*exceeds the size limit/);
+      expect(record.error.code).toBe('blob-too-large');
+      expect(record.error.hint).toMatch(/body-size limit/);
       expect(record.image).toBeUndefined();
       expect(await tags('hf-refused')).toEqual([]);
       expect(proxy.requests.filter((r) => r.method === 'PUT' && r.url.includes('/manifests/'))).toEqual([]);

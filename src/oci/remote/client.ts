@@ -381,11 +381,11 @@ export class RegistryClient {
           parseRetryAfter(response.header('retry-after')),
         );
       }
-      throw await this.statusError(response.status, body, options);
+      throw await this.statusError(response.status, body, options, url);
     }
   }
 
-  private async statusError(status: number, body: string, options: SendOptions): Promise<Error> {
+  private async statusError(status: number, body: string, options: SendOptions, url: URL): Promise<Error> {
     const codes = parseErrorBody(body).map((e) => e.code);
     const detail = body ? `: ${describeErrorBody(body)}` : '';
     if (status === 404 && codes.some((c) => c === 'BLOB_UPLOAD_UNKNOWN' || c === 'BLOB_UPLOAD_INVALID')) {
@@ -404,11 +404,14 @@ export class RegistryClient {
       );
     }
     if (status === 413) {
+      const blob = url.pathname.includes('/blobs/');
       return error(
         'failed',
-        'manifest-too-large',
+        blob ? 'blob-too-large' : 'manifest-too-large',
         `${options.what}: 413 from ${this.registry}, too large${detail}`,
-        'the registry limits object size: make the manifest or layer smaller, or raise the limit',
+        blob
+          ? 'the registry (or a proxy in front of it) limits the size of an upload: raise its body-size limit'
+          : 'the registry limits manifest size: make the manifest smaller, or raise the limit',
       );
     }
     if (status === 400 || status === 415) {
@@ -417,11 +420,13 @@ export class RegistryClient {
         'failed',
         digestProblem ? 'digest-mismatch' : 'manifest-rejected',
         `${options.what}: ${status} from ${this.registry}${detail}`,
-        digestProblem
-          ? 'the bytes changed while they were sent: push again'
-          : codes.includes('MANIFEST_BLOB_UNKNOWN')
-            ? 'a blob the manifest names is missing: push the blobs before the manifest'
-            : 'the registry does not accept this media type or manifest: check it supports OCI image manifests',
+        codes.includes('SIZE_INVALID')
+          ? 'the registry received another size than was sent: push again; if it repeats, check for a proxy in front of the registry that cuts large request bodies'
+          : digestProblem
+            ? 'the bytes changed while they were sent: push again'
+            : codes.includes('MANIFEST_BLOB_UNKNOWN')
+              ? 'a blob the manifest names is missing: push the blobs before the manifest'
+              : 'the registry does not accept this media type or manifest: check it supports OCI image manifests',
       );
     }
     if (status === 404) {

@@ -11,6 +11,7 @@ export type OciRegistryErrorCode =
   | 'platform-unknown'
   | 'manifest-rejected'
   | 'manifest-too-large'
+  | 'blob-too-large'
   | 'blob-unknown'
   | 'blob-upload-failed'
   | 'digest-mismatch'
