@@ -76,6 +76,22 @@ describe('streamProgress', () => {
     expect(logger.lines[2]).toBe('stream: 5.0 KiB / 8.0 KiB verified (62%), 5.0 KiB sent, 2.5 KiB/s, done');
   });
 
+  it('takes back what a file counted when its layer restarts: never over 100%', () => {
+    const logger = new MemoryLogger();
+    const clock = fakeClock();
+    const progress = streamProgress(logger, 'stream', [{ path: 'a.bin', size: 4096 }], {
+      intervalMs: 1000,
+      now: clock.now,
+    });
+    progress.started('a.bin');
+    progress.verified('a.bin', 3072);
+    progress.started('a.bin'); // the upload broke mid-file: the layer is read again from its start
+    progress.verified('a.bin', 4096);
+    clock.advance(1000);
+    progress.done();
+    expect(logger.lines).toEqual(['stream: 4.0 KiB / 4.0 KiB verified (100%), 0 B sent, 4.0 KiB/s, done']);
+  });
+
   it.each([
     [0.4, '0 s'],
     [59, '59 s'],

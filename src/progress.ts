@@ -48,6 +48,11 @@ export function byteProgress(
 }
 
 export interface StreamProgress {
+  /**
+   * `file` is read from its first byte (again, when its layer restarts): what it counted before is
+   * taken back, so a restart never shows more than 100% verified.
+   */
+  started(file: string): void;
   /** `bytes` more of `file` passed the signature check. */
   verified(file: string, bytes: number): void;
   /** Bytes sent to the target so far, in total (retries included). */
@@ -100,6 +105,10 @@ export function streamProgress(
     }
   };
   return {
+    started(file) {
+      verified -= done.get(file) ?? 0;
+      done.set(file, 0);
+    },
     verified(file, bytes) {
       verified += bytes;
       done.set(file, (done.get(file) ?? 0) + bytes);

@@ -206,6 +206,7 @@ async function buildStage(
         image = await buildImage({ ...plan.imageInput, ...buildBytes(plan.source) }, sink, {
           check: streamed
             ? async (file, size) => {
+                streamed.started(file);
                 const inner = await check(file, size);
                 return {
                   update: (chunk) => {
