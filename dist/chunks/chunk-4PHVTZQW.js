@@ -4,7 +4,7 @@ import {
   OciModelRegistry,
   listSigned,
   materializeSigned
-} from "./chunk-FGDVGVJY.js";
+} from "./chunk-BECFSMBZ.js";
 import {
   FolderRegistry,
   RegistryError
@@ -17,7 +17,7 @@ import {
   isRetryableStatus,
   parseRetryAfter,
   withRetry
-} from "./chunk-3KYYGMJH.js";
+} from "./chunk-X2KP4GPK.js";
 import {
   silentLogger
 } from "./chunk-WPYXZ6I6.js";

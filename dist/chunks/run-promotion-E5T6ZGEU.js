@@ -3,8 +3,8 @@ import {
   outputsOf,
   runPromotion,
   unstartedRecord
-} from "./chunk-CPMXUWSP.js";
-import "./chunk-KNBBOY3U.js";
+} from "./chunk-FOFXBTO5.js";
+import "./chunk-W5BGFOLU.js";
 import "./chunk-OJ22VR6U.js";
 import "./chunk-DJBYNESQ.js";
 import "./chunk-NMTSEJ4W.js";
@@ -12,10 +12,10 @@ import "./chunk-P4EM6VDN.js";
 import "./chunk-EN2KTAKO.js";
 import "./chunk-GB4LVBZF.js";
 import "./chunk-OO2DKS6N.js";
-import "./chunk-FGC42LDL.js";
-import "./chunk-FGDVGVJY.js";
+import "./chunk-4PHVTZQW.js";
+import "./chunk-BECFSMBZ.js";
 import "./chunk-XPD7MY5L.js";
-import "./chunk-KQSDLUKI.js";
+import "./chunk-UXV53RR6.js";
 import "./chunk-N2JUA4T2.js";
 import "./chunk-HER5W5ST.js";
 import "./chunk-SDNU7X5E.js";
@@ -34,14 +34,14 @@ import "./chunk-YY4OKDUI.js";
 import "./chunk-CNCN7DOH.js";
 import "./chunk-CUXJFSTO.js";
 import "./chunk-ABZBNJLJ.js";
-import "./chunk-4FMAHXYO.js";
-import "./chunk-GZ6HYG7E.js";
+import "./chunk-YXHXVUD3.js";
+import "./chunk-ZMIE2ZLL.js";
 import "./chunk-R2UCZZQQ.js";
 import "./chunk-P4GOECZY.js";
-import "./chunk-MDC4KYY5.js";
+import "./chunk-4FLSIQJZ.js";
 import "./chunk-6UQBBSCY.js";
 import "./chunk-2BDLSEHF.js";
-import "./chunk-3KYYGMJH.js";
+import "./chunk-X2KP4GPK.js";
 import "./chunk-WPYXZ6I6.js";
 import "./chunk-BPKCH6W6.js";
 import "./chunk-6U5D3XBS.js";

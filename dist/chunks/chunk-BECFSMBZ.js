@@ -12,13 +12,13 @@ import {
   SIGSTORE_BUNDLE_TYPE,
   attachReferrer,
   listReferrers
-} from "./chunk-KQSDLUKI.js";
+} from "./chunk-UXV53RR6.js";
 import {
   Limiter
 } from "./chunk-P4GOECZY.js";
 import {
   stableJson
-} from "./chunk-MDC4KYY5.js";
+} from "./chunk-4FLSIQJZ.js";
 import {
   parseManifest
 } from "./chunk-2BDLSEHF.js";
@@ -29,7 +29,7 @@ import {
   describeCause,
   repositoryScope,
   withRetry
-} from "./chunk-3KYYGMJH.js";
+} from "./chunk-X2KP4GPK.js";
 import {
   silentLogger
 } from "./chunk-WPYXZ6I6.js";

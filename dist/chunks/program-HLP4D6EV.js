@@ -3589,7 +3589,7 @@ function historyCommand() {
       if (!registry || !model)
         throw new UsageError("history needs --registry and --model", "name the registry and the model");
       const [{ openRegistry }, { historyStats }, { renderHistoryStats }, { oneLine }] = await Promise.all([
-        import("./open-registry-PXZQPRTO.js"),
+        import("./open-registry-2YBFF3BC.js"),
         import("./history-stats-MQDAE2WV.js"),
         import("./history-text-KYZKAC6G.js"),
         import("./outside-text-BFYFWU5I.js")
@@ -3634,7 +3634,7 @@ function promoteCommand() {
     async (options, _args, io) => {
       const [{ cliPlatform }, { runPromotion }] = await Promise.all([
         import("./cli-platform-XWNS7LIR.js"),
-        import("./run-promotion-OJGFBTUG.js")
+        import("./run-promotion-E5T6ZGEU.js")
       ]);
       const platform = cliPlatform({
         readInput: inputReader(options),
@@ -3719,10 +3719,10 @@ function publishCommand() {
         { modelRepository, parseOciLocation },
         { publishModel }
       ] = await Promise.all([
-        import("./client-MGNHOPB7.js"),
+        import("./client-LHRKIBZE.js"),
         import("./credentials-YMMX35FB.js"),
-        import("./oci-model-registry-LWKILKOP.js"),
-        import("./publish-model-M7EAHRZJ.js")
+        import("./oci-model-registry-UKHG4ZYO.js"),
+        import("./publish-model-TIPTCWX3.js")
       ]);
       const location = parseOciLocation(registry);
       const repository = modelRepository(location, model);
@@ -3838,11 +3838,11 @@ async function registryLabels(options, cwd) {
       "give --registry and --model (and --version), or --label key=value"
     );
   }
-  const { openRegistry } = await import("./open-registry-PXZQPRTO.js");
+  const { openRegistry } = await import("./open-registry-2YBFF3BC.js");
   return (await openRegistry(registry, cwd).resolve(model, version ?? "latest")).labels;
 }
 async function baseRegistry(stderr, verbose) {
-  const { RegistryClients } = await import("./image-target-FEITSYYF.js");
+  const { RegistryClients } = await import("./image-target-WOR636FO.js");
   return new RegistryClients({ insecure: false, logger: stderrLogger(stderr, verbose) }).baseSource();
 }
 
@@ -4004,12 +4004,12 @@ function verifyPromotionCommand() {
         { refreshPublicGoodRoot },
         { verifyPromotionImage }
       ] = await Promise.all([
-        import("./client-MGNHOPB7.js"),
+        import("./client-LHRKIBZE.js"),
         import("./credentials-YMMX35FB.js"),
         import("./reference-RVM7LZ7Y.js"),
         import("./policy-sources-TA7ZQM67.js"),
         import("./public-good-root-LL2IJNZP.js"),
-        import("./verify-promotion-5S7LHKP5.js")
+        import("./verify-promotion-UMZ2WEC5.js")
       ]);
       const reference = parseImageReference(image);
       const requirement = await requirementFromInputs(parsePolicyInputs(inputReader(options)), io.cwd);

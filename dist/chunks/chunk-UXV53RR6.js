@@ -2,14 +2,14 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   stableJson,
   uploadBlob
-} from "./chunk-MDC4KYY5.js";
+} from "./chunk-4FLSIQJZ.js";
 import {
   parseIndex
 } from "./chunk-2BDLSEHF.js";
 import {
   MAX_MANIFEST_BYTES,
   repositoryScope
-} from "./chunk-3KYYGMJH.js";
+} from "./chunk-X2KP4GPK.js";
 import {
   MediaType,
   digestHex,

@@ -5,7 +5,7 @@ import {
   RegistryClient,
   UploadLost,
   checkStoredDigest
-} from "./chunk-3KYYGMJH.js";
+} from "./chunk-X2KP4GPK.js";
 import "./chunk-WPYXZ6I6.js";
 import "./chunk-BPKCH6W6.js";
 import "./chunk-6U5D3XBS.js";

@@ -4,7 +4,7 @@ import {
   attestationArtifact,
   promotionStatement,
   statementBytes
-} from "./chunk-KNBBOY3U.js";
+} from "./chunk-W5BGFOLU.js";
 import {
   DEFAULT_OUTPUT,
   TOOL_VERSION,
@@ -29,15 +29,15 @@ import {
 } from "./chunk-OO2DKS6N.js";
 import {
   openRegistry
-} from "./chunk-FGC42LDL.js";
+} from "./chunk-4PHVTZQW.js";
 import {
   DownloadCache
-} from "./chunk-FGDVGVJY.js";
+} from "./chunk-BECFSMBZ.js";
 import {
   PROMOTION_RECORD_TYPE,
   SIGSTORE_BUNDLE_TYPE,
   attachReferrer
-} from "./chunk-KQSDLUKI.js";
+} from "./chunk-UXV53RR6.js";
 import {
   SchemaError
 } from "./chunk-N2JUA4T2.js";
@@ -110,12 +110,12 @@ import {
   layoutTarget,
   parseRepository,
   registryTarget
-} from "./chunk-4FMAHXYO.js";
+} from "./chunk-YXHXVUD3.js";
 import {
   RegistrySink,
   byteProgress,
   streamProgress
-} from "./chunk-GZ6HYG7E.js";
+} from "./chunk-ZMIE2ZLL.js";
 import {
   formatBytes
 } from "./chunk-R2UCZZQQ.js";
@@ -124,7 +124,7 @@ import {
 } from "./chunk-P4GOECZY.js";
 import {
   stableJson
-} from "./chunk-MDC4KYY5.js";
+} from "./chunk-4FLSIQJZ.js";
 import {
   silentLogger
 } from "./chunk-WPYXZ6I6.js";
@@ -24814,6 +24814,7 @@ async function buildStage(context, plan, target) {
       try {
         image = await buildImage({ ...plan.imageInput, ...buildBytes(plan.source) }, sink, {
           check: streamed ? async (file, size) => {
+            streamed.started(file);
             const inner = await check(file, size);
             return {
               update: (chunk) => {

@@ -7,7 +7,7 @@ import {
 } from "./chunk-P4GOECZY.js";
 import {
   uploadBlob
-} from "./chunk-MDC4KYY5.js";
+} from "./chunk-4FLSIQJZ.js";
 import {
   silentLogger
 } from "./chunk-WPYXZ6I6.js";
@@ -74,6 +74,10 @@ function streamProgress(logger, label, files, options = {}) {
     }
   };
   return {
+    started(file) {
+      verified -= done.get(file) ?? 0;
+      done.set(file, 0);
+    },
     verified(file, bytes) {
       verified += bytes;
       done.set(file, (done.get(file) ?? 0) + bytes);

@@ -10,7 +10,7 @@ import {
   repositoryScope,
   retrySleep,
   withRetry
-} from "./chunk-3KYYGMJH.js";
+} from "./chunk-X2KP4GPK.js";
 import {
   DigestCounter
 } from "./chunk-BPKCH6W6.js";

@@ -13,7 +13,7 @@ import {
 import {
   SIGSTORE_BUNDLE_TYPE,
   attachReferrer
-} from "./chunk-KQSDLUKI.js";
+} from "./chunk-UXV53RR6.js";
 import {
   listModelFiles
 } from "./chunk-K6FNU6RV.js";
@@ -21,14 +21,14 @@ import "./chunk-XKCH53FU.js";
 import "./chunk-H4IN4WRU.js";
 import {
   RegistrySink
-} from "./chunk-GZ6HYG7E.js";
+} from "./chunk-ZMIE2ZLL.js";
 import "./chunk-R2UCZZQQ.js";
 import "./chunk-P4GOECZY.js";
 import {
   stableJson
-} from "./chunk-MDC4KYY5.js";
+} from "./chunk-4FLSIQJZ.js";
 import "./chunk-2BDLSEHF.js";
-import "./chunk-3KYYGMJH.js";
+import "./chunk-X2KP4GPK.js";
 import "./chunk-WPYXZ6I6.js";
 import {
   MediaType,

@@ -4,15 +4,15 @@ import {
   PROMOTION_ARTIFACT_TYPE,
   modelRepository,
   parseOciLocation
-} from "./chunk-FGDVGVJY.js";
+} from "./chunk-BECFSMBZ.js";
 import "./chunk-XPD7MY5L.js";
-import "./chunk-KQSDLUKI.js";
+import "./chunk-UXV53RR6.js";
 import "./chunk-XKCH53FU.js";
 import "./chunk-H4IN4WRU.js";
 import "./chunk-P4GOECZY.js";
-import "./chunk-MDC4KYY5.js";
+import "./chunk-4FLSIQJZ.js";
 import "./chunk-2BDLSEHF.js";
-import "./chunk-3KYYGMJH.js";
+import "./chunk-X2KP4GPK.js";
 import "./chunk-WPYXZ6I6.js";
 import "./chunk-BPKCH6W6.js";
 import "./chunk-6U5D3XBS.js";

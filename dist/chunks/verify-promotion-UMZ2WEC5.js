@@ -4,9 +4,9 @@ import {
   PROMOTION_PREDICATE_TYPE,
   findPromotionAttestations,
   promotionStatementSchema
-} from "./chunk-KNBBOY3U.js";
+} from "./chunk-W5BGFOLU.js";
 import "./chunk-EN2KTAKO.js";
-import "./chunk-KQSDLUKI.js";
+import "./chunk-UXV53RR6.js";
 import {
   verifyKeyless
 } from "./chunk-C6EBHX6A.js";
@@ -20,11 +20,11 @@ import {
   parseBundle
 } from "./chunk-H4IN4WRU.js";
 import "./chunk-6737T3ZJ.js";
-import "./chunk-MDC4KYY5.js";
+import "./chunk-4FLSIQJZ.js";
 import {
   parseManifest
 } from "./chunk-2BDLSEHF.js";
-import "./chunk-3KYYGMJH.js";
+import "./chunk-X2KP4GPK.js";
 import "./chunk-WPYXZ6I6.js";
 import {
   MediaType,

@@ -734,10 +734,10 @@ var RegistryClient = class {
           parseRetryAfter(response.header("retry-after"))
         );
       }
-      throw await this.statusError(response.status, body, options);
+      throw await this.statusError(response.status, body, options, url);
     }
   }
-  async statusError(status, body, options) {
+  async statusError(status, body, options, url) {
     const codes = parseErrorBody(body).map((e) => e.code);
     const detail = body ? `: ${describeErrorBody(body)}` : "";
     if (status === 404 && codes.some((c) => c === "BLOB_UPLOAD_UNKNOWN" || c === "BLOB_UPLOAD_INVALID")) {
@@ -755,11 +755,12 @@ var RegistryClient = class {
       );
     }
     if (status === 413) {
+      const blob = url.pathname.includes("/blobs/");
       return error(
         "failed",
-        "manifest-too-large",
+        blob ? "blob-too-large" : "manifest-too-large",
         `${options.what}: 413 from ${this.registry}, too large${detail}`,
-        "the registry limits object size: make the manifest or layer smaller, or raise the limit"
+        blob ? "the registry (or a proxy in front of it) limits the size of an upload: raise its body-size limit" : "the registry limits manifest size: make the manifest smaller, or raise the limit"
       );
     }
     if (status === 400 || status === 415) {
@@ -768,7 +769,7 @@ var RegistryClient = class {
         "failed",
         digestProblem ? "digest-mismatch" : "manifest-rejected",
         `${options.what}: ${status} from ${this.registry}${detail}`,
-        digestProblem ? "the bytes changed while they were sent: push again" : codes.includes("MANIFEST_BLOB_UNKNOWN") ? "a blob the manifest names is missing: push the blobs before the manifest" : "the registry does not accept this media type or manifest: check it supports OCI image manifests"
+        codes.includes("SIZE_INVALID") ? "the registry received another size than was sent: push again; if it repeats, check for a proxy in front of the registry that cuts large request bodies" : digestProblem ? "the bytes changed while they were sent: push again" : codes.includes("MANIFEST_BLOB_UNKNOWN") ? "a blob the manifest names is missing: push the blobs before the manifest" : "the registry does not accept this media type or manifest: check it supports OCI image manifests"
       );
     }
     if (status === 404) {

@@ -1,10 +1,10 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   RegistrySink
-} from "./chunk-GZ6HYG7E.js";
+} from "./chunk-ZMIE2ZLL.js";
 import {
   stableJson
-} from "./chunk-MDC4KYY5.js";
+} from "./chunk-4FLSIQJZ.js";
 import {
   LAYOUT_VERSION,
   formatPlatform,
@@ -18,7 +18,7 @@ import {
 } from "./chunk-2BDLSEHF.js";
 import {
   RegistryClient
-} from "./chunk-3KYYGMJH.js";
+} from "./chunk-X2KP4GPK.js";
 import {
   Annotation,
   DigestCounter,

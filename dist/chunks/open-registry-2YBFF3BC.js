@@ -1,28 +1,29 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
-  RegistryClients,
-  layoutTarget,
-  parseRepository,
-  registryTarget
-} from "./chunk-4FMAHXYO.js";
-import "./chunk-GZ6HYG7E.js";
-import "./chunk-R2UCZZQQ.js";
+  downloadCache,
+  openRegistry
+} from "./chunk-4PHVTZQW.js";
+import "./chunk-BECFSMBZ.js";
+import "./chunk-XPD7MY5L.js";
+import "./chunk-UXV53RR6.js";
+import "./chunk-XKCH53FU.js";
+import "./chunk-H4IN4WRU.js";
+import "./chunk-ABZBNJLJ.js";
 import "./chunk-P4GOECZY.js";
-import "./chunk-MDC4KYY5.js";
-import "./chunk-6UQBBSCY.js";
+import "./chunk-4FLSIQJZ.js";
 import "./chunk-2BDLSEHF.js";
-import "./chunk-3KYYGMJH.js";
+import "./chunk-X2KP4GPK.js";
 import "./chunk-WPYXZ6I6.js";
 import "./chunk-BPKCH6W6.js";
 import "./chunk-6U5D3XBS.js";
+import "./chunk-VUSZPZLG.js";
 import "./chunk-IIQ7BM2O.js";
 import "./chunk-NE5QDH7Y.js";
+import "./chunk-VHMCSZIG.js";
 import "./chunk-36Q42R3Y.js";
 import "./chunk-237YPWJV.js";
 import "./chunk-6DG7BXTN.js";
 export {
-  RegistryClients,
-  layoutTarget,
-  parseRepository,
-  registryTarget
+  downloadCache,
+  openRegistry
 };

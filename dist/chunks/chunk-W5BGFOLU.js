@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   SIGSTORE_BUNDLE_TYPE,
   listReferrers
-} from "./chunk-KQSDLUKI.js";
+} from "./chunk-UXV53RR6.js";
 import {
   STATEMENT_TYPE
 } from "./chunk-XKCH53FU.js";
