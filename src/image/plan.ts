@@ -32,7 +32,6 @@ export interface ImagePlanInput {
 export interface VerifiedSignature {
   readonly name: string;
   readonly bytes: Uint8Array;
-  readonly sha256: string;
 }
 
 export interface ImageLayerPlan extends PlannedLayer {

@@ -4,7 +4,6 @@
  * of a model file is read here; each file's bytes are checked as they stream
  * (createContentCheck), and nothing may be used before every file passed.
  */
-import { createHash } from 'node:crypto';
 import { SerializeError } from './serialize-errors.js';
 import { compareManifest } from './serialize-compare.js';
 import { DEFAULT_IGNORE_PATHS, ignoreMatcher } from './serialize-list.js';
@@ -82,10 +81,6 @@ export async function verifySignedListing(
     files: files.map((f) => ({ path: f.path, size: f.size })),
     bytes: files.reduce((sum, file) => sum + file.size, 0),
     digest: `sha256:${manifest.subjectDigest}`,
-    signatureFile: {
-      name: options.signatureName,
-      bytes: bundle,
-      sha256: createHash('sha256').update(bundle).digest('hex'),
-    },
+    signatureFile: { name: options.signatureName, bytes: bundle },
   };
 }

@@ -3,7 +3,6 @@
  * file against the signed digests. The cheap checks come first, so a wrong signer is refused
  * before a byte of the model is read.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PromotionError, UsageError } from '../errors.js';
@@ -48,7 +47,7 @@ export interface SignedFiles {
    * these bytes, never a file read again, so what the cluster checks is what was checked here.
    * `name` is where it came from (a path, or its name in the registry's listing).
    */
-  readonly signatureFile: { readonly name: string; readonly bytes: Uint8Array; readonly sha256: string };
+  readonly signatureFile: { readonly name: string; readonly bytes: Uint8Array };
 }
 
 /** A model whose files were all found equal to what a trusted signer signed. */
@@ -116,11 +115,7 @@ export async function verifyModel(
     files,
     bytes: files.reduce((sum, file) => sum + file.size, 0),
     digest: `sha256:${manifest.subjectDigest}`,
-    signatureFile: {
-      name: model.signaturePath,
-      bytes: bundle,
-      sha256: createHash('sha256').update(bundle).digest('hex'),
-    },
+    signatureFile: { name: model.signaturePath, bytes: bundle },
   };
 }
 
