@@ -3,7 +3,7 @@ import {
   outputsOf,
   runPromotion,
   unstartedRecord
-} from "./chunk-FOFXBTO5.js";
+} from "./chunk-CSSKGU57.js";
 import "./chunk-W5BGFOLU.js";
 import "./chunk-OJ22VR6U.js";
 import "./chunk-DJBYNESQ.js";
@@ -19,7 +19,7 @@ import "./chunk-UXV53RR6.js";
 import "./chunk-N2JUA4T2.js";
 import "./chunk-HER5W5ST.js";
 import "./chunk-SDNU7X5E.js";
-import "./chunk-MB5X2SGX.js";
+import "./chunk-NST37HTF.js";
 import "./chunk-C6EBHX6A.js";
 import "./chunk-JYAUU2OO.js";
 import "./chunk-L6YJBKPG.js";

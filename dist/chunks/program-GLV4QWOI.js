@@ -3634,7 +3634,7 @@ function promoteCommand() {
     async (options, _args, io) => {
       const [{ cliPlatform }, { runPromotion }] = await Promise.all([
         import("./cli-platform-XWNS7LIR.js"),
-        import("./run-promotion-E5T6ZGEU.js")
+        import("./run-promotion-QLCOMMIG.js")
       ]);
       const platform = cliPlatform({
         readInput: inputReader(options),
@@ -3925,7 +3925,7 @@ function verifyCommand() {
         import("./summary-markdown-FXSEFIZG.js"),
         import("./policy-sources-TA7ZQM67.js"),
         import("./public-good-root-LL2IJNZP.js"),
-        import("./verify-model-QSAFJDZB.js"),
+        import("./verify-model-NMYLKBDV.js"),
         import("./cli-platform-XWNS7LIR.js")
       ]);
       const requirement = await requirementFromInputs(parsePolicyInputs(inputReader(options)), io.cwd);

@@ -32,7 +32,6 @@ import {
 } from "./chunk-237YPWJV.js";
 
 // src/signing/verify-model.ts
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -95,11 +94,7 @@ async function verifyModel(model, requirements, options = {}) {
     files,
     bytes: files.reduce((sum, file) => sum + file.size, 0),
     digest: `sha256:${manifest.subjectDigest}`,
-    signatureFile: {
-      name: model.signaturePath,
-      bytes: bundle,
-      sha256: createHash("sha256").update(bundle).digest("hex")
-    }
+    signatureFile: { name: model.signaturePath, bytes: bundle }
   };
 }
 function requirePolicy(requirements) {

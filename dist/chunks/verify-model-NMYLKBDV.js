@@ -3,7 +3,7 @@ import {
   requirePolicy,
   verifyBundle,
   verifyModel
-} from "./chunk-MB5X2SGX.js";
+} from "./chunk-NST37HTF.js";
 import "./chunk-C6EBHX6A.js";
 import "./chunk-JYAUU2OO.js";
 import "./chunk-L6YJBKPG.js";

@@ -54,7 +54,7 @@ import {
 import {
   verifyBundle,
   verifyModel
-} from "./chunk-MB5X2SGX.js";
+} from "./chunk-NST37HTF.js";
 import {
   require_dist as require_dist4,
   require_v2
@@ -25570,7 +25570,6 @@ function unexpected(what) {
 }
 
 // src/signing/verify-listing.ts
-import { createHash as createHash3 } from "node:crypto";
 async function verifySignedListing(bundle, listing, requirements, options) {
   const signature = await verifyBundle(bundle, requirements);
   const { manifest } = signature;
@@ -25612,11 +25611,7 @@ async function verifySignedListing(bundle, listing, requirements, options) {
     files: files.map((f) => ({ path: f.path, size: f.size })),
     bytes: files.reduce((sum, file) => sum + file.size, 0),
     digest: `sha256:${manifest.subjectDigest}`,
-    signatureFile: {
-      name: options.signatureName,
-      bytes: bundle,
-      sha256: createHash3("sha256").update(bundle).digest("hex")
-    }
+    signatureFile: { name: options.signatureName, bytes: bundle }
   };
 }
 
