@@ -4,9 +4,10 @@
  * pods' real processes). The API server reaches it through its aggregation layer: an APIService
  * pointing at a Service whose endpoint is the agent (registerMetricsApi in test-plane.ts).
  *
- * CPU is the process's CPU time (utime + stime from /proc/PID/stat) over the time since the last
- * reading of that process, or since it started; memory is its resident set (VmRSS), which
- * metrics-server reports as the working set. Shapes follow k8s.io/metrics' PodMetrics type.
+ * CPU is the process's CPU time (utime + stime from /proc/PID/stat) over its lifetime, the window
+ * the item names; memory is its resident set (VmRSS), which metrics-server reports as the working
+ * set. The rate must not depend on who asked before: the HPA controller polls this same API, and a
+ * rate "since the last reading" gave a promotion that read after it only an idle server's zeros. Shapes follow k8s.io/metrics' PodMetrics type.
  * Authorization is the API server's (RBAC on pods.metrics.k8s.io, before it proxies); unlike
  * metrics-server this does not check the front-proxy client certificate.
  */
@@ -21,11 +22,6 @@ const GROUP_VERSION = 'metrics.k8s.io/v1beta1';
 export interface PodProcesses {
   readonly pod: LiveObject;
   readonly containers: readonly { readonly name: string; readonly pid: number }[];
-}
-
-interface CpuReading {
-  readonly ticks: number;
-  readonly at: number;
 }
 
 /** CPU ticks used and ticks since boot at start, from /proc/PID/stat; undefined once it is gone. */
@@ -63,24 +59,16 @@ export function selects(selector: string | null, labels: Readonly<Record<string,
 }
 
 export class PodMetricsServer {
-  private readonly last = new Map<number, CpuReading>();
-
   constructor(private readonly pods: () => readonly PodProcesses[]) {}
 
-  /** CPU cores the process used since its last reading (or its start), and its memory. */
-  private usage(pid: number): { cpu: string; memory: string } | undefined {
+  /** CPU cores the process used on average since it started, that lifetime, and its memory. */
+  private usage(pid: number): { cpu: string; memory: string; seconds: number } | undefined {
     const stat = procStat(pid);
     const rss = rssBytes(pid);
     if (!stat || rss === undefined) return undefined;
-    const now = Date.now();
-    const previous = this.last.get(pid) ?? {
-      ticks: 0,
-      at: now - (uptimeSeconds() - stat.startTicks / TICKS_PER_SECOND) * 1000,
-    };
-    this.last.set(pid, { ticks: stat.ticks, at: now });
-    const seconds = Math.max(0.001, (now - previous.at) / 1000);
-    const cores = (stat.ticks - previous.ticks) / TICKS_PER_SECOND / seconds;
-    return { cpu: `${Math.max(0, Math.round(cores * 1e9))}n`, memory: `${Math.round(rss / 1024)}Ki` };
+    const seconds = Math.max(0.01, uptimeSeconds() - stat.startTicks / TICKS_PER_SECOND);
+    const cores = stat.ticks / TICKS_PER_SECOND / seconds;
+    return { cpu: `${Math.round(cores * 1e9)}n`, memory: `${Math.round(rss / 1024)}Ki`, seconds };
   }
 
   private item({ pod, containers }: PodProcesses, now: Date) {
@@ -89,6 +77,7 @@ export class PodMetricsServer {
       return usage ? [{ name: c.name, usage }] : [];
     });
     if (!measured.length) return undefined;
+    const window = Math.min(...measured.map((m) => m.usage.seconds));
     return {
       metadata: {
         name: pod.metadata.name,
@@ -97,8 +86,8 @@ export class PodMetricsServer {
         creationTimestamp: now.toISOString(),
       },
       timestamp: now.toISOString(),
-      window: '1s',
-      containers: measured,
+      window: `${Math.max(1, Math.round(window))}s`,
+      containers: measured.map(({ name, usage: { cpu, memory } }) => ({ name, usage: { cpu, memory } })),
     };
   }
 
