@@ -461,7 +461,11 @@ export class RegistryClient {
   private async statusError(status: number, body: string, options: SendOptions, url: URL): Promise<Error> {
     const codes = parseErrorBody(body).map((e) => e.code);
     const detail = body ? `: ${describeErrorBody(body)}` : '';
-    if (status === 404 && codes.some((c) => c === 'BLOB_UPLOAD_UNKNOWN' || c === 'BLOB_UPLOAD_INVALID')) {
+    // olareg answers 400, not the spec's 404, for a session it dropped (after a refused final PUT).
+    const lost =
+      (status === 404 && codes.some((c) => c === 'BLOB_UPLOAD_UNKNOWN' || c === 'BLOB_UPLOAD_INVALID')) ||
+      (status === 400 && codes.includes('BLOB_UPLOAD_UNKNOWN'));
+    if (lost) {
       return new UploadLost(
         `${options.what}: the registry lost the upload session (${describeErrorBody(body)})`,
       );
