@@ -290,6 +290,7 @@ describe('an oci:// version whose listing gives another size than its layer hold
       const { run, record } = await promote(`oci://${source.host}/models`, tag, target.host, repository);
       expect(run.code).toBe(1);
       expect(record.status).toBe('failed');
+      expect(record.error.code).toBe('download-size-mismatch');
       expect(record.error.message).toContain(
         `${source.host}/models/resumed:${tag} ${served} of ${WEIGHT}, which it lists with ${listed} bytes`,
       );
