@@ -13,7 +13,9 @@
  *
  * The repository is REPO when its last segment is the model's name, else REPO/MODEL: both
  * `oci://ghcr.io/org/models/sentiment --model sentiment` and `oci://ghcr.io/org/models --model
- * sentiment` read ghcr.io/org/models/sentiment. Files stream through the download cache.
+ * sentiment` read ghcr.io/org/models/sentiment. Files stream through the download cache, or
+ * straight into the image (resolveListed), then resume from an offset where the layer allows
+ * (modelpack-range.ts).
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -41,6 +43,7 @@ import { heldToSize } from './signed-download.js';
 import { configLabels, type ModelPackFile, parseModelPackManifest } from './modelpack.js';
 import { ModelPackError } from './modelpack-error.js';
 import { fileFromLayer } from './modelpack-layer.js';
+import { layerFileFrom } from './modelpack-range.js';
 import {
   digestsOfTags,
   isReferrersTag,
@@ -274,18 +277,22 @@ export class OciModelRegistry implements ModelRegistry {
       .sort();
 
     const label = `oci ${what}`;
-    const layerFile = (file: ModelPackFile): RemoteFile => ({
-      path: file.path,
-      ...(file.size !== undefined && { size: file.size }),
-      ...(file.sha256 !== undefined && { sha256: file.sha256 }),
-      open: async () =>
-        fileFromLayer(
-          client.openBlob(repository, file.layer.digest),
-          file.format,
-          file.path,
-          `${what} ${file.layer.digest}`,
-        ),
-    });
+    const layerFile = (file: ModelPackFile): RemoteFile => {
+      const openFrom = layerFileFrom(client, repository, file, `${what} ${file.layer.digest}`);
+      return {
+        path: file.path,
+        ...(file.size !== undefined && { size: file.size }),
+        ...(file.sha256 !== undefined && { sha256: file.sha256 }),
+        open: async () =>
+          fileFromLayer(
+            client.openBlob(repository, file.layer.digest),
+            file.format,
+            file.path,
+            `${what} ${file.layer.digest}`,
+          ),
+        ...(openFrom && { openFrom }),
+      };
+    };
     return { repository, what, label, parsed, descriptor, version, aliases, labels, layerFile };
   }
 

@@ -1,6 +1,6 @@
 /**
  * A TCP proxy in front of a test registry that misbehaves on purpose: it cuts connections once the
- * bytes sent upstream cross a threshold, and answers some connections' first request with 503.
+ * bytes sent upstream (in all, or on one connection) cross a threshold, and answers some connections' first request with 503.
  * It counts bytes both ways, so tests can tell how much a push really sent.
  */
 import { createServer, type Server, type Socket, connect } from 'node:net';
@@ -8,6 +8,11 @@ import { createServer, type Server, type Socket, connect } from 'node:net';
 export interface FaultPlan {
   /** Cut the connection each time this many more bytes have gone upstream (0: never). */
   dropEveryBytes: number;
+  /**
+   * Cut a connection once it alone has sent this many bytes upstream (0: never): lands a cut at a
+   * known place in one large request, whatever other connections send meanwhile.
+   */
+  dropConnectionAtBytes: number;
   /** Cuts at most this many times (then passes everything). */
   maxDrops: number;
   /** Every Nth new connection gets a 503 for its first request (0: never). */
@@ -30,7 +35,13 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
-const NO_FAULTS: FaultPlan = { dropEveryBytes: 0, maxDrops: 0, fail503EveryConnections: 0, max503: 0 };
+const NO_FAULTS: FaultPlan = {
+  dropEveryBytes: 0,
+  dropConnectionAtBytes: 0,
+  maxDrops: 0,
+  fail503EveryConnections: 0,
+  max503: 0,
+};
 
 export async function startFaultProxy(
   targetPort: number,
@@ -72,12 +83,17 @@ export async function startFaultProxy(
     });
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
+    let connectionUp = 0;
     client.on('data', (data: Buffer) => {
       counts.bytesUp += data.byteLength;
-      if (state.dropEveryBytes > 0 && counts.drops < state.maxDrops && counts.bytesUp >= nextDropAt) {
+      connectionUp += data.byteLength;
+      const cutTotal = state.dropEveryBytes > 0 && counts.bytesUp >= nextDropAt;
+      const cutConnection = state.dropConnectionAtBytes > 0 && connectionUp >= state.dropConnectionAtBytes;
+      if ((cutTotal || cutConnection) && counts.drops < state.maxDrops) {
         counts.drops++;
-        const keep = Math.max(0, data.byteLength - (counts.bytesUp - nextDropAt));
-        nextDropAt = counts.bytesUp + state.dropEveryBytes;
+        const over = cutTotal ? counts.bytesUp - nextDropAt : connectionUp - state.dropConnectionAtBytes;
+        const keep = Math.max(0, data.byteLength - over);
+        if (cutTotal) nextDropAt = counts.bytesUp + state.dropEveryBytes;
         upstream.write(data.subarray(0, keep), () => {
           client.resetAndDestroy();
           upstream.destroy();

@@ -271,14 +271,81 @@ export class RegistryClient {
   /** Streams a blob (following redirects to storage without our credentials); checks its digest at the end. */
   async *openBlob(repository: string, digest: string): AsyncIterable<Uint8Array> {
     const what = `reading blob ${digest} from ${this.registry}/${repository}`;
+    yield* this.checkedBlob(await this.getBlob(repository, digest, what), digest, what);
+  }
+
+  /**
+   * Bytes `start` to `end` (inclusive) of a blob: a Range request. A registry that answers 206 sends
+   * that range only, whose digest cannot be checked here: the caller's own check of the bytes has
+   * to cover it (a resumed upload's does: the target registry refuses a blob whose bytes do not give
+   * the digest the first, checked, pass computed). A registry that ignores Range answers 200 with the
+   * whole blob: its bytes before `start` and after `end` are read and dropped, and the digest is
+   * checked at the end as for openBlob, so no byte is ever taken from an unchecked whole blob.
+   */
+  async *openBlobRange(
+    repository: string,
+    digest: string,
+    start: number,
+    end: number,
+  ): AsyncIterable<Uint8Array> {
+    const what = `reading bytes ${start}-${end} of blob ${digest} from ${this.registry}/${repository}`;
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+      throw new RangeError(`${what}: not a byte range`);
+    }
+    const response = await this.getBlob(repository, digest, what, `bytes=${start}-${end}`);
+    if (response.status === 200) {
+      this.logger.debug(
+        `${what}: the registry ignored the Range and sent the whole blob; skipping to byte ${start}`,
+      );
+      let at = 0;
+      for await (const chunk of this.checkedBlob(response, digest, what)) {
+        const from = Math.max(start - at, 0);
+        const to = Math.min(end + 1 - at, chunk.byteLength);
+        at += chunk.byteLength;
+        if (from < to) yield chunk.subarray(from, to);
+      }
+      if (at <= end) throw shortRange(what, Math.max(at - start, 0), end - start + 1);
+      return;
+    }
+    const contentRange = response.header('content-range') ?? '';
+    const served = /^bytes (\d+)-(\d+)\/(?:\d+|\*)$/.exec(contentRange.trim());
+    if (!served || Number(served[1]) !== start || Number(served[2]) !== end) {
+      await response.discard();
+      throw new OciRegistryError(
+        'failed',
+        'registry-response-invalid',
+        `${what}: the registry answered 206 with ${contentRange ? `Content-Range ${JSON.stringify(contentRange)}` : 'no Content-Range'}`,
+        'the registry or a proxy serves other ranges than asked: the blob is read again from its start',
+      );
+    }
+    let read = 0;
+    for await (const chunk of response.stream() as AsyncIterable<Buffer>) {
+      read += chunk.byteLength;
+      if (read > end - start + 1) break;
+      yield chunk;
+    }
+    if (read !== end - start + 1) throw shortRange(what, read, end - start + 1);
+  }
+
+  /** GET of a blob, following redirects to storage (without our credentials), `range` on each hop. */
+  private async getBlob(
+    repository: string,
+    digest: string,
+    what: string,
+    range?: string,
+  ): Promise<HttpResponse> {
+    const ok = range === undefined ? [200] : [200, 206];
+    const expect = [...ok, 301, 302, 303, 307, 308];
+    const headers = range === undefined ? undefined : { range };
     let response = await this.send({
       method: 'GET',
       url: `/v2/${repository}/blobs/${digest}`,
+      ...(headers && { headers }),
       scopes: [repositoryScope(repository, false)],
       what,
-      expect: [200, 301, 302, 303, 307, 308],
+      expect,
     });
-    for (let hops = 0; response.status !== 200; hops++) {
+    for (let hops = 0; !ok.includes(response.status); hops++) {
       const location = response.header('location');
       await response.discard();
       if (!location || hops >= 5)
@@ -286,11 +353,17 @@ export class RegistryClient {
       response = await this.send({
         method: 'GET',
         url: new URL(location, response.url),
+        ...(headers && { headers }),
         scopes: [],
         what,
-        expect: [200, 301, 302, 303, 307, 308],
+        expect,
       });
     }
+    return response;
+  }
+
+  /** The response's bytes, hashed as they pass; a digest other than `digest` fails at the end. */
+  private async *checkedBlob(response: HttpResponse, digest: string, what: string): AsyncIterable<Buffer> {
     const hash = createHash('sha256');
     for await (const chunk of response.stream() as AsyncIterable<Buffer>) {
       hash.update(chunk);
@@ -388,7 +461,11 @@ export class RegistryClient {
   private async statusError(status: number, body: string, options: SendOptions, url: URL): Promise<Error> {
     const codes = parseErrorBody(body).map((e) => e.code);
     const detail = body ? `: ${describeErrorBody(body)}` : '';
-    if (status === 404 && codes.some((c) => c === 'BLOB_UPLOAD_UNKNOWN' || c === 'BLOB_UPLOAD_INVALID')) {
+    // olareg answers 400, not the spec's 404, for a session it dropped (after a refused final PUT).
+    const lost =
+      (status === 404 && codes.some((c) => c === 'BLOB_UPLOAD_UNKNOWN' || c === 'BLOB_UPLOAD_INVALID')) ||
+      (status === 400 && codes.includes('BLOB_UPLOAD_UNKNOWN'));
+    if (lost) {
       return new UploadLost(
         `${options.what}: the registry lost the upload session (${describeErrorBody(body)})`,
       );
@@ -470,4 +547,13 @@ function mediaTypeInside(bytes: Uint8Array): string {
   } catch {
     return MediaType.ImageManifest;
   }
+}
+
+function shortRange(what: string, got: number, wanted: number): OciRegistryError {
+  return new OciRegistryError(
+    'failed',
+    'registry-response-invalid',
+    `${what}: the registry sent ${got > wanted ? 'more than' : 'only'} ${Math.min(got, wanted)} of the ${wanted} bytes asked for`,
+    'the connection broke or the registry serves another blob: the blob is read again from its start',
+  );
 }
