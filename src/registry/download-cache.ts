@@ -21,6 +21,7 @@ import { once } from 'node:events';
 import { PromotionError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Limiter } from '../limiter.js';
+import { openResuming } from './resuming-read.js';
 import { DownloadError } from './download-cache-error.js';
 import { DEFAULT_RETRY, describeCause, RetriesExhausted, type RetryPolicy, withRetry } from '../retry.js';
 
@@ -231,7 +232,7 @@ async function writeHashed(
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   failed.catch(() => undefined);
   try {
-    for await (const chunk of await file.open()) {
+    for await (const chunk of await openResuming(file, 0, options)) {
       if (options.signal?.aborted) throw abortedError(options.label, options.signal);
       size += chunk.byteLength;
       if (file.size !== undefined && size > file.size) throw new SizeMismatch(file, `more than ${file.size}`);

@@ -140,7 +140,7 @@ export class HuggingFaceRegistry implements ModelRegistry {
   async resolveListed(model: string, versionOrAlias: string): Promise<ListedVersion> {
     const located = await this.locate(model, versionOrAlias);
     const label = this.label(located.repo, located.commit);
-    const listed = await listSigned(located.files, this.signatureOf(located), label);
+    const listed = await listSigned(located.files, this.signatureOf(located), label, this.options.logger);
     return { ...this.versionInfo(model, versionOrAlias, located), label, ...listed };
   }
 

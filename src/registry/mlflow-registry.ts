@@ -131,7 +131,12 @@ export class MlflowRegistry implements ModelRegistry {
   async resolveListed(model: string, versionOrAlias: string): Promise<ListedVersion> {
     const { registered, found, version, files } = await this.locate(model, versionOrAlias);
     const label = `${model} v${version} from ${this.client.base}`;
-    const listed = await listSigned(files, this.signatureOf(model, version, files), label);
+    const listed = await listSigned(
+      files,
+      this.signatureOf(model, version, files),
+      label,
+      this.options.logger,
+    );
     return {
       ...this.versionInfo(model, version, versionOrAlias, registered, found),
       label,

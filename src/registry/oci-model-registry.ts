@@ -218,7 +218,7 @@ export class OciModelRegistry implements ModelRegistry {
       label: found.label,
       files: found.parsed.files
         .filter((f) => f !== inArtifact)
-        .map((f) => heldToSize(found.layerFile(f), found.label)),
+        .map((f) => heldToSize(found.layerFile(f), found.label, this.logger)),
       signature,
     };
   }

@@ -2,6 +2,7 @@
  * Downloads a signed model version into the download cache, using what its signature lists (not
  * verified yet) only to find files the cache already holds.
  */
+import type { Logger } from '../logger.js';
 import { expectedDigests } from '../signing/listed-digests.js';
 import {
   type DownloadCache,
@@ -10,6 +11,7 @@ import {
   type MaterializeOptions,
   type RemoteFile,
 } from './download-cache.js';
+import { openResuming } from './resuming-read.js';
 
 /** A signature is small; a registry that serves more than this for one is not believed. */
 const MAX_SIGNATURE_BYTES = 16 * 1024 * 1024;
@@ -68,16 +70,20 @@ export async function listSigned(
   files: readonly RemoteFile[],
   signature: RemoteFile,
   label: string,
+  logger?: Logger,
 ): Promise<{ files: RemoteFile[]; signature: Uint8Array }> {
   const bundle = await readSignatureBytes(signature, label);
   return {
     signature: bundle,
-    files: files.filter((file) => file !== signature).map((file) => heldToSize(file, label)),
+    files: files.filter((file) => file !== signature).map((file) => heldToSize(file, label, logger)),
   };
 }
 
-/** The file, whose streams end with an error naming the registry when they give another size than listed. */
-export function heldToSize(file: RemoteFile, label: string): RemoteFile {
+/**
+ * The file, whose streams end with an error naming the registry when they give another size than
+ * listed, and read on from where they broke when the registry serves ranges.
+ */
+export function heldToSize(file: RemoteFile, label: string, logger?: Logger): RemoteFile {
   const { size } = file;
   if (size === undefined) {
     throw new DownloadError(
@@ -89,10 +95,13 @@ export function heldToSize(file: RemoteFile, label: string): RemoteFile {
   }
   const sized = (stream: AsyncIterable<Uint8Array>, start: number) =>
     exactly(stream, size - start, file, label);
+  const resume = { label, ...(logger && { logger }) };
   return {
     ...file,
-    open: async () => sized(await file.open(), 0),
-    ...(file.openFrom && { openFrom: async (start: number) => sized(await file.openFrom!(start), start) }),
+    open: async () => sized(await openResuming(file, 0, resume), 0),
+    ...(file.openFrom && {
+      openFrom: async (start: number) => sized(await openResuming(file, start, resume), start),
+    }),
   };
 }
 

@@ -103,11 +103,26 @@ async function promote(model: string, repository: string, ...extra: string[]) {
   return promoteTo(registry.host, model, repository, ...extra);
 }
 
-async function promoteTo(host: string, model: string, repository: string, ...extra: string[]) {
+async function promoteTo(
+  host: string,
+  model: string,
+  repository: string,
+  ...extra: string[]
+): Promise<{ run: Awaited<ReturnType<typeof runCli>>; record: any }> {
+  return promoteFrom(server.registry, host, model, repository, ...extra);
+}
+
+async function promoteFrom(
+  source: string,
+  host: string,
+  model: string,
+  repository: string,
+  ...extra: string[]
+) {
   const output = path.join(await temp.make(), 'out');
   const run = await runCli(
     promoteArgs(
-      { registry: server.registry, output, model, version: '1' },
+      { registry: source, output, model, version: '1' },
       '--image-repository',
       `${host}/${repository}`,
       '--json',
@@ -170,6 +185,32 @@ describe('streamed promotion from the real MLflow server to docker-registry', ()
       expect(proxy.counts.drops).toBe(2);
       const reference = await promote('streamed', 'streamed-again');
       expect(record.image.digest).toBe(reference.record.image.digest);
+    } finally {
+      await proxy.stop();
+    }
+  }, 300_000);
+
+  it('reads on where a download broke, with a Range request: no byte of the file read twice', async () => {
+    const port = Number(new URL(server.url).port);
+    // Each cut lands inside a 65 MiB weight file, whatever order the files come in.
+    const proxy = await startFaultProxy(port, { dropDownConnectionAtBytes: 40 * MiB, maxDrops: 2 });
+    try {
+      const { run, record } = await promoteFrom(
+        `mlflow+http://${proxy.host}`,
+        registry.host,
+        'streamed',
+        'streamed-source-dropped',
+      );
+      expect(errorLines(run.stderr)).toEqual([]);
+      expect(run.code).toBe(0);
+      expect(proxy.counts.drops).toBe(2);
+      expect(run.stderr.match(/the connection broke at byte \d+ of shards\/part-[13]\.bin/g)).toHaveLength(2);
+      const reference = await promote('streamed', 'streamed-again-2');
+      expect(record.image.digest).toBe(reference.record.image.digest);
+      // The model once (132 MiB of weights and the example's small files), plus HTTP heads and the
+      // API's JSON: reading a broken file again from its start would add 40 MiB or more.
+      expect(proxy.counts.bytesDown).toBeGreaterThan(132 * MiB);
+      expect(proxy.counts.bytesDown).toBeLessThan(136 * MiB);
     } finally {
       await proxy.stop();
     }

@@ -1,6 +1,7 @@
 /**
  * A TCP proxy in front of a test registry that misbehaves on purpose: it cuts connections once the
- * bytes sent upstream (in all, or on one connection) cross a threshold, and answers some connections' first request with 503.
+ * bytes sent upstream (in all, or on one connection) or downstream (on one connection: a download
+ * that breaks) cross a threshold, and answers some connections' first request with 503.
  * It counts bytes both ways, so tests can tell how much a push really sent.
  */
 import { createServer, type Server, type Socket, connect } from 'node:net';
@@ -13,6 +14,8 @@ export interface FaultPlan {
    * known place in one large request, whatever other connections send meanwhile.
    */
   dropConnectionAtBytes: number;
+  /** Cut a connection once it alone has answered this many bytes downstream (0: never): a download breaking mid-file. */
+  dropDownConnectionAtBytes: number;
   /** Cuts at most this many times (then passes everything). */
   maxDrops: number;
   /** Every Nth new connection gets a 503 for its first request (0: never). */
@@ -38,6 +41,7 @@ export interface FaultProxy {
 const NO_FAULTS: FaultPlan = {
   dropEveryBytes: 0,
   dropConnectionAtBytes: 0,
+  dropDownConnectionAtBytes: 0,
   maxDrops: 0,
   fail503EveryConnections: 0,
   max503: 0,
@@ -103,8 +107,21 @@ export async function startFaultProxy(
       if (!upstream.write(data)) client.pause();
     });
     upstream.on('drain', () => client.resume());
+    let connectionDown = 0;
     upstream.on('data', (data: Buffer) => {
       counts.bytesDown += data.byteLength;
+      connectionDown += data.byteLength;
+      const limit = state.dropDownConnectionAtBytes;
+      if (limit > 0 && connectionDown >= limit && counts.drops < state.maxDrops) {
+        counts.drops++;
+        counts.bytesDown -= connectionDown - limit;
+        client.write(data.subarray(0, data.byteLength - (connectionDown - limit)), () => {
+          client.resetAndDestroy();
+          upstream.destroy();
+        });
+        upstream.pause();
+        return;
+      }
       if (!client.write(data)) upstream.pause();
     });
     client.on('drain', () => upstream.resume());
