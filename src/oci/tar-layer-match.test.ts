@@ -124,4 +124,19 @@ describe('matchTarLayer', () => {
     const match = await matchTarLayer(layer, { sourceDateEpoch: 0 }, chunked(longer), bytes.byteLength);
     expect(match).toEqual({ matched: false, reason: expect.stringMatching(/the blob \d+ or more/) });
   });
+
+  it('stops reading a blob that goes on past its size', async () => {
+    const bytes = await packed();
+    let extra = 0;
+    async function* endless(): AsyncIterable<Uint8Array> {
+      yield* chunked(bytes);
+      for (;;) {
+        extra++;
+        yield Buffer.alloc(65_536);
+      }
+    }
+    const match = await matchTarLayer(layer, { sourceDateEpoch: 0 }, endless(), bytes.byteLength);
+    expect(match).toEqual({ matched: false, reason: expect.stringMatching(/or more/) });
+    expect(extra).toBeLessThanOrEqual(1);
+  });
 });

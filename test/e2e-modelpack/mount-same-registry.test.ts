@@ -1,11 +1,11 @@
 /**
  * ModelPack to image in the same registry (issue 15): a version published with the pool's
- * modelPath streams into an image repository of the same docker-registry 2.8 with its big file's
- * layer mounted, not uploaded (bytes counted at a proxy in front of the registry); the image's
- * layer is the ModelPack layer, digest for digest, and skopeo and umoci unpack the right files.
- * Published under another modelPath, the layer is uploaded as before, and the image is the same
- * one. A version whose big file changed after signing is refused: nothing of it mounted, nothing
- * tagged.
+ * modelPath streams into an image repository of the same registry (docker-registry 2.8, and olareg,
+ * an OCI 1.1 registry) with its big file's layer mounted, not uploaded (bytes counted at a proxy in
+ * front of the registry); the image's layer is the ModelPack layer, digest for digest, and skopeo
+ * and umoci unpack the right files. Published under another modelPath, the layer is uploaded as
+ * before, and the image is the same one. A version whose big file changed after signing is
+ * refused: nothing of it mounted, nothing tagged.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
@@ -22,7 +22,7 @@ import {
   TempDirs,
 } from '../e2e/helpers.js';
 import { type FaultProxy, startFaultProxy } from '../registry/fault-proxy.js';
-import { startRegistry, type TestRegistry } from '../registry/registry-server.js';
+import { startReferrersRegistry, startRegistry, type TestRegistry } from '../registry/registry-server.js';
 import { runPublish } from './helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- records and manifests are read back as plain JSON */
@@ -132,20 +132,17 @@ async function expectModelFilesIn(reference: string): Promise<void> {
   }
 }
 
+let tampered: string;
+
 beforeAll(async () => {
-  registry = await startRegistry();
-  proxy = await startFaultProxy(registry.port);
   process.env.XDG_CACHE_HOME = await temp.make('xdg-');
   delete process.env.RUNNER_TEMP;
   model = await signedModel();
-  const tampered = path.join(await temp.make(), 'tampered');
+  tampered = path.join(await temp.make(), 'tampered');
   await cp(model, tampered, { recursive: true });
   const bytes = await readFile(path.join(tampered, BIG));
   bytes[BIG_BYTES - 1000]! ^= 0xff;
   await writeFile(path.join(tampered, BIG), bytes);
-  await publish(model, 'mounted', '--model-path', '/models');
-  await publish(model, 'elsewhere', '--model-path', '/opt/model');
-  await publish(tampered, 'tampered');
 }, 300_000);
 
 afterAll(async () => {
@@ -153,12 +150,26 @@ afterAll(async () => {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
-  await proxy?.stop();
-  await registry?.stop();
   await temp.cleanup();
 });
 
-describe('ModelPack to an image in the same registry', () => {
+describe.each([
+  { name: 'docker-registry 2.8', start: startRegistry },
+  { name: 'olareg (OCI 1.1)', start: startReferrersRegistry },
+])('ModelPack to an image in the same registry: $name', ({ start }) => {
+  beforeAll(async () => {
+    registry = await start();
+    proxy = await startFaultProxy(registry.port);
+    await publish(model, 'mounted', '--model-path', '/models');
+    await publish(model, 'elsewhere', '--model-path', '/opt/model');
+    await publish(tampered, 'tampered');
+  }, 300_000);
+
+  afterAll(async () => {
+    await proxy?.stop();
+    await registry?.stop();
+  });
+
   it("mounts the big file's layer: none of its bytes uploaded, the same digest, the right files", async () => {
     const { run, record, bytesUp } = await promote('mounted', 'mounted');
     expect(errorLines(run.stderr)).toEqual([]);
