@@ -100,8 +100,14 @@ describe('buildManifest / parseModelPackManifest', () => {
     { prefix: '/models', message: /not a clean relative path/ },
     { prefix: 'models/', message: /not a clean relative path/ },
   ])('refuses a layer prefix $prefix', ({ prefix, message }) => {
-    const bad = structuredClone(manifest);
-    bad.layers[0]!.annotations!['dev.model-promote.layer.prefix'] = prefix;
+    const [first, ...rest] = manifest.layers;
+    const bad = {
+      ...manifest,
+      layers: [
+        { ...first, annotations: { ...first!.annotations, 'dev.model-promote.layer.prefix': prefix } },
+        ...rest,
+      ],
+    };
     expect(() => parseModelPackManifest(MediaType.ImageManifest, json(bad), 'r/m:2')).toThrow(message);
   });
 
