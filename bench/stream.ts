@@ -1,6 +1,8 @@
 /**
  * Benchmark: a streamed promotion (issue 15) from the real MLflow server to docker-registry with no
- * download cache, against the two-step way it replaces, timed in the same script on the same bytes:
+ * download cache, against the two-step way it replaces, timed in the same script on the same bytes;
+ * then the same model from an `oci://` ModelPack source in the image's registry, whose layers are
+ * mounted, against `curl` of its blobs to /dev/null (reading the bytes once is all it may cost):
  *
  *   npx tsx bench/stream.ts                 # 8 GiB in 8 files
  *   npx tsx bench/stream.ts --size-mib 1024 # quicker
@@ -41,12 +43,15 @@ const LABELS = {
 interface ChildResult {
   seconds: number;
   maxRssMiB: number;
+  /** User + system CPU seconds of the child: what the load of a shared machine does not change. */
+  cpuSeconds: number;
   code: number;
   digest?: string;
+  push?: { blobsMounted: number; blobsUploaded: number; bytesUploaded: number };
   stderr: string;
 }
 
-const CLI = resolve('dist/cli/index.js');
+let CLI = resolve('dist/cli/index.js');
 
 /** The promotion through the shipped bundle, under GNU time for its peak RSS. */
 async function promoteWithBundle(
@@ -64,7 +69,7 @@ async function promoteWithBundle(
     '--json',
   );
   const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rusage, process.execPath, CLI, ...args], {
+  const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', rusage, process.execPath, CLI, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -77,13 +82,20 @@ async function promoteWithBundle(
     child.on('exit', (exitCode) => done(exitCode ?? 1));
   });
   const seconds = (performance.now() - started) / 1000;
-  const maxRssKiB = Number(readFileSync(rusage, 'utf8').trim().split('\n').at(-1));
-  const record = code === 0 ? (JSON.parse(stdout) as { image: { digest: string } }) : undefined;
+  const [maxRssKiB, user, system] = (readFileSync(rusage, 'utf8').trim().split('\n').at(-1) ?? '')
+    .split(' ')
+    .map(Number);
+  const record =
+    code === 0
+      ? (JSON.parse(stdout) as { image: { digest: string; push?: ChildResult['push'] } })
+      : undefined;
   return {
     seconds,
-    maxRssMiB: maxRssKiB / 1024,
+    maxRssMiB: (maxRssKiB ?? NaN) / 1024,
+    cpuSeconds: (user ?? NaN) + (system ?? NaN),
     code,
     ...(record && { digest: record.image.digest }),
+    ...(record?.image.push && { push: record.image.push }),
     stderr,
   };
 }
@@ -124,8 +136,11 @@ async function main(): Promise<void> {
       'size-mib': { type: 'string', default: '8192' },
       files: { type: 'string', default: '8' },
       dir: { type: 'string', default: '.bench/stream' },
+      // Another bundle than the committed one (e.g. one built from a branch into another folder).
+      cli: { type: 'string', default: 'dist/cli/index.js' },
     },
   });
+  CLI = resolve(values.cli);
   const sizeMiB = Number(values['size-mib']);
   const count = Math.max(1, Number(values.files));
   const fileSize = Math.floor((sizeMiB * MiB) / count);
@@ -142,8 +157,10 @@ async function main(): Promise<void> {
   };
   const [server, ours, theirs] = await Promise.all([startMlflowServer(), startRegistry(), startRegistry()]);
   let child: ChildResult;
+  let fromModelPack: ChildResult;
   let peakDisk = 0;
   let reference: { curl: number; skopeo: number };
+  let blobsCurl: { seconds: number; cpuSeconds: number };
   try {
     const version = await server.register('big', model, LABELS);
     const base = await artifactBase(server.url, 'big', version);
@@ -204,6 +221,8 @@ async function main(): Promise<void> {
       `docker://${theirs.host}/big:1`,
     ]);
     reference = { curl: (curled - started) / 1000, skopeo: (performance.now() - curled) / 1000 };
+
+    ({ fromModelPack, blobsCurl } = await modelPackCase(model, ours.host, scratch, env, fresh));
   } finally {
     await Promise.all([server.stop(), ours.stop(), theirs.stop()]);
     rmSync(scratch, { recursive: true, force: true });
@@ -232,10 +251,89 @@ async function main(): Promise<void> {
       sizeMiB.toFixed(0),
       `${ratio.toFixed(2)} (${ratio <= 1.0 ? 'ok' : 'MISSED'})`,
     ]),
+    row([
+      'ours: `promote --image-repository` from `oci://` ModelPack in the same registry (layers mounted)',
+      `${fromModelPack.seconds.toFixed(2)} (cpu ${fromModelPack.cpuSeconds.toFixed(2)})`,
+      fromModelPack.maxRssMiB.toFixed(0),
+      '',
+      '1.00',
+    ]),
+    row([
+      '`curl -o /dev/null` of every ModelPack layer blob in parallel (target: ours <= 1.2 x this)',
+      `${blobsCurl.seconds.toFixed(2)} (cpu ${blobsCurl.cpuSeconds.toFixed(2)})`,
+      '',
+      '',
+      `${(fromModelPack.seconds / blobsCurl.seconds).toFixed(2)} (${fromModelPack.seconds / blobsCurl.seconds <= 1.2 ? 'ok' : 'MISSED'})`,
+    ]),
     '',
     `image ${child.digest}`,
+    `from ModelPack: image ${fromModelPack.digest} (${fromModelPack.digest === child.digest ? 'the same' : 'ANOTHER'}); ` +
+      `${fromModelPack.push?.blobsMounted ?? 0} layer(s) mounted, ${fromModelPack.push?.blobsUploaded ?? 0} blob(s) ` +
+      `uploaded, ${fromModelPack.push?.bytesUploaded ?? 0} blob bytes sent (the config and the signature's layer)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * The model published as ModelPack into the registry (not timed), promoted from there into another
+ * repository of it (timed), and the reference: every layer blob read once with curl to /dev/null.
+ */
+async function modelPackCase(
+  model: string,
+  host: string,
+  scratch: string,
+  env: NodeJS.ProcessEnv,
+  fresh: () => void,
+): Promise<{ fromModelPack: ChildResult; blobsCurl: { seconds: number; cpuSeconds: number } }> {
+  const labels = Object.entries(LABELS).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+  await run(
+    process.execPath,
+    [CLI, 'publish', model, '--registry', `oci://${host}/models/big`, '--model', 'big', '--version', '1']
+      .concat(labels)
+      .concat(['--model-path', '/models']),
+    { env },
+  );
+  fresh();
+  const fromModelPack = await promoteWithBundle(
+    `oci://${host}/models`,
+    `${host}/big-from-modelpack`,
+    join(scratch, 'out'),
+    env,
+  );
+  if (fromModelPack.code !== 0) throw new Error(`the ModelPack promotion failed: ${fromModelPack.stderr}`);
+  const response = await fetch(`http://${host}/v2/models/big/manifests/1`, {
+    headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+  });
+  const { layers } = (await response.json()) as { layers: { digest: string }[] };
+  const rusage = (i: number) => join(scratch, `curl-${i}.rusage`);
+  const started = performance.now();
+  await Promise.all(
+    layers.map(({ digest }, i) =>
+      exited(
+        spawn(
+          '/usr/bin/time',
+          [
+            '-f',
+            '%U %S',
+            '-o',
+            rusage(i),
+            'curl',
+            '-sSfL',
+            '-o',
+            '/dev/null',
+            `http://${host}/v2/models/big/blobs/${digest}`,
+          ],
+          { stdio: ['ignore', 'ignore', 'inherit'] },
+        ),
+        'curl',
+      ),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = layers
+    .map((_, i) => readFileSync(rusage(i), 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number))
+    .reduce((sum, [user, system]) => sum + (user ?? NaN) + (system ?? NaN), 0);
+  return { fromModelPack, blobsCurl: { seconds, cpuSeconds } };
 }
 
 await main();

@@ -24,7 +24,7 @@ import type { PromotionContext, PromotionPlan } from './promotion-plan.js';
 import { byteProgress, streamProgress } from './progress.js';
 import { DownloadCache } from './registry/download-cache.js';
 import type { PromotionRecord } from './report/promotion-record.js';
-import { RegistrySink } from './oci/remote/registry-sink.js';
+import { type PushStats, RegistrySink } from './oci/remote/registry-sink.js';
 import {
   buildBytes,
   contentCheck,
@@ -43,6 +43,8 @@ interface BuiltRef {
   readonly reusedLayers?: number;
   /** The signature's layer, when the daemonless builder made it. */
   readonly signatureLayer?: { readonly digest: string; readonly size: number };
+  /** What the push to a registry did, blob by blob. */
+  readonly push?: PushStats;
 }
 
 export async function applyPromotion(
@@ -203,24 +205,29 @@ async function buildStage(
       const sent = () => (sink instanceof RegistrySink ? sink.stats.bytesUploaded : 0);
       let image;
       try {
-        image = await buildImage({ ...plan.imageInput, ...buildBytes(plan.source) }, sink, {
-          check: streamed
-            ? async (file, size) => {
-                streamed.started(file);
-                const inner = await check(file, size);
-                return {
-                  update: (chunk) => {
-                    inner.update(chunk);
-                    streamed.verified(file, chunk.byteLength);
-                    streamed.sent(sent());
-                  },
-                  finish: () => inner.finish(),
-                };
-              }
-            : check,
-          progress: (p) => (streamed ? streamed.sent(sent()) : progress.update(p.bytesDone)),
-          ...(plan.source.kind === 'folder' && layerReuse(context, plan)),
-        });
+        image = await buildImage(
+          { ...plan.imageInput, ...buildBytes(plan.source, plan.target?.registry) },
+          sink,
+          {
+            logger: options.logger,
+            check: streamed
+              ? async (file, size) => {
+                  streamed.started(file);
+                  const inner = await check(file, size);
+                  return {
+                    update: (chunk) => {
+                      inner.update(chunk);
+                      streamed.verified(file, chunk.byteLength);
+                      streamed.sent(sent());
+                    },
+                    finish: () => inner.finish(),
+                  };
+                }
+              : check,
+            progress: (p) => (streamed ? streamed.sent(sent()) : progress.update(p.bytesDone)),
+            ...(plan.source.kind === 'folder' && layerReuse(context, plan)),
+          },
+        );
       } catch (error) {
         // No manifest was written: what the sink uploaded is referenced by nothing. Say which.
         if (sink instanceof RegistrySink && sink.written.length > 0) {
@@ -241,13 +248,15 @@ async function buildStage(
         modelLayers: image.modelLayers,
         ...(image.signatureLayer && { signatureLayer: image.signatureLayer }),
         reusedLayers: image.reusedLayers,
+        ...(sink instanceof RegistrySink && { push: { ...sink.stats } }),
       };
     },
     (b) =>
       `${b.reference}${builder ? ` (${builder.kind})` : ''}` +
       (b.reusedLayers
         ? `; ${b.reusedLayers} of ${plan.image.layers.length} model layer(s) already there, not read`
-        : ''),
+        : '') +
+      (b.push?.blobsMounted ? `; ${b.push.blobsMounted} layer(s) mounted, not uploaded` : ''),
   );
 }
 
@@ -464,6 +473,7 @@ function imageRecord(plan: PromotionPlan, built: BuiltRef): NonNullable<Promotio
       size: built.modelLayers?.[i]?.size ?? layer.bytes,
       ...(built.modelLayers?.[i] && { digest: built.modelLayers[i].digest }),
     })),
+    ...(built.push && { push: built.push }),
     ...(plan.image.signaturePath && {
       signature: {
         path: plan.image.signaturePath,

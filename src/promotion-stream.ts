@@ -67,8 +67,14 @@ export async function readSmallFile(
   return Buffer.concat(chunks);
 }
 
-/** Where the image build reads the files: the folder, or each file's stream from the registry. */
-export function buildBytes(source: ModelSource): Pick<BuildInput, 'directory' | 'openFile' | 'openFileFrom'> {
+/**
+ * Where the image build reads the files: the folder, or each file's stream from the registry; and,
+ * streaming into a registry (`targetRegistry`), the files' own layers there, which it may mount.
+ */
+export function buildBytes(
+  source: ModelSource,
+  targetRegistry?: string,
+): Pick<BuildInput, 'directory' | 'openFile' | 'openFileFrom' | 'mount'> {
   if (source.kind === 'folder') return { directory: source.directory };
   const { files, label } = source;
   const find = (path: string) => {
@@ -84,6 +90,9 @@ export function buildBytes(source: ModelSource): Pick<BuildInput, 'directory' | 
         ? remote.openFrom(start)
         : Promise.reject(new Error(`${label} serves no ranges`));
     },
+    ...(targetRegistry !== undefined && {
+      mount: { registry: targetRegistry, blobOf: (file) => files.get(file.path)?.layer },
+    }),
   };
 }
 

@@ -44,6 +44,12 @@ export function publishCommand(): [Command, CommandAction] {
     .addOption(new Option('--format <format>', 'the ModelPack config format (onnx, safetensors, ...)'))
     .addOption(
       new Option(
+        '--model-path <path>',
+        "where each layer's tar holds the files, as the pools' image.modelPath: promotions to pools with the same path mount the big files' layers instead of uploading them",
+      ).default('/models'),
+    )
+    .addOption(
+      new Option(
         '--source-date-epoch <seconds>',
         'mtime of the tar entries (default SOURCE_DATE_EPOCH, else 0)',
       ),
@@ -117,6 +123,7 @@ export function publishCommand(): [Command, CommandAction] {
           signaturePath: path.resolve(io.cwd, options.signature as string),
         }),
         ...(options.format !== undefined && { format: options.format as string }),
+        modelPath: options.modelPath as string,
         sourceDateEpoch,
         logger,
       });

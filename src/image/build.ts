@@ -1,19 +1,29 @@
 /**
  * Builds the model image into a sink: base layers (copied when the sink lacks them), one tar layer
- * per planned layer (skipped unread when its layer key names a blob the sink has), the config, then
+ * per planned layer (skipped unread when its layer key names a blob the sink has; mounted when its
+ * file's source blob in the same registry proves to be that very layer), the config, then
  * the manifest and its tags. The manifest is written last, so
  * a failure anywhere before leaves nothing tagged.
  */
 import { sha256Digest } from '../oci/digest.js';
 import { stableJson } from '../oci/json.js';
 import { MediaType } from '../oci/media-types.js';
-import type { ImageSink } from '../oci/sink.js';
+import type { LayerBlob } from '../oci/layer-blob.js';
+import type { BlobToWrite, ImageSink } from '../oci/sink.js';
+import { matchTarLayer } from '../oci/tar-layer-match.js';
+import type { Logger } from '../logger.js';
+import { mountDecision } from './layer-mount.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
 import { mapLimited } from '../limiter.js';
 import { applyConfigChanges } from './image-config.js';
 import { type LayerDigest, type LayerDigestStore, layerKey } from './layer-key.js';
 import { type ImageLayerPlan, type ImagePlan, type ImagePlanInput, planImage } from './plan.js';
-import { type ContentCheckHook, type TarLayerOptions, writeTarLayer } from '../oci/tar-layer.js';
+import {
+  type ContentCheckHook,
+  type LayerFile,
+  type TarLayerOptions,
+  writeTarLayer,
+} from '../oci/tar-layer.js';
 
 export interface BuildInput extends ImagePlanInput {
   /** Folder holding the files (their paths are relative to it), unless `openFile` reads them. */
@@ -22,6 +32,15 @@ export interface BuildInput extends ImagePlanInput {
   readonly openFile?: TarLayerOptions['openFile'];
   /** A file's bytes from an offset, where its source serves ranges: a broken upload resumes. */
   readonly openFileFrom?: TarLayerOptions['openFileFrom'];
+  /**
+   * The sink is a repository of `registry`, and some files stream from tar layers of their own in
+   * a registry (ModelPack): a planned layer that mountDecision allows is read once from that blob,
+   * checked (matchTarLayer), and handed to the sink by digest, to mount rather than upload.
+   */
+  readonly mount?: {
+    readonly registry: string;
+    readonly blobOf: (file: LayerFile) => LayerBlob | undefined;
+  };
 }
 
 export interface BuildProgress {
@@ -46,6 +65,8 @@ export interface BuildHooks {
   readonly layerDigests?: LayerDigestStore;
   /** Path (as in `files`) -> sha256 hex of the whole file, from the verified signature. */
   readonly fileSha256?: ReadonlyMap<string, string>;
+  /** Says why a layer whose source is a registry layer is not mounted. */
+  readonly logger?: Logger;
 }
 
 export interface BuiltImage {
@@ -116,6 +137,7 @@ export async function buildImage(
       reusedLayers++;
       return layerDescriptor(known, layer.annotations);
     }
+    const proven = await provenLayer(layer, i);
     const written = await writeTarLayer(
       layer,
       {
@@ -134,11 +156,59 @@ export async function buildImage(
       },
       sink,
       layer.annotations,
+      proven,
     );
     if (key !== undefined && (known?.digest !== written.digest || known.size !== written.size)) {
       await layerDigests?.set(key, { digest: written.digest, size: written.size });
     }
     return written;
+  }
+
+  /**
+   * The layer's digest and size, and where to mount it from, when its file's source blob is that
+   * very layer: read once here, the file checked on the way (so nothing is mounted unchecked).
+   */
+  async function provenLayer(
+    layer: ImageLayerPlan,
+    i: number,
+  ): Promise<Pick<BlobToWrite, 'digest' | 'size' | 'mountFrom'> | undefined> {
+    const file = layer.files[0];
+    const blob = file && input.mount?.blobOf(file);
+    if (!input.mount || !blob) return undefined;
+    const decision = mountDecision(layer, blob, {
+      registry: input.mount.registry,
+      modelPath: plan.modelPath,
+      sourceDateEpoch,
+    });
+    if (!decision.mount) {
+      if (layer.kind === 'file')
+        hooks.logger?.info(`${file.path}: uploading its layer, not mounting it: ${decision.reason}`);
+      return undefined;
+    }
+    let read = 0;
+    const match = await matchTarLayer(
+      layer,
+      {
+        sourceDateEpoch,
+        signal: stop.signal,
+        ...(hooks.check && { check: hooks.check }),
+        ...(hooks.progress && {
+          onBytes: (bytes: number) => {
+            layerDone[i] = read += bytes;
+            reportModel();
+          },
+        }),
+      },
+      blob.open(),
+      blob.size,
+    );
+    if (!match.matched) {
+      hooks.logger?.info(
+        `${file.path}: ${blob.registry}/${blob.repository}@${blob.digest} is not the image's layer of it (${match.reason}): uploading that layer`,
+      );
+      return undefined;
+    }
+    return { digest: blob.digest, size: blob.size, mountFrom: blob.repository };
   }
 
   const signatureLayer = await writeSignatureLayer(input, plan, sourceDateEpoch, sink);

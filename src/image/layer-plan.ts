@@ -104,6 +104,16 @@ function layerOf(kind: PlannedLayer['kind'], files: readonly ModelFile[], prefix
   };
 }
 
+/**
+ * One file's layer of its own under `modelPath`: the prefix's folders, then `PREFIX/path`. What a
+ * big file gets in the image, and what `model-promote publish` writes for every file, so a ModelPack
+ * layer of a big file is, byte for byte, the image's layer of it (a streamed build mounts it).
+ */
+export function fileLayer(file: ModelFile, modelPath: string): PlannedLayer {
+  checkModelFiles([file]);
+  return layerOf('file', [file], tarPrefix(modelPath));
+}
+
 /** The layers for the model's files under `modelPath`: the shared small-file layer first, then big files by path. */
 export function planLayers(
   files: readonly ModelFile[],

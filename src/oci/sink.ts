@@ -23,6 +23,11 @@ export interface BlobToWrite {
   readonly digest?: string;
   readonly size?: number;
   readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * A repository of the sink's registry that holds this blob (of `digest`), which the sink may
+   * mount instead of reading the source; the source is read only when the registry will not mount.
+   */
+  readonly mountFrom?: string;
 }
 
 /**

@@ -9,7 +9,7 @@ import tar from 'tar-stream';
 import { PromotionError } from '../errors.js';
 import { MediaType } from './media-types.js';
 import { OciError } from './oci-error.js';
-import type { BlobSource, ImageSink } from './sink.js';
+import type { BlobSource, BlobToWrite, ImageSink } from './sink.js';
 import type { Descriptor } from './types.js';
 
 /** A file to put into a layer, as verified: the image build's and the model publisher's alike. */
@@ -117,12 +117,17 @@ async function* recycling(
  */
 export const TAR_LAYER_FORMAT = 'model-promote tar layer 1 (tar-stream 3, ustar+pax, 0644/0755, uid 0)';
 
-/** Writes one planned layer into the sink; returns its descriptor (digest == diff_id: uncompressed). */
+/**
+ * Writes one planned layer into the sink; returns its descriptor (digest == diff_id: uncompressed).
+ * `known`: the layer's digest and size when already proven (tar-layer-match.ts), and the repository
+ * the sink may mount it from; the layer is then packed only if the sink reads it.
+ */
 export async function writeTarLayer(
   layer: TarLayer,
   options: WriteLayerOptions,
   sink: ImageSink,
   annotations?: Readonly<Record<string, string>>,
+  known?: Pick<BlobToWrite, 'digest' | 'size' | 'mountFrom'>,
 ): Promise<Descriptor> {
   let filled: Promise<void> | undefined;
   const { onLayerProgress } = options;
@@ -140,7 +145,7 @@ export async function writeTarLayer(
   }
   try {
     const descriptor = await sink.writeBlob(
-      { mediaType: MediaType.Layer, ...(annotations ? { annotations } : {}) },
+      { mediaType: MediaType.Layer, ...(annotations ? { annotations } : {}), ...known },
       source,
     );
     await filled;

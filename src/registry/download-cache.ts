@@ -21,6 +21,7 @@ import { once } from 'node:events';
 import { PromotionError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Limiter } from '../limiter.js';
+import type { LayerBlob } from '../oci/layer-blob.js';
 import { openResuming } from './resuming-read.js';
 import { DownloadError } from './download-cache-error.js';
 import { DEFAULT_RETRY, describeCause, RetriesExhausted, type RetryPolicy, withRetry } from '../retry.js';
@@ -41,6 +42,8 @@ export interface RemoteFile {
    * ranges: a streamed upload that broke resumes without reading the file from its start again.
    */
   openFrom?(start: number): Promise<AsyncIterable<Uint8Array>>;
+  /** The file is alone in a tar layer of a registry (ModelPack): a streamed build may mount that blob. */
+  readonly layer?: LayerBlob;
 }
 
 export interface MaterializeOptions {

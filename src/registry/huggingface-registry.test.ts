@@ -164,14 +164,28 @@ describe('Hugging Face registry', () => {
     }
   });
 
-  it('retries a 503 and a download cut short', async () => {
+  it('retries a 503, and reads on with a Range request where a download was cut short', async () => {
     ctx.double.faults.unavailable = 1;
     ctx.double.faults.truncate.set('vocab.txt', 1);
+    const before = ctx.double.requests.length;
     const version = await ctx.registry.resolve('sentiment', 'v2');
     expect(await readFile(path.join(version.directory, 'vocab.txt'))).toEqual(
       await readFile(path.join(EXAMPLE, '2/vocab.txt')),
     );
     expect(ctx.logger.lines.some((l) => /HTTP 503/.test(l))).toBe(true);
+    expect(ctx.logger.lines.some((l) => /connection broke at byte \d+ of vocab\.txt/.test(l))).toBe(true);
+    const ranges = ctx.double.requests
+      .slice(before)
+      .filter((r) => r.path.endsWith('/vocab.txt') && r.range !== undefined && r.range !== 'bytes=0-0');
+    expect(ranges.map((r) => r.range)).toEqual([expect.stringMatching(/^bytes=[1-9]\d*-$/)]);
+  });
+
+  it('reads a file again from its start when the resumes were cut short too', async () => {
+    ctx.double.faults.truncate.set('vocab.txt', 5);
+    const version = await ctx.registry.resolve('sentiment', 'v2');
+    expect(await readFile(path.join(version.directory, 'vocab.txt'))).toEqual(
+      await readFile(path.join(EXAMPLE, '2/vocab.txt')),
+    );
     expect(ctx.logger.lines.some((l) => /downloading vocab\.txt failed/.test(l))).toBe(true);
   });
 

@@ -1,8 +1,10 @@
 /**
  * The bytes of one model file out of a ModelPack layer, as the layer streams in: raw layers are the
  * file; tar layers (optionally gzip or zstd) are unpacked on the fly and must hold exactly that one
- * regular file (folder entries are allowed). The whole blob is always read to its end, so the
- * registry client checks the layer digest before the last file byte is accepted.
+ * regular file (folder entries are allowed), named as its path, or `PREFIX/path` when the layer is
+ * annotated with that prefix (`model-promote publish` writes the image's layout). The whole blob is
+ * always read to its end, so the registry client checks the layer digest before the last file byte
+ * is accepted.
  */
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,12 +13,19 @@ import tar from 'tar-stream';
 import type { LayerFormat } from './modelpack.js';
 import { ModelPackError } from './modelpack-error.js';
 
+/** The tar name of a layer's file: its model path, under the layer's prefix when it has one. */
+export function layerEntryName(path: string, prefix?: string): string {
+  return prefix ? `${prefix}/${path}` : path;
+}
+
 export async function* fileFromLayer(
   blob: AsyncIterable<Uint8Array>,
   format: LayerFormat,
   path: string,
   what: string,
+  prefix?: string,
 ): AsyncIterable<Uint8Array> {
+  const name = layerEntryName(path, prefix);
   if (format === 'raw') {
     yield* blob;
     return;
@@ -31,14 +40,14 @@ export async function* fileFromLayer(
   try {
     for await (const entry of extract) {
       const { type } = entry.header;
-      const name = entry.header.name.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+      const entryName = entry.header.name.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
       if (type === 'directory') {
         entry.resume();
         continue;
       }
-      if ((type !== 'file' && type !== 'contiguous-file') || found || name !== path) {
+      if ((type !== 'file' && type !== 'contiguous-file') || found || entryName !== name) {
         entry.resume();
-        throw unexpected(what, path, `${type ?? 'entry'} ${JSON.stringify(entry.header.name)}`);
+        throw unexpected(what, name, `${type ?? 'entry'} ${JSON.stringify(entry.header.name)}`);
       }
       found = true;
       for await (const chunk of entry as AsyncIterable<Buffer>) yield chunk;
@@ -49,7 +58,7 @@ export async function* fileFromLayer(
     decompress?.destroy();
     extract.destroy();
   }
-  if (!found) throw unexpected(what, path, 'no file at all');
+  if (!found) throw unexpected(what, name, 'no file at all');
 }
 
 function unexpected(what: string, path: string, got: string): ModelPackError {

@@ -20,6 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import type { RegistryClient } from '../oci/remote/client.js';
 import type { ModelPackFile } from './modelpack.js';
+import { layerEntryName } from './modelpack-layer.js';
 import { ModelPackError } from './modelpack-error.js';
 
 /** Enough of a tar layer's start to hold the file's header, PAX records and a few folder entries. */
@@ -44,7 +45,11 @@ export function layerFileFrom(
   // The blob is content-addressed: where its file starts is learned once.
   let located: Promise<{ offset: number; size: number }> | undefined;
   return async (start) => {
-    located ??= tarFileData(range(0, Math.min(blobSize, TAR_HEAD_BYTES) - 1), file.path, what);
+    located ??= tarFileData(
+      range(0, Math.min(blobSize, TAR_HEAD_BYTES) - 1),
+      layerEntryName(file.path, file.prefix),
+      what,
+    );
     const data = await located.catch((error: unknown) => {
       located = undefined;
       throw error;

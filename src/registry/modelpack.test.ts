@@ -22,10 +22,17 @@ const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
 describe('buildManifest / parseModelPackManifest', () => {
   const layers = [
-    { path: 'config.json', size: 409, digest: D('1'), layerSize: 2048, sourceDateEpoch: 0 },
-    { path: 'weights.safetensors', size: 256, digest: D('2'), layerSize: 2048, sourceDateEpoch: 0 },
-    { path: 'README.md', size: 10, digest: D('3'), layerSize: 1536, sourceDateEpoch: 0 },
-    { path: 'blob.xyz', size: 1, digest: D('4'), layerSize: 1536, sourceDateEpoch: 0 },
+    { path: 'config.json', size: 409, digest: D('1'), layerSize: 2048, sourceDateEpoch: 0, prefix: 'models' },
+    {
+      path: 'weights.safetensors',
+      size: 256,
+      digest: D('2'),
+      layerSize: 2048,
+      sourceDateEpoch: 1_700_000_000,
+      prefix: 'opt/model',
+    },
+    { path: 'README.md', size: 10, digest: D('3'), layerSize: 1536, sourceDateEpoch: 0, prefix: '' },
+    { path: 'blob.xyz', size: 1, digest: D('4'), layerSize: 1536, sourceDateEpoch: 0, prefix: 'models' },
   ];
   const manifest = buildManifest({
     config: { mediaType: MODELPACK_CONFIG_TYPE, digest: D('c'), size: 100 },
@@ -59,9 +66,15 @@ describe('buildManifest / parseModelPackManifest', () => {
       uid: 0,
       gid: 0,
       size: 256,
-      mtime: '1970-01-01T00:00:00.000Z',
+      mtime: '2023-11-14T22:13:20.000Z',
       typeflag: 48,
     });
+    expect(manifest.layers.map((l) => l.annotations?.['dev.model-promote.layer.prefix'])).toEqual([
+      'models',
+      'opt/model',
+      '',
+      'models',
+    ]);
   });
 
   it('reads back what it wrote', () => {
@@ -74,6 +87,28 @@ describe('buildManifest / parseModelPackManifest', () => {
       ['README.md', 'tar', 10, undefined],
       ['blob.xyz', 'tar', 1, undefined],
     ]);
+    expect(parsed.files.map((f) => [f.prefix, f.sourceDateEpoch])).toEqual([
+      ['models', 0],
+      ['opt/model', 1_700_000_000],
+      ['', 0],
+      ['models', 0],
+    ]);
+  });
+
+  it.each([
+    { prefix: '../etc', message: /not a clean relative path/ },
+    { prefix: '/models', message: /not a clean relative path/ },
+    { prefix: 'models/', message: /not a clean relative path/ },
+  ])('refuses a layer prefix $prefix', ({ prefix, message }) => {
+    const [first, ...rest] = manifest.layers;
+    const bad = {
+      ...manifest,
+      layers: [
+        { ...first, annotations: { ...first!.annotations, 'dev.model-promote.layer.prefix': prefix } },
+        ...rest,
+      ],
+    };
+    expect(() => parseModelPackManifest(MediaType.ImageManifest, json(bad), 'r/m:2')).toThrow(message);
   });
 
   const base = {
@@ -278,7 +313,7 @@ describe('labels', () => {
       buildConfig(
         'm',
         '1',
-        [{ path: 'a', size: 1, digest: D('1'), layerSize: 2, sourceDateEpoch: 0 }],
+        [{ path: 'a', size: 1, digest: D('1'), layerSize: 2, sourceDateEpoch: 0, prefix: '' }],
         'onnx',
       ),
     ).toEqual({
@@ -365,6 +400,28 @@ describe('fileFromLayer', () => {
       { name: './sub/a.txt', content: 'hello '.repeat(300) },
     ]);
     expect(await collect(fileFromLayer(chunked(layer), 'tar', 'sub/a.txt', 'L'))).toBe('hello '.repeat(300));
+  });
+
+  it('streams PREFIX/path when the layer is annotated with that prefix, and nothing else', async () => {
+    const layer = await tarOf([
+      { name: 'opt/', type: 'directory' },
+      { name: 'opt/models/', type: 'directory' },
+      { name: 'opt/models/sub/', type: 'directory' },
+      { name: 'opt/models/sub/a.txt', content: 'prefixed' },
+    ]);
+    expect(await collect(fileFromLayer(chunked(layer), 'tar', 'sub/a.txt', 'L', 'opt/models'))).toBe(
+      'prefixed',
+    );
+    await expect(collect(fileFromLayer(chunked(layer), 'tar', 'sub/a.txt', 'L'))).rejects.toThrow(
+      /the layer of sub\/a\.txt holds file "opt\/models\/sub\/a\.txt"/,
+    );
+    await expect(collect(fileFromLayer(chunked(layer), 'tar', 'sub/a.txt', 'L', 'models'))).rejects.toThrow(
+      /the layer of models\/sub\/a\.txt holds file "opt\/models\/sub\/a\.txt"/,
+    );
+    const plain = await tarOf([{ name: 'a', content: 'x' }]);
+    await expect(collect(fileFromLayer(chunked(plain), 'tar', 'a', 'L', 'models'))).rejects.toThrow(
+      /the layer of models\/a holds file "a"/,
+    );
   });
 
   it('unpacks gzip layers and passes raw layers through', async () => {

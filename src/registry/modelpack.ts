@@ -28,6 +28,11 @@ export const Annotation = {
   MediaTypeUntested: 'org.cncf.model.file.mediatype.untested',
   Version: 'org.opencontainers.image.version',
   Title: 'org.opencontainers.image.title',
+  /**
+   * Ours: the folder the layer's tar holds its file under (`models` for `models/PATH`, '' for
+   * `PATH`), with that folder's entries before it. Absent: the file is at PATH.
+   */
+  LayerPrefix: 'dev.model-promote.layer.prefix',
 } as const;
 export const LABEL_PREFIX = 'dev.model-promote.label.';
 export const MODELPACK_PREFIX = 'org.cncf.model.';
@@ -112,6 +117,8 @@ export interface BuiltLayer {
   readonly digest: string;
   readonly layerSize: number;
   readonly sourceDateEpoch: number;
+  /** The folder the file is under in the tar (layer-plan.ts tarPrefix of the model path). */
+  readonly prefix: string;
 }
 
 /** The config of a version; `diffIds` are the layer digests (uncompressed tar: digest == diff id). */
@@ -160,6 +167,7 @@ export function buildManifest(options: {
         annotations: {
           [Annotation.FilePath]: layer.path,
           [Annotation.FileMetadata]: JSON.stringify(metadata),
+          [Annotation.LayerPrefix]: layer.prefix,
           ...(untested ? { [Annotation.MediaTypeUntested]: 'true' } : {}),
         },
       };
@@ -177,6 +185,10 @@ export interface ModelPackFile {
   readonly size?: number;
   /** Known only for raw layers, whose digest is the file's. */
   readonly sha256?: string;
+  /** Tar layers annotated with Annotation.LayerPrefix: the file is at `PREFIX/path` in the tar. */
+  readonly prefix?: string;
+  /** The entries' mtime, in seconds, from the file metadata annotation. */
+  readonly sourceDateEpoch?: number;
 }
 
 export interface ParsedModelPack {
@@ -239,14 +251,19 @@ export function parseModelPackManifest(mediaType: string, bytes: Uint8Array, wha
       );
     }
     const path = cleanPath(annotated, `${what}: layer ${i}`);
-    const metadataSize = fileMetadataSize(layer.annotations?.[Annotation.FileMetadata]);
+    const metadata = fileMetadata(layer.annotations?.[Annotation.FileMetadata]);
     const raw = layerType.format === 'raw';
+    const prefix = raw
+      ? undefined
+      : layerPrefix(layer.annotations?.[Annotation.LayerPrefix], `${what}: layer ${i}`);
     files.push({
       path,
       layer,
       format: layerType.format,
       ...(raw ? { size: layer.size, sha256: layer.digest.replace(/^sha256:/, '') } : {}),
-      ...(!raw && metadataSize !== undefined ? { size: metadataSize } : {}),
+      ...(!raw && metadata.size !== undefined ? { size: metadata.size } : {}),
+      ...(prefix !== undefined && { prefix }),
+      ...(metadata.sourceDateEpoch !== undefined && { sourceDateEpoch: metadata.sourceDateEpoch }),
     });
   });
   const version = manifest.annotations?.[Annotation.Version];
@@ -300,14 +317,27 @@ export function configLabels(bytes: Uint8Array): Record<string, string> {
   return labels;
 }
 
-function fileMetadataSize(text: string | undefined): number | undefined {
-  if (!text) return undefined;
+/** Size and mtime (whole seconds) from the file metadata annotation; what is not readable is left out. */
+function fileMetadata(text: string | undefined): { size?: number; sourceDateEpoch?: number } {
+  if (!text) return {};
+  let value: { size?: unknown; mtime?: unknown };
   try {
-    const size = (JSON.parse(text) as { size?: unknown }).size;
-    return typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 ? size : undefined;
+    value = JSON.parse(text) as typeof value;
   } catch {
-    return undefined;
+    return {};
   }
+  const { size, mtime } = value ?? {};
+  const millis = typeof mtime === 'string' ? Date.parse(mtime) : NaN;
+  return {
+    ...(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 && { size }),
+    ...(Number.isSafeInteger(millis) && millis % 1000 === 0 && { sourceDateEpoch: millis / 1000 }),
+  };
+}
+
+/** The layer's tar prefix annotation: '' or a clean relative folder; anything else is refused. */
+function layerPrefix(value: string | undefined, what: string): string | undefined {
+  if (value === undefined || value === '') return value;
+  return cleanPath(value, `${what}: ${Annotation.LayerPrefix}`);
 }
 
 /** `./a/b` -> `a/b`; refuses absolute paths, `..` and empty segments. */

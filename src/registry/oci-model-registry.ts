@@ -26,6 +26,7 @@ import { MediaType } from '../oci/media-types.js';
 import { RegistryClient } from '../oci/remote/client.js';
 import { type CredentialProvider, credentialProvider } from '../oci/remote/credentials.js';
 import { attachReferrer, listReferrers, SIGSTORE_BUNDLE_TYPE } from '../oci/remote/referrers.js';
+import type { LayerBlob } from '../oci/layer-blob.js';
 import type { Descriptor } from '../oci/types.js';
 import { parseManifest } from '../oci/types.js';
 import { expectedDigests } from '../signing/listed-digests.js';
@@ -289,8 +290,10 @@ export class OciModelRegistry implements ModelRegistry {
             file.format,
             file.path,
             `${what} ${file.layer.digest}`,
+            file.prefix,
           ),
         ...(openFrom && { openFrom }),
+        ...(file.format !== 'raw' && { layer: layerBlob(client, repository, file) }),
       };
     };
     return { repository, what, label, parsed, descriptor, version, aliases, labels, layerFile };
@@ -405,6 +408,20 @@ export class OciModelRegistry implements ModelRegistry {
     if (layer.size > MAX_SMALL_BLOB) throw notASignature(`${sigWhat} is larger than ${MAX_SMALL_BLOB} bytes`);
     return readSmallBlob(client, repository, layer.digest, sigWhat);
   }
+}
+
+/** A file's tar layer as the manifest describes it (a streamed build may mount it: image/layer-mount.ts). */
+function layerBlob(client: RegistryClient, repository: string, file: ModelPackFile): LayerBlob {
+  return {
+    registry: client.registry,
+    repository,
+    digest: file.layer.digest,
+    size: file.layer.size,
+    uncompressedTar: file.format === 'tar',
+    ...(file.prefix !== undefined && { prefix: file.prefix }),
+    ...(file.sourceDateEpoch !== undefined && { sourceDateEpoch: file.sourceDateEpoch }),
+    open: () => client.openBlob(repository, file.layer.digest),
+  };
 }
 
 function notASignature(message: string): RegistryError {

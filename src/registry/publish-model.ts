@@ -1,12 +1,16 @@
 /**
  * Pushes a local, signed model version to an OCI registry as a CNCF ModelPack artifact: one
  * deterministic tar layer per file (the image builder's tar writer: fixed mtime, root owner, 0644),
+ * each file at `MODEL_PATH/path` with the folders above it, as the image holds a big file
+ * (layer-plan.ts fileLayer): a promotion into the same registry mounts such a layer instead of
+ * uploading it again. The prefix is annotated on each layer (`dev.model-promote.layer.prefix`);
  * the ModelPack config, the manifest by digest, the OMS signature attached as a referrer, and only
  * then the tags (version, then aliases), so no tag ever names an unsigned version. The same folder
  * and epoch always give the same manifest digest; blobs the registry has are not sent again.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileLayer, tarPrefix } from '../image/layer-plan.js';
 import { writeTarLayer } from '../oci/tar-layer.js';
 import type { Logger } from '../logger.js';
 import { sha256Digest } from '../oci/digest.js';
@@ -36,8 +40,16 @@ export interface PublishOptions {
   readonly format?: string;
   /** mtime of every tar entry, in seconds; default 0. */
   readonly sourceDateEpoch?: number;
+  /**
+   * Where the files sit in each layer's tar, as an image's `modelPath` (default `/models`, the
+   * catalog's default): the pools with this modelPath mount the big files' layers.
+   */
+  readonly modelPath?: string;
   readonly logger: Logger;
 }
+
+/** The catalog's default `image.modelPath` (catalog-schema.ts). */
+export const DEFAULT_MODEL_PATH = '/models';
 
 export interface Published {
   /** `HOST/REPO@sha256:...` */
@@ -70,12 +82,14 @@ export async function publishModel(options: PublishOptions): Promise<Published> 
   warnIfUnsigned(files, expectedDigests(signature), logger);
 
   const sourceDateEpoch = options.sourceDateEpoch ?? 0;
+  const modelPath = options.modelPath ?? DEFAULT_MODEL_PATH;
+  const prefix = tarPrefix(modelPath);
   const sink = new RegistrySink(client, repository, { logger });
   const sorted = [...files].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
   const layers: BuiltLayer[] = await Promise.all(
     sorted.map(async (file) => {
       const descriptor = await writeTarLayer(
-        { entries: [{ kind: 'file', name: file.path, file }] },
+        fileLayer(file, modelPath),
         { directory: options.directory, sourceDateEpoch },
         sink,
       );
@@ -85,6 +99,7 @@ export async function publishModel(options: PublishOptions): Promise<Published> 
         digest: descriptor.digest,
         layerSize: descriptor.size,
         sourceDateEpoch,
+        prefix,
       };
     }),
   );

@@ -75,6 +75,18 @@ export interface PromotionRecord {
     /** The model's signature in the image: its path, and its layer (the last one) once built. */
     readonly signature?: { readonly path: string; readonly digest?: string; readonly size: number };
     readonly layoutPath?: string;
+    /**
+     * A push to a registry, blob by blob: skipped (the repository had it), mounted (from another
+     * repository of the registry: a model layer published there, nothing sent), uploaded; and the
+     * body bytes sent.
+     */
+    readonly push?: {
+      readonly blobsSkipped: number;
+      readonly blobsMounted: number;
+      readonly blobsUploaded: number;
+      readonly bytesUploaded: number;
+      readonly restarts: number;
+    };
   };
   /**
    * A push that stopped before its manifest (a file that did not match its signature, a failed

@@ -66,7 +66,7 @@ export interface HubDoubleOptions {
 export interface HubFaults {
   /** Paths answered 404 EntryNotFound on download. */
   missing: Set<string>;
-  /** Path -> how many more full downloads are cut after half the bytes. */
+  /** Path -> how many more downloads (whole, or the rest from an offset) are cut after half their bytes. */
   truncate: Map<string, number>;
   /** Paths served with their first byte changed (the listing keeps the true sha256). */
   corrupt: Set<string>;
@@ -334,12 +334,14 @@ export class HuggingFaceDouble {
         'content-range': `bytes ${start}-${end}/${file.size}`,
         'content-length': String(end - start + 1),
       });
+      // A resume asks for the rest (`bytes=N-`); the Hub client's one-byte probe is never cut.
+      if (!match[2] && this.takeCut(filePath)) {
+        return this.send(file.source, start, start + Math.floor((end - start + 1) / 2) - 1, response, true);
+      }
       return this.send(file.source, start, end, response);
     }
     response.writeHead(200, { ...headers, 'content-length': String(file.size) });
-    const cuts = this.faults.truncate.get(filePath) ?? 0;
-    if (cuts > 0) {
-      this.faults.truncate.set(filePath, cuts - 1);
+    if (this.takeCut(filePath)) {
       return this.send(file.source, 0, Math.floor(file.size / 2) - 1, response, true);
     }
     if (this.faults.corrupt.has(filePath) && Buffer.isBuffer(file.source)) {
@@ -348,6 +350,13 @@ export class HuggingFaceDouble {
       return this.send(changed, 0, file.size - 1, response);
     }
     return this.send(file.source, 0, file.size - 1, response);
+  }
+
+  /** Whether this download of the file is one to cut short (and counts it). */
+  private takeCut(filePath: string): boolean {
+    const cuts = this.faults.truncate.get(filePath) ?? 0;
+    if (cuts > 0) this.faults.truncate.set(filePath, cuts - 1);
+    return cuts > 0;
   }
 
   /** Bytes start..end (inclusive) of the file; `cut` breaks the connection after them. */

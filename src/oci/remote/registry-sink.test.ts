@@ -17,6 +17,7 @@ import { testModel, testPool } from '../../../test/image/image-fixtures.js';
 import { MemoryLogger } from '../../logger.js';
 import { OciLayoutSink } from '../layout-sink.js';
 import { RegistryClient } from './client.js';
+import { sha256Digest } from '../digest.js';
 import { pushFromLayout } from './push-layout.js';
 import { RegistryBaseSource } from './registry-base.js';
 import { RegistrySink } from './registry-sink.js';
@@ -113,6 +114,44 @@ describe('RegistrySink on an open registry', () => {
       `docker://${registry.host}/other/model:v1`,
     ]);
     expect((JSON.parse(stdout) as { Digest: string }).Digest).toBe(image.manifest.digest);
+  });
+
+  it('mounts one blob from the repository it names, and uploads it when that repository lacks it', async () => {
+    const bytes = randomBytes(300 * 1024);
+    const blob = {
+      mediaType: 'application/vnd.oci.image.layer.v1.tar',
+      digest: sha256Digest(bytes),
+      size: bytes.byteLength,
+    };
+    let reads = 0;
+    const source = async function* () {
+      reads++;
+      yield bytes;
+    };
+    await new RegistrySink(client(), 'mount/source', SMALL).writeBlob(blob, source);
+    const logger = new MemoryLogger();
+    const sink = new RegistrySink(client(registry.host, logger), 'mount/target', { ...SMALL, logger });
+    const mounted = await sink.writeBlob({ ...blob, mountFrom: 'mount/source' }, source);
+    expect(mounted).toMatchObject({ digest: blob.digest, size: blob.size });
+    expect(reads).toBe(1);
+    expect(sink.stats).toMatchObject({ blobsMounted: 1, blobsUploaded: 0, bytesUploaded: 0 });
+    expect(sink.written).toEqual([blob.digest]);
+    expect(logger.lines.join('\n')).toMatch(
+      /mounted sha256:\S+ \(300.0 KiB\) into \S+\/mount\/target from mount\/source: nothing uploaded/,
+    );
+
+    const other = randomBytes(100 * 1024);
+    const fallback = new RegistrySink(client(registry.host, logger), 'mount/elsewhere', { ...SMALL, logger });
+    await fallback.writeBlob(
+      { ...blob, digest: sha256Digest(other), size: other.byteLength, mountFrom: 'mount/source' },
+      async function* () {
+        yield other;
+      },
+    );
+    expect(fallback.stats).toMatchObject({ blobsMounted: 0, blobsUploaded: 1 });
+    expect(logger.lines.join('\n')).toMatch(
+      /did not mount sha256:\S+ from mount\/source: uploaded it instead/,
+    );
   });
 
   it('reads the pushed image back as a base image for linux/amd64', async () => {

@@ -6,6 +6,7 @@
  * under each tag; once a blob upload has failed the sink refuses to write any manifest.
  */
 import { type Logger, silentLogger } from '../../logger.js';
+import { formatBytes } from '../../format-bytes.js';
 import { byteProgress } from '../../progress.js';
 import { DigestCounter, sha256Digest } from '../digest.js';
 import type { BlobSource, BlobToWrite, ImageSink } from '../sink.js';
@@ -134,13 +135,17 @@ export class RegistrySink implements ImageSink {
           })
         : undefined;
     let sent = 0;
+    const mountFrom = [
+      ...(blob.mountFrom !== undefined ? [blob.mountFrom] : []),
+      ...(this.options.mountFrom ?? []),
+    ];
     const result = await uploadBlob(this.client, this.repository, known, source, {
       ...(this.options.mode ? { mode: this.options.mode } : {}),
       ...(this.options.chunkSize ? { chunkSize: this.options.chunkSize } : {}),
       ...(this.options.monolithicMaxBytes !== undefined
         ? { monolithicMaxBytes: this.options.monolithicMaxBytes }
         : {}),
-      ...(this.options.mountFrom ? { mountFrom: this.options.mountFrom } : {}),
+      ...(mountFrom.length > 0 && { mountFrom }),
       onBytes: (bytes) => {
         sent += bytes;
         this.stats.bytesUploaded += bytes;
@@ -149,10 +154,19 @@ export class RegistrySink implements ImageSink {
     });
     this.stats.restarts += result.restarts;
     this.written.push(result.digest);
-    if (result.mountedFrom !== undefined) this.stats.blobsMounted++;
-    else {
+    if (result.mountedFrom !== undefined) {
+      this.stats.blobsMounted++;
+      this.logger.info(
+        `mounted ${result.digest} (${formatBytes(result.size)}) into ${this.client.registry}/${this.repository} from ${result.mountedFrom}: nothing uploaded`,
+      );
+    } else {
       this.stats.blobsUploaded++;
       progress?.done();
+      if (blob.mountFrom !== undefined) {
+        this.logger.info(
+          `${this.client.registry} did not mount ${result.digest} from ${blob.mountFrom}: uploaded it instead`,
+        );
+      }
     }
     return descriptorOf(blob, result.digest, result.size);
   }
