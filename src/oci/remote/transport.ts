@@ -100,24 +100,20 @@ async function writeBody(req: http.ClientRequest, request: HttpRequest): Promise
     req.end(body, () => onBodyBytes?.(body.byteLength));
     return;
   }
+  // Each chunk is handed to the socket before the next is pulled: the source may then reuse the
+  // chunk's memory (BlobSource's contract), so nobody copies a chunk to keep it safe from that.
   for await (const chunk of body) {
     if (req.destroyed) return;
-    const flushed = req.write(chunk);
-    if (!flushed) {
-      await new Promise<void>((resolve, reject) => {
-        const done = () => {
-          req.off('drain', done);
-          req.off('close', closed);
-          resolve();
-        };
-        const closed = () => {
-          req.off('drain', done);
-          reject(Object.assign(new Error('connection closed while sending'), { code: 'ECONNRESET' }));
-        };
-        req.on('drain', done);
-        req.on('close', closed);
+    await new Promise<void>((resolve, reject) => {
+      const closed = () =>
+        reject(Object.assign(new Error('connection closed while sending'), { code: 'ECONNRESET' }));
+      req.once('close', closed);
+      req.write(chunk, (error) => {
+        req.off('close', closed);
+        if (error) reject(error);
+        else resolve();
       });
-    }
+    });
     onBodyBytes?.(chunk.byteLength);
   }
   req.end();

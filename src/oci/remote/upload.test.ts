@@ -126,6 +126,37 @@ describe('uploadBlob against a registry that keeps partial PATCH bytes', () => {
     },
   );
 
+  it.each([
+    { mode: 'stream' as const, known: true },
+    { mode: 'stream' as const, known: false },
+    { mode: 'chunked' as const, known: true },
+  ])(
+    'sends a source that refills one buffer for every chunk intact ($mode, size known: $known)',
+    async ({ mode, known }) => {
+      // As tar-layer.ts's read buffers do: a chunk's memory is reused once the next is pulled, so
+      // the upload must be done with each chunk (on the socket) before it asks for the next.
+      const bytes = randomBytes(8 * 1024 * 1024 + 77);
+      const digest = sha256Digest(bytes);
+      const reused = Buffer.alloc(64 * 1024);
+      const source: BlobSource = async function* () {
+        for (let at = 0; at < bytes.byteLength; at += reused.byteLength) {
+          const n = bytes.copy(reused, 0, at, at + reused.byteLength);
+          yield n === reused.byteLength ? reused : reused.subarray(0, n);
+          reused.fill(0xee);
+        }
+      };
+      const result = await uploadBlob(
+        resumingClient(registry.host, new MemoryLogger()),
+        'demo',
+        known ? { digest, size: bytes.byteLength } : {},
+        source,
+        { mode, chunkSize: 1024 * 1024, monolithicMaxBytes: 0 },
+      );
+      expect(result).toMatchObject({ digest, size: bytes.byteLength });
+      expect(registry.blobs.get(digest)?.equals(bytes)).toBe(true);
+    },
+  );
+
   it('resumes a blob read whole once from its source at the offset, without reading it again', async () => {
     // Cut near the end: the whole body has been read from the source (and hashed) by then.
     const bytes = randomBytes(1024 * 1024);

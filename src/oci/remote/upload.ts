@@ -336,8 +336,8 @@ async function* unsentBytes(
     counter.update(chunk);
     if (size !== undefined && counter.size > size) break;
     if (counter.size <= skip) continue;
-    // A copy: the request body may still hold it when the source reuses the chunk's memory.
-    yield Buffer.from(start >= skip ? chunk : chunk.subarray(skip - start));
+    // No copy: the transport is done with a chunk before it pulls the next (transport.ts).
+    yield start >= skip ? chunk : chunk.subarray(skip - start);
   }
   if (size !== undefined && counter.size !== size) {
     throw new OciRegistryError(
