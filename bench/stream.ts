@@ -20,7 +20,17 @@
  * Scratch data lives in .bench/stream (gitignored) and is reused when its sizes match.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+  openSync,
+  closeSync,
+} from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -48,7 +58,16 @@ interface ChildResult {
   code: number;
   digest?: string;
   push?: { blobsMounted: number; blobsUploaded: number; bytesUploaded: number };
+  record?: PrintedRecord;
   stderr: string;
+}
+
+/** What the bench reads of the promotion record `--json` prints. */
+interface PrintedRecord {
+  status: string;
+  error?: { code: string; message: string };
+  image?: { digest: string; push?: ChildResult['push'] };
+  unreferencedBlobs?: { repository: string; blobs: string[] };
 }
 
 let CLI = resolve('dist/cli/index.js');
@@ -59,15 +78,11 @@ async function promoteWithBundle(
   target: string,
   output: string,
   env: NodeJS.ProcessEnv,
+  model = 'big',
 ): Promise<ChildResult> {
   const { promoteArgs } = await import('../test/e2e/helpers.js');
   const rusage = `${output}.rusage`;
-  const args = promoteArgs(
-    { registry, output, model: 'big', version: '1' },
-    '--image-repository',
-    target,
-    '--json',
-  );
+  const args = promoteArgs({ registry, output, model, version: '1' }, '--image-repository', target, '--json');
   const started = performance.now();
   const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', rusage, process.execPath, CLI, ...args], {
     env,
@@ -85,17 +100,16 @@ async function promoteWithBundle(
   const [maxRssKiB, user, system] = (readFileSync(rusage, 'utf8').trim().split('\n').at(-1) ?? '')
     .split(' ')
     .map(Number);
-  const record =
-    code === 0
-      ? (JSON.parse(stdout) as { image: { digest: string; push?: ChildResult['push'] } })
-      : undefined;
+  // --json prints the record whatever the outcome: a refused promotion's says what it left behind.
+  const record = stdout.trim() ? (JSON.parse(stdout) as PrintedRecord) : undefined;
   return {
     seconds,
     maxRssMiB: (maxRssKiB ?? NaN) / 1024,
     cpuSeconds: (user ?? NaN) + (system ?? NaN),
     code,
-    ...(record && { digest: record.image.digest }),
-    ...(record?.image.push && { push: record.image.push }),
+    ...(record?.image && { digest: record.image.digest }),
+    ...(record?.image?.push && { push: record.image.push }),
+    ...(record && { record }),
     stderr,
   };
 }
@@ -161,6 +175,7 @@ async function main(): Promise<void> {
   let peakDisk = 0;
   let reference: { curl: number; skopeo: number };
   let blobsCurl: { seconds: number; cpuSeconds: number };
+  let tampered: TamperedResult;
   try {
     const version = await server.register('big', model, LABELS);
     const base = await artifactBase(server.url, 'big', version);
@@ -223,6 +238,7 @@ async function main(): Promise<void> {
     reference = { curl: (curled - started) / 1000, skopeo: (performance.now() - curled) / 1000 };
 
     ({ fromModelPack, blobsCurl } = await modelPackCase(model, ours.host, scratch, env, fresh));
+    tampered = await tamperedCase(server, model, names, root, ours.host, scratch, env, fresh);
   } finally {
     await Promise.all([server.stop(), ours.stop(), theirs.stop()]);
     rmSync(scratch, { recursive: true, force: true });
@@ -265,8 +281,18 @@ async function main(): Promise<void> {
       '',
       `${(fromModelPack.seconds / blobsCurl.seconds).toFixed(2)} (${fromModelPack.seconds / blobsCurl.seconds <= 1.2 ? 'ok' : 'MISSED'})`,
     ]),
+    row([
+      `ours: the same model with one byte changed in file ${tampered.file} (${Math.max(1, names.length - 1)} of ${names.length})`,
+      tampered.result.seconds.toFixed(2),
+      tampered.result.maxRssMiB.toFixed(0),
+      '',
+      `exit ${tampered.result.code}, ${tampered.result.record?.status ?? 'no record'} (${tampered.ok ? 'ok' : 'MISSED'})`,
+    ]),
     '',
     `image ${child.digest}`,
+    `tampered: ${tampered.result.record?.error?.code ?? 'no error'}; tags in ${tampered.repository}: ` +
+      `${tampered.tags.length ? tampered.tags.join(', ') : 'none'} (skopeo list-tags); ` +
+      `unreferenced blobs listed in the record: ${tampered.result.record?.unreferencedBlobs?.blobs.length ?? 0}`,
     `from ModelPack: image ${fromModelPack.digest} (${fromModelPack.digest === child.digest ? 'the same' : 'ANOTHER'}); ` +
       `${fromModelPack.push?.blobsMounted ?? 0} layer(s) mounted, ${fromModelPack.push?.blobsUploaded ?? 0} blob(s) ` +
       `uploaded, ${fromModelPack.push?.bytesUploaded ?? 0} blob bytes sent (the config and the signature's layer)`,
@@ -334,6 +360,75 @@ async function modelPackCase(
     .map((_, i) => readFileSync(rusage(i), 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number))
     .reduce((sum, [user, system]) => sum + (user ?? NaN) + (system ?? NaN), 0);
   return { fromModelPack, blobsCurl: { seconds, cpuSeconds } };
+}
+
+interface TamperedResult {
+  file: string;
+  repository: string;
+  result: ChildResult;
+  tags: string[];
+  ok: boolean;
+}
+
+/**
+ * The issue's refusal case: the model with one byte changed in its second-to-last file after
+ * signing (file 7 of 8 by default), registered as another model; the promotion must refuse it with
+ * no manifest or tag in the target repository (skopeo says) and list in its record the blobs it left.
+ */
+async function tamperedCase(
+  server: Awaited<ReturnType<typeof startMlflowServer>>,
+  model: string,
+  names: readonly string[],
+  root: string,
+  host: string,
+  scratch: string,
+  env: NodeJS.ProcessEnv,
+  fresh: () => void,
+): Promise<TamperedResult> {
+  const file = names[Math.max(0, names.length - 2)]!;
+  const dir = join(root, 'tampered');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  // Links to the signed files (no second copy of the model), and a changed copy of one.
+  for (const name of readdirSync(model)) {
+    if (name === file) copyFileSync(join(model, name), join(dir, name));
+    else linkSync(join(model, name), join(dir, name));
+  }
+  const fd = openSync(join(dir, file), 'r+');
+  try {
+    writeSync(fd, Buffer.from('tampered'), 0, 8, 4096);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    await server.register('big-tampered', dir, LABELS);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  fresh();
+  const repository = `${host}/big-tampered`;
+  const result = await promoteWithBundle(
+    server.registry,
+    repository,
+    join(scratch, 'out'),
+    env,
+    'big-tampered',
+  );
+  const listed = await run('skopeo', ['list-tags', '--tls-verify=false', `docker://${repository}`]).catch(
+    (error: { stderr?: string }) => {
+      // A repository nothing was ever tagged in is unknown to the registry: no tags.
+      if (/name unknown|not found/i.test(error.stderr ?? '')) return { stdout: '{"Tags":[]}' };
+      throw error;
+    },
+  );
+  const tags = (JSON.parse(listed.stdout) as { Tags?: string[] | null }).Tags ?? [];
+  const ok =
+    result.code === 1 &&
+    result.record?.status === 'refused' &&
+    result.record.image === undefined &&
+    tags.length === 0 &&
+    (result.record.unreferencedBlobs?.blobs.length ?? 0) > 0;
+  return { file, repository, result, tags, ok };
 }
 
 await main();
