@@ -114,9 +114,11 @@ describe('a failing v2 rolls back to v1', () => {
         reason: expect.any(String),
       });
       expect(await liveVersion(ns)).toBe('1');
+      // The rollout is complete once v2's ReplicaSet is scaled to 0; its pods may still be in their
+      // grace period (deleted, not yet gone), like kubectl rollout status allows.
       const pods = await core.listNamespacedPod({ namespace: ns });
-      const images = new Set(pods.items.map((p) => p.spec?.containers[0]?.image));
-      expect([...images]).toEqual([world.v1.reference]);
+      const running = pods.items.filter((p) => !p.metadata?.deletionTimestamp);
+      expect([...new Set(running.map((p) => p.spec?.containers[0]?.image))]).toEqual([world.v1.reference]);
       // And the next promotion (v2, fixed) goes through without force: our rollback's fields are taken back.
       const again = deployInput(world, pool, world.v2);
       const fixed = await deploy(again);
