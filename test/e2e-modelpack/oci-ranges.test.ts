@@ -7,8 +7,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import tar from 'tar-stream';
 import { MemoryLogger } from '../../src/logger.js';
 import { sha256Digest } from '../../src/oci/digest.js';
@@ -17,6 +15,7 @@ import { uploadBlob } from '../../src/oci/remote/upload.js';
 import type { LayerFormat, ModelPackFile } from '../../src/registry/modelpack.js';
 import { layerFileFrom } from '../../src/registry/modelpack-range.js';
 import { startRegistry, type TestRegistry } from '../registry/registry-server.js';
+import { type RewritingProxy, startRewritingProxy } from '../registry/rewriting-proxy.js';
 
 const PATH = 'weights/model.bin';
 /** Not a multiple of 512: the tar layer pads the file. */
@@ -72,48 +71,14 @@ async function read(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
 }
 
 /**
- * An HTTP proxy to the registry that drops every request's Range header, as a registry that does not
+ * The registry behind a proxy that drops every request's Range header, as a registry that does not
  * serve ranges; `corrupt` flips one byte of every blob it passes on.
  */
-async function startRangeDroppingProxy(
-  corrupt = false,
-): Promise<{ host: string; ranged: number; stop(): Promise<void> }> {
-  const state = { ranged: 0 };
-  const server: Server = createServer((req, res) => {
-    const headers = { ...req.headers };
-    if (headers.range !== undefined) state.ranged++;
-    delete headers.range;
-    const forwarded = httpRequest(
-      { host: '127.0.0.1', port: registry.port, method: req.method, path: req.url, headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        let first = corrupt && req.method === 'GET' && /\/blobs\/sha256:/.test(req.url ?? '');
-        answer.on('data', (chunk: Buffer) => {
-          if (first) {
-            chunk = Buffer.from(chunk);
-            chunk[0]! ^= 0xff;
-            first = false;
-          }
-          res.write(chunk);
-        });
-        answer.on('end', () => res.end());
-      },
-    );
-    forwarded.on('error', () => res.destroy());
-    req.pipe(forwarded);
+function startRangeDroppingProxy(corrupt = false): Promise<RewritingProxy> {
+  return startRewritingProxy(registry.port, {
+    dropRange: true,
+    corrupt: (req) => corrupt && req.method === 'GET' && /\/blobs\/sha256:/.test(req.url ?? ''),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    host: `127.0.0.1:${port}`,
-    get ranged() {
-      return state.ranged;
-    },
-    stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 const STARTS = [0, 1, 511, 512, 150_000, data.byteLength - 1, data.byteLength];

@@ -11,14 +11,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { EXAMPLE_PRIVATE_KEY, EXAMPLES, errorLines, promoteArgs, runCli, TempDirs } from '../e2e/helpers.js';
 import { HuggingFaceDouble, type FileSource } from '../doubles/huggingface-double.js';
 import { runPublish } from '../e2e-modelpack/helpers.js';
 import { type FaultProxy, startFaultProxy } from '../registry/fault-proxy.js';
 import { startReferrersRegistry, startRegistry, type TestRegistry } from '../registry/registry-server.js';
+import { type RewritingProxy, startRewritingProxy } from '../registry/rewriting-proxy.js';
 import { MediaType } from '../../src/oci/media-types.js';
 import { RegistryClient } from '../../src/oci/remote/client.js';
 import { attachReferrer, listReferrers, SIGSTORE_BUNDLE_TYPE } from '../../src/oci/remote/referrers.js';
@@ -194,37 +193,8 @@ describe('a streamed upload that breaks after the file was checked resumes from 
  * that does not start at byte 0: a source whose ranged reads give other bytes than its whole blob
  * (which the registry client checks against the digest, so those stay right).
  */
-async function startRangeCorruptingProxy(port: number): Promise<{ host: string; stop(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    const corrupt = /^bytes=[1-9]/.test(req.headers.range ?? '');
-    const forwarded = httpRequest(
-      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        let first = corrupt;
-        answer.on('data', (chunk: Buffer) => {
-          if (first) {
-            chunk = Buffer.from(chunk);
-            chunk[0]! ^= 0xff;
-            first = false;
-          }
-          res.write(chunk);
-        });
-        answer.on('end', () => res.end());
-      },
-    );
-    forwarded.on('error', () => res.destroy());
-    req.pipe(forwarded);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port: own } = server.address() as AddressInfo;
-  return {
-    host: `127.0.0.1:${own}`,
-    stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+function startRangeCorruptingProxy(port: number): Promise<RewritingProxy> {
+  return startRewritingProxy(port, { corrupt: (req) => /^bytes=[1-9]/.test(req.headers.range ?? '') });
 }
 
 describe('a resumed upload whose ranged bytes from the source are wrong', () => {
