@@ -18,6 +18,22 @@ export function layerEntryName(path: string, prefix?: string): string {
   return prefix ? `${prefix}/${path}` : path;
 }
 
+/**
+ * What a tar entry of a one-file layer is to a reader looking for `name`: a folder to pass over,
+ * the file, or something no layer of ours holds (described for the error). Reading from an offset
+ * (modelpack-range.ts) takes the same decision, so both reads find the same file.
+ */
+export function layerEntryKind(
+  header: { readonly name: string; readonly type?: string | null },
+  name: string,
+): { readonly kind: 'directory' | 'file' } | { readonly kind: 'unexpected'; readonly got: string } {
+  const { type } = header;
+  if (type === 'directory') return { kind: 'directory' };
+  const entryName = header.name.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  if ((type === 'file' || type === 'contiguous-file') && entryName === name) return { kind: 'file' };
+  return { kind: 'unexpected', got: `${type ?? 'entry'} ${JSON.stringify(header.name)}` };
+}
+
 export async function* fileFromLayer(
   blob: AsyncIterable<Uint8Array>,
   format: LayerFormat,
@@ -39,15 +55,18 @@ export async function* fileFromLayer(
   let found = false;
   try {
     for await (const entry of extract) {
-      const { type } = entry.header;
-      const entryName = entry.header.name.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-      if (type === 'directory') {
+      const kind = layerEntryKind(entry.header, name);
+      if (kind.kind === 'directory') {
         entry.resume();
         continue;
       }
-      if ((type !== 'file' && type !== 'contiguous-file') || found || entryName !== name) {
+      if (kind.kind === 'unexpected' || found) {
         entry.resume();
-        throw unexpected(what, name, `${type ?? 'entry'} ${JSON.stringify(entry.header.name)}`);
+        throw unexpected(
+          what,
+          name,
+          kind.kind === 'unexpected' ? kind.got : `file ${JSON.stringify(entry.header.name)}`,
+        );
       }
       found = true;
       for await (const chunk of entry as AsyncIterable<Buffer>) yield chunk;

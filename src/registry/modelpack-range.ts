@@ -20,7 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import type { RegistryClient } from '../oci/remote/client.js';
 import type { ModelPackFile } from './modelpack.js';
-import { layerEntryName } from './modelpack-layer.js';
+import { layerEntryKind, layerEntryName } from './modelpack-layer.js';
 import { ModelPackError } from './modelpack-error.js';
 
 /** Enough of a tar layer's start to hold the file's header, PAX records and a few folder entries. */
@@ -73,15 +73,12 @@ export async function tarFileData(
   piping.catch(() => undefined);
   try {
     for await (const entry of extract) {
-      const { type, size } = entry.header;
-      const name = entry.header.name.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
       entry.resume();
-      if (type === 'directory') continue;
-      if ((type !== 'file' && type !== 'contiguous-file') || name !== path) {
-        throw notFound(what, path, `${type ?? 'an entry'} ${JSON.stringify(entry.header.name)}`);
-      }
+      const kind = layerEntryKind(entry.header, path);
+      if (kind.kind === 'directory') continue;
+      if (kind.kind === 'unexpected') throw notFound(what, path, kind.got);
       // `offset` is where the entry's own header starts (after any PAX header): its data follows.
-      return { offset: entry.offset + 512, size };
+      return { offset: entry.offset + 512, size: entry.header.size };
     }
   } catch (error) {
     if (error instanceof ModelPackError) throw error;
