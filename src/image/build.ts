@@ -208,7 +208,7 @@ export async function buildImage(
       );
       return undefined;
     }
-    return { digest: blob.digest, size: blob.size, mountFrom: blob.repository };
+    return { digest: blob.digest, size: blob.size, mountFrom: decision.from };
   }
 
   const signatureLayer = await writeSignatureLayer(input, plan, sourceDateEpoch, sink);

@@ -20,7 +20,6 @@ export type MountDecision =
       readonly mount: true;
       /** The repository (of the target's registry) holding the blob. */
       readonly from: string;
-      readonly blob: LayerBlob;
     }
   | {
       readonly mount: false;
@@ -61,5 +60,5 @@ export function mountDecision(
   if (blob.size % BLOCK !== 0 || blob.size < BLOCK + padded + 2 * BLOCK) {
     return no(`its source layer's size (${blob.size} bytes) cannot hold ${file.size} bytes as our tar does`);
   }
-  return { mount: true, from: blob.repository, blob };
+  return { mount: true, from: blob.repository };
 }
