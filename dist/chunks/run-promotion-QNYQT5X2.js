@@ -3,7 +3,7 @@ import {
   outputsOf,
   runPromotion,
   unstartedRecord
-} from "./chunk-KABXZZ4R.js";
+} from "./chunk-DZL27MUR.js";
 import "./chunk-OO2DKS6N.js";
 import "./chunk-QFFU2CYM.js";
 import "./chunk-OJ22VR6U.js";
@@ -12,8 +12,8 @@ import "./chunk-NMTSEJ4W.js";
 import "./chunk-P4EM6VDN.js";
 import "./chunk-EN2KTAKO.js";
 import "./chunk-LFGXXC6Z.js";
-import "./chunk-GIFR6DEK.js";
-import "./chunk-ZJTWV5YZ.js";
+import "./chunk-3OPSWSUX.js";
+import "./chunk-HBU5M3SB.js";
 import "./chunk-LNRYJ34N.js";
 import "./chunk-QEWPVKDM.js";
 import "./chunk-N2JUA4T2.js";

@@ -465,6 +465,13 @@ import { createGunzip, createZstdDecompress } from "node:zlib";
 function layerEntryName(path3, prefix) {
   return prefix ? `${prefix}/${path3}` : path3;
 }
+function layerEntryKind(header, name) {
+  const { type } = header;
+  if (type === "directory") return { kind: "directory" };
+  const entryName = header.name.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+  if ((type === "file" || type === "contiguous-file") && entryName === name) return { kind: "file" };
+  return { kind: "unexpected", got: `${type ?? "entry"} ${JSON.stringify(header.name)}` };
+}
 async function* fileFromLayer(blob, format, path3, what, prefix) {
   const name = layerEntryName(path3, prefix);
   if (format === "raw") {
@@ -479,15 +486,18 @@ async function* fileFromLayer(blob, format, path3, what, prefix) {
   let found = false;
   try {
     for await (const entry of extract) {
-      const { type } = entry.header;
-      const entryName = entry.header.name.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
-      if (type === "directory") {
+      const kind = layerEntryKind(entry.header, name);
+      if (kind.kind === "directory") {
         entry.resume();
         continue;
       }
-      if (type !== "file" && type !== "contiguous-file" || found || entryName !== name) {
+      if (kind.kind === "unexpected" || found) {
         entry.resume();
-        throw unexpected(what, name, `${type ?? "entry"} ${JSON.stringify(entry.header.name)}`);
+        throw unexpected(
+          what,
+          name,
+          kind.kind === "unexpected" ? kind.got : `file ${JSON.stringify(entry.header.name)}`
+        );
       }
       found = true;
       for await (const chunk of entry) yield chunk;
@@ -542,14 +552,11 @@ async function tarFileData(head, path3, what) {
   piping.catch(() => void 0);
   try {
     for await (const entry of extract) {
-      const { type, size } = entry.header;
-      const name = entry.header.name.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
       entry.resume();
-      if (type === "directory") continue;
-      if (type !== "file" && type !== "contiguous-file" || name !== path3) {
-        throw notFound(what, path3, `${type ?? "an entry"} ${JSON.stringify(entry.header.name)}`);
-      }
-      return { offset: entry.offset + 512, size };
+      const kind = layerEntryKind(entry.header, path3);
+      if (kind.kind === "directory") continue;
+      if (kind.kind === "unexpected") throw notFound(what, path3, kind.got);
+      return { offset: entry.offset + 512, size: entry.header.size };
     }
   } catch (error) {
     if (error instanceof ModelPackError) throw error;

@@ -4,7 +4,7 @@ import {
   OciModelRegistry,
   listSigned,
   materializeSigned
-} from "./chunk-ZJTWV5YZ.js";
+} from "./chunk-HBU5M3SB.js";
 import {
   FolderRegistry,
   RegistryError

@@ -2,8 +2,8 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   downloadCache,
   openRegistry
-} from "./chunk-GIFR6DEK.js";
-import "./chunk-ZJTWV5YZ.js";
+} from "./chunk-3OPSWSUX.js";
+import "./chunk-HBU5M3SB.js";
 import "./chunk-LNRYJ34N.js";
 import "./chunk-QEWPVKDM.js";
 import "./chunk-XKCH53FU.js";

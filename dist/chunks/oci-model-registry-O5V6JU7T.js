@@ -4,7 +4,7 @@ import {
   PROMOTION_ARTIFACT_TYPE,
   modelRepository,
   parseOciLocation
-} from "./chunk-ZJTWV5YZ.js";
+} from "./chunk-HBU5M3SB.js";
 import "./chunk-LNRYJ34N.js";
 import "./chunk-QEWPVKDM.js";
 import "./chunk-XKCH53FU.js";

@@ -34,10 +34,10 @@ import {
 } from "./chunk-LFGXXC6Z.js";
 import {
   openRegistry
-} from "./chunk-GIFR6DEK.js";
+} from "./chunk-3OPSWSUX.js";
 import {
   DownloadCache
-} from "./chunk-ZJTWV5YZ.js";
+} from "./chunk-HBU5M3SB.js";
 import {
   PROMOTION_RECORD_TYPE,
   SIGSTORE_BUNDLE_TYPE,
@@ -23792,7 +23792,7 @@ function mountDecision(layer, blob, target) {
   if (blob.size % BLOCK2 !== 0 || blob.size < BLOCK2 + padded + 2 * BLOCK2) {
     return no(`its source layer's size (${blob.size} bytes) cannot hold ${file.size} bytes as our tar does`);
   }
-  return { mount: true, from: blob.repository, blob };
+  return { mount: true, from: blob.repository };
 }
 
 // src/image/image-config.ts
@@ -24057,7 +24057,7 @@ async function buildImage(input, sink, hooks = {}) {
       );
       return void 0;
     }
-    return { digest: blob.digest, size: blob.size, mountFrom: blob.repository };
+    return { digest: blob.digest, size: blob.size, mountFrom: decision.from };
   }
   const signatureLayer = await writeSignatureLayer(input, plan, sourceDateEpoch, sink);
   const added = [

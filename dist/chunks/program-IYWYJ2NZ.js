@@ -3589,7 +3589,7 @@ function historyCommand() {
       if (!registry || !model)
         throw new UsageError("history needs --registry and --model", "name the registry and the model");
       const [{ openRegistry }, { historyStats }, { renderHistoryStats }, { oneLine }] = await Promise.all([
-        import("./open-registry-CBSDDCCQ.js"),
+        import("./open-registry-ZIWURONN.js"),
         import("./history-stats-MQDAE2WV.js"),
         import("./history-text-KYZKAC6G.js"),
         import("./outside-text-BFYFWU5I.js")
@@ -3634,7 +3634,7 @@ function promoteCommand() {
     async (options, _args, io) => {
       const [{ cliPlatform }, { runPromotion }] = await Promise.all([
         import("./cli-platform-LAUUPTCQ.js"),
-        import("./run-promotion-CNBRLZYR.js")
+        import("./run-promotion-QNYQT5X2.js")
       ]);
       const platform = cliPlatform({
         readInput: inputReader(options),
@@ -3726,7 +3726,7 @@ function publishCommand() {
       ] = await Promise.all([
         import("./client-OBJJVDSO.js"),
         import("./credentials-YMMX35FB.js"),
-        import("./oci-model-registry-CBHYZEN7.js"),
+        import("./oci-model-registry-O5V6JU7T.js"),
         import("./publish-model-YBE3X3Y4.js")
       ]);
       const location = parseOciLocation(registry);
@@ -3844,7 +3844,7 @@ async function registryLabels(options, cwd) {
       "give --registry and --model (and --version), or --label key=value"
     );
   }
-  const { openRegistry } = await import("./open-registry-CBSDDCCQ.js");
+  const { openRegistry } = await import("./open-registry-ZIWURONN.js");
   return (await openRegistry(registry, cwd).resolve(model, version ?? "latest")).labels;
 }
 async function baseRegistry(stderr, verbose) {

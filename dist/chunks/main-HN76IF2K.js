@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   runPromotion
-} from "./chunk-KABXZZ4R.js";
+} from "./chunk-DZL27MUR.js";
 import "./chunk-OO2DKS6N.js";
 import "./chunk-QFFU2CYM.js";
 import "./chunk-OJ22VR6U.js";
@@ -22,8 +22,8 @@ import {
 } from "./chunk-43VFKLGL.js";
 import "./chunk-EN2KTAKO.js";
 import "./chunk-LFGXXC6Z.js";
-import "./chunk-GIFR6DEK.js";
-import "./chunk-ZJTWV5YZ.js";
+import "./chunk-3OPSWSUX.js";
+import "./chunk-HBU5M3SB.js";
 import "./chunk-LNRYJ34N.js";
 import "./chunk-QEWPVKDM.js";
 import "./chunk-N2JUA4T2.js";
