@@ -197,10 +197,12 @@ async function buildStage(
       }
       const progress = byteProgress(options.logger, 'build', plan.image.modelBytes + plan.image.base.bytes);
       const sink = await target.open();
-      // Streamed, the build is the verification: say how much is verified and sent, file by file.
+      // Streamed, the build is the verification: say how much is verified and sent, layer by layer.
       const streamed =
         plan.source.kind === 'stream'
-          ? streamProgress(options.logger, 'stream', plan.verified.files)
+          ? streamProgress(options.logger, 'stream', plan.image.layers, {
+              sends: sink instanceof RegistrySink,
+            })
           : undefined;
       const sent = () => (sink instanceof RegistrySink ? sink.stats.bytesUploaded : 0);
       let image;
@@ -225,6 +227,12 @@ async function buildStage(
                 }
               : check,
             progress: (p) => (streamed ? streamed.sent(sent()) : progress.update(p.bytesDone)),
+            ...(streamed && {
+              onLayer: (layer, event) => {
+                streamed.layer(layer, event);
+                streamed.sent(sent());
+              },
+            }),
             ...(plan.source.kind === 'folder' && layerReuse(context, plan)),
           },
         );

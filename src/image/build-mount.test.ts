@@ -17,7 +17,7 @@ import { RegistrySink } from '../oci/remote/registry-sink.js';
 import type { ContentCheckHook } from '../oci/tar-layer.js';
 import { writeTarLayer } from '../oci/tar-layer.js';
 import { scratchImage } from './base-image.js';
-import { type BuildInput, buildImage } from './build.js';
+import { type BuildHooks, type BuildInput, buildImage, type LayerEvent } from './build.js';
 import { fileLayer, OWN_LAYER_THRESHOLD } from './layer-plan.js';
 import type { ModelFile } from './layer-plan.js';
 
@@ -88,13 +88,28 @@ function checked(refuse = false) {
   return { seen, hook };
 }
 
+/** What the build tells of the big file's layer. */
+function bigLayerEvents() {
+  const events: LayerEvent[] = [];
+  const onLayer: BuildHooks['onLayer'] = (layer, event) => {
+    if (layer.files[0]?.path === BIG.path) events.push(event);
+  };
+  return { events, onLayer };
+}
+
 describe('buildImage with a mountable source layer', () => {
   it('mounts the layer after reading it once: its bytes checked, none uploaded', async () => {
     const sink = new RegistrySink(client(), 'images/mounted', { hashBeforeUpload: false });
     const { seen, hook } = checked();
-    const built = await buildImage(input('models/m'), sink, { check: hook });
+    const told = bigLayerEvents();
+    const built = await buildImage(input('models/m'), sink, { check: hook, onLayer: told.onLayer });
     expect(built.modelLayers[1]).toMatchObject(published);
     expect(seen.bytes).toBe(BIG.size);
+    expect(told.events).toEqual([
+      { kind: 'proving', from: 'models/m' },
+      { kind: 'mounted', from: 'models/m' },
+      { kind: 'stored' },
+    ]);
     expect(sink.stats).toMatchObject({ blobsMounted: 1 });
     expect(sink.stats.bytesUploaded).toBeLessThan(64 * 1024);
   });
@@ -102,9 +117,15 @@ describe('buildImage with a mountable source layer', () => {
   it('uploads the layer, read and checked again, when the registry does not mount it', async () => {
     const sink = new RegistrySink(client(), 'images/uploaded', { hashBeforeUpload: false });
     const { seen, hook } = checked();
-    const built = await buildImage(input('models/nowhere'), sink, { check: hook });
+    const told = bigLayerEvents();
+    const built = await buildImage(input('models/nowhere'), sink, { check: hook, onLayer: told.onLayer });
     expect(built.modelLayers[1]).toMatchObject(published);
     expect(seen.bytes).toBe(2 * BIG.size);
+    const kinds = told.events.map((e) => e.kind);
+    expect(kinds[0]).toBe('proving');
+    expect(kinds.at(-1)).toBe('stored');
+    expect(new Set(kinds.slice(1, -1))).toEqual(new Set(['sent']));
+    expect(told.events.reduce((sum, e) => sum + (e.kind === 'sent' ? e.bytes : 0), 0)).toBe(published.size);
     expect(sink.stats).toMatchObject({ blobsMounted: 0 });
     expect(sink.stats.bytesUploaded).toBeGreaterThan(BIG.size);
   });

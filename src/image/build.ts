@@ -9,7 +9,7 @@ import { sha256Digest } from '../oci/digest.js';
 import { stableJson } from '../oci/json.js';
 import { MediaType } from '../oci/media-types.js';
 import type { LayerBlob } from '../oci/layer-blob.js';
-import type { BlobToWrite, ImageSink } from '../oci/sink.js';
+import type { BlobToWrite, BlobWriteEvent, ImageSink } from '../oci/sink.js';
 import { matchTarLayer } from '../oci/tar-layer-match.js';
 import type { Logger } from '../logger.js';
 import { mountDecision } from './layer-mount.js';
@@ -50,6 +50,17 @@ export interface BuildProgress {
   readonly bytesTotal: number;
 }
 
+/** What became of one model layer, as it happens, for progress lines. */
+export type LayerEvent =
+  /** What the sink did with the layer's blob (sink.ts): bytes sent, or that it had or mounted it. */
+  | BlobWriteEvent
+  /** Its layer key names a blob the sink has: neither read nor sent. */
+  | { readonly kind: 'reused' }
+  /** Its file's source blob may be this very layer: read whole to prove it, to mount it from `from`. */
+  | { readonly kind: 'proving'; readonly from: string }
+  /** The sink holds the layer now; the layer's last event. */
+  | { readonly kind: 'stored' };
+
 export interface BuildHooks {
   /** Re-checks each file's bytes as they are read; a throw aborts the build. */
   readonly check?: ContentCheckHook;
@@ -65,6 +76,8 @@ export interface BuildHooks {
   readonly layerDigests?: LayerDigestStore;
   /** Path (as in `files`) -> sha256 hex of the whole file, from the verified signature. */
   readonly fileSha256?: ReadonlyMap<string, string>;
+  /** Told what becomes of each model layer (the layer as in `plan.layers`). */
+  readonly onLayer?: (layer: ImageLayerPlan, event: LayerEvent) => void;
   /** Says why a layer whose source is a registry layer is not mounted. */
   readonly logger?: Logger;
 }
@@ -135,9 +148,12 @@ export async function buildImage(
       layerDone[i] = layer.bytes;
       reportModel();
       reusedLayers++;
+      hooks.onLayer?.(layer, { kind: 'reused' });
+      hooks.onLayer?.(layer, { kind: 'stored' });
       return layerDescriptor(known, layer.annotations);
     }
     const proven = await provenLayer(layer, i);
+    const { onLayer } = hooks;
     const written = await writeTarLayer(
       layer,
       {
@@ -153,11 +169,13 @@ export async function buildImage(
             reportModel();
           },
         }),
+        ...(onLayer && { onBlobEvent: (event: BlobWriteEvent) => onLayer(layer, event) }),
       },
       sink,
       layer.annotations,
       proven,
     );
+    onLayer?.(layer, { kind: 'stored' });
     if (key !== undefined && (known?.digest !== written.digest || known.size !== written.size)) {
       await layerDigests?.set(key, { digest: written.digest, size: written.size });
     }
@@ -185,6 +203,7 @@ export async function buildImage(
         hooks.logger?.info(`${file.path}: uploading its layer, not mounting it: ${decision.reason}`);
       return undefined;
     }
+    hooks.onLayer?.(layer, { kind: 'proving', from: decision.from });
     let read = 0;
     const match = await matchTarLayer(
       layer,

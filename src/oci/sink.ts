@@ -31,6 +31,21 @@ export interface BlobToWrite {
 }
 
 /**
+ * What a sink says of one blob while it writes it, for progress lines; a sink that sends nothing
+ * over a network (a layout on disk) says nothing.
+ */
+export type BlobWriteEvent =
+  /**
+   * `bytes` more of the blob's body went over the wire. Retries and restarts count again (a
+   * restarted upload sends the bytes again); a resumed upload counts only what it sends from its offset.
+   */
+  | { readonly kind: 'sent'; readonly bytes: number }
+  /** The sink had the blob already: nothing read, nothing sent. */
+  | { readonly kind: 'present' }
+  /** The registry mounted the blob from another of its repositories: nothing sent. */
+  | { readonly kind: 'mounted'; readonly from: string };
+
+/**
  * Where a built image goes: an OCI image layout now, a registry later. Blobs first, the manifest
  * last: an image is visible under its tags only once writeManifest returns, so a failure before it
  * leaves nothing tagged.
@@ -39,8 +54,15 @@ export interface ImageSink {
   /** How messages name the sink, e.g. `oci-layout:out/image`. */
   readonly name: string;
   hasBlob(digest: string): Promise<boolean>;
-  /** Streams a blob in, hashing on the way; returns its descriptor (digest and size as written). */
-  writeBlob(blob: BlobToWrite, source: BlobSource): Promise<Descriptor>;
+  /**
+   * Streams a blob in, hashing on the way; returns its descriptor (digest and size as written).
+   * `onEvent` hears what became of this blob as it happens.
+   */
+  writeBlob(
+    blob: BlobToWrite,
+    source: BlobSource,
+    onEvent?: (event: BlobWriteEvent) => void,
+  ): Promise<Descriptor>;
   /** Stores a manifest (or index) and points each tag at it; tags already used elsewhere move. */
   writeManifest(bytes: Uint8Array, mediaType: string, tags: readonly string[]): Promise<Descriptor>;
 }

@@ -9,7 +9,7 @@ import tar from 'tar-stream';
 import { PromotionError } from '../errors.js';
 import { MediaType } from './media-types.js';
 import { OciError } from './oci-error.js';
-import type { BlobSource, BlobToWrite, ImageSink } from './sink.js';
+import type { BlobSource, BlobToWrite, BlobWriteEvent, ImageSink } from './sink.js';
 import type { Descriptor } from './types.js';
 
 /** A file to put into a layer, as verified: the image build's and the model publisher's alike. */
@@ -61,6 +61,8 @@ export interface WriteLayerOptions extends TarLayerOptions {
    * twice (hash, then upload), so this restarts at 0 on each pass instead of adding up.
    */
   readonly onLayerProgress?: (bytesDone: number) => void;
+  /** Told what the sink did with the layer: bytes sent, or that it had or mounted it (sink.ts). */
+  readonly onBlobEvent?: (event: BlobWriteEvent) => void;
 }
 
 /**
@@ -130,7 +132,7 @@ export async function writeTarLayer(
   known?: Pick<BlobToWrite, 'digest' | 'size' | 'mountFrom'>,
 ): Promise<Descriptor> {
   let filled: Promise<void> | undefined;
-  const { onLayerProgress } = options;
+  const { onLayerProgress, onBlobEvent } = options;
   const source: BlobSource = (): AsyncIterable<Uint8Array> => {
     let passBytes = 0;
     const onBytes = onLayerProgress && ((bytes: number) => onLayerProgress((passBytes += bytes)));
@@ -147,6 +149,7 @@ export async function writeTarLayer(
     const descriptor = await sink.writeBlob(
       { mediaType: MediaType.Layer, ...(annotations ? { annotations } : {}), ...known },
       source,
+      onBlobEvent,
     );
     await filled;
     return descriptor;

@@ -10,8 +10,9 @@ import { startFaultProxy } from '../../../test/registry/fault-proxy.js';
 import { startRegistry, type TestRegistry } from '../../../test/registry/registry-server.js';
 import { type TinyImage, writeTinyImage } from '../../../test/registry/tiny-image.js';
 import { scratchImage } from '../../image/base-image.js';
-import { type BuildHooks, type BuildInput, buildImage } from '../../image/build.js';
+import { type BuildHooks, type BuildInput, buildImage, type LayerEvent } from '../../image/build.js';
 import type { LayerDigest, LayerDigestStore } from '../../image/layer-key.js';
+import type { BlobWriteEvent } from '../sink.js';
 import type { ContentCheckHook } from '../tar-layer.js';
 import { testModel, testPool } from '../../../test/image/image-fixtures.js';
 import { MemoryLogger } from '../../logger.js';
@@ -42,6 +43,11 @@ afterAll(async () => {
   await registry?.stop();
   await rm(work, { recursive: true, force: true });
 });
+
+/** The body bytes the events say were sent. */
+function sentBytes(events: readonly (BlobWriteEvent | LayerEvent)[]): number {
+  return events.reduce((sum, e) => sum + (e.kind === 'sent' ? e.bytes : 0), 0);
+}
 
 function client(host = registry.host, logger = new MemoryLogger()): RegistryClient {
   return new RegistryClient({ registry: host, retry: FAST, logger });
@@ -131,8 +137,12 @@ describe('RegistrySink on an open registry', () => {
     await new RegistrySink(client(), 'mount/source', SMALL).writeBlob(blob, source);
     const logger = new MemoryLogger();
     const sink = new RegistrySink(client(registry.host, logger), 'mount/target', { ...SMALL, logger });
-    const mounted = await sink.writeBlob({ ...blob, mountFrom: 'mount/source' }, source);
+    const events: BlobWriteEvent[] = [];
+    const mounted = await sink.writeBlob({ ...blob, mountFrom: 'mount/source' }, source, (e) =>
+      events.push(e),
+    );
     expect(mounted).toMatchObject({ digest: blob.digest, size: blob.size });
+    expect(events).toEqual([{ kind: 'mounted', from: 'mount/source' }]);
     expect(reads).toBe(1);
     expect(sink.stats).toMatchObject({ blobsMounted: 1, blobsUploaded: 0, bytesUploaded: 0 });
     expect(sink.written).toEqual([blob.digest]);
@@ -142,13 +152,17 @@ describe('RegistrySink on an open registry', () => {
 
     const other = randomBytes(100 * 1024);
     const fallback = new RegistrySink(client(registry.host, logger), 'mount/elsewhere', { ...SMALL, logger });
+    const fallbackEvents: BlobWriteEvent[] = [];
     await fallback.writeBlob(
       { ...blob, digest: sha256Digest(other), size: other.byteLength, mountFrom: 'mount/source' },
       async function* () {
         yield other;
       },
+      (e) => fallbackEvents.push(e),
     );
     expect(fallback.stats).toMatchObject({ blobsMounted: 0, blobsUploaded: 1 });
+    expect(new Set(fallbackEvents.map((e) => e.kind))).toEqual(new Set(['sent']));
+    expect(sentBytes(fallbackEvents)).toBe(other.byteLength);
     expect(logger.lines.join('\n')).toMatch(
       /did not mount sha256:\S+ from mount\/source: uploaded it instead/,
     );
@@ -207,6 +221,32 @@ describe('RegistrySink through a faulty network', () => {
       expect(proxy.counts.served503).toBeGreaterThan(0);
       const head = await client().headManifest('faulty/model', 'v1');
       expect(head?.digest).toBe(image.manifest.digest);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('tells each blob what went over the wire for it (bytes sent again after a break too) and when it had it', async () => {
+    const bytes = randomBytes(1024 * 1024);
+    const blob = { mediaType: 'application/vnd.oci.image.layer.v1.tar' };
+    const source = async function* () {
+      yield bytes;
+    };
+    const proxy = await startFaultProxy(registry.port, { dropEveryBytes: 700 * 1024, maxDrops: 1 });
+    try {
+      const sink = new RegistrySink(client(proxy.host), 'told/model', ONE_PASS);
+      const events: BlobWriteEvent[] = [];
+      const written = await sink.writeBlob(blob, source, (e) => events.push(e));
+      expect(proxy.counts.drops).toBe(1);
+      // One blob here: the sink's total (retries included) is this blob's own.
+      expect(sentBytes(events)).toBe(sink.stats.bytesUploaded);
+      expect(sentBytes(events)).toBeGreaterThan(bytes.byteLength);
+
+      const again: BlobWriteEvent[] = [];
+      await sink.writeBlob({ ...blob, digest: written.digest, size: written.size }, source, (e) =>
+        again.push(e),
+      );
+      expect(again).toEqual([{ kind: 'present' }]);
     } finally {
       await proxy.stop();
     }
@@ -292,8 +332,19 @@ describe('buildImage into a RegistrySink (one pass, layer keys)', () => {
     const layout = await buildImage(input(), await OciLayoutSink.open(join(work, 'build-layout')));
     const read = reads();
     const sink = new RegistrySink(client(), 'single/model', ONE_PASS);
-    const pushed = await buildImage(input(), sink, { check: read.hook });
+    const events = new Map<string, LayerEvent[]>();
+    const pushed = await buildImage(input(), sink, {
+      check: read.hook,
+      onLayer: (layer, event) => events.set(layer.createdBy, [...(events.get(layer.createdBy) ?? []), event]),
+    });
     expect(pushed.manifestDigest).toBe(layout.manifestDigest);
+    // Each model layer: its own bytes sent, once (no fault here), then stored.
+    expect([...events.keys()]).toEqual(pushed.plan.layers.map((l) => l.createdBy));
+    pushed.plan.layers.forEach((layer, i) => {
+      const told = events.get(layer.createdBy)!;
+      expect(told.at(-1)).toEqual({ kind: 'stored' });
+      expect(sentBytes(told)).toBe(pushed.modelLayers[i]!.size);
+    });
     expect(pushed.layers).toEqual(layout.layers);
     expect(read.bytes).toBe(modelBytes());
     expect(sink.stats).toMatchObject({ blobsUploaded: layout.layers.length + 1, blobsSkipped: 0 });
@@ -316,8 +367,13 @@ describe('buildImage into a RegistrySink (one pass, layer keys)', () => {
     try {
       const secondRead = reads();
       const sink = new RegistrySink(client(proxy.host), 'keyed/model', ONE_PASS);
-      const second = await buildImage(input('gpu-b'), sink, hooks(secondRead));
+      const events: LayerEvent[] = [];
+      const second = await buildImage(input('gpu-b'), sink, {
+        ...hooks(secondRead),
+        onLayer: (_layer, event) => events.push(event),
+      });
       expect(secondRead.bytes).toBe(0);
+      expect(events).toEqual([{ kind: 'reused' }, { kind: 'stored' }]);
       // Only the config can be new (it names the pool): a few KiB at most.
       expect(sink.stats.bytesUploaded).toBeLessThan(16 * 1024);
       expect(proxy.counts.bytesUp).toBeLessThan(32 * 1024);

@@ -9,7 +9,7 @@ import { type Logger, silentLogger } from '../../logger.js';
 import { formatBytes } from '../../format-bytes.js';
 import { byteProgress } from '../../progress.js';
 import { DigestCounter, sha256Digest } from '../digest.js';
-import type { BlobSource, BlobToWrite, ImageSink } from '../sink.js';
+import type { BlobSource, BlobToWrite, BlobWriteEvent, ImageSink } from '../sink.js';
 import type { Descriptor } from '../types.js';
 import { Limiter } from '../../limiter.js';
 import type { RegistryClient } from './client.js';
@@ -79,10 +79,14 @@ export class RegistrySink implements ImageSink {
     return (await this.client.headBlob(this.repository, digest, true)) !== undefined;
   }
 
-  writeBlob(blob: BlobToWrite, source: BlobSource): Promise<Descriptor> {
+  writeBlob(
+    blob: BlobToWrite,
+    source: BlobSource,
+    onEvent?: (event: BlobWriteEvent) => void,
+  ): Promise<Descriptor> {
     return this.limit.run(async () => {
       try {
-        return await this.pushBlob(blob, source);
+        return await this.pushBlob(blob, source, onEvent);
       } catch (error) {
         this.failure ??= error;
         throw error;
@@ -109,7 +113,11 @@ export class RegistrySink implements ImageSink {
     return { mediaType, digest, size: bytes.byteLength };
   }
 
-  private async pushBlob(blob: BlobToWrite, source: BlobSource): Promise<Descriptor> {
+  private async pushBlob(
+    blob: BlobToWrite,
+    source: BlobSource,
+    onEvent: ((event: BlobWriteEvent) => void) | undefined,
+  ): Promise<Descriptor> {
     let known: { digest?: string; size?: number } = {
       ...(blob.digest ? { digest: blob.digest } : {}),
       ...(blob.size !== undefined ? { size: blob.size } : {}),
@@ -124,6 +132,7 @@ export class RegistrySink implements ImageSink {
       if (size !== undefined && (known.size === undefined || known.size === size)) {
         this.stats.blobsSkipped++;
         this.logger.debug(`${this.name} has ${known.digest} already`);
+        onEvent?.({ kind: 'present' });
         return descriptorOf(blob, known.digest, size);
       }
     }
@@ -150,12 +159,14 @@ export class RegistrySink implements ImageSink {
         sent += bytes;
         this.stats.bytesUploaded += bytes;
         progress?.update(sent);
+        onEvent?.({ kind: 'sent', bytes });
       },
     });
     this.stats.restarts += result.restarts;
     this.written.push(result.digest);
     if (result.mountedFrom !== undefined) {
       this.stats.blobsMounted++;
+      onEvent?.({ kind: 'mounted', from: result.mountedFrom });
       this.logger.info(
         `mounted ${result.digest} (${formatBytes(result.size)}) into ${this.client.registry}/${this.repository} from ${result.mountedFrom}: nothing uploaded`,
       );
