@@ -13,6 +13,7 @@ import type { BlobToWrite, BlobWriteEvent, ImageSink } from '../oci/sink.js';
 import { matchTarLayer } from '../oci/tar-layer-match.js';
 import type { Logger } from '../logger.js';
 import { mountDecision } from './layer-mount.js';
+import { oneLine } from '../outside-text.js';
 import type { Descriptor, ImageConfig, ImageManifest } from '../oci/types.js';
 import { mapLimited } from '../limiter.js';
 import { applyConfigChanges } from './image-config.js';
@@ -200,7 +201,7 @@ export async function buildImage(
     });
     if (!decision.mount) {
       if (layer.kind === 'file')
-        hooks.logger?.info(`${file.path}: uploading its layer, not mounting it: ${decision.reason}`);
+        hooks.logger?.info(`${oneLine(file.path)}: uploading its layer, not mounting it: ${decision.reason}`);
       return undefined;
     }
     hooks.onLayer?.(layer, { kind: 'proving', from: decision.from });
@@ -223,7 +224,7 @@ export async function buildImage(
     );
     if (!match.matched) {
       hooks.logger?.info(
-        `${file.path}: ${blob.registry}/${blob.repository}@${blob.digest} is not the image's layer of it (${match.reason}): uploading that layer`,
+        `${oneLine(file.path)}: ${blob.registry}/${blob.repository}@${blob.digest} is not the image's layer of it (${match.reason}): uploading that layer`,
       );
       return undefined;
     }
