@@ -1,9 +1,11 @@
 /**
  * Shared by the registry end-to-end tests: the example model (examples/registry/sentiment, versions
  * 1 and 2, alias champion -> 2) served by the MLflow double (MLflow's API or GitLab's variant) and
- * by the Hugging Face Hub double, the registry tokens in the environment the CLI reads, and a proxy
- * that answers 403 for one token (the MLflow double refuses only writes of a read-only token).
+ * by the Hugging Face Hub double, the registry tokens in the environment the CLI reads, a proxy
+ * that answers 403 for one token (the MLflow double refuses only writes of a read-only token), and
+ * the line a streamed upload logs when it resumes from the source.
  */
+import { expect } from '@jest/globals';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -117,4 +119,11 @@ export async function startDenyingProxy(upstream: string): Promise<{ url: string
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The resume line the upload logs: the registry's offset in the layer and the layer's size. */
+export function resumedAt(stderr: string): { offset: number; size: number } {
+  const match = /resuming at byte (\d+) of (\d+) from the source/.exec(stderr);
+  expect(match).not.toBeNull();
+  return { offset: Number(match![1]), size: Number(match![2]) };
 }

@@ -3,7 +3,10 @@
  * the image pushed without the download cache has the digest of the one built from the cache; no
  * cache folder is written; a version with one byte changed in one of its files after signing is
  * refused with nothing tagged in the target repository, and the record lists the blobs it uploaded
- * that nothing references.
+ * that nothing references; a broken download reads on with a Range request. And to a real olareg
+ * (which keeps the bytes of a broken PATCH; docker-registry cancels such a session): an upload cut
+ * near the end of a weight's layer, after the file was read and checked, resumes at the registry's
+ * offset with MLflow serving only the rest of the file (stream-resume.test.ts has the other sources).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
@@ -21,19 +24,34 @@ import {
 } from '../e2e/helpers.js';
 import { startMlflowServer, type MlflowServer } from '../mlflow/mlflow-server.js';
 import { startFaultProxy } from '../registry/fault-proxy.js';
-import { startRegistry, type TestRegistry } from '../registry/registry-server.js';
+import { startReferrersRegistry, startRegistry, type TestRegistry } from '../registry/registry-server.js';
+import { startRewritingProxy } from '../registry/rewriting-proxy.js';
 import { MemoryLogger } from '../../src/logger.js';
 import { DownloadCache } from '../../src/registry/download-cache.js';
 import { openMlflowRegistry } from '../../src/registry/mlflow-registry.js';
 import { signModel } from '../../src/signing/sign-model.js';
-import { setRegistryEnv } from './helpers.js';
+import { resumedAt, setRegistryEnv } from './helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the record is read back as plain JSON */
 const temp = new TempDirs();
-const MiB = 1024 * 1024;
+const KiB = 1024;
+const MiB = 1024 * KiB;
 const SENTIMENT = path.join(EXAMPLES, 'registry/sentiment');
+/** Two weight files of 65 MiB (a layer each) and a small one (in the shared layer). */
+const SHARDS = { 'shards/part-1.bin': 65 * MiB, 'shards/part-2.bin': 2 * MiB, 'shards/part-3.bin': 65 * MiB };
+/**
+ * The resumed upload's model: one weight file of its own layer and the example's small files only,
+ * so any connection's earlier requests move a cut by a few KiB at most (part-2.bin would move it 2
+ * MiB, before the file was read whole).
+ */
+const WEIGHT = 'weights/big.bin';
+const WEIGHT_BYTES = 65 * MiB;
+/** Where the cut lands: this many bytes before the weight's end (as in stream-resume.test.ts). */
+const CUT_BEFORE_END = 32 * KiB;
 let server: MlflowServer;
 let registry: TestRegistry;
+/** olareg: keeps the bytes of a broken PATCH, so an upload resumes at its offset. */
+let resumable: TestRegistry;
 let cacheHome: string;
 const restoreEnv = setRegistryEnv({
   MLFLOW_TRACKING_TOKEN: undefined,
@@ -52,17 +70,17 @@ async function labels(): Promise<Record<string, string>> {
 }
 
 /**
- * Example version 2 plus two weight files of 65 MiB (a layer each) and a small one (in the shared
- * layer), signed with the example key. `tamper` changes one byte of that file after signing.
+ * Example version 2 plus `files` (path to size) of random bytes, signed with the example key.
+ * `tamper` changes one byte of that file after signing.
  */
-async function signedModel(tamper?: string): Promise<string> {
+async function signedModel(files: Record<string, number>, tamper?: string): Promise<string> {
   const dir = path.join(await temp.make(), 'model');
   await cp(path.join(SENTIMENT, '2'), dir, { recursive: true });
   await rm(path.join(dir, 'model.sig'));
-  await mkdir(path.join(dir, 'shards'));
-  await writeFile(path.join(dir, 'shards/part-1.bin'), randomBytes(65 * MiB));
-  await writeFile(path.join(dir, 'shards/part-2.bin'), randomBytes(2 * MiB));
-  await writeFile(path.join(dir, 'shards/part-3.bin'), randomBytes(65 * MiB));
+  for (const [file, size] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), randomBytes(size));
+  }
   await signModel(dir, { privateKeyPath: EXAMPLE_PRIVATE_KEY });
   if (tamper) {
     const file = path.join(dir, tamper);
@@ -84,18 +102,27 @@ async function listTree(dir: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  [server, registry] = await Promise.all([startMlflowServer(), startRegistry()]);
+  [server, registry, resumable] = await Promise.all([
+    startMlflowServer(),
+    startRegistry(),
+    startReferrersRegistry(),
+  ]);
   cacheHome = await temp.make('cache-home-');
   process.env.XDG_CACHE_HOME = cacheHome;
   process.env.DOCKER_CONFIG = await temp.make('docker-config-');
-  const [good, tampered] = await Promise.all([signedModel(), signedModel('shards/part-3.bin')]);
+  const [good, tampered, single] = await Promise.all([
+    signedModel(SHARDS),
+    signedModel(SHARDS, 'shards/part-3.bin'),
+    signedModel({ [WEIGHT]: WEIGHT_BYTES }),
+  ]);
   await server.register('streamed', good, await labels());
   await server.register('tampered', tampered, await labels());
+  await server.register('resumed', single, await labels());
 }, 300_000);
 afterAll(async () => {
   restoreEnv();
   delete process.env.DOCKER_CONFIG;
-  await Promise.all([server?.stop(), registry?.stop()]);
+  await Promise.all([server?.stop(), registry?.stop(), resumable?.stop()]);
   await temp.cleanup();
 });
 
@@ -230,4 +257,49 @@ describe('streamed promotion from the real MLflow server to docker-registry', ()
     for await (const chunk of await file.openFrom!(1_000_001)) tail.push(Buffer.from(chunk));
     expect(Buffer.concat(tail).equals(Buffer.concat(whole).subarray(1_000_001))).toBe(true);
   });
+});
+
+describe('a streamed upload from MLflow to olareg that breaks after the file was checked', () => {
+  it("resumes at the registry's offset: the rest of the file is one Range request on its artifact", async () => {
+    // The CLI -> a proxy that keeps the Range headers -> a proxy that counts bytes -> MLflow.
+    const counted = await startFaultProxy(Number(new URL(server.url).port));
+    const watched = await startRewritingProxy(counted.port, {});
+    // Cuts the weight layer's connection once, by which point the client has read the whole layer
+    // from the source into its socket (the earlier requests on that connection move the cut a few
+    // KiB earlier, still in the file).
+    const cutting = await startFaultProxy(resumable.port, {
+      dropConnectionAtBytes: WEIGHT_BYTES - CUT_BEFORE_END,
+      maxDrops: 1,
+    });
+    try {
+      const source = `mlflow+http://${watched.host}`;
+      const reference = await promoteFrom(source, resumable.host, 'resumed', 'mlflow-reference');
+      expect(reference.run.code).toBe(0);
+      expect(watched.ranges).toEqual([]);
+      // The uncut promotion read the model once: the weight, the example's small files, the API's JSON.
+      const once = counted.counts.bytesDown;
+      expect(once).toBeGreaterThan(WEIGHT_BYTES);
+      expect(once).toBeLessThan(WEIGHT_BYTES + MiB);
+      const { run, record } = await promoteFrom(source, cutting.host, 'resumed', 'mlflow-resumed');
+      expect(errorLines(run.stderr)).toEqual([]);
+      expect(run.code).toBe(0);
+      expect(cutting.counts.drops).toBe(1);
+      expect(record.image.digest).toBe(reference.record.image.digest);
+      const { offset, size } = resumedAt(run.stderr);
+      expect(size - offset).toBeGreaterThan(CUT_BEFORE_END);
+      expect(size - offset).toBeLessThan(CUT_BEFORE_END + 64 * KiB);
+      // One Range request, from the registry's offset: the layer ends with the file (no padding: its
+      // size is a multiple of 512), then two zero blocks.
+      const rest = size - offset - 1024;
+      expect(watched.ranges).toEqual([`bytes=${WEIGHT_BYTES - rest}-`]);
+      // MLflow served the model again and that rest, not a second copy of the file. The slack is the
+      // 206's head and the labels the first promotion recorded on the version, which the API's
+      // answers now carry.
+      const again = counted.counts.bytesDown - once;
+      expect(again - once).toBeGreaterThanOrEqual(rest);
+      expect(again - once).toBeLessThan(rest + 16 * KiB);
+    } finally {
+      await Promise.all([watched.stop(), counted.stop(), cutting.stop()]);
+    }
+  }, 300_000);
 });

@@ -5,6 +5,7 @@
  * a real docker-registry 2.8, and from the Hugging Face Hub double (test/doubles: it stands in for
  * the Hub, which no test can reach). The target is a real olareg, which keeps the bytes of a broken
  * PATCH as the spec allows (docker-registry cancels such a session, so nothing resumes against it).
+ * The MLflow source's case is in mlflow-stream.test.ts, which starts the real MLflow server anyway.
  * And an `oci://` version whose listing gives another size than its layer holds: the cause named,
  * nothing tagged.
  */
@@ -22,7 +23,7 @@ import { MediaType } from '../../src/oci/media-types.js';
 import { RegistryClient } from '../../src/oci/remote/client.js';
 import { attachReferrer, listReferrers, SIGSTORE_BUNDLE_TYPE } from '../../src/oci/remote/referrers.js';
 import { signModel } from '../../src/signing/sign-model.js';
-import { HF_TOKEN, setRegistryEnv } from './helpers.js';
+import { HF_TOKEN, resumedAt, setRegistryEnv } from './helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- records and manifests are read back as plain JSON */
 const temp = new TempDirs();
@@ -117,13 +118,6 @@ async function targetTags(repository: string): Promise<string[]> {
   const response = await fetch(`http://${target.host}/v2/${repository}/tags/list`);
   if (response.status === 404) return [];
   return ((await response.json()) as { tags?: string[] | null }).tags ?? [];
-}
-
-/** The resume line the upload logs: the registry's offset in the layer and the layer's size. */
-function resumedAt(stderr: string): { offset: number; size: number } {
-  const match = /resuming at byte (\d+) of (\d+) from the source/.exec(stderr);
-  expect(match).not.toBeNull();
-  return { offset: Number(match![1]), size: Number(match![2]) };
 }
 
 /** The target behind a proxy that cuts the weight layer's connection once, near the file's end. */

@@ -1,8 +1,9 @@
 /**
  * An HTTP proxy in front of a test server (a registry) that changes what passes, on purpose: it
  * stands in for a registry that ignores Range headers (`dropRange`) or serves other bytes than it
- * should (`corrupt`: the first byte of the chosen answers flipped). It counts the Range requests it
- * saw. Fault-free traffic passes unchanged; the TCP-level faults are fault-proxy.ts's.
+ * should (`corrupt`: the first byte of the chosen answers flipped). It keeps the Range headers it
+ * saw, so with an empty plan it only watches. Fault-free traffic passes unchanged; the TCP-level
+ * faults (and byte counts) are fault-proxy.ts's.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,14 +19,16 @@ export interface RewritingProxy {
   readonly host: string;
   /** Requests that came with a Range header. */
   readonly ranged: number;
+  /** Their Range headers, in the order they came (before `dropRange`). */
+  readonly ranges: readonly string[];
   stop(): Promise<void>;
 }
 
 export async function startRewritingProxy(targetPort: number, plan: RewritePlan): Promise<RewritingProxy> {
-  let ranged = 0;
+  const ranges: string[] = [];
   const server: Server = createServer((req, res) => {
     const headers = { ...req.headers };
-    if (headers.range !== undefined) ranged++;
+    if (headers.range !== undefined) ranges.push(headers.range);
     if (plan.dropRange) delete headers.range;
     let flip = plan.corrupt?.(req) ?? false;
     const forwarded = httpRequest(
@@ -51,8 +54,9 @@ export async function startRewritingProxy(targetPort: number, plan: RewritePlan)
   return {
     host: `127.0.0.1:${port}`,
     get ranged() {
-      return ranged;
+      return ranges.length;
     },
+    ranges,
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
