@@ -269,7 +269,7 @@ async function main(): Promise<void> {
     row(['---', '---:', '---:', '---:', '---:']),
     row([
       'ours: `promote --image-repository` from MLflow, streamed, no cache',
-      child.seconds.toFixed(2),
+      `${child.seconds.toFixed(2)} (cpu ${child.cpuSeconds.toFixed(2)})`,
       `${child.maxRssMiB.toFixed(0)} (<= 200 ${child.maxRssMiB <= 200 ? 'ok' : 'MISSED'})`,
       `${diskMiB.toFixed(1)} (< 64 ${diskMiB < 64 ? 'ok' : 'MISSED'})`,
       '1.00',
