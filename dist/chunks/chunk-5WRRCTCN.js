@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   RegistrySink
-} from "./chunk-H3IQPYAV.js";
+} from "./chunk-WSVYLQDT.js";
 import {
   stableJson
 } from "./chunk-CPYVGYKC.js";

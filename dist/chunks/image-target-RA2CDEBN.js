@@ -4,8 +4,8 @@ import {
   layoutTarget,
   parseRepository,
   registryTarget
-} from "./chunk-T2SFH3X2.js";
-import "./chunk-H3IQPYAV.js";
+} from "./chunk-5WRRCTCN.js";
+import "./chunk-WSVYLQDT.js";
 import "./chunk-R2UCZZQQ.js";
 import "./chunk-P4GOECZY.js";
 import "./chunk-CPYVGYKC.js";
@@ -17,6 +17,7 @@ import "./chunk-BPKCH6W6.js";
 import "./chunk-6U5D3XBS.js";
 import "./chunk-IIQ7BM2O.js";
 import "./chunk-NE5QDH7Y.js";
+import "./chunk-TDPV7D6W.js";
 import "./chunk-36Q42R3Y.js";
 import "./chunk-237YPWJV.js";
 import "./chunk-6DG7BXTN.js";

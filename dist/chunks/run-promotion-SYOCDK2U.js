@@ -3,7 +3,7 @@ import {
   outputsOf,
   runPromotion,
   unstartedRecord
-} from "./chunk-DZL27MUR.js";
+} from "./chunk-4JICYUDW.js";
 import "./chunk-OO2DKS6N.js";
 import "./chunk-QFFU2CYM.js";
 import "./chunk-OJ22VR6U.js";
@@ -11,7 +11,7 @@ import "./chunk-DJBYNESQ.js";
 import "./chunk-NMTSEJ4W.js";
 import "./chunk-P4EM6VDN.js";
 import "./chunk-EN2KTAKO.js";
-import "./chunk-LFGXXC6Z.js";
+import "./chunk-72BHJSEV.js";
 import "./chunk-3OPSWSUX.js";
 import "./chunk-HBU5M3SB.js";
 import "./chunk-LNRYJ34N.js";
@@ -35,8 +35,8 @@ import "./chunk-7UPFIEIQ.js";
 import "./chunk-CNCN7DOH.js";
 import "./chunk-CUXJFSTO.js";
 import "./chunk-ABZBNJLJ.js";
-import "./chunk-T2SFH3X2.js";
-import "./chunk-H3IQPYAV.js";
+import "./chunk-5WRRCTCN.js";
+import "./chunk-WSVYLQDT.js";
 import "./chunk-R2UCZZQQ.js";
 import "./chunk-P4GOECZY.js";
 import "./chunk-CPYVGYKC.js";

@@ -31,7 +31,7 @@ import {
   signatureImagePath,
   tarPrefix,
   writeTarLayer
-} from "./chunk-LFGXXC6Z.js";
+} from "./chunk-72BHJSEV.js";
 import {
   openRegistry
 } from "./chunk-3OPSWSUX.js";
@@ -114,12 +114,12 @@ import {
   layoutTarget,
   parseRepository,
   registryTarget
-} from "./chunk-T2SFH3X2.js";
+} from "./chunk-5WRRCTCN.js";
 import {
   RegistrySink,
   byteProgress,
   streamProgress
-} from "./chunk-H3IQPYAV.js";
+} from "./chunk-WSVYLQDT.js";
 import {
   formatBytes
 } from "./chunk-R2UCZZQQ.js";
@@ -23992,9 +23992,12 @@ async function buildImage(input, sink, hooks = {}) {
       layerDone[i] = layer.bytes;
       reportModel();
       reusedLayers++;
+      hooks.onLayer?.(layer, { kind: "reused" });
+      hooks.onLayer?.(layer, { kind: "stored" });
       return layerDescriptor(known, layer.annotations);
     }
     const proven = await provenLayer(layer, i);
+    const { onLayer } = hooks;
     const written = await writeTarLayer(
       layer,
       {
@@ -24009,12 +24012,14 @@ async function buildImage(input, sink, hooks = {}) {
             layerDone[i] = bytes;
             reportModel();
           }
-        }
+        },
+        ...onLayer && { onBlobEvent: (event) => onLayer(layer, event) }
       },
       sink,
       layer.annotations,
       proven
     );
+    onLayer?.(layer, { kind: "stored" });
     if (key !== void 0 && (known?.digest !== written.digest || known.size !== written.size)) {
       await layerDigests?.set(key, { digest: written.digest, size: written.size });
     }
@@ -24031,9 +24036,10 @@ async function buildImage(input, sink, hooks = {}) {
     });
     if (!decision.mount) {
       if (layer.kind === "file")
-        hooks.logger?.info(`${file.path}: uploading its layer, not mounting it: ${decision.reason}`);
+        hooks.logger?.info(`${oneLine(file.path)}: uploading its layer, not mounting it: ${decision.reason}`);
       return void 0;
     }
+    hooks.onLayer?.(layer, { kind: "proving", from: decision.from });
     let read = 0;
     const match = await matchTarLayer(
       layer,
@@ -24053,7 +24059,7 @@ async function buildImage(input, sink, hooks = {}) {
     );
     if (!match.matched) {
       hooks.logger?.info(
-        `${file.path}: ${blob.registry}/${blob.repository}@${blob.digest} is not the image's layer of it (${match.reason}): uploading that layer`
+        `${oneLine(file.path)}: ${blob.registry}/${blob.repository}@${blob.digest} is not the image's layer of it (${match.reason}): uploading that layer`
       );
       return void 0;
     }
@@ -24879,7 +24885,9 @@ async function buildStage(context, plan, target) {
       }
       const progress = byteProgress(options.logger, "build", plan.image.modelBytes + plan.image.base.bytes);
       const sink = await target.open();
-      const streamed = plan.source.kind === "stream" ? streamProgress(options.logger, "stream", plan.verified.files) : void 0;
+      const streamed = plan.source.kind === "stream" ? streamProgress(options.logger, "stream", plan.image.layers, {
+        sends: sink instanceof RegistrySink
+      }) : void 0;
       const sent = () => sink instanceof RegistrySink ? sink.stats.bytesUploaded : 0;
       let image;
       try {
@@ -24901,6 +24909,12 @@ async function buildStage(context, plan, target) {
               };
             } : check,
             progress: (p) => streamed ? streamed.sent(sent()) : progress.update(p.bytesDone),
+            ...streamed && {
+              onLayer: (layer, event) => {
+                streamed.layer(layer, event);
+                streamed.sent(sent());
+              }
+            },
             ...plan.source.kind === "folder" && layerReuse(context, plan)
           }
         );

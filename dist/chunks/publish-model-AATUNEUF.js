@@ -3,7 +3,7 @@ import {
   fileLayer,
   tarPrefix,
   writeTarLayer
-} from "./chunk-LFGXXC6Z.js";
+} from "./chunk-72BHJSEV.js";
 import {
   MODELPACK_CONFIG_TYPE,
   RegistryError,
@@ -24,7 +24,7 @@ import "./chunk-H4IN4WRU.js";
 import "./chunk-7UPFIEIQ.js";
 import {
   RegistrySink
-} from "./chunk-H3IQPYAV.js";
+} from "./chunk-WSVYLQDT.js";
 import "./chunk-R2UCZZQQ.js";
 import "./chunk-P4GOECZY.js";
 import {
@@ -44,6 +44,7 @@ import "./chunk-CZEGYLQK.js";
 import "./chunk-IIQ7BM2O.js";
 import "./chunk-NE5QDH7Y.js";
 import "./chunk-VHMCSZIG.js";
+import "./chunk-TDPV7D6W.js";
 import "./chunk-36Q42R3Y.js";
 import "./chunk-237YPWJV.js";
 import "./chunk-6DG7BXTN.js";

@@ -3634,7 +3634,7 @@ function promoteCommand() {
     async (options, _args, io) => {
       const [{ cliPlatform }, { runPromotion }] = await Promise.all([
         import("./cli-platform-LAUUPTCQ.js"),
-        import("./run-promotion-QNYQT5X2.js")
+        import("./run-promotion-SYOCDK2U.js")
       ]);
       const platform = cliPlatform({
         readInput: inputReader(options),
@@ -3727,7 +3727,7 @@ function publishCommand() {
         import("./client-OBJJVDSO.js"),
         import("./credentials-YMMX35FB.js"),
         import("./oci-model-registry-O5V6JU7T.js"),
-        import("./publish-model-YBE3X3Y4.js")
+        import("./publish-model-AATUNEUF.js")
       ]);
       const location = parseOciLocation(registry);
       const repository = modelRepository(location, model);
@@ -3848,7 +3848,7 @@ async function registryLabels(options, cwd) {
   return (await openRegistry(registry, cwd).resolve(model, version ?? "latest")).labels;
 }
 async function baseRegistry(stderr, verbose) {
-  const { RegistryClients } = await import("./image-target-6G2GMKLB.js");
+  const { RegistryClients } = await import("./image-target-RA2CDEBN.js");
   return new RegistryClients({ insecure: false, logger: stderrLogger(stderr, verbose) }).baseSource();
 }
 

@@ -50,7 +50,7 @@ async function* recycling(stream, buffers) {
 var TAR_LAYER_FORMAT = "model-promote tar layer 1 (tar-stream 3, ustar+pax, 0644/0755, uid 0)";
 async function writeTarLayer(layer, options, sink, annotations, known) {
   let filled;
-  const { onLayerProgress } = options;
+  const { onLayerProgress, onBlobEvent } = options;
   const source = () => {
     let passBytes = 0;
     const onBytes = onLayerProgress && ((bytes) => onLayerProgress(passBytes += bytes));
@@ -66,7 +66,8 @@ async function writeTarLayer(layer, options, sink, annotations, known) {
   try {
     const descriptor = await sink.writeBlob(
       { mediaType: MediaType.Layer, ...annotations ? { annotations } : {}, ...known },
-      source
+      source,
+      onBlobEvent
     );
     await filled;
     return descriptor;

@@ -16,6 +16,9 @@ import {
   sha256Digest
 } from "./chunk-BPKCH6W6.js";
 import {
+  oneLine
+} from "./chunk-TDPV7D6W.js";
+import {
   OciRegistryError
 } from "./chunk-36Q42R3Y.js";
 
@@ -47,24 +50,54 @@ function byteProgress(logger, label, initialTotal, options = {}) {
     }
   };
 }
-function streamProgress(logger, label, files, options = {}) {
+function streamProgress(logger, label, layers, options = {}) {
   const now = options.now ?? (() => performance.now());
   const interval = options.intervalMs ?? 5e3;
-  const shown = options.filesShown ?? 3;
+  const shown = options.shown ?? 3;
+  const sends = options.sends ?? true;
   const start = now();
-  const total = files.reduce((sum, f) => sum + f.size, 0);
-  const sizes = new Map(files.map((f) => [f.path, f.size]));
+  const states = layers.map((l) => ({
+    name: layerName(l),
+    files: l.files.map((f) => f.path),
+    size: l.files.reduce((sum, f) => sum + f.size, 0),
+    sent: 0,
+    begun: false,
+    proving: false,
+    stored: false,
+    told: false
+  }));
+  const byFile = new Map(states.flatMap((state) => state.files.map((file) => [file, state])));
+  const total = states.reduce((sum, l) => sum + l.size, 0);
   const done = /* @__PURE__ */ new Map();
   let verified = 0;
   let sentBytes = 0;
   let lastLog = start;
+  const stateOf = (file) => byFile.get(file);
+  const entry = (state) => {
+    if (state.outcome === "already there" && !state.files.some((f) => done.has(f))) {
+      return `${state.name} already there`;
+    }
+    const bytes = state.files.reduce((sum, f) => sum + (done.get(f) ?? 0), 0);
+    const how = state.outcome ? state.outcome : state.proving ? "to mount" : sends ? `${formatBytes(state.sent)} sent` : void 0;
+    return `${state.name} ${formatBytes(bytes)} / ${formatBytes(state.size)} verified` + (how ? `, ${how}` : "") + (state.stored ? ", done" : "");
+  };
   const line = (at, final) => {
     const seconds = Math.max((at - start) / 1e3, 1e-3);
     const rate = verified / seconds;
     const percent = total > 0 ? Math.floor(verified / total * 100) : 100;
     const eta = final ? "done" : rate > 0 ? `ETA ${formatSeconds((total - verified) / rate)}` : "ETA unknown";
-    const underWay = [...done.entries()].filter(([path, bytes]) => bytes < (sizes.get(path) ?? 0)).slice(0, shown).map(([path, bytes]) => `${path} ${formatBytes(bytes)} / ${formatBytes(sizes.get(path) ?? 0)}`);
-    return `${label}: ${formatBytes(verified)} / ${formatBytes(total)} verified (${percent}%), ${formatBytes(sentBytes)} sent, ${formatBytes(rate)}/s, ${eta}` + (underWay.length && !final ? `; ${underWay.join(", ")}` : "");
+    const head = `${label}: ${formatBytes(verified)} / ${formatBytes(total)} verified (${percent}%), ` + (sends ? `${formatBytes(sentBytes)} sent, ` : "") + `${formatBytes(rate)}/s, ${eta}`;
+    if (final) return head;
+    const listed = [
+      ...states.filter((s) => s.begun && !s.stored),
+      ...states.filter((s) => s.stored && !s.told)
+    ];
+    const more = listed.length - shown;
+    const entries = listed.slice(0, shown).map((state) => {
+      if (state.stored) state.told = true;
+      return entry(state);
+    });
+    return entries.length ? `${head}; ${entries.join(", ")}${more > 0 ? `, +${more} more` : ""}` : head;
   };
   const tick = () => {
     const at = now();
@@ -77,6 +110,8 @@ function streamProgress(logger, label, files, options = {}) {
     started(file) {
       verified -= done.get(file) ?? 0;
       done.set(file, 0);
+      const state = stateOf(file);
+      if (state) state.begun = true;
     },
     verified(file, bytes) {
       verified += bytes;
@@ -87,10 +122,41 @@ function streamProgress(logger, label, files, options = {}) {
       sentBytes = bytesSent;
       tick();
     },
+    layer(layer, event) {
+      const state = layer.files[0] && stateOf(layer.files[0].path);
+      if (!state) return;
+      state.begun = true;
+      switch (event.kind) {
+        case "sent":
+          state.sent += event.bytes;
+          state.proving = false;
+          break;
+        case "proving":
+          state.proving = true;
+          break;
+        case "mounted":
+          state.outcome = "mounted";
+          break;
+        case "present":
+        case "reused":
+          state.outcome = "already there";
+          break;
+        case "stored":
+          state.stored = true;
+          break;
+        default: {
+          const unknown = event;
+          return unknown;
+        }
+      }
+    },
     done() {
       logger.info(line(now(), true));
     }
   };
+}
+function layerName(layer) {
+  return layer.files.length === 1 ? oneLine(layer.files[0].path) : `${layer.files.length} small files`;
 }
 function formatSeconds(seconds) {
   const s = Math.max(0, Math.round(seconds));
@@ -131,10 +197,10 @@ var RegistrySink = class {
   async hasBlob(digest) {
     return await this.client.headBlob(this.repository, digest, true) !== void 0;
   }
-  writeBlob(blob, source) {
+  writeBlob(blob, source, onEvent) {
     return this.limit.run(async () => {
       try {
-        return await this.pushBlob(blob, source);
+        return await this.pushBlob(blob, source, onEvent);
       } catch (error) {
         this.failure ??= error;
         throw error;
@@ -159,7 +225,7 @@ var RegistrySink = class {
     );
     return { mediaType, digest, size: bytes.byteLength };
   }
-  async pushBlob(blob, source) {
+  async pushBlob(blob, source, onEvent) {
     let known = {
       ...blob.digest ? { digest: blob.digest } : {},
       ...blob.size !== void 0 ? { size: blob.size } : {}
@@ -174,6 +240,7 @@ var RegistrySink = class {
       if (size !== void 0 && (known.size === void 0 || known.size === size)) {
         this.stats.blobsSkipped++;
         this.logger.debug(`${this.name} has ${known.digest} already`);
+        onEvent?.({ kind: "present" });
         return descriptorOf(blob, known.digest, size);
       }
     }
@@ -195,12 +262,14 @@ var RegistrySink = class {
         sent += bytes;
         this.stats.bytesUploaded += bytes;
         progress?.update(sent);
+        onEvent?.({ kind: "sent", bytes });
       }
     });
     this.stats.restarts += result.restarts;
     this.written.push(result.digest);
     if (result.mountedFrom !== void 0) {
       this.stats.blobsMounted++;
+      onEvent?.({ kind: "mounted", from: result.mountedFrom });
       this.logger.info(
         `mounted ${result.digest} (${formatBytes(result.size)}) into ${this.client.registry}/${this.repository} from ${result.mountedFrom}: nothing uploaded`
       );

@@ -1,7 +1,7 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   runPromotion
-} from "./chunk-DZL27MUR.js";
+} from "./chunk-4JICYUDW.js";
 import "./chunk-OO2DKS6N.js";
 import "./chunk-QFFU2CYM.js";
 import "./chunk-OJ22VR6U.js";
@@ -21,7 +21,7 @@ import {
   runUrlFromEnv
 } from "./chunk-43VFKLGL.js";
 import "./chunk-EN2KTAKO.js";
-import "./chunk-LFGXXC6Z.js";
+import "./chunk-72BHJSEV.js";
 import "./chunk-3OPSWSUX.js";
 import "./chunk-HBU5M3SB.js";
 import "./chunk-LNRYJ34N.js";
@@ -60,8 +60,8 @@ import {
 } from "./chunk-5H2OONN5.js";
 import "./chunk-RX57AOIO.js";
 import "./chunk-ABZBNJLJ.js";
-import "./chunk-T2SFH3X2.js";
-import "./chunk-H3IQPYAV.js";
+import "./chunk-5WRRCTCN.js";
+import "./chunk-WSVYLQDT.js";
 import "./chunk-R2UCZZQQ.js";
 import "./chunk-P4GOECZY.js";
 import "./chunk-CPYVGYKC.js";
