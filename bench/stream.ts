@@ -2,7 +2,9 @@
  * Benchmark: a streamed promotion (issue 15) from the real MLflow server to docker-registry with no
  * download cache, against the two-step way it replaces, timed in the same script on the same bytes;
  * then the same model from an `oci://` ModelPack source in the image's registry, whose layers are
- * mounted, against `curl` of its blobs to /dev/null (reading the bytes once is all it may cost):
+ * mounted, against `curl` of its blobs to /dev/null (the issue's target: reading the bytes once)
+ * and through one and two OpenSSL SHA-256 passes (two is what a mount that checks what it mounts
+ * must hash):
  *
  *   npx tsx bench/stream.ts                 # 8 GiB in 8 files
  *   npx tsx bench/stream.ts --size-mib 1024 # quicker
