@@ -18,7 +18,7 @@ import type { Logger } from '../logger.js';
 import { oneLine } from '../outside-text.js';
 import { createGithubClient, type GithubClient, type GithubClientOptions } from './github-client.js';
 import { githubContextFromEnv } from './github-context.js';
-import { githubRequestError } from './github-request-error.js';
+import { GithubRequestError, githubRequestError } from './github-request-error.js';
 import type { AttestationStore, PublishedAttestation, SkippedAttestation } from './platform.js';
 
 export interface GithubRepository {
@@ -57,13 +57,13 @@ const REASON_LIMIT = 300;
 /**
  * Why GitHub does not offer artifact attestations for this repository, from a failed
  * createAttestation (as thrown, or wrapped by githubRequestError); undefined for any other failure.
- * GitHub's description lists 403 and 422 for the call and the "Feature not available" answer has
- * been seen with 403, so its words are matched whatever the status among 403, 404 and 422; a bare
+ * GitHub's description lists 403 and 422 for the call and does not say which carries the "Feature
+ * not available" answer, so its words are matched whatever the status among 403, 404 and 422; a bare
  * 404 is a GitHub without the endpoint (GitHub Enterprise Server), since the job's own repository
  * is always visible to its token.
  */
 export function attestationsUnavailable(error: unknown): string | undefined {
-  const answer = (error instanceof Error && error.name === 'GithubRequestError' ? error.cause : error) as {
+  const answer = (error instanceof GithubRequestError ? error.cause : error) as {
     status?: unknown;
     message?: unknown;
     response?: { data?: { message?: unknown } };
@@ -98,8 +98,19 @@ export async function storeGitHubAttestation(
   try {
     return { store: 'github', id: (await publishGitHubAttestation(octokit, repo, bundle)).id, repository };
   } catch (error) {
-    const reason = mode === 'auto' ? attestationsUnavailable(error) : undefined;
+    const reason = attestationsUnavailable(error);
     if (reason === undefined) throw error;
+    if (mode === 'required' && error instanceof GithubRequestError) {
+      // The usual hint names the permission; here no permission helps, so name what does.
+      throw new GithubRequestError(
+        error.code,
+        error.message,
+        'GitHub does not offer artifact attestations for this repository (make it public, upgrade the plan, or use a GitHub with the API); or set github-attestations: auto to promote with the OCI referrer alone',
+        error.status,
+        { cause: error.cause },
+      );
+    }
+    if (mode === 'required') throw error;
     logger.warn(
       `the promotion attestation is not stored in ${repository}'s artifact attestations: ${reason}. ` +
         'It is still attached to the image as an OCI referrer (cosign, Kyverno and `model-promote verify-promotion` find it there). ' +

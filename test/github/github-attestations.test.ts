@@ -240,7 +240,8 @@ describe('github-attestations: auto, required, off (the GitHub double)', () => {
     expect(result).toMatchObject({
       reason: 'GitHub answered 403: Feature not available ::error::forged [31m red',
     });
-    expect(warnings(log)[0]).not.toMatch(/[\n\u001b]/);
+    expect(warnings(log)[0]).not.toContain('\n');
+    expect(warnings(log)[0]).not.toContain('\u001b');
   });
 
   test('auto + 403 for a missing permission still fails, naming attestations: write', async () => {
@@ -278,6 +279,7 @@ describe('github-attestations: auto, required, off (the GitHub double)', () => {
     await expect(storeGitHubAttestation(client(log), REPO, BUNDLE, 'required', log)).rejects.toMatchObject({
       code: 'github-forbidden',
       message: expect.stringContaining('Feature not available for user-owned private repositories'),
+      hint: expect.stringContaining('set github-attestations: auto'),
     });
     expect(warnings(log)).toEqual([]);
   });
