@@ -50,8 +50,28 @@ describe('parsePromotionInputs', () => {
       deployment: true,
       allowBreakingSchema: false,
       attest: false,
+      githubAttestations: 'auto',
     });
   });
+
+  it.each(['auto', 'required', 'off'])('github-attestations %s is taken as given', (raw) => {
+    expect(
+      parsePromotionInputs(reader({ ...REQUIRED, 'github-attestations': ` ${raw} ` }), {}),
+    ).toMatchObject({
+      githubAttestations: raw,
+    });
+  });
+
+  it.each(['Off', 'false', 'true', 'optional', 'auto,off'])(
+    'github-attestations "%s" is a usage error naming the values',
+    (raw) => {
+      const error = usage(() =>
+        parsePromotionInputs(reader({ ...REQUIRED, 'github-attestations': raw }), {}),
+      );
+      expect(error.message).toBe(`github-attestations must be auto, required or off, not "${raw}"`);
+      expect(error.hint).toBe('set github-attestations to auto, required or off');
+    },
+  );
 
   it.each([
     { name: 'missing registry', omit: 'registry' },

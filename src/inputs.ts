@@ -198,6 +198,12 @@ export const INPUTS = [
       'Keyless attestation: the Rekor transparency log (public: it shows the signing identity), or `off`.',
   },
   {
+    name: 'github-attestations',
+    description:
+      "GitHub Actions, keyless attestation of a pushed image: also store it in the repository's artifact attestations. `auto`: skip with one warning where GitHub does not offer them (user-owned private repository, plan, GitHub Enterprise Server); `required`: any failure fails; `off`: never.",
+    default: 'auto',
+  },
+  {
     name: 'cache-dir',
     description: 'Folder that caches downloaded model files by digest (re-verified on every use).',
   },
@@ -290,7 +296,12 @@ export interface PromotionInputs {
   readonly attestKey?: string;
   /** The Sigstore services that sign keylessly: set when attest is on without attest-key. */
   readonly attestServices?: KeylessServices;
+  /** Whether the attestation also goes to GitHub's artifact attestations (github-attestations.ts). */
+  readonly githubAttestations: GithubAttestationsMode;
 }
+
+export const GITHUB_ATTESTATIONS_MODES = ['auto', 'required', 'off'] as const;
+export type GithubAttestationsMode = (typeof GITHUB_ATTESTATIONS_MODES)[number];
 
 const SPECS: ReadonlyMap<string, InputSpec> = new Map(INPUTS.map((spec) => [spec.name, spec]));
 
@@ -365,6 +376,11 @@ export function parsePromotionInputs(
     allowBreakingSchema: bool('allow-breaking-schema'),
     cacheDir: get('cache-dir'),
     ...attestInputs(get, bool('attest')),
+    githubAttestations: parseChoice(
+      'github-attestations',
+      get('github-attestations') ?? 'auto',
+      GITHUB_ATTESTATIONS_MODES,
+    ),
   };
 }
 
@@ -547,6 +563,17 @@ export function parseBoolean(name: string, raw: string | undefined): boolean {
     `${name} must be true or false, not "${raw}"`,
     `set ${name} to true or false (also True, TRUE, False, FALSE)`,
   );
+}
+
+/**
+ * One of a fixed set of words, exactly as spelled: like the booleans, a near miss (`Off`, `false`)
+ * is refused rather than guessed, so the same workflow means the same thing everywhere.
+ */
+export function parseChoice<const T extends string>(name: string, raw: string, choices: readonly T[]): T {
+  const found = choices.find((choice) => choice === raw);
+  if (found !== undefined) return found;
+  const words = `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
+  throw new UsageError(`${name} must be ${words}, not "${raw}"`, `set ${name} to ${words}`);
 }
 
 /** 9999-12-31T23:59:59Z: the last second an RFC 3339 timestamp (the image's `created`) can say. */

@@ -41,7 +41,7 @@ export async function attestStage(
   const store = context.options.attestationStore;
   await stages.run(
     'attestation',
-    async (): Promise<{ file: string } | { digest: string; stored?: string }> => {
+    async (): Promise<{ file: string } | { digest: string; stored?: string; notStored?: string }> => {
       const now = (context.options.clock ?? (() => new Date()))();
       const statement = promotionStatement(promotionFacts(context, plan, image, applied, now));
       const signed = await signer.sign(statementBytes(statement));
@@ -61,6 +61,11 @@ export async function attestStage(
       // `gh attestation verify oci://IMAGE` needs a registry image: only a pushed one is stored.
       if (!store) return { digest: attached.digest };
       const published = await store.publish(signed);
+      if ('skipped' in published) {
+        const { skipped, reason, repository } = published;
+        record.attestations = { ...record.attestations, github: { skipped, reason, repository } };
+        return { digest: attached.digest, notStored: `${store.name} (${skipped})` };
+      }
       record.attestations = {
         ...record.attestations,
         github: { id: published.id, repository: published.repository },
@@ -70,7 +75,8 @@ export async function attestStage(
     (w) =>
       `${signer.method}-signed ${PROMOTION_PREDICATE_TYPE} for ${inputs.environment}, ` +
       ('digest' in w
-        ? `attached to ${image.reference} as ${w.digest}${w.stored ? `, stored in ${w.stored}` : ''}`
+        ? `attached to ${image.reference} as ${w.digest}` +
+          (w.stored ? `, stored in ${w.stored}` : w.notStored ? `, not stored in ${w.notStored}` : '')
         : `written to ${w.file}`),
   );
 }

@@ -63,3 +63,20 @@ test('attesting in a run with no github-token is a usage error naming attestatio
     }),
   );
 });
+
+test('with github-attestations off, no github-token is needed and nothing is asked', async () => {
+  const env = {
+    GITHUB_REPOSITORY: 'octo-org/models',
+    GITHUB_SHA: 'abc',
+    GITHUB_API_URL: 'http://127.0.0.1:9',
+  };
+  const { githubToken: _, ...noToken } = inputs();
+  const store = githubPlatform({ env }).attestationStore!({ ...noToken, githubAttestations: 'off' });
+  // The API root answers nothing: a request would fail, so the answer shows none was made.
+  await expect(store!.publish({} as never)).resolves.toEqual({
+    store: 'github',
+    repository: 'octo-org/models',
+    skipped: 'off',
+    reason: 'github-attestations is off',
+  });
+});

@@ -43,11 +43,15 @@ export interface Platform {
   attestationStore?(inputs: PromotionInputs): AttestationStore | undefined;
 }
 
-/** Stores a signed promotion attestation; a failure fails the attestation step. */
+/**
+ * Stores a signed promotion attestation; a failure fails the attestation step. A store the user
+ * let go (`github-attestations: off`, or `auto` where the platform does not offer it) answers
+ * skipped instead, saying why.
+ */
 export interface AttestationStore {
   /** Where, for the log: e.g. `GitHub artifact attestations of owner/repo`. */
   readonly name: string;
-  publish(bundle: SerializedBundle): Promise<PublishedAttestation>;
+  publish(bundle: SerializedBundle): Promise<PublishedAttestation | SkippedAttestation>;
 }
 
 /** The attestation as the store names it (recorded in promotion.json and the summary). */
@@ -56,6 +60,17 @@ export interface PublishedAttestation {
   readonly id: number;
   /** The repository that holds it (`owner/repo`). */
   readonly repository: string;
+}
+
+/** Not stored, and why: recorded in promotion.json and the summary. */
+export interface SkippedAttestation {
+  readonly store: 'github';
+  /** The repository it was not stored in (`owner/repo`). */
+  readonly repository: string;
+  /** `off`: the user turned the store off; `unavailable`: the platform does not offer it here. */
+  readonly skipped: 'off' | 'unavailable';
+  /** One line: why, in the platform's words where it gave some. */
+  readonly reason: string;
 }
 
 /** Where the job's OIDC token comes from, and how to get one where it is missing. */

@@ -109,8 +109,14 @@ export interface PromotionRecord {
     record?: string;
     promotion?: string;
     promotionFile?: string;
-    /** The promotion attestation in GitHub's artifact attestations (`gh attestation verify oci://IMAGE`). */
-    github?: { id: number; repository: string };
+    /**
+     * The promotion attestation in GitHub's artifact attestations (`gh attestation verify
+     * oci://IMAGE`), or why it is not there (`github-attestations: off`, or `auto` where GitHub
+     * does not offer them); the referrer (`promotion`) is attached either way.
+     */
+    github?:
+      | { id: number; repository: string }
+      | { skipped: 'off' | 'unavailable'; reason: string; repository: string };
   };
   /** One entry per cluster, in promotion order; a dry run records the planned changes. */
   deploy?: readonly DeployReport[];

@@ -108,6 +108,29 @@ describe('renderSummaryMarkdown', () => {
       attestations: { promotion: 'sha256:cd', github: { id: 7, repository: 'octo-org/models' } },
       line: "- **GitHub attestation:** `7` in octo-org/models's artifact attestations",
     },
+    {
+      attestations: {
+        promotion: 'sha256:cd',
+        github: {
+          skipped: 'off' as const,
+          reason: 'github-attestations is off',
+          repository: 'octo-org/models',
+        },
+      },
+      line: "- **GitHub attestation:** not stored in octo-org/models's artifact attestations (off: github-attestations is off); the image's referrer holds it",
+    },
+    {
+      // GitHub's words are server text: no HTML reaches the summary.
+      attestations: {
+        promotion: 'sha256:cd',
+        github: {
+          skipped: 'unavailable' as const,
+          reason: 'GitHub answered 403: Feature not available <img src=x>',
+          repository: 'octo-org/models',
+        },
+      },
+      line: "- **GitHub attestation:** not stored in octo-org/models's artifact attestations (unavailable: GitHub answered 403: Feature not available &lt;img src=x&gt;); the image's referrer holds it",
+    },
   ])('names the promotion attestation where it is ($line)', ({ attestations, line }) => {
     expect(renderSummaryMarkdown(record({ attestations }))).toContain(line);
     expect(renderSummaryMarkdown(record())).not.toContain('Promotion attestation');

@@ -70,11 +70,7 @@ export function renderSummaryMarkdown(record: PromotionRecord): string {
         ? `${code(record.attestations.promotion)} (referrer of the image)`
         : record.attestations?.promotionFile && code(record.attestations.promotionFile),
     ],
-    [
-      'GitHub attestation',
-      record.attestations?.github &&
-        `${code(String(record.attestations.github.id))} in ${record.attestations.github.repository}'s artifact attestations`,
-    ],
+    ['GitHub attestation', record.attestations?.github && githubAttestationFact(record.attestations.github)],
     ['Promotion', code(record.promotionId)],
     [`History of ${code(record.request.environment)}`, record.history && historyFact(record.history)],
   ];
@@ -284,4 +280,13 @@ function historyFact(stats: EnvironmentStats): string {
       ? ''
       : `; median ${formatSpan(stats.medianSeconds)}, p95 ${formatSpan(stats.p95Seconds)}`;
   return rate + durations;
+}
+
+function githubAttestationFact(
+  github: NonNullable<NonNullable<PromotionRecord['attestations']>['github']>,
+): string {
+  if ('id' in github) return `${code(String(github.id))} in ${github.repository}'s artifact attestations`;
+  // GitHub's own words: server text, kept to one line and free of HTML.
+  const reason = oneLine(github.reason).replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return `not stored in ${github.repository}'s artifact attestations (${github.skipped}: ${reason}); the image's referrer holds it`;
 }

@@ -1,14 +1,20 @@
 /**
- * publishGitHubAttestation through the project's octokit: against Prism serving GitHub's published
- * OpenAPI description (the request must be one the description accepts), and against the GitHub
- * double for what the description cannot show (retries, rate limits, refusals, no answer).
+ * publishGitHubAttestation and storeGitHubAttestation (github-attestations: auto, required, off)
+ * through the project's octokit: against Prism serving GitHub's published OpenAPI description (the
+ * request must be one the description accepts), and against the GitHub double for what the
+ * description cannot show (retries, rate limits, refusals, GitHub's "Feature not available"
+ * answers, no answer).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SerializedBundle } from '@sigstore/bundle';
 import { createGithubClient } from '../../src/platform/github-client.js';
-import { publishGitHubAttestation } from '../../src/platform/github-attestations.js';
+import {
+  attestationsUnavailable,
+  publishGitHubAttestation,
+  storeGitHubAttestation,
+} from '../../src/platform/github-attestations.js';
 import { FAST, logger } from './github-fixtures.js';
 import { GithubDouble } from './github-double.js';
 import { startPrismGithub, type PrismGithub } from './prism.js';
@@ -18,6 +24,11 @@ const BUNDLE = JSON.parse(
   readFileSync(join(import.meta.dirname, '../../examples/registry/sentiment/2/model.sig'), 'utf8'),
 ) as SerializedBundle;
 const REPO = { owner: 'octo-org', repo: 'models' };
+// GitHub's answers where it does not offer artifact attestations (as users have reported them).
+const USER_PRIVATE =
+  'Feature not available for user-owned private repositories. To enable this feature, please make this repository public.';
+const ORG_PLAN =
+  'Feature not available for the octo-org organization. To enable this feature, please upgrade the billing plan, or make this repository public.';
 
 describe('against GitHub’s OpenAPI description (Prism)', () => {
   let prism: PrismGithub;
@@ -39,6 +50,21 @@ describe('against GitHub’s OpenAPI description (Prism)', () => {
     ]);
     expect(exchanges[0]!.requestBody).toEqual({ bundle: BUNDLE });
     expect(exchanges.filter((e) => !e.accepted)).toEqual([]);
+  });
+
+  test('github-attestations auto stores it as the description has it: the id comes back, no warning', async () => {
+    const start = prism.exchanges.length;
+    const log = logger();
+    const client = createGithubClient({ token: 'ghs_test', baseUrl: prism.url, logger: log, ...FAST });
+    expect(await storeGitHubAttestation(client, REPO, BUNDLE, 'auto', log)).toEqual({
+      store: 'github',
+      id: 2,
+      repository: 'octo-org/models',
+    });
+    expect(prism.exchanges.slice(start).map((e) => [e.path, e.accepted])).toEqual([
+      ['/repos/octo-org/models/attestations', true],
+    ]);
+    expect(log.lines.filter((line) => line.startsWith('warning:'))).toEqual([]);
   });
 
   test('the harness does catch a body the description refuses', async () => {
@@ -132,5 +158,179 @@ describe('against the GitHub double', () => {
     await expect(publishGitHubAttestation(closed, REPO, BUNDLE)).rejects.toMatchObject({
       code: 'github-unreachable',
     });
+  });
+});
+
+describe('github-attestations: auto, required, off (the GitHub double)', () => {
+  let github: GithubDouble;
+  beforeAll(async () => {
+    github = await new GithubDouble().start();
+  });
+  afterAll(async () => {
+    await github?.stop();
+  });
+
+  const client = (log = logger()) =>
+    createGithubClient({
+      token: 'ghs_test',
+      baseUrl: github.url,
+      logger: log,
+      ...FAST,
+      serverErrorRetries: 1,
+    });
+  const fault = (status: number, body?: unknown, times = 1) =>
+    github.faults.push({
+      method: 'POST',
+      path: /\/attestations$/,
+      status,
+      ...(body !== undefined && { body }),
+      times,
+    });
+  const warnings = (log: ReturnType<typeof logger>) =>
+    log.lines.filter((line) => line.startsWith('warning:'));
+
+  test.each([
+    { status: 403, message: USER_PRIVATE },
+    { status: 403, message: ORG_PLAN },
+    { status: 422, message: USER_PRIVATE },
+    { status: 404, message: USER_PRIVATE },
+  ])(
+    'auto + $status "Feature not available": skipped, one warning quoting GitHub and naming the fix',
+    async ({ status, message }) => {
+      fault(status, {
+        message,
+        documentation_url: 'https://docs.github.com/rest/repos/attestations#create-an-attestation',
+      });
+      const stored = github.attestations.length;
+      const log = logger();
+      const result = await storeGitHubAttestation(client(log), REPO, BUNDLE, 'auto', log);
+      expect(result).toEqual({
+        store: 'github',
+        repository: 'octo-org/models',
+        skipped: 'unavailable',
+        reason: `GitHub answered ${status}: ${message}`,
+      });
+      expect(github.attestations.length).toBe(stored);
+      const [warning, ...more] = warnings(log);
+      expect(more).toEqual([]);
+      expect(warning).toContain(
+        `not stored in octo-org/models's artifact attestations: GitHub answered ${status}: ${message}`,
+      );
+      expect(warning).toContain('still attached to the image as an OCI referrer');
+      expect(warning).toContain('github-attestations: off');
+      expect(warning).toContain('required');
+    },
+  );
+
+  test('auto + a bare 404 (GitHub Enterprise Server without the endpoint): skipped, one warning', async () => {
+    fault(404, { message: 'Not Found' });
+    const log = logger();
+    expect(await storeGitHubAttestation(client(log), REPO, BUNDLE, 'auto', log)).toMatchObject({
+      skipped: 'unavailable',
+      reason:
+        'GitHub answered 404 (Not Found): this GitHub has no artifact attestations API (e.g. GitHub Enterprise Server)',
+    });
+    expect(warnings(log)).toHaveLength(1);
+  });
+
+  test('GitHub’s message is kept to one line: no newline or escape sequence reaches the log', async () => {
+    fault(403, { message: 'Feature not available\n::error::forged\u001b[31m red' });
+    const log = logger();
+    const result = await storeGitHubAttestation(client(log), REPO, BUNDLE, 'auto', log);
+    expect(result).toMatchObject({
+      reason: 'GitHub answered 403: Feature not available ::error::forged [31m red',
+    });
+    expect(warnings(log)[0]).not.toContain('\n');
+    expect(warnings(log)[0]).not.toContain('\u001b');
+  });
+
+  test('auto + 403 for a missing permission still fails, naming attestations: write', async () => {
+    fault(403, { message: 'Resource not accessible by integration' });
+    const log = logger();
+    await expect(storeGitHubAttestation(client(log), REPO, BUNDLE, 'auto', log)).rejects.toMatchObject({
+      code: 'github-forbidden',
+      status: 403,
+      hint: 'grant the job `permissions: attestations: write` (or pass a github-token that has it)',
+    });
+    expect(warnings(log)).toEqual([]);
+  });
+
+  test('auto + a 422 that is not "Feature not available" (a refused bundle) still fails', async () => {
+    fault(422, { message: 'Invalid bundle' });
+    const log = logger();
+    await expect(storeGitHubAttestation(client(log), REPO, BUNDLE, 'auto', log)).rejects.toMatchObject({
+      code: 'github-request',
+      status: 422,
+    });
+  });
+
+  test('auto + server errors past the retries still fail', async () => {
+    fault(502, { message: 'Bad Gateway' }, 2);
+    const log = logger();
+    await expect(storeGitHubAttestation(client(log), REPO, BUNDLE, 'auto', log)).rejects.toMatchObject({
+      code: 'github-request',
+      status: 502,
+    });
+  });
+
+  test('required + "Feature not available" fails, naming GitHub’s reason', async () => {
+    fault(403, { message: USER_PRIVATE });
+    const log = logger();
+    await expect(storeGitHubAttestation(client(log), REPO, BUNDLE, 'required', log)).rejects.toMatchObject({
+      code: 'github-forbidden',
+      message: expect.stringContaining('Feature not available for user-owned private repositories'),
+      hint: expect.stringContaining('set github-attestations: auto'),
+    });
+    expect(warnings(log)).toEqual([]);
+  });
+
+  test('required + a bare 404 fails', async () => {
+    fault(404, { message: 'Not Found' });
+    const log = logger();
+    await expect(storeGitHubAttestation(client(log), REPO, BUNDLE, 'required', log)).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+
+  test('off asks GitHub nothing and says so', async () => {
+    const calls = github.requests.length;
+    const log = logger();
+    expect(await storeGitHubAttestation(client(log), REPO, BUNDLE, 'off', log)).toEqual({
+      store: 'github',
+      repository: 'octo-org/models',
+      skipped: 'off',
+      reason: 'github-attestations is off',
+    });
+    expect(github.requests.length).toBe(calls);
+    expect(log.lines).toEqual([]);
+  });
+});
+
+describe('attestationsUnavailable', () => {
+  test.each([
+    { error: { status: 403, message: 'Resource not accessible by integration' }, expected: undefined },
+    { error: { status: 401, message: USER_PRIVATE }, expected: undefined },
+    { error: { status: 500, message: 'Not Found' }, expected: undefined },
+    { error: new Error('socket hang up'), expected: undefined },
+    { error: null, expected: undefined },
+    {
+      error: { status: 404 },
+      expected:
+        'GitHub answered 404: this GitHub has no artifact attestations API (e.g. GitHub Enterprise Server)',
+    },
+    {
+      error: { status: 403, message: 'ignored', response: { data: { message: USER_PRIVATE } } },
+      expected: `GitHub answered 403: ${USER_PRIVATE}`,
+    },
+  ])('$error -> $expected', ({ error, expected }) => {
+    expect(attestationsUnavailable(error)).toBe(expected);
+  });
+
+  test('a long message is cut', () => {
+    const reason = attestationsUnavailable({
+      status: 403,
+      message: `Feature not available ${'x'.repeat(1000)}`,
+    });
+    expect(reason!.length).toBeLessThan(340);
   });
 });

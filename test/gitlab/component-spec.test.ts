@@ -29,7 +29,7 @@ interface GitlabInput {
 }
 
 /** GitHub-only inputs the component leaves out. */
-const GITHUB_ONLY = ['github-token'];
+const GITHUB_ONLY = ['github-token', 'github-attestations'];
 const COMPONENT_ONLY = [
   'job-name',
   'stage',

@@ -9,7 +9,9 @@
  *
  * Through the Action (GitHub played by the double, which stores artifact attestations): the bundle
  * is also stored with the repository, its id in the record and the summary; a refusal fails the
- * attestation step naming `attestations: write`.
+ * attestation step naming `attestations: write`. Where GitHub does not offer the store
+ * (github-attestations: auto) the promotion succeeds with one warning and the record says why;
+ * `required` fails there; `off` asks nothing.
  */
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -146,7 +148,9 @@ describe('the Action promotes with attest, keyless, on GitHub', () => {
   });
 
   /** One step of the Action as a runner runs it; SIGSTORE_ID_TOKEN stands in for the runner's token. */
-  async function runAction(): Promise<{ code: number; record: PromotionRecord; summary: string }> {
+  async function runAction(
+    extra: Record<string, string> = {},
+  ): Promise<{ code: number; record: PromotionRecord; summary: string; outSummary: string; log: string }> {
     const workspace = mkdtempSync(path.join(os.tmpdir(), 'model-promote-keyless-action-'));
     cpSync(path.join(REPO, 'examples'), path.join(workspace, 'examples'), { recursive: true });
     await mkdir(path.join(workspace, 'out'));
@@ -166,6 +170,7 @@ describe('the Action promotes with attest, keyless, on GitHub', () => {
       attest: 'true',
       'attest-fulcio-url': services.fulcioURL,
       'attest-tsa-url': services.tsaURL,
+      ...extra,
     };
     const env: NodeJS.ProcessEnv = {
       ...savedEnv,
@@ -179,14 +184,21 @@ describe('the Action promotes with attest, keyless, on GitHub', () => {
     for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
     const saved = process.env;
     process.env = env;
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const log: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      log.push(String(chunk));
+      return true;
+    });
     try {
       let record: PromotionRecord | undefined;
       const code = await runPromotion(githubPlatform({ env, client: { ...FAST, serverErrorRetries: 0 } }), {
         cwd: workspace,
         onRecord: (r) => (record = r),
       });
-      return { code, record: record!, summary: readFileSync(path.join(workspace, 'summary.md'), 'utf8') };
+      const summary = readFileSync(path.join(workspace, 'summary.md'), 'utf8');
+      // @actions/core keeps the first step summary path it saw: the output folder's copy is this run's.
+      const outSummary = readFileSync(path.join(workspace, 'out', 'summary.md'), 'utf8');
+      return { code, record: record!, summary, outSummary, log: log.join('') };
     } finally {
       write.mockRestore();
       process.env = saved;
@@ -230,5 +242,92 @@ describe('the Action promotes with attest, keyless, on GitHub', () => {
     expect(record.stages.find((s) => s.name === 'attestation')).toMatchObject({ outcome: 'failed' });
     expect(record.attestations?.promotion).toMatch(/^sha256:/);
     expect(record.attestations?.github).toBeUndefined();
+  }, 180_000);
+
+  const NOT_AVAILABLE =
+    'Feature not available for user-owned private repositories. To enable this feature, please make this repository public.';
+
+  it('auto, where GitHub does not offer the store: the promotion succeeds, one warning, the record says skipped and why', async () => {
+    github.faults.push({
+      method: 'POST',
+      path: /\/attestations$/,
+      status: 403,
+      body: { message: NOT_AVAILABLE },
+    });
+    const stored = github.attestations.length;
+    const { code, record, outSummary: summary, log } = await runAction();
+    expect(record.error).toBeUndefined();
+    expect(code).toBe(0);
+    expect(record.status).toBe('succeeded');
+    expect(github.attestations).toHaveLength(stored);
+    expect(record.attestations).toMatchObject({
+      promotion: expect.stringMatching(/^sha256:/),
+      github: {
+        skipped: 'unavailable',
+        reason: `GitHub answered 403: ${NOT_AVAILABLE}`,
+        repository: 'octo-org/models',
+      },
+    });
+    const warnings = log.split('\n').filter((line) => line.startsWith('::warning'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('Feature not available for user-owned private repositories');
+    expect(warnings[0]).toContain('github-attestations: off');
+    expect(summary).toContain(
+      "- **GitHub attestation:** not stored in octo-org/models's artifact attestations (unavailable: GitHub answered 403: Feature not available",
+    );
+  }, 180_000);
+
+  it('auto on a GitHub without the endpoint (404): the promotion succeeds, the record says skipped', async () => {
+    github.faults.push({
+      method: 'POST',
+      path: /\/attestations$/,
+      status: 404,
+      body: { message: 'Not Found' },
+    });
+    const { code, record } = await runAction({ 'github-attestations': 'auto' });
+    expect(code).toBe(0);
+    expect(record.attestations?.github).toMatchObject({
+      skipped: 'unavailable',
+      reason: expect.stringContaining('404'),
+    });
+  }, 180_000);
+
+  it('required, where GitHub does not offer the store: the attestation step fails with GitHub’s reason', async () => {
+    github.faults.push({
+      method: 'POST',
+      path: /\/attestations$/,
+      status: 403,
+      body: { message: NOT_AVAILABLE },
+    });
+    const { code, record } = await runAction({ 'github-attestations': 'required' });
+    expect(code).toBe(1);
+    expect(record.status).toBe('failed');
+    expect(record.error?.message).toContain('Feature not available for user-owned private repositories');
+    expect(record.stages.find((s) => s.name === 'attestation')).toMatchObject({ outcome: 'failed' });
+    expect(record.attestations?.promotion).toMatch(/^sha256:/);
+    expect(record.attestations?.github).toBeUndefined();
+  }, 180_000);
+
+  it('off: no request to GitHub’s attestations, and no token needed; the record says off', async () => {
+    const before = github.calls().filter((call) => call.endsWith('/attestations')).length;
+    const {
+      code,
+      record,
+      outSummary: summary,
+    } = await runAction({
+      'github-attestations': 'off',
+      'github-token': '',
+    });
+    expect(record.error).toBeUndefined();
+    expect(code).toBe(0);
+    expect(github.calls().filter((call) => call.endsWith('/attestations'))).toHaveLength(before);
+    expect(record.attestations?.github).toEqual({
+      skipped: 'off',
+      reason: 'github-attestations is off',
+      repository: 'octo-org/models',
+    });
+    expect(summary).toContain(
+      "not stored in octo-org/models's artifact attestations (off: github-attestations is off)",
+    );
   }, 180_000);
 });
