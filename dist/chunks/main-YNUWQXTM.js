@@ -1,11 +1,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   runPromotion
-} from "./chunk-4JICYUDW.js";
+} from "./chunk-SXE5INOO.js";
 import "./chunk-OO2DKS6N.js";
 import "./chunk-QFFU2CYM.js";
-import "./chunk-OJ22VR6U.js";
-import "./chunk-DJBYNESQ.js";
+import "./chunk-GPU3YW72.js";
+import "./chunk-GUCGNCLA.js";
 import {
   sigstoreTokenSource
 } from "./chunk-UTJAYMC6.js";
@@ -15,11 +15,12 @@ import {
   fitMarkdown
 } from "./chunk-P4EM6VDN.js";
 import {
+  GithubRequestError,
   createGithubClient,
   githubContextFromEnv,
   githubRequestError,
   runUrlFromEnv
-} from "./chunk-43VFKLGL.js";
+} from "./chunk-JTRFKBLH.js";
 import "./chunk-EN2KTAKO.js";
 import "./chunk-72BHJSEV.js";
 import "./chunk-3OPSWSUX.js";
@@ -79,6 +80,11 @@ import "./chunk-VUSZPZLG.js";
 import "./chunk-7PSXYHQK.js";
 import "./chunk-CZEGYLQK.js";
 import {
+  escapeControls,
+  neutralizeGithubCommands,
+  oneLine
+} from "./chunk-TDPV7D6W.js";
+import {
   loadCatalog
 } from "./chunk-SSD7BEGC.js";
 import "./chunk-BDT4GVSW.js";
@@ -87,10 +93,6 @@ import "./chunk-HP3MR4JB.js";
 import "./chunk-IIQ7BM2O.js";
 import "./chunk-NE5QDH7Y.js";
 import "./chunk-VHMCSZIG.js";
-import {
-  escapeControls,
-  neutralizeGithubCommands
-} from "./chunk-TDPV7D6W.js";
 import "./chunk-36Q42R3Y.js";
 import {
   UsageError,
@@ -121,13 +123,60 @@ async function publishGitHubAttestation(octokit, repo, bundle) {
   }
   return { id };
 }
+var REASON_LIMIT = 300;
+function attestationsUnavailable(error2) {
+  const answer = error2 instanceof GithubRequestError ? error2.cause : error2;
+  const status = answer?.status;
+  if (status !== 403 && status !== 404 && status !== 422) return void 0;
+  const said = answer?.response?.data?.message ?? answer?.message;
+  const message = oneLine(typeof said === "string" ? said : "").trim().slice(0, REASON_LIMIT);
+  if (/feature not available/i.test(message)) return `GitHub answered ${status}: ${message}`;
+  if (status === 404) {
+    return `GitHub answered 404${message ? ` (${message})` : ""}: this GitHub has no artifact attestations API (e.g. GitHub Enterprise Server)`;
+  }
+  return void 0;
+}
+async function storeGitHubAttestation(octokit, repo, bundle, mode, logger) {
+  const repository = `${repo.owner}/${repo.repo}`;
+  if (mode === "off") return skippedOff(repository);
+  try {
+    return { store: "github", id: (await publishGitHubAttestation(octokit, repo, bundle)).id, repository };
+  } catch (error2) {
+    const reason = attestationsUnavailable(error2);
+    if (reason === void 0) throw error2;
+    if (mode === "required" && error2 instanceof GithubRequestError) {
+      throw new GithubRequestError(
+        error2.code,
+        error2.message,
+        "GitHub does not offer artifact attestations for this repository (make it public, upgrade the plan, or use a GitHub with the API); or set github-attestations: auto to promote with the OCI referrer alone",
+        error2.status,
+        { cause: error2.cause }
+      );
+    }
+    if (mode === "required") throw error2;
+    logger.warn(
+      `the promotion attestation is not stored in ${repository}'s artifact attestations: ${reason}. It is still attached to the image as an OCI referrer (cosign, Kyverno and \`model-promote verify-promotion\` find it there). Set github-attestations: off to skip this store without asking, or required to make this a failure.`
+    );
+    return { store: "github", repository, skipped: "unavailable", reason };
+  }
+}
+function skippedOff(repository) {
+  return { store: "github", repository, skipped: "off", reason: "github-attestations is off" };
+}
 function githubAttestationStore(inputs, options) {
   const context = githubContextFromEnv(options.env, options.logger);
   if (!context) return void 0;
+  const repo = { owner: context.owner, repo: context.repo };
+  const repository = `${repo.owner}/${repo.repo}`;
+  const name = `GitHub artifact attestations of ${repository}`;
+  const mode = inputs.githubAttestations;
+  if (mode === "off") {
+    return { name, publish: async () => skippedOff(repository) };
+  }
   if (!inputs.githubToken) {
     throw new UsageError(
       "attest is on, but there is no github-token to store the attestation with GitHub",
-      `leave github-token at its default (the job's GITHUB_TOKEN) and grant \`permissions: ${ATTESTATIONS_PERMISSION}\``
+      `leave github-token at its default (the job's GITHUB_TOKEN) and grant \`permissions: ${ATTESTATIONS_PERMISSION}\`, or set github-attestations: off`
     );
   }
   const client = createGithubClient({
@@ -136,16 +185,7 @@ function githubAttestationStore(inputs, options) {
     baseUrl: context.apiUrl,
     logger: options.logger
   });
-  const repo = { owner: context.owner, repo: context.repo };
-  const repository = `${repo.owner}/${repo.repo}`;
-  return {
-    name: `GitHub artifact attestations of ${repository}`,
-    publish: async (bundle) => ({
-      store: "github",
-      id: (await publishGitHubAttestation(client, repo, bundle)).id,
-      repository
-    })
-  };
+  return { name, publish: (bundle) => storeGitHubAttestation(client, repo, bundle, mode, options.logger) };
 }
 
 // src/platform/github-deployment.ts
@@ -157,7 +197,7 @@ function deploymentRequest(inputs, context, production) {
   return {
     ref: context.ref ?? context.sha,
     environment: inputs.environment,
-    description: oneLine(`model-promote: ${inputs.model} ${inputs.version} to ${inputs.environment}`),
+    description: oneLine2(`model-promote: ${inputs.model} ${inputs.version} to ${inputs.environment}`),
     production_environment: production,
     transient_environment: false,
     auto_merge: false,
@@ -170,7 +210,7 @@ function finalStatus(record, runUrl) {
   const endpoint = state === "success" ? record.environment?.endpoint : void 0;
   return {
     state,
-    description: oneLine(describe(record)),
+    description: oneLine2(describe(record)),
     auto_inactive: true,
     ...endpoint && { environment_url: endpoint },
     ...runUrl && { log_url: runUrl }
@@ -191,7 +231,7 @@ function describe(record) {
   const reason = record.error ? `: ${record.error.code}: ${record.error.message}` : "";
   return `${subject} ${record.status}${reason}`;
 }
-function oneLine(text) {
+function oneLine2(text) {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length <= DESCRIPTION_LIMIT ? flat : `${flat.slice(0, DESCRIPTION_LIMIT - 1)}\u2026`;
 }
@@ -234,7 +274,7 @@ function deploymentReporter(deps) {
           repo,
           deployment_id: id,
           state: "in_progress",
-          description: oneLine(`promoting ${inputs.model} ${inputs.version}`),
+          description: oneLine2(`promoting ${inputs.model} ${inputs.version}`),
           ...context.runUrl && { log_url: context.runUrl }
         });
       } catch (error2) {

@@ -11,14 +11,14 @@ import "./chunk-HHEFGIJB.js";
 import "./chunk-T7SLIWTS.js";
 import "./chunk-VUSZPZLG.js";
 import "./chunk-7PSXYHQK.js";
+import {
+  oneLine
+} from "./chunk-TDPV7D6W.js";
 import "./chunk-HP3MR4JB.js";
 import {
   external_exports
 } from "./chunk-IIQ7BM2O.js";
 import "./chunk-NE5QDH7Y.js";
-import {
-  oneLine
-} from "./chunk-TDPV7D6W.js";
 import "./chunk-237YPWJV.js";
 import "./chunk-6DG7BXTN.js";
 

@@ -6752,5 +6752,6 @@ export {
   createGithubClient,
   githubContextFromEnv,
   runUrlFromEnv,
+  GithubRequestError,
   githubRequestError
 };

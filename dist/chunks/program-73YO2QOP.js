@@ -4,7 +4,7 @@ import {
   TOOL_VERSION,
   parseEpoch,
   parsePolicyInputs
-} from "./chunk-OJ22VR6U.js";
+} from "./chunk-GPU3YW72.js";
 import {
   cliErrorLines
 } from "./chunk-I6ZJUTZI.js";
@@ -12,8 +12,8 @@ import "./chunk-UTJAYMC6.js";
 import "./chunk-NMTSEJ4W.js";
 import "./chunk-P4EM6VDN.js";
 import "./chunk-JHE52CC7.js";
-import "./chunk-BDT4GVSW.js";
 import "./chunk-TDPV7D6W.js";
+import "./chunk-BDT4GVSW.js";
 import {
   UsageError,
   asPromotionError
@@ -3541,7 +3541,7 @@ async function runDrift(options, io) {
     { checkDrift, driftTargets },
     { driftRecord, driftTable }
   ] = await Promise.all([
-    import("./drift-issue-sink-LOBXJGYW.js"),
+    import("./drift-issue-sink-RXRV3AB7.js"),
     import("./catalog-loader-R3AX7Y6X.js"),
     import("./resolve-pool-4RUKVYXH.js"),
     import("./drift-check-N2TYCPOG.js"),
@@ -3634,7 +3634,7 @@ function promoteCommand() {
     async (options, _args, io) => {
       const [{ cliPlatform }, { runPromotion }] = await Promise.all([
         import("./cli-platform-LAUUPTCQ.js"),
-        import("./run-promotion-SYOCDK2U.js")
+        import("./run-promotion-SGYMHUX5.js")
       ]);
       const platform = cliPlatform({
         readInput: inputReader(options),
@@ -3928,7 +3928,7 @@ function verifyCommand() {
         { verifyModel },
         { cliPlatform }
       ] = await Promise.all([
-        import("./summary-markdown-FXSEFIZG.js"),
+        import("./summary-markdown-MPS7HI7I.js"),
         import("./policy-sources-TA7ZQM67.js"),
         import("./public-good-root-LL2IJNZP.js"),
         import("./verify-model-JLGUGIOE.js"),

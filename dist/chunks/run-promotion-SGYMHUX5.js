@@ -3,11 +3,11 @@ import {
   outputsOf,
   runPromotion,
   unstartedRecord
-} from "./chunk-4JICYUDW.js";
+} from "./chunk-SXE5INOO.js";
 import "./chunk-OO2DKS6N.js";
 import "./chunk-QFFU2CYM.js";
-import "./chunk-OJ22VR6U.js";
-import "./chunk-DJBYNESQ.js";
+import "./chunk-GPU3YW72.js";
+import "./chunk-GUCGNCLA.js";
 import "./chunk-NMTSEJ4W.js";
 import "./chunk-P4EM6VDN.js";
 import "./chunk-EN2KTAKO.js";
@@ -53,6 +53,7 @@ import "./chunk-T7SLIWTS.js";
 import "./chunk-VUSZPZLG.js";
 import "./chunk-7PSXYHQK.js";
 import "./chunk-CZEGYLQK.js";
+import "./chunk-TDPV7D6W.js";
 import "./chunk-SSD7BEGC.js";
 import "./chunk-BDT4GVSW.js";
 import "./chunk-3HG2YFLT.js";
@@ -60,7 +61,6 @@ import "./chunk-HP3MR4JB.js";
 import "./chunk-IIQ7BM2O.js";
 import "./chunk-NE5QDH7Y.js";
 import "./chunk-VHMCSZIG.js";
-import "./chunk-TDPV7D6W.js";
 import "./chunk-36Q42R3Y.js";
 import "./chunk-237YPWJV.js";
 import "./chunk-6DG7BXTN.js";

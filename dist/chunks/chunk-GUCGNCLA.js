@@ -103,10 +103,7 @@ function renderSummaryMarkdown(record) {
       "Promotion attestation",
       record.attestations?.promotion ? `${code(record.attestations.promotion)} (referrer of the image)` : record.attestations?.promotionFile && code(record.attestations.promotionFile)
     ],
-    [
-      "GitHub attestation",
-      record.attestations?.github && `${code(String(record.attestations.github.id))} in ${record.attestations.github.repository}'s artifact attestations`
-    ],
+    ["GitHub attestation", record.attestations?.github && githubAttestationFact(record.attestations.github)],
     ["Promotion", code(record.promotionId)],
     [`History of ${code(record.request.environment)}`, record.history && historyFact(record.history)]
   ];
@@ -256,6 +253,11 @@ function historyFact(stats) {
   const rate = `${stats.succeeded} of ${stats.attempts} succeeded (${Math.round(stats.successRate * 100)}%)`;
   const durations = stats.medianSeconds === null || stats.p95Seconds === null ? "" : `; median ${formatSpan(stats.medianSeconds)}, p95 ${formatSpan(stats.p95Seconds)}`;
   return rate + durations;
+}
+function githubAttestationFact(github) {
+  if ("id" in github) return `${code(String(github.id))} in ${github.repository}'s artifact attestations`;
+  const reason = oneLine(github.reason).replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  return `not stored in ${github.repository}'s artifact attestations (${github.skipped}: ${reason}); the image's referrer holds it`;
 }
 
 export {

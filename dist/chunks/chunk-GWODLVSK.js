@@ -410,7 +410,7 @@ var ClusterDeploy = class {
         this.logger.info("utilization: skipped for the kserve form (KServe names and scales its pods)");
       return void 0;
     }
-    const { sampleUtilization } = await import("./sample-usage-VQAT6WOT.js");
+    const { sampleUtilization } = await import("./sample-usage-INNLAPJZ.js");
     return sampleUtilization(this.cluster, this.workload, options, this.logger);
   }
   /**

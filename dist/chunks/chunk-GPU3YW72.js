@@ -4,11 +4,11 @@ import {
   keylessServices
 } from "./chunk-NMTSEJ4W.js";
 import {
-  DEFAULT_CATALOG_PATH
-} from "./chunk-BDT4GVSW.js";
-import {
   firstControl
 } from "./chunk-TDPV7D6W.js";
+import {
+  DEFAULT_CATALOG_PATH
+} from "./chunk-BDT4GVSW.js";
 import {
   UsageError
 } from "./chunk-237YPWJV.js";
@@ -173,10 +173,16 @@ var INPUTS = [
     description: "Keyless attestation: the Rekor transparency log (public: it shows the signing identity), or `off`."
   },
   {
+    name: "github-attestations",
+    description: "GitHub Actions, keyless attestation of a pushed image: also store it in the repository's artifact attestations. `auto`: skip with one warning where GitHub does not offer them (user-owned private repository, plan, GitHub Enterprise Server); `required`: any failure fails; `off`: never.",
+    default: "auto"
+  },
+  {
     name: "cache-dir",
     description: "Folder that caches downloaded model files by digest (re-verified on every use)."
   }
 ];
+var GITHUB_ATTESTATIONS_MODES = ["auto", "required", "off"];
 var SPECS = new Map(INPUTS.map((spec) => [spec.name, spec]));
 function secretValues(read, env = process.env) {
   return INPUTS.filter((spec) => spec.secret).map((spec) => withEnv(read, env)(spec.name)).filter((v) => Boolean(v)).flatMap(secretParts);
@@ -228,7 +234,12 @@ function parsePromotionInputs(read, env = process.env) {
     prometheusUrl: parseHttpUrl("prometheus-url", get("prometheus-url")),
     allowBreakingSchema: bool("allow-breaking-schema"),
     cacheDir: get("cache-dir"),
-    ...attestInputs(get, bool("attest"))
+    ...attestInputs(get, bool("attest")),
+    githubAttestations: parseChoice(
+      "github-attestations",
+      get("github-attestations") ?? "auto",
+      GITHUB_ATTESTATIONS_MODES
+    )
   };
 }
 function attestInputs(get, attest) {
@@ -369,6 +380,12 @@ function parseBoolean(name, raw) {
     `${name} must be true or false, not "${raw}"`,
     `set ${name} to true or false (also True, TRUE, False, FALSE)`
   );
+}
+function parseChoice(name, raw, choices) {
+  const found = choices.find((choice) => choice === raw);
+  if (found !== void 0) return found;
+  const words = `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`;
+  throw new UsageError(`${name} must be ${words}, not "${raw}"`, `set ${name} to ${words}`);
 }
 var MAX_EPOCH_SECONDS = 253402300799;
 function parseEpoch(raw, name = "source-date-epoch") {

@@ -3,7 +3,7 @@ import {
   createGithubClient,
   githubRequestError,
   runUrlFromEnv
-} from "./chunk-43VFKLGL.js";
+} from "./chunk-JTRFKBLH.js";
 import {
   GitlabRest,
   gitlabCiEnv

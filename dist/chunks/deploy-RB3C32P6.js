@@ -3,7 +3,7 @@ import {
   deploy,
   deployOne,
   reportOf
-} from "./chunk-SEJNQEVO.js";
+} from "./chunk-GWODLVSK.js";
 import "./chunk-RMOHXDDH.js";
 import "./chunk-TYF5U52R.js";
 import "./chunk-WHQ2FI6V.js";

@@ -14,10 +14,10 @@ import {
   parseBoolean,
   parsePromotionInputs,
   secretValues
-} from "./chunk-OJ22VR6U.js";
+} from "./chunk-GPU3YW72.js";
 import {
   renderSummaryMarkdown
-} from "./chunk-DJBYNESQ.js";
+} from "./chunk-GUCGNCLA.js";
 import {
   KeylessSigningError,
   checkServiceURLs,
@@ -162,6 +162,9 @@ import {
   require_src
 } from "./chunk-7PSXYHQK.js";
 import {
+  oneLine
+} from "./chunk-TDPV7D6W.js";
+import {
   formatFieldPath,
   loadCatalog
 } from "./chunk-SSD7BEGC.js";
@@ -180,9 +183,6 @@ import {
 import {
   require_dist
 } from "./chunk-VHMCSZIG.js";
-import {
-  oneLine
-} from "./chunk-TDPV7D6W.js";
 import {
   isLoopback
 } from "./chunk-36Q42R3Y.js";
@@ -24649,13 +24649,18 @@ async function attestStage(context, plan, image, applied, signer) {
       record.attestations = { ...record.attestations, promotion: attached.digest };
       if (!store) return { digest: attached.digest };
       const published = await store.publish(signed);
+      if ("skipped" in published) {
+        const { skipped, reason, repository } = published;
+        record.attestations = { ...record.attestations, github: { skipped, reason, repository } };
+        return { digest: attached.digest, notStored: `${store.name} (${skipped})` };
+      }
       record.attestations = {
         ...record.attestations,
         github: { id: published.id, repository: published.repository }
       };
       return { digest: attached.digest, stored: `${store.name} as ${published.id}` };
     },
-    (w) => `${signer.method}-signed ${PROMOTION_PREDICATE_TYPE} for ${inputs.environment}, ` + ("digest" in w ? `attached to ${image.reference} as ${w.digest}${w.stored ? `, stored in ${w.stored}` : ""}` : `written to ${w.file}`)
+    (w) => `${signer.method}-signed ${PROMOTION_PREDICATE_TYPE} for ${inputs.environment}, ` + ("digest" in w ? `attached to ${image.reference} as ${w.digest}` + (w.stored ? `, stored in ${w.stored}` : w.notStored ? `, not stored in ${w.notStored}` : "") : `written to ${w.file}`)
   );
 }
 function promotionFacts(context, plan, image, applied, now) {
@@ -24840,7 +24845,7 @@ async function previewPromotion(context, plan, staging) {
   }
   const cluster = plan.cluster;
   const [{ deployOne }, { diffText, overwriteLines }] = await Promise.all([
-    import("./deploy-2YZIFKV2.js"),
+    import("./deploy-RB3C32P6.js"),
     import("./apply-diff-A443WBQQ.js")
   ]);
   const preview = await stages.run(
@@ -25008,8 +25013,8 @@ function render(context, plan, built) {
 async function deployStage(context, plan, built, objects) {
   const { stages, record } = context;
   const [{ deploy, reportOf }, { deployToClusters }] = await Promise.all([
-    import("./deploy-2YZIFKV2.js"),
-    import("./cluster-targets-F7BPQGZQ.js")
+    import("./deploy-RB3C32P6.js"),
+    import("./cluster-targets-L2DO4RMG.js")
   ]);
   const input = { ...await deployInput(context, plan, built, objects), ...plan.cluster, dryRun: false };
   const clusters = plan.choice.pool.clusters;

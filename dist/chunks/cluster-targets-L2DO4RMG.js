@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module'; const require = 
 import {
   deployOne,
   reportOf
-} from "./chunk-SEJNQEVO.js";
+} from "./chunk-GWODLVSK.js";
 import "./chunk-RMOHXDDH.js";
 import "./chunk-TYF5U52R.js";
 import "./chunk-WHQ2FI6V.js";
