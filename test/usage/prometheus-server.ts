@@ -100,9 +100,11 @@ export async function startDcgmExporter(
         ] as const;
         for (const [name, help, value] of families) {
           lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
-          names.forEach((pod, i) =>
+          // One GPU per pod, its UUID the pod's own: the pod list changes as a rollout goes, and a
+          // UUID from a pod's place in it would give one pod's samples several GPUs.
+          names.forEach((pod) =>
             lines.push(
-              `${name}{gpu="0",UUID="GPU-test-${i}",device="nvidia0",modelName="NVIDIA L4",` +
+              `${name}{gpu="0",UUID="GPU-${pod}",device="nvidia0",modelName="NVIDIA L4",` +
                 `container="model",namespace="${namespace}",pod="${pod}"} ${value}`,
             ),
           );
