@@ -82,25 +82,24 @@ export function attestationsUnavailable(error: unknown): string | undefined {
 }
 
 /**
- * Stores the bundle as `mode` says: `off` asks nothing; `auto` turns GitHub's "not offered here"
- * into a skip with one warning naming why and the fix; anything else throws as
+ * Stores the bundle (`off` never gets here: its store asks nothing). `auto` turns GitHub's "not
+ * offered here" into a skip with one warning naming why and the fix; anything else throws as
  * publishGitHubAttestation does.
  */
 export async function storeGitHubAttestation(
   octokit: GithubClient,
   repo: GithubRepository,
   bundle: SerializedBundle,
-  mode: GithubAttestationsMode,
+  mode: Exclude<GithubAttestationsMode, 'off'>,
   logger: Logger,
 ): Promise<PublishedAttestation | SkippedAttestation> {
   const repository = `${repo.owner}/${repo.repo}`;
-  if (mode === 'off') return skippedOff(repository);
   try {
     return { store: 'github', id: (await publishGitHubAttestation(octokit, repo, bundle)).id, repository };
   } catch (error) {
     const reason = attestationsUnavailable(error);
-    if (reason === undefined) throw error;
-    if (mode === 'required' && error instanceof GithubRequestError) {
+    if (reason === undefined || !(error instanceof GithubRequestError)) throw error;
+    if (mode === 'required') {
       // The usual hint names the permission; here no permission helps, so name what does.
       throw new GithubRequestError(
         error.code,
@@ -110,7 +109,6 @@ export async function storeGitHubAttestation(
         { cause: error.cause },
       );
     }
-    if (mode === 'required') throw error;
     logger.warn(
       `the promotion attestation is not stored in ${repository}'s artifact attestations: ${reason}. ` +
         'It is still attached to the image as an OCI referrer (cosign, Kyverno and `model-promote verify-promotion` find it there). ' +
@@ -118,10 +116,6 @@ export async function storeGitHubAttestation(
     );
     return { store: 'github', repository, skipped: 'unavailable', reason };
   }
-}
-
-function skippedOff(repository: string): SkippedAttestation {
-  return { store: 'github', repository, skipped: 'off', reason: 'github-attestations is off' };
 }
 
 export interface GithubAttestationStoreOptions {
@@ -148,7 +142,13 @@ export function githubAttestationStore(
   const name = `GitHub artifact attestations of ${repository}`;
   const mode = inputs.githubAttestations;
   if (mode === 'off') {
-    return { name, publish: async () => skippedOff(repository) };
+    const skipped: SkippedAttestation = {
+      store: 'github',
+      repository,
+      skipped: 'off',
+      reason: 'github-attestations is off',
+    };
+    return { name, publish: async () => skipped };
   }
   if (!inputs.githubToken) {
     throw new UsageError(

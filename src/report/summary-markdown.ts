@@ -8,7 +8,7 @@ import type { EnvironmentStats } from './history-stats.js';
 import { formatSpan } from './history-text.js';
 import type { PromotionRecord } from './promotion-record.js';
 import { formatBytes } from '../format-bytes.js';
-import { utilizationSection } from './utilization-markdown.js';
+import { escapeMarkdown, utilizationSection } from './utilization-markdown.js';
 
 export { formatBytes };
 
@@ -286,7 +286,6 @@ function githubAttestationFact(
   github: NonNullable<NonNullable<PromotionRecord['attestations']>['github']>,
 ): string {
   if ('id' in github) return `${code(String(github.id))} in ${github.repository}'s artifact attestations`;
-  // GitHub's own words: server text, kept to one line and free of HTML.
-  const reason = oneLine(github.reason).replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-  return `not stored in ${github.repository}'s artifact attestations (${github.skipped}: ${reason}); the image's referrer holds it`;
+  // GitHub's own words: server text.
+  return `not stored in ${github.repository}'s artifact attestations (${github.skipped}: ${escapeMarkdown(github.reason)}); the image's referrer holds it`;
 }

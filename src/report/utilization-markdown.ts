@@ -58,7 +58,7 @@ export function utilizationSection(utilization: Utilization): string[] {
   return lines;
 }
 
-/** Server text in a quote: one line, no table pipes, no HTML. */
-function escapeMarkdown(text: string): string {
+/** Server text in a quote or a table: one line, no table pipes, no HTML. */
+export function escapeMarkdown(text: string): string {
   return oneLine(text).replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }

@@ -1,5 +1,6 @@
 /**
- * publishGitHubAttestation and storeGitHubAttestation (github-attestations: auto, required, off)
+ * publishGitHubAttestation and storeGitHubAttestation (github-attestations: auto, required; `off`
+ * asks nothing, in src/platform/github-platform.test.ts)
  * through the project's octokit: against Prism serving GitHub's published OpenAPI description (the
  * request must be one the description accepts), and against the GitHub double for what the
  * description cannot show (retries, rate limits, refusals, GitHub's "Feature not available"
@@ -290,19 +291,6 @@ describe('github-attestations: auto, required, off (the GitHub double)', () => {
     await expect(storeGitHubAttestation(client(log), REPO, BUNDLE, 'required', log)).rejects.toMatchObject({
       status: 404,
     });
-  });
-
-  test('off asks GitHub nothing and says so', async () => {
-    const calls = github.requests.length;
-    const log = logger();
-    expect(await storeGitHubAttestation(client(log), REPO, BUNDLE, 'off', log)).toEqual({
-      store: 'github',
-      repository: 'octo-org/models',
-      skipped: 'off',
-      reason: 'github-attestations is off',
-    });
-    expect(github.requests.length).toBe(calls);
-    expect(log.lines).toEqual([]);
   });
 });
 
