@@ -17,9 +17,7 @@ export interface RewritePlan {
 
 export interface RewritingProxy {
   readonly host: string;
-  /** Requests that came with a Range header. */
-  readonly ranged: number;
-  /** Their Range headers, in the order they came (before `dropRange`). */
+  /** The Range headers of the requests that came with one, in order (before `dropRange`). */
   readonly ranges: readonly string[];
   stop(): Promise<void>;
 }
@@ -53,9 +51,6 @@ export async function startRewritingProxy(targetPort: number, plan: RewritePlan)
   const { port } = server.address() as AddressInfo;
   return {
     host: `127.0.0.1:${port}`,
-    get ranged() {
-      return ranges.length;
-    },
     ranges,
     stop: async () => {
       server.closeAllConnections();
