@@ -3,11 +3,11 @@ import {
   outputsOf,
   runPromotion,
   unstartedRecord
-} from "./chunk-SXE5INOO.js";
+} from "./chunk-WZLEDAQK.js";
 import "./chunk-OO2DKS6N.js";
 import "./chunk-QFFU2CYM.js";
 import "./chunk-GPU3YW72.js";
-import "./chunk-GUCGNCLA.js";
+import "./chunk-D4NP6VRD.js";
 import "./chunk-NMTSEJ4W.js";
 import "./chunk-P4EM6VDN.js";
 import "./chunk-EN2KTAKO.js";

@@ -3634,7 +3634,7 @@ function promoteCommand() {
     async (options, _args, io) => {
       const [{ cliPlatform }, { runPromotion }] = await Promise.all([
         import("./cli-platform-LAUUPTCQ.js"),
-        import("./run-promotion-SGYMHUX5.js")
+        import("./run-promotion-7NOHYDXH.js")
       ]);
       const platform = cliPlatform({
         readInput: inputReader(options),
@@ -3928,7 +3928,7 @@ function verifyCommand() {
         { verifyModel },
         { cliPlatform }
       ] = await Promise.all([
-        import("./summary-markdown-MPS7HI7I.js"),
+        import("./summary-markdown-77KHKRGK.js"),
         import("./policy-sources-TA7ZQM67.js"),
         import("./public-good-root-LL2IJNZP.js"),
         import("./verify-model-JLGUGIOE.js"),

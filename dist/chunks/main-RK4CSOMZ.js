@@ -1,11 +1,11 @@
 import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
 import {
   runPromotion
-} from "./chunk-SXE5INOO.js";
+} from "./chunk-WZLEDAQK.js";
 import "./chunk-OO2DKS6N.js";
 import "./chunk-QFFU2CYM.js";
 import "./chunk-GPU3YW72.js";
-import "./chunk-GUCGNCLA.js";
+import "./chunk-D4NP6VRD.js";
 import {
   sigstoreTokenSource
 } from "./chunk-UTJAYMC6.js";
@@ -138,13 +138,12 @@ function attestationsUnavailable(error2) {
 }
 async function storeGitHubAttestation(octokit, repo, bundle, mode, logger) {
   const repository = `${repo.owner}/${repo.repo}`;
-  if (mode === "off") return skippedOff(repository);
   try {
     return { store: "github", id: (await publishGitHubAttestation(octokit, repo, bundle)).id, repository };
   } catch (error2) {
     const reason = attestationsUnavailable(error2);
-    if (reason === void 0) throw error2;
-    if (mode === "required" && error2 instanceof GithubRequestError) {
+    if (reason === void 0 || !(error2 instanceof GithubRequestError)) throw error2;
+    if (mode === "required") {
       throw new GithubRequestError(
         error2.code,
         error2.message,
@@ -153,15 +152,11 @@ async function storeGitHubAttestation(octokit, repo, bundle, mode, logger) {
         { cause: error2.cause }
       );
     }
-    if (mode === "required") throw error2;
     logger.warn(
       `the promotion attestation is not stored in ${repository}'s artifact attestations: ${reason}. It is still attached to the image as an OCI referrer (cosign, Kyverno and \`model-promote verify-promotion\` find it there). Set github-attestations: off to skip this store without asking, or required to make this a failure.`
     );
     return { store: "github", repository, skipped: "unavailable", reason };
   }
-}
-function skippedOff(repository) {
-  return { store: "github", repository, skipped: "off", reason: "github-attestations is off" };
 }
 function githubAttestationStore(inputs, options) {
   const context = githubContextFromEnv(options.env, options.logger);
@@ -171,7 +166,13 @@ function githubAttestationStore(inputs, options) {
   const name = `GitHub artifact attestations of ${repository}`;
   const mode = inputs.githubAttestations;
   if (mode === "off") {
-    return { name, publish: async () => skippedOff(repository) };
+    const skipped = {
+      store: "github",
+      repository,
+      skipped: "off",
+      reason: "github-attestations is off"
+    };
+    return { name, publish: async () => skipped };
   }
   if (!inputs.githubToken) {
     throw new UsageError(

@@ -6,7 +6,7 @@ import {
   SUMMARY_LIMIT_BYTES,
   formatDuration,
   renderSummaryMarkdown
-} from "./chunk-GUCGNCLA.js";
+} from "./chunk-D4NP6VRD.js";
 import "./chunk-P4EM6VDN.js";
 import "./chunk-2YCQ6PVZ.js";
 import {

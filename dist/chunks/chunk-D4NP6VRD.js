@@ -256,8 +256,7 @@ function historyFact(stats) {
 }
 function githubAttestationFact(github) {
   if ("id" in github) return `${code(String(github.id))} in ${github.repository}'s artifact attestations`;
-  const reason = oneLine(github.reason).replaceAll("<", "&lt;").replaceAll(">", "&gt;");
-  return `not stored in ${github.repository}'s artifact attestations (${github.skipped}: ${reason}); the image's referrer holds it`;
+  return `not stored in ${github.repository}'s artifact attestations (${github.skipped}: ${escapeMarkdown(github.reason)}); the image's referrer holds it`;
 }
 
 export {

@@ -17,7 +17,7 @@ import {
 } from "./chunk-GPU3YW72.js";
 import {
   renderSummaryMarkdown
-} from "./chunk-GUCGNCLA.js";
+} from "./chunk-D4NP6VRD.js";
 import {
   KeylessSigningError,
   checkServiceURLs,
